@@ -1,0 +1,46 @@
+// restock::model — merchants and their credentials (value types, no behaviour).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "model/ids.h"
+
+namespace restock::model {
+
+// What placement does with items that cannot ship (SPEC §4).
+enum class OosPolicy { kSplit, kHold, kSkip, kPlaceAnyway };
+
+// "split", "hold", "skip", "place_anyway".
+std::string_view OosPolicyName(OosPolicy p);
+// Inverse of OosPolicyName; nullopt for anything else.
+std::optional<OosPolicy> ParseOosPolicy(std::string_view name);
+
+struct Merchant {
+  MerchantId id = 0;
+  std::string public_id;
+  std::string name;
+  // Key for customer-scope signatures. A secret: never logged.
+  std::string hash_key;
+  std::string timezone = "UTC";
+  OosPolicy oos_policy = OosPolicy::kSplit;
+  UnixMicros created = 0;
+};
+
+// An API user (HMAC API-user scope). `secret` is the HMAC key: never logged.
+struct ApiUser {
+  MerchantId merchant_id = 0;
+  std::string username;
+  std::string secret;
+};
+
+// An application key (x-api-key). Only its SHA-256 is stored.
+struct ApiKey {
+  MerchantId merchant_id = 0;
+  std::string name;
+  std::string key_sha256_hex;
+};
+
+}  // namespace restock::model

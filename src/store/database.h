@@ -1,0 +1,114 @@
+// restock::store — storage interfaces. They speak the domain ("these products", "append
+// these stock events"), never SQL; every backend (store/sqlite, store/postgres) implements
+// them and translates its native errors:
+//   unique violation -> AlreadyExists, busy / serialization failure -> Aborted,
+//   lost connection -> Unavailable, anything else -> Internal.
+// Repositories are only reachable inside a unit of work (Transaction), so every write is
+// part of exactly one transaction.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "core/status.h"
+#include "model/merchant.h"
+#include "model/product.h"
+#include "model/stock_event.h"
+
+namespace restock::store {
+
+// Merchants and their credentials.
+class MerchantRepo {
+ public:
+  virtual ~MerchantRepo() = default;
+  // Inserts `merchant` (its id is ignored) and returns it with the assigned id.
+  // AlreadyExists when the public id is taken.
+  virtual Result<model::Merchant> Create(const model::Merchant& merchant) = 0;
+  // Returns nullopt when no merchant has that public id.
+  virtual Result<std::optional<model::Merchant>> FindByPublicId(std::string_view public_id) = 0;
+  // AlreadyExists when the merchant already has that username.
+  virtual Status AddApiUser(const model::ApiUser& user) = 0;
+  virtual Result<std::optional<model::ApiUser>> FindApiUser(model::MerchantId merchant,
+                                                            std::string_view username) = 0;
+  virtual Status AddApiKey(const model::ApiKey& key) = 0;
+  // Looks a key up by the hex SHA-256 of its value.
+  virtual Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) = 0;
+};
+
+class ProductRepo {
+ public:
+  virtual ~ProductRepo() = default;
+  virtual Result<std::optional<model::Product>> Find(model::MerchantId merchant,
+                                                     std::string_view product_id) = 0;
+  // Returns one entry per id, aligned with `product_ids`; nullopt where the merchant has no
+  // such product. Ids may repeat. One set-based read, not a query per id on remote backends.
+  virtual Result<std::vector<std::optional<model::Product>>> FindMany(
+      model::MerchantId merchant, std::span<const std::string_view> product_ids) = 0;
+  // Inserts new products. AlreadyExists when one exists.
+  virtual Status Insert(model::MerchantId merchant, std::span<const model::Product> products) = 0;
+  // Overwrites existing products (matched by product_id). Internal when one is missing.
+  virtual Status Update(model::MerchantId merchant, std::span<const model::Product> products) = 0;
+};
+
+class StockEventRepo {
+ public:
+  virtual ~StockEventRepo() = default;
+  virtual Status Append(std::span<const model::StockEvent> events) = 0;
+  // Newest first, at most `limit`.
+  virtual Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,
+                                                                std::string_view product_id,
+                                                                std::size_t limit) = 0;
+};
+
+// One unit of work. Valid only inside the callback it is passed to; not thread-safe.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  virtual MerchantRepo& merchants() = 0;
+  virtual ProductRepo& products() = 0;
+  virtual StockEventRepo& stock_events() = 0;
+};
+
+// A callback doing domain work in one transaction. Returning a non-OK Status rolls back
+// everything it wrote.
+using Work = std::function<Status(Transaction&)>;
+// Receives the outcome of a submitted Work once it is durable (or failed).
+using WorkDone = std::function<void(Status)>;
+
+// A database. Thread-safe: every method may be called from any thread.
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Creates or migrates the schema to the newest version. Idempotent.
+  virtual Status Migrate() = 0;
+
+  // Runs `work` in a write transaction on the calling thread and commits it durably.
+  // Retries the whole work on Aborted a bounded number of times. Blocks.
+  virtual Status RunInTransaction(const Work& work) = 0;
+
+  // Runs `work` on a read-only snapshot. Writes fail. Blocks.
+  virtual Status RunReadOnly(const Work& work) = 0;
+
+  // Group commit. Queues `work` for the single writer, which runs everything queued in one
+  // transaction (each work isolated by a savepoint, so a failing work rolls back alone) and
+  // commits once. `done` runs on the writer thread after the commit is durable, with the
+  // work's own Status, or with the commit's error. Never blocks the caller.
+  virtual void Submit(Work work, WorkDone done) = 0;
+
+  // Called on the writer thread after each group commit with the number of works in it.
+  // REQUIRES: called before the first Submit.
+  virtual void SetGroupObserver(std::function<void(std::size_t works)> observer) = 0;
+
+  // Stops the writer after draining what is queued. Further Submits fail with Unavailable.
+  virtual void Shutdown() = 0;
+};
+
+}  // namespace restock::store
