@@ -39,7 +39,7 @@ struct ProductPatch {
   std::string product_id;
   std::optional<std::string> sku;
   std::optional<std::string> name;
-  std::optional<std::int64_t> price_cents;
+  std::optional<std::optional<std::int64_t>> price_cents;
   std::optional<bool> live;
   std::optional<bool> discontinued;
   std::optional<bool> autoship_enabled;

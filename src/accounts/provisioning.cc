@@ -1,0 +1,99 @@
+#include "accounts/provisioning.h"
+
+#include <filesystem>
+
+#include "core/crypto.h"
+
+namespace restock::accounts {
+namespace {
+
+constexpr std::size_t kMaxIdentifierBytes = 256;
+
+Status CheckIdentifier(std::string_view what, const std::string& value) {
+  if (value.empty() || value.size() > kMaxIdentifierBytes) {
+    return InvalidArgumentError(std::string(what) + " must be 1 to 256 bytes");
+  }
+  for (unsigned char c : value) {
+    if (c < 0x21 || c == 0x7f || c == '|') {
+      return InvalidArgumentError(std::string(what) +
+                                  " must not contain spaces, control characters or '|'");
+    }
+  }
+  return Status::Ok();
+}
+
+// GCC 12 has no std::chrono::locate_zone, so an IANA name is checked against the system's
+// tz database (Debian's tzdata).
+bool IsKnownTimezone(const std::string& name) {
+  if (name == "UTC") return true;
+  if (name.empty() || name.size() > 64 || name.front() == '/' ||
+      name.find("..") != std::string::npos) {
+    return false;
+  }
+  for (char c : name) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '/' || c == '_' || c == '-' || c == '+';
+    if (!ok) return false;
+  }
+  std::error_code ec;
+  return std::filesystem::is_regular_file("/usr/share/zoneinfo/" + name, ec);
+}
+
+}  // namespace
+
+Result<model::Merchant> FindMerchant(store::Database& db, const std::string& public_id) {
+  std::optional<model::Merchant> found;
+  RESTOCK_RETURN_IF_ERROR(db.RunReadOnly([&](store::Transaction& tx) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(found, tx.merchants().FindByPublicId(public_id));
+    return Status::Ok();
+  }));
+  if (!found) return NotFoundError("no merchant with public id '" + public_id + "'");
+  return *found;
+}
+
+Result<model::Merchant> CreateMerchant(store::Database& db, const Clock& clock,
+                                       const NewMerchant& request) {
+  RESTOCK_RETURN_IF_ERROR(CheckIdentifier("public id", request.public_id));
+  if (!IsKnownTimezone(request.timezone)) {
+    return InvalidArgumentError("unknown timezone '" + request.timezone + "'");
+  }
+  model::Merchant merchant;
+  merchant.public_id = request.public_id;
+  merchant.name = request.name;
+  merchant.hash_key = request.hash_key.value_or(RandomToken(24));
+  if (merchant.hash_key.empty()) return InvalidArgumentError("hash key must not be empty");
+  merchant.timezone = request.timezone;
+  merchant.oos_policy = request.oos_policy;
+  merchant.created = clock.NowMicros();
+  model::Merchant stored;
+  RESTOCK_RETURN_IF_ERROR(db.RunInTransaction([&](store::Transaction& tx) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(stored, tx.merchants().Create(merchant));
+    return Status::Ok();
+  }));
+  return stored;
+}
+
+Result<model::ApiUser> CreateApiUser(store::Database& db, const std::string& merchant_public_id,
+                                     const std::string& username,
+                                     const std::optional<std::string>& secret) {
+  RESTOCK_RETURN_IF_ERROR(CheckIdentifier("username", username));
+  if (secret && secret->empty()) return InvalidArgumentError("secret must not be empty");
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant, FindMerchant(db, merchant_public_id));
+  model::ApiUser user{merchant.id, username, secret.value_or(RandomToken(32))};
+  RESTOCK_RETURN_IF_ERROR(db.RunInTransaction(
+      [&](store::Transaction& tx) -> Status { return tx.merchants().AddApiUser(user); }));
+  return user;
+}
+
+Result<CreatedApiKey> CreateApiKey(store::Database& db, const std::string& merchant_public_id,
+                                   const std::string& name) {
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant, FindMerchant(db, merchant_public_id));
+  CreatedApiKey created;
+  created.key = "rk_" + RandomToken(32);
+  created.stored = model::ApiKey{merchant.id, name, HexEncode(Sha256(created.key))};
+  RESTOCK_RETURN_IF_ERROR(db.RunInTransaction(
+      [&](store::Transaction& tx) -> Status { return tx.merchants().AddApiKey(created.stored); }));
+  return created;
+}
+
+}  // namespace restock::accounts

@@ -1,0 +1,30 @@
+// restock::app — configuration of `restock serve`. Each setting comes from, in order of
+// precedence: a command-line flag, the environment variable RESTOCK_<NAME>, the TOML file
+// given by --config (or RESTOCK_CONFIG), then the default below. Documented in README.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace restock::app {
+
+struct ServeConfig {
+  std::string db = "./restock.db";
+  std::string listen = "127.0.0.1:8080";
+  std::size_t io_threads = 2;
+  std::size_t workers = 2;
+  std::uint64_t max_body_bytes = 16u << 20;
+  std::size_t max_elements = 10'000;
+  std::uint32_t max_header_bytes = 16u << 10;
+  std::size_t max_connections = 10'000;
+  std::int64_t read_timeout_seconds = 30;
+  std::int64_t idle_timeout_seconds = 60;
+  std::int64_t ts_max_age_seconds = 7200;
+  std::int64_t ts_max_future_seconds = 300;
+  std::int64_t credential_cache_seconds = 5;
+  std::string sqlite_synchronous = "FULL";
+  std::string log_level = "info";
+};
+
+}  // namespace restock::app

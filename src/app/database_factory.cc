@@ -1,0 +1,23 @@
+#include "app/database_factory.h"
+
+#include "store/sqlite/sqlite_database.h"
+
+namespace restock::app {
+
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
+                                                      const DatabaseSettings& settings) {
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    return InvalidArgumentError("this build has no PostgreSQL backend yet; use a SQLite path");
+  }
+  std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
+  if (path.empty()) return InvalidArgumentError("--db needs a file path");
+  if (settings.sqlite_synchronous != "FULL" && settings.sqlite_synchronous != "NORMAL") {
+    return InvalidArgumentError("sqlite synchronous must be FULL or NORMAL");
+  }
+  store::sqlite::SqliteOptions options;
+  options.synchronous = settings.sqlite_synchronous;
+  RESTOCK_ASSIGN_OR_RETURN(auto db, store::sqlite::SqliteDatabase::Open(path, options));
+  return std::unique_ptr<store::Database>(std::move(db));
+}
+
+}  // namespace restock::app

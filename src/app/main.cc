@@ -1,0 +1,202 @@
+// restock: one binary, subcommands (SPEC §1). This file only parses the command line and
+// dispatches; the commands live in cli/ and app/serve.cc.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <optional>
+
+#include "app/config.h"
+#include "app/database_factory.h"
+#include "app/serve.h"
+#include "app/toml_defaults.h"
+#include "cli/commands.h"
+#include "core/clock.h"
+
+namespace restock::app {
+namespace {
+
+struct Options {
+  std::string db = "./restock.db";
+  ServeConfig serve;
+  accounts::NewMerchant merchant;
+  std::optional<std::string> hash_key;
+  std::string oos_policy = "split";
+  std::string merchant_id, username, name;
+  std::optional<std::string> secret;
+  cli::ProductAddArgs product;
+  std::string product_id, path;
+  std::string public_id, sig_field;
+  std::optional<std::int64_t> ts;
+};
+
+void AddDb(CLI::App* command, std::string& db) {
+  command->add_option("--db", db, "database: PATH, sqlite:PATH or postgresql://…")
+      ->envname("RESTOCK_DB")
+      ->capture_default_str();
+}
+
+int Fail(const Status& status) {
+  std::cerr << "restock: " << status.message() << '\n';
+  return cli::ExitCodeFor(status.code());
+}
+
+// Opens the database, migrating the schema first (commands run against a fresh file).
+Result<std::unique_ptr<store::Database>> OpenMigrated(const std::string& db) {
+  RESTOCK_ASSIGN_OR_RETURN(auto database, OpenDatabase(db, {}));
+  RESTOCK_RETURN_IF_ERROR(database->Migrate());
+  return database;
+}
+
+void AddServeOptions(CLI::App* serve, ServeConfig& c) {
+  serve->add_option("--config", "TOML file with settings (keys as the flags, '_' for '-')")
+      ->envname("RESTOCK_CONFIG");
+  auto opt = [&](const char* name, auto& value, const char* help, const char* env) {
+    serve->add_option(name, value, help)->envname(env)->capture_default_str();
+  };
+  opt("--listen", c.listen, "HOST:PORT to listen on (port 0 = any free port)", "RESTOCK_LISTEN");
+  opt("--io-threads", c.io_threads, "threads doing socket I/O", "RESTOCK_IO_THREADS");
+  opt("--workers", c.workers, "threads authenticating and parsing requests", "RESTOCK_WORKERS");
+  opt("--max-body-bytes", c.max_body_bytes, "largest request body (413 above)",
+      "RESTOCK_MAX_BODY_BYTES");
+  opt("--max-elements", c.max_elements, "most elements in one batch (413 above)",
+      "RESTOCK_MAX_ELEMENTS");
+  opt("--max-header-bytes", c.max_header_bytes, "largest request header block (431 above)",
+      "RESTOCK_MAX_HEADER_BYTES");
+  opt("--max-connections", c.max_connections, "concurrent connections",
+      "RESTOCK_MAX_CONNECTIONS");
+  opt("--read-timeout", c.read_timeout_seconds, "seconds to receive a whole request",
+      "RESTOCK_READ_TIMEOUT");
+  opt("--idle-timeout", c.idle_timeout_seconds, "seconds a keep-alive connection may idle",
+      "RESTOCK_IDLE_TIMEOUT");
+  opt("--ts-max-age", c.ts_max_age_seconds, "seconds a signature's ts stays valid",
+      "RESTOCK_TS_MAX_AGE");
+  opt("--ts-max-future", c.ts_max_future_seconds, "seconds a ts may lie in the future",
+      "RESTOCK_TS_MAX_FUTURE");
+  opt("--credential-cache", c.credential_cache_seconds,
+      "seconds credentials are cached (a revoked key works this long)",
+      "RESTOCK_CREDENTIAL_CACHE");
+  opt("--sqlite-synchronous", c.sqlite_synchronous,
+      "FULL (durable on power loss) or NORMAL (durable on process crash)",
+      "RESTOCK_SQLITE_SYNCHRONOUS");
+  opt("--log-level", c.log_level, "trace, debug, info, warn, error", "RESTOCK_LOG_LEVEL");
+}
+
+int Run(int argc, char** argv) {
+  Options o;
+  CLI::App app{"restock — real-time stock updates for subscription commerce"};
+  app.require_subcommand(1);
+
+  CLI::App* serve = app.add_subcommand("serve", "run the HTTP API and background workers");
+  AddDb(serve, o.serve.db);
+  AddServeOptions(serve, o.serve);
+
+  CLI::App* init = app.add_subcommand("init", "create or migrate the schema, then exit");
+  AddDb(init, o.db);
+
+  CLI::App* merchant = app.add_subcommand("merchant", "merchants")->require_subcommand(1);
+  CLI::App* merchant_add = merchant->add_subcommand("add", "create a merchant");
+  AddDb(merchant_add, o.db);
+  merchant_add->add_option("--public-id", o.merchant.public_id, "merchant public id")->required();
+  merchant_add->add_option("--name", o.merchant.name, "display name");
+  merchant_add->add_option("--hash-key", o.hash_key, "customer-scope key (generated if absent)");
+  merchant_add->add_option("--timezone", o.merchant.timezone, "IANA time zone")
+      ->capture_default_str();
+  merchant_add->add_option("--oos-policy", o.oos_policy, "split|hold|skip|place_anyway")
+      ->capture_default_str();
+
+  CLI::App* api_user = app.add_subcommand("api-user", "API users (HMAC)")->require_subcommand(1);
+  CLI::App* api_user_add = api_user->add_subcommand("add", "create an API user");
+  AddDb(api_user_add, o.db);
+  api_user_add->add_option("--merchant", o.merchant_id, "merchant public id")->required();
+  api_user_add->add_option("--username", o.username, "API username (the sig_field)")->required();
+  api_user_add->add_option("--secret", o.secret, "HMAC secret (generated if absent)");
+
+  CLI::App* api_key = app.add_subcommand("api-key", "application keys")->require_subcommand(1);
+  CLI::App* api_key_add = api_key->add_subcommand("add", "create an x-api-key key");
+  AddDb(api_key_add, o.db);
+  api_key_add->add_option("--merchant", o.merchant_id, "merchant public id")->required();
+  api_key_add->add_option("--name", o.name, "a label for the key");
+
+  CLI::App* product = app.add_subcommand("product", "products")->require_subcommand(1);
+  CLI::App* product_add = product->add_subcommand("add", "create or update one product");
+  AddDb(product_add, o.db);
+  product_add->add_option("--merchant", o.product.merchant, "merchant public id")->required();
+  product_add->add_option("--product-id", o.product.product_id, "external product id")->required();
+  product_add->add_option("--sku", o.product.sku);
+  product_add->add_option("--name", o.product.name);
+  product_add->add_option("--price", o.product.price, "decimal, e.g. 12.99");
+  product_add->add_option("--live", o.product.live, "true|false");
+  product_add->add_option("--inventory", o.product.inventory, "units, or null for untracked");
+  CLI::App* product_get = product->add_subcommand("get", "print one product");
+  AddDb(product_get, o.db);
+  product_get->add_option("--merchant", o.merchant_id, "merchant public id")->required();
+  product_get->add_option("product_id", o.product_id, "external product id")->required();
+  CLI::App* product_import = product->add_subcommand("import", "bulk upsert from .jsonl or .csv");
+  AddDb(product_import, o.db);
+  product_import->add_option("--merchant", o.merchant_id, "merchant public id")->required();
+  product_import->add_option("file", o.path, "FILE.jsonl or FILE.csv")->required();
+
+  CLI::App* sign = app.add_subcommand("sign", "print a signed authorization header value");
+  sign->add_option("--public-id", o.public_id, "merchant public id")->required();
+  sign->add_option("--sig-field", o.sig_field, "API username or customer id")->required();
+  sign->add_option("--secret", o.secret, "API user secret or merchant hash key")->required();
+  sign->add_option("--ts", o.ts, "seconds since the epoch (default: now)");
+
+  // A TOML file supplies defaults for serve's flags; flags and environment still win.
+  if (std::string config = FindConfigPath(argc, argv); !config.empty()) {
+    if (Status s = ApplyTomlDefaults(config, *serve); !s.ok()) return Fail(s);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  SystemClock clock;
+  if (*serve) {
+    spdlog::set_level(spdlog::level::from_str(o.serve.log_level));
+    Status s = RunServe(o.serve);
+    return s.ok() ? 0 : Fail(s);
+  }
+  if (*sign) {
+    Status s = cli::Sign(std::cout, clock, o.public_id, o.sig_field, o.secret.value_or(""), o.ts);
+    return s.ok() ? 0 : Fail(s);
+  }
+
+  auto db = OpenMigrated(o.db);
+  if (!db.ok()) return Fail(db.status());
+  cli::Context ctx{**db, clock, std::cout};
+  Status s;
+  if (*init) {
+    std::cout << "{\"migrated\":true}\n";
+  } else if (*merchant_add) {
+    auto policy = model::ParseOosPolicy(o.oos_policy);
+    if (!policy) return Fail(InvalidArgumentError("--oos-policy must be split, hold, skip or place_anyway"));
+    o.merchant.oos_policy = *policy;
+    o.merchant.hash_key = o.hash_key;
+    s = cli::MerchantAdd(ctx, o.merchant);
+  } else if (*api_user_add) {
+    s = cli::ApiUserAdd(ctx, o.merchant_id, o.username, o.secret);
+  } else if (*api_key_add) {
+    s = cli::ApiKeyAdd(ctx, o.merchant_id, o.name);
+  } else if (*product_add) {
+    s = cli::ProductAdd(ctx, o.product);
+  } else if (*product_get) {
+    s = cli::ProductGet(ctx, o.merchant_id, o.product_id);
+  } else if (*product_import) {
+    s = cli::ProductImport(ctx, o.merchant_id, o.path);
+  }
+  (*db)->Shutdown();
+  return s.ok() ? 0 : Fail(s);
+}
+
+}  // namespace
+}  // namespace restock::app
+
+int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("restock"));
+  return restock::app::Run(argc, argv);
+}

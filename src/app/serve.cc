@@ -1,0 +1,125 @@
+#include "app/serve.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <iostream>
+
+#include "app/database_factory.h"
+#include "auth/authenticator.h"
+#include "auth/store_credential_source.h"
+#include "catalog/stock_update.h"
+#include "http/ops_handlers.h"
+#include "http/products_batch_handler.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "metrics/registry.h"
+
+namespace restock::app {
+namespace {
+
+Result<std::pair<std::string, std::uint16_t>> SplitListen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return InvalidArgumentError("--listen must be HOST:PORT");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  std::string port_text = listen.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidArgumentError("--listen port must be a number from 0 to 65535");
+  }
+  unsigned long port = std::stoul(port_text);
+  if (port > 65535) return InvalidArgumentError("--listen port must be a number from 0 to 65535");
+  return std::pair{host, static_cast<std::uint16_t>(port)};
+}
+
+// Blocks the calling thread until SIGINT or SIGTERM. The signals are blocked in every
+// thread (the mask is inherited), so only this sigwait sees them.
+void WaitForShutdownSignal(const sigset_t& signals) {
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("received signal {}, shutting down", received);
+}
+
+}  // namespace
+
+Status RunServe(const ServeConfig& config) {
+  RESTOCK_ASSIGN_OR_RETURN(auto listen, SplitListen(config.listen));
+  if (config.io_threads == 0 || config.workers == 0) {
+    return InvalidArgumentError("--io-threads and --workers must be at least 1");
+  }
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  SystemClock clock;
+  RESTOCK_ASSIGN_OR_RETURN(auto db, OpenDatabase(config.db, {config.sqlite_synchronous}));
+  RESTOCK_RETURN_IF_ERROR(db->Migrate());
+
+  metrics::Registry registry;
+  metrics::Histogram& group_sizes = registry.GetHistogram(
+      "restock_commit_group_size", "Works (requests) committed together per transaction.",
+      {1, 2, 4, 8, 16, 32, 64, 128, 256, 512});
+  metrics::Counter& groups = registry.GetCounter("restock_commit_groups_total",
+                                                 "Group-commit transactions.");
+  db->SetGroupObserver([&group_sizes, &groups](std::size_t works) {
+    group_sizes.Observe(static_cast<double>(works));
+    groups.Inc();
+  });
+
+  boost::asio::thread_pool workers(config.workers);
+  http::Executor executor = [&workers](std::function<void()> task) {
+    boost::asio::post(workers, std::move(task));
+  };
+
+  auth::StoreCredentialSource credentials(*db, clock,
+                                          std::chrono::seconds(config.credential_cache_seconds));
+  auth::Authenticator authenticator(
+      credentials, clock, auth::AuthWindow{config.ts_max_age_seconds, config.ts_max_future_seconds});
+  catalog::StockService stock(*db, clock);
+
+  http::ProductsBatchHandler batch(authenticator, stock, registry, executor,
+                                   http::BatchLimits{config.max_elements, 32});
+  http::HealthHandler health;
+  http::MetricsHandler metrics_handler(registry);
+  http::Router router(registry);
+  router.Add("PATCH", "/products-batch/update/", batch, "products_batch_update");
+  router.Add("GET", "/healthz", health, "healthz");
+  router.Add("GET", "/metrics", metrics_handler, "metrics");
+
+  http::ServerOptions options;
+  options.io_threads = config.io_threads;
+  options.body_limit = config.max_body_bytes;
+  options.header_limit = config.max_header_bytes;
+  options.max_connections = config.max_connections;
+  options.read_timeout = std::chrono::seconds(config.read_timeout_seconds);
+  options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  http::Server server(options, router);
+  RESTOCK_ASSIGN_OR_RETURN(std::uint16_t port, server.Listen(listen.first, listen.second));
+  std::string bound = (listen.first.find(':') != std::string::npos ? "[" + listen.first + "]"
+                                                                     : listen.first) +
+                      ":" + std::to_string(port);
+  std::cout << "{\"listen\":\"" << bound << "\"}" << std::endl;
+  spdlog::info("restock listening on http://{} (db {})", bound, config.db);
+  server.Start();
+
+  WaitForShutdownSignal(signals);
+  // Order matters: stop taking requests and let in-flight ones finish (they wait on the
+  // writer), then drain the workers, then the writer.
+  server.Stop();
+  workers.join();
+  db->Shutdown();
+  spdlog::info("stopped");
+  return Status::Ok();
+}
+
+}  // namespace restock::app

@@ -1,0 +1,129 @@
+#include "auth/authenticator.h"
+
+#include <cassert>
+#include <utility>
+
+#include "auth/authorization_header.h"
+#include "auth/signature.h"
+#include "core/crypto.h"
+
+namespace restock::auth {
+namespace {
+
+constexpr std::string_view kNoCredentials = "Authentication credentials were not provided.";
+constexpr std::string_view kInvalidApiKey = "Invalid API key.";
+constexpr std::string_view kInvalidSignature = "Invalid signature.";
+constexpr std::string_view kExpired = "Signature expired.";
+constexpr std::string_view kFuture = "Timestamp is in the future.";
+constexpr std::string_view kCustomerForbidden = "Customer credentials may not update products.";
+
+// Used only to spend the same HMAC work when the merchant or user does not exist; the
+// outcome is discarded, so its value does not matter.
+constexpr std::string_view kDummySecret = "restock-auth-dummy-secret-for-unknown-principals";
+
+Status Unauthenticated(std::string_view message) {
+  return UnauthenticatedError(std::string(message));
+}
+
+bool SignatureMatches(std::string_view secret, const SignedClaim& claim) {
+  // Anyone can compute an HMAC with an empty key, so an empty secret never verifies.
+  if (secret.empty()) {
+    (void)ConstantTimeEquals(ComputeSignature(kDummySecret, claim.sig_field, claim.ts), claim.sig);
+    return false;
+  }
+  return ConstantTimeEquals(ComputeSignature(secret, claim.sig_field, claim.ts), claim.sig);
+}
+
+void SpendDummyVerification(const SignedClaim& claim) {
+  [[maybe_unused]] const bool ignored = SignatureMatches(kDummySecret, claim);
+}
+
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+}  // namespace
+
+bool IsApiUserScope(std::optional<std::string_view> og_authorization) {
+  if (!og_authorization) return false;
+  std::string_view v = *og_authorization;
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  constexpr std::string_view kTrue = "true";
+  if (v.size() != kTrue.size()) return false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (AsciiLower(v[i]) != kTrue[i]) return false;
+  }
+  return true;
+}
+
+Authenticator::Authenticator(CredentialSource& source, const Clock& clock, AuthWindow window)
+    : source_(source), clock_(clock), window_(window) {
+  assert(window_.max_age_seconds >= 0 && window_.max_future_seconds >= 0);
+}
+
+Result<Principal> Authenticator::Authenticate(const AuthHeaders& headers) const {
+  if (headers.api_key) return AuthenticateApiKey(*headers.api_key);
+  if (headers.authorization) {
+    return AuthenticateSignature(*headers.authorization, IsApiUserScope(headers.og_authorization));
+  }
+  return Unauthenticated(kNoCredentials);
+}
+
+Result<Principal> Authenticator::AuthenticateMerchant(const AuthHeaders& headers) const {
+  Result<Principal> principal = Authenticate(headers);
+  if (principal.ok() && principal->scope == Scope::kCustomer) {
+    return PermissionDeniedError(std::string(kCustomerForbidden));
+  }
+  return principal;
+}
+
+Result<Principal> Authenticator::AuthenticateApiKey(std::string_view key) const {
+  if (key.empty()) return Unauthenticated(kInvalidApiKey);
+  // Looking up by hash means the stored value never equals the secret, and the lookup's
+  // timing depends on the hash, not on how much of the key an attacker guessed.
+  RESTOCK_ASSIGN_OR_RETURN(std::optional<model::ApiKey> found,
+                           source_.FindApiKey(HexEncode(Sha256(key))));
+  if (!found) return Unauthenticated(kInvalidApiKey);
+  return Principal{.merchant_id = found->merchant_id,
+                   .public_id = {},
+                   .scope = Scope::kApplication,
+                   .actor = found->name};
+}
+
+Result<Principal> Authenticator::AuthenticateSignature(std::string_view authorization,
+                                                       bool api_user_scope) const {
+  RESTOCK_ASSIGN_OR_RETURN(SignedClaim claim, ParseAuthorizationHeader(authorization));
+
+  // claim.ts < 10^18 and now is a real clock, so these differences cannot overflow.
+  const std::int64_t now = clock_.NowSeconds();
+  if (now - claim.ts > window_.max_age_seconds) return Unauthenticated(kExpired);
+  if (claim.ts - now > window_.max_future_seconds) return Unauthenticated(kFuture);
+
+  RESTOCK_ASSIGN_OR_RETURN(std::optional<model::Merchant> merchant,
+                           source_.FindMerchant(claim.public_id));
+  if (!merchant) {
+    SpendDummyVerification(claim);
+    return Unauthenticated(kInvalidSignature);
+  }
+
+  if (!api_user_scope) {
+    if (!SignatureMatches(merchant->hash_key, claim)) return Unauthenticated(kInvalidSignature);
+    return Principal{.merchant_id = merchant->id,
+                     .public_id = std::move(claim.public_id),
+                     .scope = Scope::kCustomer,
+                     .actor = std::move(claim.sig_field)};
+  }
+
+  RESTOCK_ASSIGN_OR_RETURN(std::optional<model::ApiUser> user,
+                           source_.FindApiUser(merchant->id, claim.sig_field));
+  if (!user) {
+    SpendDummyVerification(claim);
+    return Unauthenticated(kInvalidSignature);
+  }
+  if (!SignatureMatches(user->secret, claim)) return Unauthenticated(kInvalidSignature);
+  return Principal{.merchant_id = merchant->id,
+                   .public_id = std::move(claim.public_id),
+                   .scope = Scope::kApiUser,
+                   .actor = std::move(user->username)};
+}
+
+}  // namespace restock::auth

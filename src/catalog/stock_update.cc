@@ -1,0 +1,147 @@
+#include "catalog/stock_update.h"
+
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+
+namespace restock::catalog {
+namespace {
+
+template <typename T>
+bool Assign(const std::optional<T>& from, T& to) {
+  if (!from || *from == to) return false;
+  to = *from;
+  return true;
+}
+
+model::StockState StateOf(const model::Product& p) {
+  return {p.live, p.discontinued, p.inventory};
+}
+
+// A product as loaded, and as it stands after the elements applied so far.
+struct Working {
+  bool exists = false;
+  bool created = false;  // did not exist before this batch
+  bool dirty = false;    // changed since loaded
+  model::Product product;
+};
+
+}  // namespace
+
+bool ApplyPatch(const model::ProductPatch& patch, model::Product& product) {
+  bool changed = false;
+  changed |= Assign(patch.sku, product.sku);
+  changed |= Assign(patch.name, product.name);
+  changed |= Assign(patch.price_cents, product.price_cents);
+  changed |= Assign(patch.live, product.live);
+  changed |= Assign(patch.discontinued, product.discontinued);
+  changed |= Assign(patch.autoship_enabled, product.autoship_enabled);
+  changed |= Assign(patch.image_url, product.image_url);
+  changed |= Assign(patch.detail_url, product.detail_url);
+  changed |= Assign(patch.inventory, product.inventory);
+  changed |= Assign(patch.low_stock_threshold, product.low_stock_threshold);
+  return changed;
+}
+
+Result<std::vector<PatchOutcome>> ApplyPatches(store::Transaction& tx, model::MerchantId merchant,
+                                               std::span<const model::ProductPatch> patches,
+                                               const ApplyOptions& options) {
+  // Load every distinct product once.
+  std::unordered_map<std::string_view, Working> working;
+  working.reserve(patches.size());
+  std::vector<std::string_view> ids;
+  ids.reserve(patches.size());
+  for (const auto& patch : patches) {
+    if (working.try_emplace(patch.product_id).second) ids.push_back(patch.product_id);
+  }
+  RESTOCK_ASSIGN_OR_RETURN(auto loaded, tx.products().FindMany(merchant, ids));
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (!loaded[i]) continue;
+    Working& w = working[ids[i]];
+    w.exists = true;
+    w.product = std::move(*loaded[i]);
+  }
+
+  std::vector<PatchOutcome> outcomes;
+  outcomes.reserve(patches.size());
+  std::vector<model::StockEvent> events;
+  for (const auto& patch : patches) {
+    Working& w = working[patch.product_id];
+    if (!w.exists) {
+      if (!options.create_missing) {
+        outcomes.push_back(PatchOutcome::kNotFound);
+        continue;
+      }
+      w.exists = w.created = w.dirty = true;
+      w.product = model::Product{};
+      w.product.product_id = patch.product_id;
+      w.product.created = w.product.last_update = options.now;
+      ApplyPatch(patch, w.product);
+      outcomes.push_back(PatchOutcome::kCreated);
+      continue;
+    }
+    model::StockState before = StateOf(w.product);
+    if (!ApplyPatch(patch, w.product)) {
+      outcomes.push_back(PatchOutcome::kUnchanged);
+      continue;
+    }
+    w.dirty = true;
+    w.product.last_update = options.now;
+    outcomes.push_back(PatchOutcome::kUpdated);
+    model::StockState after = StateOf(w.product);
+    if (before != after) {
+      events.push_back(model::StockEvent{0, merchant, w.product.product_id, before, after,
+                                         options.source, options.now});
+    }
+  }
+
+  std::vector<model::Product> inserts;
+  std::vector<model::Product> updates;
+  for (std::string_view id : ids) {
+    Working& w = working[id];
+    if (!w.dirty) continue;
+    (w.created ? inserts : updates).push_back(std::move(w.product));
+  }
+  if (!inserts.empty()) RESTOCK_RETURN_IF_ERROR(tx.products().Insert(merchant, inserts));
+  if (!updates.empty()) RESTOCK_RETURN_IF_ERROR(tx.products().Update(merchant, updates));
+  if (!events.empty()) RESTOCK_RETURN_IF_ERROR(tx.stock_events().Append(events));
+  return outcomes;
+}
+
+void StockService::UpdateAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
+                               model::StockSource source, Done done) {
+  // The outcomes are produced inside the work and handed to `done` only after the commit,
+  // so a client never hears "applied" for something that could still roll back.
+  auto outcomes = std::make_shared<std::vector<PatchOutcome>>();
+  auto shared_patches = std::make_shared<std::vector<model::ProductPatch>>(std::move(patches));
+  db_.Submit(
+      [this, merchant, source, outcomes, shared_patches](store::Transaction& tx) -> Status {
+        ApplyOptions options{source, clock_.NowMicros(), false};
+        auto result = ApplyPatches(tx, merchant, *shared_patches, options);
+        if (!result.ok()) return result.status();
+        *outcomes = std::move(result).value();
+        return Status::Ok();
+      },
+      [outcomes, done = std::move(done)](Status status) {
+        if (!status.ok()) {
+          done(std::move(status));
+        } else {
+          done(std::move(*outcomes));
+        }
+      });
+}
+
+Result<std::vector<PatchOutcome>> StockService::Upsert(model::MerchantId merchant,
+                                                       std::span<const model::ProductPatch> patches,
+                                                       model::StockSource source) {
+  std::vector<PatchOutcome> outcomes;
+  Status status = db_.RunInTransaction([&](store::Transaction& tx) -> Status {
+    ApplyOptions options{source, clock_.NowMicros(), true};
+    RESTOCK_ASSIGN_OR_RETURN(outcomes, ApplyPatches(tx, merchant, patches, options));
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return outcomes;
+}
+
+}  // namespace restock::catalog

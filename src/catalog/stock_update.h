@@ -1,0 +1,62 @@
+// restock::catalog — applying product updates and recording stock events (SPEC §2, §3).
+// This is where "what changed" is decided; storage only loads and saves.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "model/merchant.h"
+#include "model/product.h"
+#include "model/stock_event.h"
+#include "store/database.h"
+
+namespace restock::catalog {
+
+enum class PatchOutcome { kCreated, kUpdated, kUnchanged, kNotFound };
+
+struct ApplyOptions {
+  model::StockSource source = model::StockSource::kApi;
+  UnixMicros now = 0;
+  // When true, a product the merchant does not have is created from the patch (absent
+  // fields take their defaults: live, not discontinued, autoship enabled, untracked).
+  bool create_missing = false;
+};
+
+// Applies `product` <- `patch`. Returns true when any field changed.
+bool ApplyPatch(const model::ProductPatch& patch, model::Product& product);
+
+// Applies `patches` in order inside `tx`, as one set-based load and one save: every element
+// sees the effect of the ones before it (duplicates are applied in order). Writes a stock
+// event for each element that changes live, discontinued or inventory. Returns one outcome
+// per patch, aligned with `patches`. Store errors are returned unchanged.
+Result<std::vector<PatchOutcome>> ApplyPatches(store::Transaction& tx, model::MerchantId merchant,
+                                               std::span<const model::ProductPatch> patches,
+                                               const ApplyOptions& options);
+
+// The product update service used by the HTTP API, the CLI and importers.
+// Thread-safe. Does not own the database or the clock, which must outlive it.
+class StockService {
+ public:
+  using Done = std::function<void(Result<std::vector<PatchOutcome>>)>;
+
+  StockService(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // Updates existing products through the database's group-commit writer; unknown products
+  // are kNotFound. `done` runs once, on the writer thread, after the changes are durable.
+  void UpdateAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
+                   model::StockSource source, Done done);
+
+  // Creates or updates products in one transaction on the calling thread. Blocks.
+  Result<std::vector<PatchOutcome>> Upsert(model::MerchantId merchant,
+                                           std::span<const model::ProductPatch> patches,
+                                           model::StockSource source);
+
+ private:
+  store::Database& db_;
+  const Clock& clock_;
+};
+
+}  // namespace restock::catalog

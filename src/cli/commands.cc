@@ -1,0 +1,153 @@
+#include "cli/commands.h"
+
+#include <boost/json/serialize.hpp>
+#include <fstream>
+
+#include "auth/signature.h"
+#include "catalog/stock_update.h"
+#include "catalog/validation.h"
+#include "feed/import.h"
+#include "json/model_json.h"
+
+namespace restock::cli {
+namespace {
+
+void Print(Context& ctx, const boost::json::value& v) {
+  ctx.out << boost::json::serialize(v) << '\n';
+}
+
+boost::json::object ErrorsToJson(const catalog::FieldErrors& errors) {
+  boost::json::object o;
+  for (const auto& [field, messages] : errors) {
+    boost::json::array list;
+    for (const auto& m : messages) list.emplace_back(m);
+    o[field] = std::move(list);
+  }
+  return o;
+}
+
+// "field: message; field: message" for one-line CLI errors.
+std::string ErrorsToText(const catalog::FieldErrors& errors) {
+  std::string out;
+  for (const auto& [field, messages] : errors) {
+    for (const auto& m : messages) {
+      if (!out.empty()) out += "; ";
+      out += field + " " + m;
+    }
+  }
+  return out;
+}
+
+Result<model::Product> LoadProduct(store::Database& db, model::MerchantId merchant,
+                                   const std::string& product_id) {
+  std::optional<model::Product> product;
+  RESTOCK_RETURN_IF_ERROR(db.RunReadOnly([&](store::Transaction& tx) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(product, tx.products().Find(merchant, product_id));
+    return Status::Ok();
+  }));
+  if (!product) return NotFoundError("no product '" + product_id + "' for this merchant");
+  return *product;
+}
+
+}  // namespace
+
+int ExitCodeFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return 0;
+    case StatusCode::kInvalidArgument: return 2;
+    case StatusCode::kNotFound: return 3;
+    case StatusCode::kAlreadyExists: return 4;
+    case StatusCode::kFailedPrecondition: return 5;
+    case StatusCode::kUnauthenticated:
+    case StatusCode::kPermissionDenied: return 6;
+    case StatusCode::kResourceExhausted: return 7;
+    case StatusCode::kUnavailable:
+    case StatusCode::kAborted: return 8;
+    case StatusCode::kInternal: return 1;
+  }
+  return 1;
+}
+
+Status MerchantAdd(Context& ctx, const accounts::NewMerchant& request) {
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant m, accounts::CreateMerchant(ctx.db, ctx.clock, request));
+  Print(ctx, boost::json::object{{"public_id", m.public_id}, {"hash_key", m.hash_key}});
+  return Status::Ok();
+}
+
+Status ApiUserAdd(Context& ctx, const std::string& merchant, const std::string& username,
+                  const std::optional<std::string>& secret) {
+  RESTOCK_ASSIGN_OR_RETURN(model::ApiUser user,
+                           accounts::CreateApiUser(ctx.db, merchant, username, secret));
+  Print(ctx, boost::json::object{{"username", user.username}, {"secret", user.secret}});
+  return Status::Ok();
+}
+
+Status ApiKeyAdd(Context& ctx, const std::string& merchant, const std::string& name) {
+  RESTOCK_ASSIGN_OR_RETURN(accounts::CreatedApiKey key,
+                           accounts::CreateApiKey(ctx.db, merchant, name));
+  Print(ctx, boost::json::object{{"key", key.key}});
+  return Status::Ok();
+}
+
+Status ProductAdd(Context& ctx, const ProductAddArgs& args) {
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant, accounts::FindMerchant(ctx.db, args.merchant));
+  catalog::RawElement element;
+  element.fields.emplace_back("product_id", catalog::RawValue::String(args.product_id));
+  auto add = [&](const char* field, const std::optional<std::string>& text) {
+    if (text) element.fields.emplace_back(field, feed::RawValueFromText(field, *text));
+  };
+  add("sku", args.sku);
+  add("name", args.name);
+  add("price", args.price);
+  add("live", args.live);
+  add("inventory", args.inventory);
+  catalog::ValidatedElement v = catalog::ValidateElement(element);
+  if (!v.patch) return InvalidArgumentError(ErrorsToText(v.errors));
+  catalog::StockService stock(ctx.db, ctx.clock);
+  RESTOCK_RETURN_IF_ERROR(
+      stock.Upsert(merchant.id, std::span(&*v.patch, 1), model::StockSource::kCli).status());
+  RESTOCK_ASSIGN_OR_RETURN(model::Product product, LoadProduct(ctx.db, merchant.id, args.product_id));
+  Print(ctx, json::ProductToJson(product));
+  return Status::Ok();
+}
+
+Status ProductGet(Context& ctx, const std::string& merchant, const std::string& product_id) {
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant m, accounts::FindMerchant(ctx.db, merchant));
+  RESTOCK_ASSIGN_OR_RETURN(model::Product product, LoadProduct(ctx.db, m.id, product_id));
+  Print(ctx, json::ProductToJson(product));
+  return Status::Ok();
+}
+
+Status ProductImport(Context& ctx, const std::string& merchant, const std::string& path) {
+  RESTOCK_ASSIGN_OR_RETURN(feed::Format format, feed::FormatForPath(path));
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant m, accounts::FindMerchant(ctx.db, merchant));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot open '" + path + "'");
+  catalog::StockService stock(ctx.db, ctx.clock);
+  RESTOCK_ASSIGN_OR_RETURN(feed::ImportSummary summary,
+                           feed::ImportProducts(in, format, m.id, stock, feed::ImportOptions{}));
+  boost::json::array rejected;
+  for (const auto& r : summary.rejected) {
+    rejected.emplace_back(boost::json::object{{"record", r.record}, {"errors", ErrorsToJson(r.errors)}});
+  }
+  Print(ctx, boost::json::object{{"created", summary.created},
+                                 {"updated", summary.updated},
+                                 {"unchanged", summary.unchanged},
+                                 {"rejected", std::move(rejected)}});
+  return Status::Ok();
+}
+
+Status Sign(std::ostream& out, const Clock& clock, const std::string& public_id,
+            const std::string& sig_field, const std::string& secret,
+            std::optional<std::int64_t> ts) {
+  if (public_id.empty() || sig_field.empty() || secret.empty()) {
+    return InvalidArgumentError("--public-id, --sig-field and --secret must not be empty");
+  }
+  if (ts && *ts < 0) return InvalidArgumentError("--ts must be non-negative");
+  out << auth::SignedAuthorizationHeader(public_id, sig_field, secret,
+                                         ts.value_or(clock.NowSeconds()))
+      << '\n';
+  return Status::Ok();
+}
+
+}  // namespace restock::cli

@@ -1,0 +1,55 @@
+// restock::cli — the subcommands of SPEC §1 as functions: each parses nothing (app/ owns the
+// command line), calls one service and prints JSON on `out`. Errors come back as Status;
+// app/ prints them as one line on stderr with the exit code from ExitCodeFor.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "accounts/provisioning.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/database.h"
+
+namespace restock::cli {
+
+// What every command needs. Does not own anything.
+struct Context {
+  store::Database& db;
+  const Clock& clock;
+  std::ostream& out;
+};
+
+// 0 ok, 1 internal, 2 invalid argument, 3 not found, 4 already exists,
+// 5 failed precondition, 6 unauthenticated / permission denied, 7 resource exhausted,
+// 8 unavailable / aborted (retry).
+int ExitCodeFor(StatusCode code);
+
+// {"public_id":…,"hash_key":…}
+Status MerchantAdd(Context& ctx, const accounts::NewMerchant& request);
+// {"username":…,"secret":…}
+Status ApiUserAdd(Context& ctx, const std::string& merchant, const std::string& username,
+                  const std::optional<std::string>& secret);
+// {"key":…} — the only time the key is shown.
+Status ApiKeyAdd(Context& ctx, const std::string& merchant, const std::string& name);
+
+// Fields of `product add` as typed on the command line; nullopt = not given.
+struct ProductAddArgs {
+  std::string merchant;
+  std::string product_id;
+  std::optional<std::string> sku, name, price, live, inventory;
+};
+// Upserts one product (stock events with source cli) and prints it.
+Status ProductAdd(Context& ctx, const ProductAddArgs& args);
+// Prints the product; NotFound when the merchant has no such product.
+Status ProductGet(Context& ctx, const std::string& merchant, const std::string& product_id);
+// Prints {"created","updated","unchanged","rejected":[{"record","errors"}]}.
+Status ProductImport(Context& ctx, const std::string& merchant, const std::string& path);
+
+// Prints a ready `authorization` header value, signed for `ts` (now when absent).
+Status Sign(std::ostream& out, const Clock& clock, const std::string& public_id,
+            const std::string& sig_field, const std::string& secret,
+            std::optional<std::int64_t> ts);
+
+}  // namespace restock::cli

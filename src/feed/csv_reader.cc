@@ -1,0 +1,51 @@
+#include "feed/csv_reader.h"
+
+namespace restock::feed {
+
+std::optional<std::vector<std::string>> CsvReader::Next() {
+  malformed_ = false;
+  std::vector<std::string> fields;
+  std::string field;
+  bool in_quotes = false;
+  bool was_quoted = false;
+  bool any = false;
+  int c;
+  while ((c = in_.get()) != EOF) {
+    any = true;
+    char ch = static_cast<char>(c);
+    if (in_quotes) {
+      if (ch == '"') {
+        if (in_.peek() == '"') {
+          in_.get();
+          field += '"';
+        } else {
+          in_quotes = false;
+        }
+      } else {
+        field += ch;
+      }
+      continue;
+    }
+    if (ch == '"') {
+      if (!field.empty() || was_quoted) malformed_ = true;
+      in_quotes = was_quoted = true;
+    } else if (ch == ',') {
+      fields.push_back(std::move(field));
+      field.clear();
+      was_quoted = false;
+    } else if (ch == '\n' || ch == '\r') {
+      if (ch == '\r' && in_.peek() == '\n') in_.get();
+      fields.push_back(std::move(field));
+      return fields;
+    } else {
+      if (was_quoted) malformed_ = true;
+      field += ch;
+    }
+  }
+  if (!any) return std::nullopt;
+  if (in_quotes) malformed_ = true;
+  fields.push_back(std::move(field));
+  return fields;
+}
+
+}  // namespace restock::feed

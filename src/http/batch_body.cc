@@ -1,0 +1,72 @@
+#include "http/batch_body.h"
+
+#include <boost/json.hpp>
+
+#include "http/message.h"
+#include "json/model_json.h"
+
+namespace restock::http {
+
+namespace json = boost::json;
+
+Result<ParsedBatch> ParseBatchBody(std::string_view body, const BatchLimits& limits) {
+  json::parse_options options;
+  options.max_depth = limits.max_depth;
+  json::monotonic_resource arena;
+  json::parser parser(&arena, options);
+  boost::system::error_code ec;
+  parser.write(body.data(), body.size(), ec);
+  if (ec) return InvalidArgumentError("JSON parse error: " + ec.message() + ".");
+  json::value root = parser.release();
+  if (!root.is_array()) return InvalidArgumentError("Expected a JSON array of products.");
+  const json::array& items = root.get_array();
+  if (items.size() > limits.max_elements) {
+    return ResourceExhaustedError("Too many elements: at most " +
+                                  std::to_string(limits.max_elements) + " per request.");
+  }
+  ParsedBatch out;
+  out.elements.resize(items.size());
+  out.product_id_json.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out.elements[i] = restock::json::RawElementFromJson(items[i]);
+    const json::object* object = items[i].if_object();
+    const json::value* id = object ? object->if_contains("product_id") : nullptr;
+    out.product_id_json.push_back(id ? json::serialize(*id) : std::string("null"));
+  }
+  return out;
+}
+
+std::string RenderBatchResults(const std::vector<std::string>& product_id_json,
+                               const std::vector<ElementResult>& results) {
+  std::string out;
+  out.reserve(32 + results.size() * 48);
+  out += "{\"results\":[";
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (i > 0) out += ',';
+    out += "{\"product_id\":";
+    out += product_id_json[i];
+    out += ",\"status\":";
+    out += std::to_string(results[i].status);
+    if (!results[i].errors.empty()) {
+      out += ",\"errors\":{";
+      bool first_field = true;
+      for (const auto& [field, messages] : results[i].errors) {
+        if (!first_field) out += ',';
+        first_field = false;
+        out += JsonQuote(field);
+        out += ":[";
+        for (std::size_t m = 0; m < messages.size(); ++m) {
+          if (m > 0) out += ',';
+          out += JsonQuote(messages[m]);
+        }
+        out += ']';
+      }
+      out += '}';
+    }
+    out += '}';
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace restock::http

@@ -1,0 +1,43 @@
+// restock::http — the JSON adapter for the batch endpoints: body -> neutral RawElements,
+// per-element results -> response body. Knows JSON, not the product rules (catalog/).
+// Pure functions, thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/raw_element.h"
+#include "catalog/validation.h"
+#include "core/result.h"
+
+namespace restock::http {
+
+struct BatchLimits {
+  std::size_t max_elements = 10'000;
+  std::size_t max_depth = 32;
+};
+
+struct ParsedBatch {
+  std::vector<catalog::RawElement> elements;
+  // Per element, the JSON text of its "product_id" as sent, or "null" when absent.
+  std::vector<std::string> product_id_json;
+};
+
+// Parses a batch body: a JSON array of elements.
+// InvalidArgument: malformed JSON, invalid UTF-8, nesting deeper than max_depth, or not an
+// array. ResourceExhausted: more than max_elements elements.
+Result<ParsedBatch> ParseBatchBody(std::string_view body, const BatchLimits& limits);
+
+struct ElementResult {
+  int status = 200;  // 200 | 400 | 404
+  catalog::FieldErrors errors;  // only for 400
+};
+
+// {"results":[{"product_id":…,"status":…[,"errors":{…}]},…]}.
+// REQUIRES: results.size() == product_id_json.size().
+std::string RenderBatchResults(const std::vector<std::string>& product_id_json,
+                               const std::vector<ElementResult>& results);
+
+}  // namespace restock::http

@@ -1,0 +1,132 @@
+#include "http/products_batch_handler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "http/status_mapping.h"
+
+namespace restock::http {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+Response MultiStatus(std::string body) {
+  Response r;
+  r.status = 207;
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace
+
+bool IsJsonContentType(std::string_view content_type) {
+  return EqualsIgnoreCase(Trim(content_type.substr(0, content_type.find(';'))),
+                          "application/json");
+}
+
+ProductsBatchHandler::ProductsBatchHandler(const auth::Authenticator& authenticator,
+                                           catalog::StockService& stock,
+                                           metrics::Registry& registry, Executor workers,
+                                           BatchLimits limits)
+    : authenticator_(authenticator),
+      stock_(stock),
+      workers_(std::move(workers)),
+      limits_(limits),
+      applied_(registry.GetCounter("restock_batch_elements_total",
+                                   "Batch update elements by outcome.", {{"status", "200"}})),
+      rejected_(registry.GetCounter("restock_batch_elements_total",
+                                    "Batch update elements by outcome.", {{"status", "400"}})),
+      not_found_(registry.GetCounter("restock_batch_elements_total",
+                                     "Batch update elements by outcome.", {{"status", "404"}})) {}
+
+void ProductsBatchHandler::Handle(Request request, Respond respond) {
+  // Credential lookups may touch the database: never on the I/O thread.
+  auto shared = std::make_shared<Request>(std::move(request));
+  workers_([this, shared, respond = std::move(respond)]() mutable {
+    Process(*shared, std::move(respond));
+  });
+}
+
+void ProductsBatchHandler::Process(const Request& request, Respond respond) {
+  auth::AuthHeaders headers{request.Header("authorization"), request.Header("og-authorization"),
+                            request.Header("x-api-key")};
+  Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(headers);
+  if (!principal.ok()) {
+    if (HttpStatusFor(principal.status().code()) >= 500) {
+      spdlog::error("credential lookup failed: {}", principal.status().ToString());
+    }
+    return respond(ResponseForStatus(principal.status()));
+  }
+  auto content_type = request.Header("content-type");
+  if (!content_type || !IsJsonContentType(*content_type)) {
+    return respond(ErrorResponse(415, "Unsupported media type: use application/json."));
+  }
+  Result<ParsedBatch> parsed = ParseBatchBody(request.body, limits_);
+  if (!parsed.ok()) {
+    int code = parsed.status().code() == StatusCode::kResourceExhausted ? 413 : 400;
+    return respond(ErrorResponse(code, parsed.status().message()));
+  }
+
+  // Validate every element; only the valid ones go to the writer.
+  auto batch = std::make_shared<ParsedBatch>(std::move(parsed).value());
+  auto results = std::make_shared<std::vector<ElementResult>>(batch->elements.size());
+  std::vector<model::ProductPatch> patches;
+  std::vector<std::size_t> patch_index;  // patches[k] is element patch_index[k]
+  patches.reserve(batch->elements.size());
+  patch_index.reserve(batch->elements.size());
+  for (std::size_t i = 0; i < batch->elements.size(); ++i) {
+    catalog::ValidatedElement v = catalog::ValidateElement(batch->elements[i]);
+    if (!v.patch) {
+      (*results)[i] = ElementResult{400, std::move(v.errors)};
+      rejected_.Inc();
+      continue;
+    }
+    patches.push_back(std::move(*v.patch));
+    patch_index.push_back(i);
+  }
+  if (patches.empty()) {
+    return respond(MultiStatus(RenderBatchResults(batch->product_id_json, *results)));
+  }
+
+  stock_.UpdateAsync(
+      principal->merchant_id, std::move(patches), model::StockSource::kApi,
+      [this, batch, results, patch_index = std::move(patch_index),
+       respond = std::move(respond)](Result<std::vector<catalog::PatchOutcome>> outcomes) mutable {
+        // This runs on the database writer: hand rendering to a worker so the writer goes
+        // straight back to committing the next group.
+        auto shared_outcomes =
+            std::make_shared<Result<std::vector<catalog::PatchOutcome>>>(std::move(outcomes));
+        workers_([this, batch, results, patch_index = std::move(patch_index),
+                  respond = std::move(respond), shared_outcomes]() {
+          const auto& outcome = *shared_outcomes;
+          if (!outcome.ok()) {
+            spdlog::error("stock update failed: {}", outcome.status().ToString());
+            return respond(ResponseForStatus(outcome.status()));
+          }
+          for (std::size_t k = 0; k < patch_index.size(); ++k) {
+            bool found = (*outcome)[k] != catalog::PatchOutcome::kNotFound;
+            (*results)[patch_index[k]].status = found ? 200 : 404;
+            (found ? applied_ : not_found_).Inc();
+          }
+          respond(MultiStatus(RenderBatchResults(batch->product_id_json, *results)));
+        });
+      });
+}
+
+}  // namespace restock::http

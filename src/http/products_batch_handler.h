@@ -1,0 +1,45 @@
+// restock::http — PATCH /products-batch/update/ (SPEC §2), the seed's endpoint.
+// An adapter: authenticate, parse, validate through catalog/, hand the valid elements to the
+// StockService, render the 207. It decides nothing about stock.
+#pragma once
+
+#include <functional>
+
+#include "auth/authenticator.h"
+#include "catalog/stock_update.h"
+#include "http/batch_body.h"
+#include "http/message.h"
+#include "metrics/registry.h"
+
+namespace restock::http {
+
+// Runs a task on a worker thread (never an I/O thread). Must not run it inline.
+using Executor = std::function<void(std::function<void()>)>;
+
+// Thread-safe. Does not own its dependencies, which must outlive it.
+class ProductsBatchHandler final : public Handler {
+ public:
+  ProductsBatchHandler(const auth::Authenticator& authenticator, catalog::StockService& stock,
+                       metrics::Registry& registry, Executor workers, BatchLimits limits);
+
+  // Responds 207 with per-element results once every applied element is durable; or a
+  // whole-request error (400, 401, 403, 413, 415, 5xx) with nothing applied.
+  void Handle(Request request, Respond respond) override;
+
+ private:
+  void Process(const Request& request, Respond respond);
+
+  const auth::Authenticator& authenticator_;
+  catalog::StockService& stock_;
+  Executor workers_;
+  BatchLimits limits_;
+  metrics::Counter& applied_;
+  metrics::Counter& rejected_;
+  metrics::Counter& not_found_;
+};
+
+// True for "application/json" with optional parameters (e.g. "; charset=utf-8"),
+// case-insensitively.
+bool IsJsonContentType(std::string_view content_type);
+
+}  // namespace restock::http

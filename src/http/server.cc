@@ -1,0 +1,200 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+
+#include "http/session.h"
+
+namespace restock::http {
+namespace internal {
+namespace net = boost::asio;
+using boost::system::error_code;
+using net::ip::tcp;
+
+namespace {
+// After an accept error (e.g. out of file descriptors) wait before retrying instead of spinning.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+}  // namespace
+
+// Owns the I/O context, the acceptor and the session registry. Accepting runs on the acceptor's
+// strand; Listen/Close are called by Server from its controlling thread.
+class Listener {
+ public:
+  Listener(ServerOptions options, Handler& handler)
+      : options_(std::move(options)),
+        handler_(handler),
+        acceptor_(net::make_strand(ioc_)),
+        retry_timer_(acceptor_.get_executor()),
+        tracker_(std::make_shared<ConnectionTracker>()) {}
+
+  Result<std::uint16_t> Listen(std::string host, std::uint16_t port) {
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    if (host.empty()) host = "0.0.0.0";
+    error_code ec;
+    tcp::resolver resolver(ioc_);
+    const auto results = resolver.resolve(host, std::to_string(port),
+                                          tcp::resolver::passive | tcp::resolver::numeric_service,
+                                          ec);
+    if (ec || results.empty()) {
+      return InvalidArgumentError("cannot resolve listen address " + host + ": " + ec.message());
+    }
+    const tcp::endpoint endpoint = results.begin()->endpoint();
+    const auto fail = [&](std::string_view step) -> Status {
+      error_code ignored;
+      acceptor_.close(ignored);
+      return UnavailableError("cannot listen on " + host + ":" + std::to_string(port) + " (" +
+                              std::string(step) + "): " + ec.message());
+    };
+    acceptor_.open(endpoint.protocol(), ec);
+    if (ec) return fail("open");
+    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (ec) return fail("reuse_address");
+    acceptor_.bind(endpoint, ec);
+    if (ec) return fail("bind");
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return fail("listen");
+    const tcp::endpoint local = acceptor_.local_endpoint(ec);
+    if (ec) return fail("local_endpoint");
+    spdlog::info("http: listening on {}:{}", local.address().to_string(), local.port());
+    return local.port();
+  }
+
+  bool listening() const { return acceptor_.is_open(); }
+
+  void Start(std::size_t threads, std::vector<std::thread>& out) {
+    work_.emplace(ioc_.get_executor());
+    net::post(acceptor_.get_executor(), [this] { DoAccept(); });
+    for (std::size_t i = 0; i < threads; ++i) {
+      out.emplace_back([this] { RunIo(); });
+    }
+  }
+
+  // Stops accepting and asks every session to finish. Returns at once; the I/O threads return
+  // from RunIo once the last session and the last request in flight are done.
+  void Stop(bool started) {
+    std::vector<std::shared_ptr<Session>> sessions;
+    {
+      std::lock_guard lock(tracker_->mu);
+      tracker_->stopping = true;
+      for (const auto& [id, weak] : tracker_->live) {
+        if (auto session = weak.lock()) sessions.push_back(std::move(session));
+      }
+    }
+    if (!started) {
+      error_code ignored;
+      acceptor_.close(ignored);
+      return;
+    }
+    net::post(acceptor_.get_executor(), [this] {
+      error_code ignored;
+      acceptor_.close(ignored);
+      retry_timer_.cancel();
+    });
+    for (const auto& session : sessions) session->Shutdown();
+    sessions.clear();  // outside the lock: a session destructor takes it
+    work_.reset();
+  }
+
+ private:
+  void RunIo() {
+    // The boundary of every asynchronous handler: nothing may escape into std::thread.
+    while (true) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("http: exception escaped an I/O handler: {}", e.what());
+      } catch (...) {
+        spdlog::error("http: unknown exception escaped an I/O handler");
+      }
+    }
+  }
+
+  void DoAccept() {
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           boost::beast::bind_front_handler(&Listener::OnAccept, this));
+  }
+
+  void OnAccept(error_code ec, tcp::socket socket) {
+    if (!acceptor_.is_open()) return;
+    if (ec) {
+      if (ec == net::error::operation_aborted) return;
+      spdlog::warn("http: accept failed: {}", ec.message());
+      retry_timer_.expires_after(kAcceptRetryDelay);
+      retry_timer_.async_wait([this](error_code wait_ec) {
+        if (!wait_ec && acceptor_.is_open()) DoAccept();
+      });
+      return;
+    }
+    std::shared_ptr<Session> session;
+    {
+      std::lock_guard lock(tracker_->mu);
+      if (tracker_->stopping) return;  // `socket` closes on return
+      if (tracker_->live.size() >= options_.max_connections) {
+        spdlog::warn("http: connection limit {} reached; closing new connection",
+                     options_.max_connections);
+      } else {
+        const std::uint64_t id = tracker_->next_id++;
+        session = std::make_shared<Session>(std::move(socket), options_, handler_, tracker_, id);
+        tracker_->live.emplace(id, session);
+      }
+    }
+    if (session) session->Run();
+    DoAccept();
+  }
+
+  const ServerOptions options_;
+  Handler& handler_;
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  net::steady_timer retry_timer_;
+  std::shared_ptr<ConnectionTracker> tracker_;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+};
+
+}  // namespace internal
+
+Server::Server(ServerOptions options, Handler& handler)
+    : io_threads_(options.io_threads),
+      listener_(std::make_unique<internal::Listener>(std::move(options), handler)) {}
+
+Server::~Server() { Stop(); }
+
+Result<std::uint16_t> Server::Listen(std::string host, std::uint16_t port) {
+  if (started_ || stopped_ || listener_->listening()) {
+    return FailedPreconditionError("the server is already listening or has stopped");
+  }
+  return listener_->Listen(std::move(host), port);
+}
+
+void Server::Start() {
+  if (started_ || stopped_ || !listener_->listening()) {
+    spdlog::critical("http: Server::Start called twice, after Stop, or before Listen");
+    std::abort();
+  }
+  started_ = true;
+  listener_->Start(std::max<std::size_t>(1, io_threads_), threads_);
+}
+
+void Server::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  listener_->Stop(started_);
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+}
+
+}  // namespace restock::http

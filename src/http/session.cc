@@ -1,0 +1,355 @@
+#include "http/session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <cctype>
+#include <exception>
+
+namespace restock::http::internal {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using boost::beast::error_code;
+
+namespace {
+
+constexpr std::size_t kIdleReadChunk = 4096;
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr std::uint64_t kLingerMaxBytes = 1024 * 1024;
+
+// Completes one request exactly once. Shared by every copy of the Respond callback; if the last
+// copy goes away uncalled (a handler bug, or Handle threw), it answers 500 itself so the
+// connection does not hang. Holding it keeps the I/O threads running (tracked work), so Stop()
+// waits for requests in flight.
+class Completion {
+ public:
+  Completion(std::shared_ptr<Session> session, std::uint64_t seq, const net::any_io_executor& ex)
+      : session_(std::move(session)),
+        seq_(seq),
+        work_(net::prefer(ex, net::execution::outstanding_work.tracked)) {}
+  Completion(const Completion&) = delete;
+  Completion& operator=(const Completion&) = delete;
+  ~Completion() {
+    if (!done_.load()) {
+      spdlog::error("http: handler dropped a request without responding");
+      Deliver(ErrorResponse(500, "Internal server error."));
+    }
+  }
+
+  void Deliver(Response response) {
+    if (done_.exchange(true)) {
+      spdlog::error("http: handler responded twice to one request; ignored");
+      return;
+    }
+    // Only the first caller gets here, so moving the members out is race-free. The posted
+    // function is itself tracked work, so releasing work_ afterwards is safe.
+    net::post(work_, [session = std::move(session_), seq = seq_,
+                      response = std::move(response)]() mutable {
+      session->Complete(seq, std::move(response));
+    });
+    work_ = net::any_io_executor();
+  }
+
+ private:
+  std::atomic<bool> done_{false};
+  std::shared_ptr<Session> session_;
+  const std::uint64_t seq_;
+  net::any_io_executor work_;
+};
+
+bool IsHttpParseError(const error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category();
+}
+
+// Header names and values from handlers must not be able to split the response.
+bool IsSafeHeader(std::string_view name, std::string_view value) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (c <= ' ' || c == ':' || c == 127) return false;
+  }
+  return value.find_first_of("\r\n") == std::string_view::npos &&
+         value.find('\0') == std::string_view::npos;
+}
+
+}  // namespace
+
+Session::Session(net::ip::tcp::socket socket, const ServerOptions& options, Handler& handler,
+                 std::shared_ptr<ConnectionTracker> tracker, std::uint64_t id)
+    : stream_(std::move(socket)),
+      options_(options),
+      handler_(handler),
+      tracker_(std::move(tracker)),
+      id_(id) {
+  error_code ec;
+  const auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_address_ = endpoint.address().to_string();
+}
+
+Session::~Session() {
+  std::lock_guard lock(tracker_->mu);
+  tracker_->live.erase(id_);
+}
+
+void Session::Run() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
+}
+
+void Session::Shutdown() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->stopping_ = true;
+    self->read_closed_ = true;
+    if (self->closed_) return;
+    if (self->lingering_ || (self->slots_.empty() && !self->writing_)) {
+      self->Close();
+    } else if (self->reading_) {
+      // Ends the pending read with EOF but leaves the sending side open for responses owed.
+      error_code ec;
+      self->stream_.socket().shutdown(net::ip::tcp::socket::shutdown_receive, ec);
+    }
+  });
+}
+
+void Session::DoRead() {
+  if (closed_ || read_closed_ || reading_ || lingering_) return;
+  if (slots_.size() >= options_.pipeline_limit) return;  // OnWrite resumes reading
+  reading_ = true;
+  parser_.emplace();
+  parser_->header_limit(options_.header_limit);
+  parser_->body_limit(options_.body_limit);
+  if (buffer_.size() > 0) {
+    DoReadHeader();  // a pipelined request is already (partly) buffered
+    return;
+  }
+  stream_.expires_after(options_.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kIdleReadChunk),
+                          beast::bind_front_handler(&Session::OnIdleRead, shared_from_this()));
+}
+
+void Session::OnIdleRead(error_code ec, std::size_t bytes) {
+  if (ec) return FailRead(ec);
+  buffer_.commit(bytes);
+  DoReadHeader();
+}
+
+void Session::DoReadHeader() {
+  // One deadline for the whole request, header and body.
+  stream_.expires_after(options_.read_timeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           beast::bind_front_handler(&Session::OnReadHeader, shared_from_this()));
+}
+
+void Session::OnReadHeader(error_code ec, std::size_t /*bytes*/) {
+  if (ec) return FailRead(ec);
+  const auto& header = parser_->get();
+  if (!parser_->is_done() && header.version() >= 11 &&
+      beast::iequals(header[bhttp::field::expect], "100-continue")) {
+    auto interim = std::make_shared<HttpResponse>(bhttp::status::continue_, header.version());
+    EnqueueReady(std::move(interim), /*interim=*/true, /*keep_alive=*/true);
+  }
+  if (parser_->is_done()) return OnReadBody({}, 0);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    beast::bind_front_handler(&Session::OnReadBody, shared_from_this()));
+}
+
+void Session::OnReadBody(error_code ec, std::size_t /*bytes*/) {
+  if (ec) return FailRead(ec);
+  reading_ = false;
+  Dispatch();
+  DoRead();
+}
+
+void Session::FailRead(error_code ec) {
+  reading_ = false;
+  read_closed_ = true;
+  if (closed_) return;
+  int status = 0;
+  const char* detail = nullptr;
+  if (ec == bhttp::error::header_limit) {
+    status = 431;
+    detail = "Request header fields too large.";
+  } else if (ec == bhttp::error::body_limit) {
+    status = 413;
+    detail = "Request body too large.";
+  } else if (IsHttpParseError(ec) && ec != bhttp::error::end_of_stream &&
+             ec != bhttp::error::partial_message) {
+    status = 400;
+    detail = "Malformed HTTP request.";
+  }
+  if (status != 0) {
+    spdlog::info("http: {} from {}: {}", status, remote_address_, ec.message());
+    const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+    Response response = ErrorResponse(status, detail);
+    auto message = std::make_shared<HttpResponse>(static_cast<bhttp::status>(status), version);
+    message->set(bhttp::field::server, "restock");
+    message->set(bhttp::field::content_type, response.content_type);
+    message->body() = std::move(response.body);
+    message->keep_alive(false);
+    message->prepare_payload();
+    EnqueueReady(std::move(message), /*interim=*/false, /*keep_alive=*/false);
+    return;
+  }
+  if (ec == beast::error::timeout) {
+    // tcp_stream has already closed the socket; whatever was owed cannot be sent.
+    spdlog::debug("http: read timeout from {}", remote_address_);
+    return Close();
+  }
+  if (ec != bhttp::error::end_of_stream && ec != net::error::eof &&
+      ec != net::error::operation_aborted) {
+    spdlog::debug("http: read from {} ended: {}", remote_address_, ec.message());
+  }
+  MaybeFinish();  // the client may have half-closed after pipelining: still answer it
+}
+
+void Session::Dispatch() {
+  auto& message = parser_->get();
+  Request request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  const std::size_t question = request.target.find('?');
+  request.path = request.target.substr(0, question);
+  if (question != std::string::npos) request.query = request.target.substr(question + 1);
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  request.remote_address = remote_address_;
+
+  Slot slot;
+  slot.seq = next_seq_++;
+  slot.version = message.version();
+  slot.keep_alive = message.keep_alive();
+  if (!slot.keep_alive) read_closed_ = true;
+  slots_.push_back(slot);
+  parser_.reset();
+
+  auto completion = std::make_shared<Completion>(shared_from_this(), slot.seq,
+                                                 stream_.get_executor());
+  try {
+    handler_.Handle(std::move(request),
+                    [completion](Response response) { completion->Deliver(std::move(response)); });
+  } catch (const std::exception& e) {
+    spdlog::error("http: handler threw: {}", e.what());
+    completion->Deliver(ErrorResponse(500, "Internal server error."));
+  } catch (...) {
+    spdlog::error("http: handler threw a non-exception");
+    completion->Deliver(ErrorResponse(500, "Internal server error."));
+  }
+}
+
+void Session::Complete(std::uint64_t seq, Response response) {
+  if (closed_) return;
+  for (Slot& slot : slots_) {
+    if (slot.seq != seq) continue;
+    int status = response.status;
+    if (status < 100 || status > 999) {
+      spdlog::error("http: handler returned invalid status {}", status);
+      status = 500;
+    }
+    auto message = std::make_shared<HttpResponse>(static_cast<bhttp::status>(status), slot.version);
+    message->set(bhttp::field::server, "restock");
+    if (!response.content_type.empty()) {
+      message->set(bhttp::field::content_type, response.content_type);
+    }
+    for (const auto& [name, value] : response.headers) {
+      if (IsSafeHeader(name, value)) {
+        message->insert(name, value);
+      } else {
+        spdlog::error("http: handler returned an invalid header; dropped");
+      }
+    }
+    message->body() = std::move(response.body);
+    message->prepare_payload();
+    slot.response = std::move(message);
+    return DoWrite();
+  }
+  spdlog::error("http: response for unknown request {}", seq);
+}
+
+void Session::EnqueueReady(std::shared_ptr<HttpResponse> response, bool interim, bool keep_alive) {
+  Slot slot;
+  slot.seq = next_seq_++;
+  slot.version = response->version();
+  slot.keep_alive = keep_alive;
+  slot.interim = interim;
+  slot.response = std::move(response);
+  slots_.push_back(std::move(slot));
+  DoWrite();
+}
+
+void Session::DoWrite() {
+  if (closed_ || writing_ || slots_.empty() || !slots_.front().response) return;
+  Slot& slot = slots_.front();
+  if (!slot.interim) {
+    // The last response before we stop reading announces the close.
+    const bool last = read_closed_ && !reading_ && slots_.size() == 1;
+    slot.response->keep_alive(slot.keep_alive && !last);
+  }
+  writing_ = true;
+  stream_.expires_after(options_.write_timeout);
+  auto response = slot.response;
+  const bool interim = slot.interim;
+  bhttp::async_write(stream_, *response,
+                     beast::bind_front_handler(&Session::OnWrite, shared_from_this(), response,
+                                               interim));
+}
+
+void Session::OnWrite(std::shared_ptr<HttpResponse> response, bool interim, error_code ec,
+                      std::size_t /*bytes*/) {
+  writing_ = false;
+  if (ec) {
+    if (ec != net::error::operation_aborted) {
+      spdlog::debug("http: write to {} failed: {}", remote_address_, ec.message());
+    }
+    return Close();
+  }
+  slots_.pop_front();
+  if (!interim && !response->keep_alive()) {
+    read_closed_ = true;
+    if (reading_ || stopping_) return Close();  // only when stopping: no one to linger for
+    lingering_ = true;
+    error_code ignored;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    return DoLinger();
+  }
+  DoWrite();
+  DoRead();
+  MaybeFinish();
+}
+
+void Session::DoLinger() {
+  buffer_.consume(buffer_.size());
+  stream_.expires_after(kLingerTimeout);
+  stream_.async_read_some(buffer_.prepare(kIdleReadChunk),
+                          beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
+}
+
+void Session::OnLinger(error_code ec, std::size_t bytes) {
+  lingered_bytes_ += bytes;
+  if (ec || closed_ || lingered_bytes_ > kLingerMaxBytes) return Close();
+  buffer_.commit(bytes);
+  DoLinger();
+}
+
+void Session::MaybeFinish() {
+  if (read_closed_ && !reading_ && !writing_ && slots_.empty() && !lingering_) Close();
+}
+
+void Session::Close() {
+  if (closed_) return;
+  closed_ = true;
+  error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  stream_.close();
+}
+
+}  // namespace restock::http::internal

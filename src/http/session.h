@@ -1,0 +1,109 @@
+// restock::http — internal to server.cc: one HTTP/1.1 connection. Not a public API; include
+// http/server.h instead.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "http/message.h"
+#include "http/server.h"
+
+namespace restock::http::internal {
+
+class Session;
+
+// The live sessions of one server, for the connection cap and for Stop().
+// Thread-safety: guarded by `mu`. Shared by the listener and every session, so a session that
+// outlives the listener can still unregister.
+struct ConnectionTracker {
+  std::mutex mu;
+  bool stopping = false;                                          // guarded by mu
+  std::uint64_t next_id = 0;                                      // guarded by mu
+  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> live;  // guarded by mu
+};
+
+// Reads requests from one connection, hands them to the handler and writes the responses in
+// request order. All state is touched only on the session's strand (the executor of its
+// socket); Run and Shutdown may be called from any thread.
+// Ownership: kept alive by its pending asynchronous operations and by respond callbacks not yet
+// called; `options` and `handler` must outlive it (the server ensures this by joining its I/O
+// threads only after every session is gone).
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // REQUIRES: `socket` is connected and its executor is a strand.
+  Session(boost::asio::ip::tcp::socket socket, const ServerOptions& options, Handler& handler,
+          std::shared_ptr<ConnectionTracker> tracker, std::uint64_t id);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Starts reading requests.
+  void Run();
+  // Stops reading; closes the connection once responses already owed are written.
+  void Shutdown();
+  // Delivers the handler's response for request `seq`. Called on the strand.
+  void Complete(std::uint64_t seq, Response response);
+
+ private:
+  using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+  // One response owed, in request order. `response` is null until the handler answers.
+  struct Slot {
+    std::uint64_t seq = 0;
+    unsigned version = 11;
+    bool keep_alive = true;  // what the request asked for
+    bool interim = false;    // a "100 Continue", written before its request's final response
+    std::shared_ptr<HttpResponse> response;
+  };
+
+  void DoRead();
+  void OnIdleRead(boost::beast::error_code ec, std::size_t bytes);
+  void DoReadHeader();
+  void OnReadHeader(boost::beast::error_code ec, std::size_t bytes);
+  void OnReadBody(boost::beast::error_code ec, std::size_t bytes);
+  void FailRead(boost::beast::error_code ec);
+  void Dispatch();
+
+  // Queues a response that is ready now (interim or error), closing after it when !keep_alive.
+  void EnqueueReady(std::shared_ptr<HttpResponse> response, bool interim, bool keep_alive);
+  void DoWrite();
+  void OnWrite(std::shared_ptr<HttpResponse> response, bool interim, boost::beast::error_code ec,
+               std::size_t bytes);
+  // After a final "Connection: close" response: stop sending, drain what the client still sends
+  // (so closing does not reset the connection before it read the response), then close.
+  void DoLinger();
+  void OnLinger(boost::beast::error_code ec, std::size_t bytes);
+  void MaybeFinish();
+  void Close();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  const ServerOptions& options_;
+  Handler& handler_;
+  const std::shared_ptr<ConnectionTracker> tracker_;
+  const std::uint64_t id_;
+  std::string remote_address_;
+
+  std::deque<Slot> slots_;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t lingered_bytes_ = 0;
+  bool reading_ = false;       // a read operation (or a read phase) is in progress
+  bool read_closed_ = false;   // no further requests will be read
+  bool writing_ = false;
+  bool lingering_ = false;
+  bool stopping_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace restock::http::internal

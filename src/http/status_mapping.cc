@@ -1,0 +1,33 @@
+#include "http/status_mapping.h"
+
+namespace restock::http {
+
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kAborted: return 409;
+    case StatusCode::kResourceExhausted: return 429;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+Response ResponseForStatus(const Status& status) {
+  int code = HttpStatusFor(status.code());
+  if (code == 503) {
+    Response r = ErrorResponse(503, "Service temporarily unavailable, retry later.");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
+  if (code >= 500) return ErrorResponse(code, "Internal server error.");
+  return ErrorResponse(code, status.message());
+}
+
+}  // namespace restock::http

@@ -1,0 +1,18 @@
+// restock::http — the one mapping from Status codes to HTTP statuses.
+#pragma once
+
+#include "core/status.h"
+#include "http/message.h"
+
+namespace restock::http {
+
+// InvalidArgument 400, Unauthenticated 401, PermissionDenied 403, NotFound 404,
+// AlreadyExists / FailedPrecondition / Aborted 409, ResourceExhausted 429,
+// Unavailable 503, Internal 500.
+int HttpStatusFor(StatusCode code);
+
+// An error response for `status`. Server faults (5xx) get a generic detail, because their
+// messages are for operators; the caller logs the original. 503 carries Retry-After.
+Response ResponseForStatus(const Status& status);
+
+}  // namespace restock::http

@@ -1,0 +1,87 @@
+#include "json/model_json.h"
+
+#include "core/money.h"
+#include "core/time_format.h"
+
+namespace restock::json {
+namespace {
+
+boost::json::value OptionalInt(const std::optional<std::int64_t>& v) {
+  if (!v) return nullptr;
+  return *v;
+}
+
+boost::json::object StockStateToJson(const model::StockState& s) {
+  return {{"live", s.live}, {"discontinued", s.discontinued}, {"inventory", OptionalInt(s.inventory)}};
+}
+
+}  // namespace
+
+boost::json::object ProductToJson(const model::Product& p) {
+  boost::json::object o;
+  o["product_id"] = p.product_id;
+  o["sku"] = p.sku;
+  o["name"] = p.name;
+  if (p.price_cents) {
+    o["price"] = FormatCents(*p.price_cents);
+  } else {
+    o["price"] = nullptr;
+  }
+  o["live"] = p.live;
+  o["discontinued"] = p.discontinued;
+  o["autoship_enabled"] = p.autoship_enabled;
+  o["image_url"] = p.image_url;
+  o["detail_url"] = p.detail_url;
+  o["inventory"] = OptionalInt(p.inventory);
+  o["low_stock_threshold"] = OptionalInt(p.low_stock_threshold);
+  o["created"] = FormatIsoUtc(p.created);
+  o["last_update"] = FormatIsoUtc(p.last_update);
+  return o;
+}
+
+boost::json::object StockEventToJson(const model::StockEvent& e) {
+  boost::json::object o;
+  o["id"] = e.id;
+  o["product_id"] = e.product_id;
+  o["source"] = std::string(model::StockSourceName(e.source));
+  o["created"] = FormatIsoUtc(e.created);
+  o["previous"] = StockStateToJson(e.previous);
+  o["current"] = StockStateToJson(e.current);
+  return o;
+}
+
+catalog::RawValue RawValueFromJson(const boost::json::value& v) {
+  using catalog::RawValue;
+  switch (v.kind()) {
+    case boost::json::kind::null: return RawValue::Null();
+    case boost::json::kind::bool_: return RawValue::Bool(v.get_bool());
+    case boost::json::kind::int64: return RawValue::Int(v.get_int64());
+    case boost::json::kind::uint64: {
+      // Boost.JSON only uses uint64 above INT64_MAX.
+      RawValue r = RawValue::Of(RawValue::Kind::kBigInt);
+      r.number = static_cast<double>(v.get_uint64());
+      return r;
+    }
+    case boost::json::kind::double_: return RawValue::Double(v.get_double());
+    case boost::json::kind::string: return RawValue::String(std::string(v.get_string()));
+    case boost::json::kind::array: return RawValue::Of(RawValue::Kind::kArray);
+    case boost::json::kind::object: return RawValue::Of(RawValue::Kind::kObject);
+  }
+  return RawValue::Null();
+}
+
+catalog::RawElement RawElementFromJson(const boost::json::value& value) {
+  catalog::RawElement element;
+  const boost::json::object* object = value.if_object();
+  if (object == nullptr) {
+    element.is_object = false;
+    return element;
+  }
+  element.fields.reserve(object->size());
+  for (const auto& field : *object) {
+    element.fields.emplace_back(std::string(field.key()), RawValueFromJson(field.value()));
+  }
+  return element;
+}
+
+}  // namespace restock::json

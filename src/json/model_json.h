@@ -1,0 +1,29 @@
+// restock::json — Boost.JSON renderings of model types and the JSON -> RawElement adapter,
+// shared by the HTTP and CLI adapters so both speak the same field names (SPEC §1, §5).
+// Pure functions, thread-safe.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "catalog/raw_element.h"
+#include "model/product.h"
+#include "model/stock_event.h"
+
+namespace restock::json {
+
+// {"product_id","sku","name","price" ("12.99" or null),"live","discontinued",
+//  "autoship_enabled","image_url","detail_url","inventory","low_stock_threshold",
+//  "created","last_update"} with ISO-8601 UTC times.
+boost::json::object ProductToJson(const model::Product& product);
+
+// {"id","product_id","source","created","previous":{live,discontinued,inventory},
+//  "current":{…}}.
+boost::json::object StockEventToJson(const model::StockEvent& event);
+
+// Converts a JSON value into the neutral form validated by catalog/.
+catalog::RawValue RawValueFromJson(const boost::json::value& value);
+// A non-object becomes a RawElement with is_object = false.
+catalog::RawElement RawElementFromJson(const boost::json::value& value);
+
+}  // namespace restock::json

@@ -1,0 +1,166 @@
+#include "store/sqlite/connection.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace restock::store::sqlite {
+
+Status TranslateError(int rc) {
+  switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return AlreadyExistsError("already exists");
+    case SQLITE_READONLY:
+      // Only query_only connections are read-only: a write inside RunReadOnly is a bug.
+      return InternalError("write in a read-only transaction");
+    default:
+      break;
+  }
+  // sqlite3_errstr() describes the code only (never SQL text or values): safe for clients.
+  const std::string detail = sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return AbortedError("database busy");
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+      return UnavailableError("database unavailable: " + detail);
+    default:
+      return InternalError("database error: " + detail);
+  }
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)), bind_error_(other.bind_error_) {}
+
+Statement::~Statement() {
+  if (stmt_ == nullptr) return;
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+void Statement::BindInt64(int index, std::int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+}
+
+void Statement::BindText(int index, std::string_view value) {
+  // SQLITE_TRANSIENT: SQLite copies the text, so callers may pass temporaries.
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+}
+
+void Statement::BindOptionalInt64(int index, const std::optional<std::int64_t>& value) {
+  if (value.has_value()) {
+    BindInt64(index, *value);
+    return;
+  }
+  int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+}
+
+Result<bool> Statement::Step() {
+  if (bind_error_ != 0) return TranslateError(bind_error_);
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return TranslateError(rc);
+}
+
+Status Statement::Run() {
+  for (;;) {
+    Result<bool> row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+  }
+}
+
+std::int64_t Statement::ColumnInt64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::string Statement::ColumnText(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return std::string();
+  // Length after the text call: it reflects the UTF-8 conversion.
+  int bytes = sqlite3_column_bytes(stmt_, column);
+  return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(bytes));
+}
+
+std::optional<std::int64_t> Statement::ColumnOptionalInt64(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(stmt_, column);
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
+                                                     const ConnectionOptions& options) {
+  if (options.synchronous != "FULL" && options.synchronous != "NORMAL") {
+    return InvalidArgumentError("synchronous must be FULL or NORMAL");
+  }
+  if (options.busy_timeout_ms < 0) return InvalidArgumentError("busy timeout must be >= 0");
+  // Each connection is used by one thread at a time, which SQLite's multi-thread mode
+  // (NOMUTEX) allows, but only if the library was built thread-safe at all.
+  if (sqlite3_threadsafe() == 0) return InternalError("SQLite built without thread support");
+
+  sqlite3* raw = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  // The handle exists (and must be closed) even when opening failed.
+  std::unique_ptr<Connection> conn(new Connection(raw));
+  if (raw == nullptr) return UnavailableError("database unavailable: out of memory");
+  if (rc != SQLITE_OK) return TranslateError(sqlite3_extended_errcode(raw));
+
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  RESTOCK_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
+  if (options.query_only) {
+    RESTOCK_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=1"));
+    return conn;
+  }
+  const std::string sync = "PRAGMA synchronous=" + options.synchronous;
+  RESTOCK_RETURN_IF_ERROR(conn->Exec(sync.c_str()));
+
+  // journal_mode answers with the mode in force; anything but "wal" (e.g. "memory") means
+  // the readers and writers of this backend could not share the database.
+  RESTOCK_ASSIGN_OR_RETURN(Statement wal, conn->Prepare("PRAGMA journal_mode=WAL"));
+  RESTOCK_ASSIGN_OR_RETURN(bool has_row, wal.Step());
+  if (!has_row || wal.ColumnText(0) != "wal") {
+    return FailedPreconditionError("database does not support WAL mode");
+  }
+  return conn;
+}
+
+Connection::~Connection() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+Status Connection::Exec(const char* sql) {
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return TranslateError(sqlite3_extended_errcode(db_));
+  return Status::Ok();
+}
+
+Result<Statement> Connection::Prepare(std::string_view sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return TranslateError(sqlite3_extended_errcode(db_));
+    if (stmt == nullptr) return InternalError("database error: empty statement");
+    it = statements_.emplace(std::string(sql), stmt).first;
+  }
+  return Statement(it->second);
+}
+
+std::int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+std::int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
+
+bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+}  // namespace restock::store::sqlite

@@ -1,0 +1,131 @@
+// restock::store::sqlite — one SQLite connection with a cache of prepared statements, and
+// the translation of SQLite result codes into restock Status codes. Internal to
+// store/sqlite: nothing outside this folder includes it. Deliberately free of sqlite3.h
+// (the handles are only forward-declared) so that sqlite3.h stays inside the .cc files.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "core/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace restock::store::sqlite {
+
+// Maps an (extended) SQLite result code to a Status with a short, client-safe message:
+//   CONSTRAINT_UNIQUE / CONSTRAINT_PRIMARYKEY -> AlreadyExists
+//   BUSY / LOCKED (and their extended codes)  -> Aborted
+//   CANTOPEN / IOERR / FULL                   -> Unavailable
+//   anything else                             -> Internal
+// REQUIRES: `rc` is an error code (not SQLITE_OK / ROW / DONE).
+Status TranslateError(int rc);
+
+struct ConnectionOptions {
+  // Sets PRAGMA query_only=1 so every write fails, and skips switching the journal mode.
+  bool query_only = false;
+  // "FULL" or "NORMAL".
+  std::string synchronous = "FULL";
+  int busy_timeout_ms = 5000;
+};
+
+// A prepared statement borrowed from a Connection's cache for one execution. Binds are
+// 1-based like SQLite's; columns are 0-based. The destructor resets the statement and
+// clears its bindings so the cached statement is ready for the next borrower.
+// Not thread-safe; must not outlive the Connection it came from. Move-only.
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Bind failures are remembered and reported by the next Step()/Run().
+  void BindInt64(int index, std::int64_t value);
+  void BindBool(int index, bool value) { BindInt64(index, value ? 1 : 0); }
+  void BindText(int index, std::string_view value);
+  void BindOptionalInt64(int index, const std::optional<std::int64_t>& value);
+
+  // Advances the statement. Returns true when a row is available, false when done.
+  Result<bool> Step();
+  // Steps until done, for statements that return no rows.
+  Status Run();
+
+  // REQUIRES: the last Step() returned true.
+  std::int64_t ColumnInt64(int column) const;
+  bool ColumnBool(int column) const { return ColumnInt64(column) != 0; }
+  std::string ColumnText(int column) const;
+  std::optional<std::int64_t> ColumnOptionalInt64(int column) const;
+
+ private:
+  friend class Connection;
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+
+  sqlite3_stmt* stmt_;  // not owned: the Connection's cache owns it
+  int bind_error_ = 0;  // first failing bind's result code, 0 when none
+};
+
+// An open SQLite connection. Owns the sqlite3 handle and every statement it prepared;
+// closes them on destruction. Not thread-safe: use it from one thread at a time (the
+// handle is opened in SQLite's multi-thread mode, without its own mutex).
+class Connection {
+ public:
+  // Opens (creating if missing) the database file at `path`, enables extended result
+  // codes, foreign keys, the busy timeout, and — unless options.query_only — WAL mode and
+  // the requested synchronous level. Returns InvalidArgument for a bad option,
+  // Unavailable when the file cannot be opened, FailedPrecondition when WAL cannot be
+  // enabled (e.g. an in-memory database).
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path,
+                                                  const ConnectionOptions& options);
+
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  // Executes one or more statements without parameters (pragmas, BEGIN, DDL).
+  Status Exec(const char* sql);
+
+  // Returns the cached statement for `sql`, preparing it on first use with
+  // SQLITE_PREPARE_PERSISTENT. `sql` must be a single statement. The cache is keyed by
+  // the SQL text, so pass constants. REQUIRES: no other Statement for the same SQL is
+  // alive on this connection.
+  Result<Statement> Prepare(std::string_view sql);
+
+  // The rowid of the last successful INSERT on this connection.
+  std::int64_t LastInsertRowId() const;
+  // Rows changed by the last INSERT/UPDATE/DELETE.
+  std::int64_t Changes() const;
+  // True while a transaction is open (false after SQLite rolled one back by itself).
+  bool InTransaction() const;
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+
+  sqlite3* db_;                                                   // owned
+  std::map<std::string, sqlite3_stmt*, std::less<>> statements_;  // owned
+};
+
+// Runs `fn`, which executes `statements` writing statements on `conn`, all-or-nothing:
+// when `fn` fails, everything it wrote is undone (through a savepoint) and its Status
+// returned, even inside a larger transaction. A single statement is atomic by itself and
+// runs without a savepoint. REQUIRES: a transaction is open on `conn`.
+template <typename Fn>
+Status RunAtomically(Connection& conn, std::size_t statements, Fn&& fn) {
+  if (statements <= 1) return fn();
+  RESTOCK_RETURN_IF_ERROR(conn.Exec("SAVEPOINT batch"));
+  Status status = fn();
+  if (status.ok()) return conn.Exec("RELEASE batch");
+  // A failed rollback leaves the outer transaction unusable; report that instead.
+  Status undo = conn.Exec("ROLLBACK TO batch; RELEASE batch");
+  return undo.ok() ? status : undo;
+}
+
+}  // namespace restock::store::sqlite

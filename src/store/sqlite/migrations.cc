@@ -1,0 +1,134 @@
+#include "store/sqlite/migrations.h"
+
+#include <array>
+
+namespace restock::store::sqlite {
+namespace {
+
+// Append only: never edit a migration that has shipped. The merchant id leads every key
+// and index so the schema can later be sharded by merchant. Times are UnixMicros.
+constexpr std::array kMigrations = {
+    Migration{1, R"sql(
+CREATE TABLE merchants (
+  id INTEGER PRIMARY KEY,
+  public_id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL DEFAULT '',
+  hash_key TEXT NOT NULL,
+  timezone TEXT NOT NULL DEFAULT 'UTC',
+  oos_policy TEXT NOT NULL DEFAULT 'split',
+  created INTEGER NOT NULL
+);
+CREATE TABLE api_users (
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  username TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  PRIMARY KEY (merchant_id, username)
+) WITHOUT ROWID;
+CREATE TABLE api_keys (
+  key_sha256 TEXT PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  name TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX api_keys_by_merchant ON api_keys (merchant_id);
+CREATE TABLE products (
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  product_id TEXT NOT NULL,
+  sku TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL DEFAULT '',
+  price_cents INTEGER NULL,
+  live INTEGER NOT NULL,
+  discontinued INTEGER NOT NULL,
+  autoship_enabled INTEGER NOT NULL,
+  image_url TEXT NOT NULL DEFAULT '',
+  detail_url TEXT NOT NULL DEFAULT '',
+  inventory INTEGER NULL,
+  low_stock_threshold INTEGER NULL,
+  created INTEGER NOT NULL,
+  last_update INTEGER NOT NULL,
+  PRIMARY KEY (merchant_id, product_id)
+) WITHOUT ROWID;
+CREATE TABLE stock_events (
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  product_id TEXT NOT NULL,
+  prev_live INTEGER NOT NULL,
+  live INTEGER NOT NULL,
+  prev_discontinued INTEGER NOT NULL,
+  discontinued INTEGER NOT NULL,
+  prev_inventory INTEGER NULL,
+  inventory INTEGER NULL,
+  source TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE INDEX stock_events_by_product ON stock_events (merchant_id, product_id, id);
+)sql"},
+};
+
+constexpr bool VersionsAreConsecutive() {
+  for (std::size_t i = 0; i < kMigrations.size(); ++i) {
+    if (kMigrations[i].version != static_cast<int>(i) + 1) return false;
+  }
+  return true;
+}
+static_assert(VersionsAreConsecutive(), "migrations must be numbered 1..N without gaps");
+
+constexpr const char* kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "version INTEGER PRIMARY KEY, applied TEXT NOT NULL)";
+constexpr std::string_view kSelectCurrentVersion =
+    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+constexpr std::string_view kRecordMigration =
+    "INSERT INTO schema_migrations (version, applied) "
+    "VALUES (?1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+
+Result<int> CurrentVersion(Connection& conn) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kSelectCurrentVersion));
+  RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+  if (!has_row) return InternalError("database error: no schema version");
+  return static_cast<int>(stmt.ColumnInt64(0));
+}
+
+Status CheckNotNewer(int current) {
+  if (current > LatestSchemaVersion()) {
+    return FailedPreconditionError("database schema is newer than this binary");
+  }
+  return Status::Ok();
+}
+
+// Applies `migration` unless someone else already did, holding the write lock throughout.
+Status ApplyOne(Connection& conn, const Migration& migration) {
+  RESTOCK_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+  Status status = [&]() -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(int current, CurrentVersion(conn));
+    RESTOCK_RETURN_IF_ERROR(CheckNotNewer(current));
+    if (current >= migration.version) return Status::Ok();
+    RESTOCK_RETURN_IF_ERROR(conn.Exec(migration.sql));
+    RESTOCK_ASSIGN_OR_RETURN(Statement record, conn.Prepare(kRecordMigration));
+    record.BindInt64(1, migration.version);
+    return record.Run();
+  }();
+  if (status.ok()) status = conn.Exec("COMMIT");
+  if (!status.ok() && conn.InTransaction()) (void)conn.Exec("ROLLBACK");
+  return status;
+}
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return kMigrations.back().version; }
+
+Status ApplyMigrations(Connection& conn) {
+  RESTOCK_RETURN_IF_ERROR(conn.Exec(kCreateMigrationsTable));
+  RESTOCK_ASSIGN_OR_RETURN(int current, CurrentVersion(conn));
+  RESTOCK_RETURN_IF_ERROR(CheckNotNewer(current));
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= current) continue;
+    RESTOCK_RETURN_IF_ERROR(ApplyOne(conn, migration));
+  }
+  return Status::Ok();
+}
+
+}  // namespace restock::store::sqlite

@@ -1,0 +1,233 @@
+#include "store/sqlite/sqlite_database.h"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <utility>
+
+#include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/repos.h"
+
+namespace restock::store::sqlite {
+namespace {
+
+// Exceptions never leave a unit of work: they become Internal and roll it back.
+Status RunWork(const Work& work, Transaction& tx) {
+  try {
+    return work(tx);
+  } catch (const std::exception&) {
+    return InternalError("unexpected exception in unit of work");
+  } catch (...) {
+    return InternalError("unexpected exception in unit of work");
+  }
+}
+
+// Callbacks belong to other modules; one that throws must not kill the writer thread.
+template <typename Fn, typename... Args>
+void CallQuietly(const Fn& fn, Args&&... args) {
+  if (!fn) return;
+  try {
+    fn(std::forward<Args>(args)...);
+  } catch (...) {
+  }
+}
+
+void RollbackIfOpen(Connection& conn) {
+  if (conn.InTransaction()) (void)conn.Exec("ROLLBACK");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path,
+                                                             const SqliteOptions& options) {
+  if (options.read_connections < 1) return InvalidArgumentError("read_connections must be >= 1");
+  if (options.max_group_works < 1) return InvalidArgumentError("max_group_works must be >= 1");
+  if (options.max_attempts < 1) return InvalidArgumentError("max_attempts must be >= 1");
+  ConnectionOptions conn_options;
+  conn_options.synchronous = options.synchronous;
+  conn_options.busy_timeout_ms = options.busy_timeout_ms;
+  // The first connection creates the file and switches it to WAL, which persists.
+  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> write_conn,
+                           Connection::Open(path, conn_options));
+  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> group_conn,
+                           Connection::Open(path, conn_options));
+  return std::unique_ptr<SqliteDatabase>(
+      new SqliteDatabase(path, options, std::move(write_conn), std::move(group_conn)));
+}
+
+SqliteDatabase::SqliteDatabase(std::string path, const SqliteOptions& options,
+                               std::unique_ptr<Connection> write_conn,
+                               std::unique_ptr<Connection> group_conn)
+    : path_(std::move(path)),
+      options_(options),
+      clock_(options.clock != nullptr ? *options.clock : system_clock_),
+      write_conn_(std::move(write_conn)),
+      group_conn_(std::move(group_conn)) {}
+
+SqliteDatabase::~SqliteDatabase() { Shutdown(); }
+
+Status SqliteDatabase::Migrate() {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  return ApplyMigrations(*write_conn_);
+}
+
+Status SqliteDatabase::RunOnce(Connection& conn, const char* begin, const Work& work) {
+  RESTOCK_RETURN_IF_ERROR(conn.Exec(begin));
+  SqliteTransaction tx(conn, clock_);
+  Status status = RunWork(work, tx);
+  if (status.ok()) status = conn.Exec("COMMIT");
+  // After a failed COMMIT (or a work error) the transaction may still be open.
+  if (!status.ok()) RollbackIfOpen(conn);
+  return status;
+}
+
+void SqliteDatabase::Backoff(int attempt) const {
+  // Short and growing: busy means another writer holds the lock for one transaction.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1 << std::min(attempt, 6)));
+}
+
+Status SqliteDatabase::RunInTransaction(const Work& work) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  for (int attempt = 1;; ++attempt) {
+    // IMMEDIATE takes the write lock up front, so the work never fails half-way on an
+    // upgrade from reader to writer.
+    Status status = RunOnce(*write_conn_, "BEGIN IMMEDIATE", work);
+    if (status.code() != StatusCode::kAborted || attempt >= options_.max_attempts) {
+      return status;
+    }
+    Backoff(attempt);
+  }
+}
+
+Result<std::unique_ptr<Connection>> SqliteDatabase::AcquireReader() {
+  {
+    std::unique_lock<std::mutex> lock(read_mu_);
+    read_cv_.wait(lock, [this] {
+      return !idle_readers_.empty() || open_readers_ < options_.read_connections;
+    });
+    if (!idle_readers_.empty()) {
+      std::unique_ptr<Connection> conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return conn;
+    }
+    ++open_readers_;  // reserve the slot, then open without holding the lock
+  }
+  ConnectionOptions conn_options;
+  conn_options.query_only = true;
+  conn_options.synchronous = options_.synchronous;
+  conn_options.busy_timeout_ms = options_.busy_timeout_ms;
+  Result<std::unique_ptr<Connection>> conn = Connection::Open(path_, conn_options);
+  if (!conn.ok()) {
+    std::lock_guard<std::mutex> lock(read_mu_);
+    --open_readers_;
+    read_cv_.notify_one();
+  }
+  return conn;
+}
+
+void SqliteDatabase::ReleaseReader(std::unique_ptr<Connection> conn) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  idle_readers_.push_back(std::move(conn));
+  read_cv_.notify_one();
+}
+
+Status SqliteDatabase::RunReadOnly(const Work& work) {
+  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, AcquireReader());
+  // A deferred BEGIN pins one WAL snapshot at the first read, for the whole work.
+  Status status = RunOnce(*conn, "BEGIN", work);
+  ReleaseReader(std::move(conn));
+  return status;
+}
+
+void SqliteDatabase::SetGroupObserver(std::function<void(std::size_t works)> observer) {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  observer_ = std::move(observer);
+}
+
+void SqliteDatabase::Submit(Work work, WorkDone done) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(work), std::move(done)});
+      // Started on first use so that processes which never Submit run no extra thread.
+      if (!writer_.joinable()) writer_ = std::thread([this] { WriterLoop(); });
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  CallQuietly(done, UnavailableError("database is shut down"));
+}
+
+void SqliteDatabase::Shutdown() {
+  std::lock_guard<std::mutex> shutdown_lock(shutdown_mu_);
+  std::thread writer;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    stopping_ = true;
+    writer = std::move(writer_);
+    queue_cv_.notify_all();
+  }
+  // The writer drains the queue before it exits.
+  if (writer.joinable()) writer.join();
+}
+
+void SqliteDatabase::WriterLoop() {
+  for (;;) {
+    std::vector<Pending> group;
+    std::function<void(std::size_t)> observer;
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is done
+      // Take whatever has accumulated; never wait for more (idle, a lone work commits now).
+      const std::size_t n = std::min(queue_.size(), options_.max_group_works);
+      group.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      observer = observer_;
+    }
+    CommitGroup(group);
+    CallQuietly(observer, group.size());
+  }
+}
+
+void SqliteDatabase::CommitGroup(std::vector<Pending>& group) {
+  std::vector<Status> statuses(group.size());
+  Status group_status;
+  for (int attempt = 1;; ++attempt) {
+    group_status = TryCommitGroup(group, statuses);
+    if (group_status.code() != StatusCode::kAborted || attempt >= options_.max_attempts) break;
+    Backoff(attempt);
+  }
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    CallQuietly(group[i].done, group_status.ok() ? statuses[i] : group_status);
+  }
+}
+
+Status SqliteDatabase::TryCommitGroup(std::vector<Pending>& group, std::vector<Status>& statuses) {
+  Connection& conn = *group_conn_;
+  RESTOCK_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+  SqliteTransaction tx(conn, clock_);
+  Status group_status = [&]() -> Status {
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      RESTOCK_RETURN_IF_ERROR(conn.Exec("SAVEPOINT w"));
+      statuses[i] = RunWork(group[i].work, tx);
+      if (statuses[i].ok()) {
+        RESTOCK_RETURN_IF_ERROR(conn.Exec("RELEASE w"));
+        continue;
+      }
+      // Some errors (disk full, I/O) make SQLite roll back the whole transaction; then the
+      // group is lost and fails with that error.
+      if (!conn.InTransaction()) return statuses[i];
+      RESTOCK_RETURN_IF_ERROR(conn.Exec("ROLLBACK TO w; RELEASE w"));
+    }
+    return conn.Exec("COMMIT");
+  }();
+  if (!group_status.ok()) RollbackIfOpen(conn);
+  return group_status;
+}
+
+}  // namespace restock::store::sqlite

@@ -1,0 +1,136 @@
+// restock::store::sqlite — the embedded SQLite backend of store::Database.
+//
+// One database file in WAL mode, used through three kinds of connection:
+//   - a write connection for RunInTransaction and Migrate, one caller at a time;
+//   - the group-commit writer: one thread with its own connection that runs everything
+//     Submit()ted in one transaction (a savepoint per work) and commits once, so a single
+//     fsync makes a whole group durable;
+//   - a pool of up to `read_connections` query-only connections for RunReadOnly.
+// The two writers serialise on SQLite's write lock (BEGIN IMMEDIATE + busy timeout).
+// SQLite itself (sqlite3.h) stays inside this folder's .cc files.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "core/status.h"
+#include "store/database.h"
+
+namespace restock::store::sqlite {
+
+class Connection;
+
+struct SqliteOptions {
+  // PRAGMA synchronous: "FULL" (a commit survives power loss) or "NORMAL" (survives a
+  // process crash; a power loss may drop the last commits).
+  std::string synchronous = "FULL";
+  // How long a connection waits for SQLite's locks before a call fails with Aborted.
+  int busy_timeout_ms = 5000;
+  // Maximum number of concurrent RunReadOnly calls; more wait. Opened on demand. >= 1.
+  std::size_t read_connections = 4;
+  // Maximum number of works in one group commit. >= 1.
+  std::size_t max_group_works = 512;
+  // How many times RunInTransaction and a group commit are attempted when they fail with
+  // Aborted (database busy) before giving up with that error. >= 1.
+  int max_attempts = 5;
+  // Stamps rows whose model type carries no creation time (API users, API keys).
+  // Not owned; must outlive the database and be thread-safe. nullptr = the system clock.
+  const Clock* clock = nullptr;
+};
+
+// Thread-safe: every method may be called from any thread (see the REQUIRES below).
+// Owns its connections and its writer thread.
+class SqliteDatabase final : public Database {
+ public:
+  // Opens the database file at `path` (a plain path: the caller strips any "sqlite:"
+  // prefix), creating it when missing, and switches it to WAL mode. Does not migrate.
+  // Returns InvalidArgument for bad options, Unavailable when the file cannot be opened
+  // or created, FailedPrecondition when WAL mode is impossible (e.g. ":memory:").
+  static Result<std::unique_ptr<SqliteDatabase>> Open(const std::string& path,
+                                                      const SqliteOptions& options);
+
+  // Shuts down (see Shutdown). REQUIRES: no other call is in flight.
+  ~SqliteDatabase() override;
+
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
+
+  // FailedPrecondition when the file's schema is newer than this binary.
+  Status Migrate() override;
+
+  // `work` may run up to max_attempts times, so it must not have side effects outside the
+  // transaction. An exception escaping `work` rolls back and returns Internal.
+  // REQUIRES: not called from inside another work (it would wait on itself).
+  Status RunInTransaction(const Work& work) override;
+
+  // Writes inside `work` fail with Internal. Waits while all read connections are busy.
+  // REQUIRES: not called from inside a RunReadOnly work when read_connections is 1.
+  Status RunReadOnly(const Work& work) override;
+
+  // `work` runs on the writer thread, possibly more than once (when the group's commit is
+  // retried). `done` must not block for long: it delays the next group. After Shutdown,
+  // `done(Unavailable)` runs at once on the calling thread.
+  void Submit(Work work, WorkDone done) override;
+
+  void SetGroupObserver(std::function<void(std::size_t works)> observer) override;
+
+  // Idempotent. REQUIRES: not called from a `done` callback or a work.
+  void Shutdown() override;
+
+ private:
+  struct Pending {
+    Work work;
+    WorkDone done;
+  };
+
+  SqliteDatabase(std::string path, const SqliteOptions& options,
+                 std::unique_ptr<Connection> write_conn, std::unique_ptr<Connection> group_conn);
+
+  // One attempt: `begin`, work, COMMIT, or ROLLBACK on any failure.
+  Status RunOnce(Connection& conn, const char* begin, const Work& work);
+  // Runs one group to completion (with retries) and calls each work's `done`.
+  void CommitGroup(std::vector<Pending>& group);
+  // One attempt at a group: fills `statuses` with each work's own outcome and returns the
+  // outcome of the transaction as a whole.
+  Status TryCommitGroup(std::vector<Pending>& group, std::vector<Status>& statuses);
+  void WriterLoop();
+  void Backoff(int attempt) const;
+
+  Result<std::unique_ptr<Connection>> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Connection> conn);
+
+  const std::string path_;
+  const SqliteOptions options_;
+  SystemClock system_clock_;
+  const Clock& clock_;
+
+  std::mutex write_mu_;
+  std::unique_ptr<Connection> write_conn_;  // guarded by write_mu_
+
+  std::mutex read_mu_;
+  std::condition_variable read_cv_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by read_mu_
+  std::size_t open_readers_ = 0;                           // guarded by read_mu_
+
+  // Used only by the writer thread once it has started.
+  std::unique_ptr<Connection> group_conn_;
+
+  std::mutex shutdown_mu_;  // serialises Shutdown calls
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;                  // guarded by queue_mu_
+  bool stopping_ = false;                      // guarded by queue_mu_
+  std::function<void(std::size_t)> observer_;  // guarded by queue_mu_
+  std::thread writer_;                         // started by the first Submit; guarded by queue_mu_
+};
+
+}  // namespace restock::store::sqlite

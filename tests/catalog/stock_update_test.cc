@@ -1,0 +1,137 @@
+#include "catalog/stock_update.h"
+
+#include <gtest/gtest.h>
+
+#include "support/fake_clock.h"
+#include "support/fake_database.h"
+
+namespace restock::catalog {
+namespace {
+
+using model::ProductPatch;
+using model::StockSource;
+
+class StockUpdateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    model::Product p;
+    p.product_id = "coffee";
+    p.inventory = 10;
+    p.created = p.last_update = 1;
+    db_.state().products[{kMerchant, "coffee"}] = p;
+    p.product_id = "tea";
+    p.inventory.reset();
+    db_.state().products[{kMerchant, "tea"}] = p;
+    p.product_id = "other-merchants";
+    db_.state().products[{kOtherMerchant, "other-merchants"}] = p;
+  }
+
+  std::vector<PatchOutcome> Update(std::vector<ProductPatch> patches) {
+    std::vector<PatchOutcome> out;
+    bool called = false;
+    service_.UpdateAsync(kMerchant, std::move(patches), StockSource::kApi,
+                         [&](Result<std::vector<PatchOutcome>> r) {
+                           called = true;
+                           EXPECT_TRUE(r.ok());
+                           if (r.ok()) out = *r;
+                         });
+    EXPECT_TRUE(called);
+    return out;
+  }
+
+  static ProductPatch Live(std::string id, bool live) {
+    ProductPatch p;
+    p.product_id = std::move(id);
+    p.live = live;
+    return p;
+  }
+
+  static constexpr model::MerchantId kMerchant = 1;
+  static constexpr model::MerchantId kOtherMerchant = 2;
+  testing::FakeClock clock_;
+  testing::FakeDatabase db_;
+  StockService service_{db_, clock_};
+};
+
+TEST_F(StockUpdateTest, AppliesLiveAndRecordsOneStockEvent) {
+  auto outcomes = Update({Live("coffee", false)});
+  EXPECT_EQ(outcomes, std::vector{PatchOutcome::kUpdated});
+  const auto& product = db_.state().products.at({kMerchant, "coffee"});
+  EXPECT_FALSE(product.live);
+  EXPECT_EQ(product.last_update, clock_.NowMicros());
+  ASSERT_EQ(db_.state().stock_events.size(), 1u);
+  const auto& e = db_.state().stock_events[0];
+  EXPECT_TRUE(e.previous.live);
+  EXPECT_FALSE(e.current.live);
+  EXPECT_EQ(e.source, StockSource::kApi);
+  EXPECT_EQ(e.product_id, "coffee");
+}
+
+TEST_F(StockUpdateTest, SameValueIsUnchangedWithoutEvent) {
+  auto outcomes = Update({Live("coffee", true)});
+  EXPECT_EQ(outcomes, std::vector{PatchOutcome::kUnchanged});
+  EXPECT_TRUE(db_.state().stock_events.empty());
+  EXPECT_EQ(db_.state().products.at({kMerchant, "coffee"}).last_update, 1);
+}
+
+TEST_F(StockUpdateTest, UnknownAndOtherMerchantsProductsAreNotFound) {
+  auto outcomes = Update({Live("nope", false), Live("other-merchants", false)});
+  EXPECT_EQ(outcomes, (std::vector{PatchOutcome::kNotFound, PatchOutcome::kNotFound}));
+  EXPECT_TRUE(db_.state().products.at({kOtherMerchant, "other-merchants"}).live);
+  EXPECT_TRUE(db_.state().stock_events.empty());
+}
+
+TEST_F(StockUpdateTest, DuplicatesApplyInOrderWithOneLoad) {
+  int before = db_.transactions;
+  auto outcomes = Update({Live("coffee", false), Live("tea", false), Live("coffee", true)});
+  EXPECT_EQ(outcomes, (std::vector{PatchOutcome::kUpdated, PatchOutcome::kUpdated,
+                                   PatchOutcome::kUpdated}));
+  EXPECT_TRUE(db_.state().products.at({kMerchant, "coffee"}).live);
+  EXPECT_FALSE(db_.state().products.at({kMerchant, "tea"}).live);
+  ASSERT_EQ(db_.state().stock_events.size(), 3u);
+  EXPECT_FALSE(db_.state().stock_events[0].current.live);
+  EXPECT_TRUE(db_.state().stock_events[2].current.live);
+  EXPECT_EQ(db_.transactions - before, 1);
+}
+
+TEST_F(StockUpdateTest, InventoryChangeIsAStockEventButNameIsNot) {
+  ProductPatch name;
+  name.product_id = "coffee";
+  name.name = "Dark roast";
+  ProductPatch inventory;
+  inventory.product_id = "coffee";
+  inventory.inventory = std::optional<std::int64_t>();
+  Update({name, inventory});
+  ASSERT_EQ(db_.state().stock_events.size(), 1u);
+  EXPECT_EQ(db_.state().stock_events[0].previous.inventory, 10);
+  EXPECT_FALSE(db_.state().stock_events[0].current.inventory.has_value());
+  EXPECT_EQ(db_.state().products.at({kMerchant, "coffee"}).name, "Dark roast");
+}
+
+TEST_F(StockUpdateTest, UpsertCreatesMissingProductsWithDefaults) {
+  ProductPatch p;
+  p.product_id = "new";
+  p.price_cents = std::optional<std::int64_t>(999);
+  auto outcomes = service_.Upsert(kMerchant, std::span(&p, 1), StockSource::kFeed);
+  ASSERT_TRUE(outcomes.ok());
+  EXPECT_EQ(*outcomes, std::vector{PatchOutcome::kCreated});
+  const auto& product = db_.state().products.at({kMerchant, "new"});
+  EXPECT_TRUE(product.live);
+  EXPECT_TRUE(product.autoship_enabled);
+  EXPECT_FALSE(product.inventory.has_value());
+  EXPECT_EQ(product.price_cents, 999);
+}
+
+TEST_F(StockUpdateTest, StoreFailureReachesTheCallerAndChangesNothing) {
+  db_.Shutdown();
+  bool failed = false;
+  service_.UpdateAsync(kMerchant, {Live("coffee", false)}, StockSource::kApi,
+                       [&](Result<std::vector<PatchOutcome>> r) {
+                         failed = !r.ok() && r.status().code() == StatusCode::kUnavailable;
+                       });
+  EXPECT_TRUE(failed);
+  EXPECT_TRUE(db_.state().products.at({kMerchant, "coffee"}).live);
+}
+
+}  // namespace
+}  // namespace restock::catalog

@@ -1,0 +1,149 @@
+"""Fixtures for restock's end-to-end tests.
+
+`restock` gives each test its own temp dir and database, seeded through the CLI with two
+merchants (A and B, each with an API user and an API key) and a few products, and a
+running `restock serve` on an ephemeral port. `cli` gives a bare, un-initialised database.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from harness import ENDPOINT, Cli, Merchant, Server, restock_bin, stock_events
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    binary = restock_bin()
+    if not binary.is_file():
+        pytest.exit(f"restock binary not found at {binary} (build it, or set RESTOCK_BIN)",
+                    returncode=2)
+
+
+# The products seeded for merchant A: CLI arguments of `product add` beyond the ids.
+SEED_A = {
+    "P1": ["--sku", "SKU-P1", "--name", "Product One", "--price", "10.00", "--live", "true",
+           "--inventory", "10"],
+    "P2": ["--sku", "SKU-P2", "--name", "Product Two", "--price", "5.50", "--live", "true"],
+    "P3": ["--sku", "SKU-P3", "--name", "Product Three", "--live", "false", "--inventory", "0"],
+    "SHARED": ["--name", "A's shared", "--live", "true"],
+}
+SEED_B = {
+    "B1": ["--name", "B's own", "--live", "true"],
+    "SHARED": ["--name", "B's shared", "--live", "true"],
+}
+
+
+class Env:
+    """A seeded database plus (lazily) a running server. Tests talk to it through `patch`,
+    `request`, `product` and `cli`."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.db = tmp / "restock.db"
+        self.cli = Cli(self.db, tmp)
+        self._servers: list[Server] = []
+        self._server: Server | None = None
+        self.a: Merchant
+        self.b: Merchant
+
+    # ---- setup
+
+    def seed(self) -> None:
+        self.cli.ok("init")
+        self.a = self._add_merchant("merchant-a", "hash-key-a-0123456789", "api-a", "secret-a-xyz",
+                                    SEED_A)
+        self.b = self._add_merchant("merchant-b", "hash-key-b-9876543210", "api-b", "secret-b-xyz",
+                                    SEED_B)
+
+    def _add_merchant(self, pid: str, hash_key: str, user: str, secret: str,
+                      products: dict[str, list[str]]) -> Merchant:
+        out = self.cli.ok("merchant", "add", "--public-id", pid, "--name", pid.title(),
+                          "--hash-key", hash_key)
+        assert out == {"public_id": pid, "hash_key": hash_key}, out
+        out = self.cli.ok("api-user", "add", "--merchant", pid, "--username", user,
+                          "--secret", secret)
+        assert out == {"username": user, "secret": secret}, out
+        key = self.cli.ok("api-key", "add", "--merchant", pid, "--name", "e2e")["key"]
+        assert isinstance(key, str) and key, key
+        for product_id, extra in products.items():
+            self.cli.ok("product", "add", "--merchant", pid, "--product-id", product_id, *extra)
+        return Merchant(pid, hash_key, user, secret, key)
+
+    # ---- server
+
+    def serve(self, *args: str, env: dict[str, str] | None = None, db: Any = "default") -> Server:
+        """Starts a server (stopping the current one) and makes it current. `db` is passed as
+        --db (the seeded database by default; None: no --db at all)."""
+        if self._server is not None and self._server.running:
+            self._server.stop()
+        self._server = Server(self.db if db == "default" else db, self.tmp, args, env,
+                              name=f"server{len(self._servers)}")
+        self._servers.append(self._server)
+        return self._server
+
+    @property
+    def server(self) -> Server:
+        if self._server is None or not self._server.running:
+            self.serve()
+        return self._server
+
+    def close(self) -> None:
+        for s in self._servers:
+            s.stop()
+
+    # ---- HTTP
+
+    def request(self, method: str, path: str, **kw: Any) -> requests.Response:
+        return self.server.request(method, path, **kw)
+
+    def patch(self, body: Any = None, *, auth: dict[str, str] | None = None,
+              headers: dict[str, str] | None = None, data: bytes | str | None = None,
+              content_type: str | None = "application/json", path: str = ENDPOINT,
+              method: str = "PATCH", server: Server | None = None,
+              **kw: Any) -> requests.Response:
+        """Sends a stock update. `body` is JSON-encoded unless raw `data` is given; `auth`
+        defaults to merchant A's API-user signature; `headers` add to / override the rest.
+        `server` defaults to the current one (started on demand)."""
+        h: dict[str, str] = dict(self.a.user_headers() if auth is None else auth)
+        if content_type is not None:
+            h["content-type"] = content_type
+        h.update(headers or {})
+        if data is None:
+            data = json.dumps(body).encode()
+        return (server or self.server).request(method, path, headers=h, data=data, **kw)
+
+    # ---- state
+
+    def product(self, product_id: str, merchant: Merchant | None = None) -> dict[str, Any]:
+        pid = (merchant or self.a).public_id
+        out = self.cli.ok("product", "get", "--merchant", pid, product_id)
+        return out
+
+    def products(self, merchant: Merchant | None = None) -> dict[str, dict[str, Any]]:
+        seeds = SEED_A if (merchant or self.a) is self.a else SEED_B
+        return {p: self.product(p, merchant) for p in seeds}
+
+    def stock_events(self) -> list[dict[str, Any]]:
+        return stock_events(self.db)
+
+
+@pytest.fixture
+def restock(tmp_path: Path):
+    env = Env(tmp_path)
+    try:
+        env.seed()
+        yield env
+    finally:
+        env.close()
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    """A CLI bound to a fresh database path that has not been initialised."""
+    return Cli(tmp_path / "cli.db", tmp_path)
+

@@ -1,0 +1,311 @@
+"""Helpers for restock's end-to-end tests: one signer, one CLI runner, one server runner and
+one HTTP request helper, shared by every test module through conftest.py.
+
+The signer is written with Python's hmac/hashlib/base64 only, independent of the binary.
+Everything is bounded in time: CLI calls, server start and stop, and HTTP requests.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import hmac
+import json
+import os
+import re
+import selectors
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ENDPOINT = "/products-batch/update/"
+
+CLI_TIMEOUT_S = 30
+START_TIMEOUT_S = 20
+STOP_TIMEOUT_S = 10
+HTTP_TIMEOUT_S = 15
+
+# Seconds a signature stays valid before / after `now` (SPEC §2 defaults).
+TS_MAX_AGE_S = 7200
+TS_MAX_SKEW_S = 300
+
+ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+
+# The keys `restock product get` prints (SPEC §1 plus the documented extras).
+PRODUCT_KEYS = {
+    "product_id", "sku", "name", "price", "live", "discontinued", "autoship_enabled",
+    "image_url", "detail_url", "inventory", "low_stock_threshold", "created", "last_update",
+}
+
+
+def restock_bin() -> Path:
+    """The binary under test: $RESTOCK_BIN, else build/debug/restock."""
+    return Path(os.environ.get("RESTOCK_BIN", REPO_ROOT / "build" / "debug" / "restock"))
+
+
+# --------------------------------------------------------------------------- signing
+
+
+def sign(secret: str, sig_field: str, ts: int | str) -> str:
+    """base64(HMAC-SHA256(secret, f"{sig_field}|{ts}")), standard alphabet, padded."""
+    digest = hmac.new(secret.encode(), f"{sig_field}|{ts}".encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def authorization(public_id: str, sig_field: str, secret: str, ts: int | str | None = None,
+                  *, sig: str | None = None, ts_json: Any = None) -> str:
+    """The `authorization` header value. `ts_json` overrides how ts is written in the JSON
+    (e.g. as a string) while `ts` is what gets signed."""
+    if ts is None:
+        ts = int(time.time())
+    if sig is None:
+        sig = sign(secret, sig_field, ts)
+    return json.dumps({
+        "public_id": public_id,
+        "ts": ts if ts_json is None else ts_json,
+        "sig_field": sig_field,
+        "sig": sig,
+    })
+
+
+@dataclasses.dataclass
+class Merchant:
+    """A merchant and the credentials the fixture created for it."""
+    public_id: str
+    hash_key: str
+    username: str
+    secret: str
+    api_key: str = ""
+
+    def user_headers(self, ts: int | None = None, **kw: Any) -> dict[str, str]:
+        """API-user scope HMAC headers (the seed's)."""
+        return {"authorization": authorization(self.public_id, self.username, self.secret, ts, **kw),
+                "og-authorization": "True"}
+
+    def customer_headers(self, customer: str, ts: int | None = None, **kw: Any) -> dict[str, str]:
+        """Customer-scope signature (merchant hash key), no og-authorization."""
+        return {"authorization": authorization(self.public_id, customer, self.hash_key, ts, **kw)}
+
+    def key_headers(self) -> dict[str, str]:
+        return {"x-api-key": self.api_key}
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+@dataclasses.dataclass
+class CliResult:
+    args: list[str]
+    rc: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> Any:
+        try:
+            return json.loads(self.stdout)
+        except ValueError as e:
+            raise AssertionError(f"stdout of {self.args} is not JSON: {self.stdout!r} "
+                                 f"(stderr {self.stderr!r})") from e
+
+    def describe(self) -> str:
+        return f"{self.args} -> exit {self.rc}\nstdout: {self.stdout!r}\nstderr: {self.stderr!r}"
+
+
+class Cli:
+    """Runs `restock` subcommands against one database."""
+
+    def __init__(self, db: Path | str | None, cwd: Path):
+        self.db = db
+        self.cwd = cwd
+
+    def run(self, *args: str, db: bool = True, env: dict[str, str] | None = None) -> CliResult:
+        """Runs `restock WORDS... [--db DB] OPTIONS...`; --db goes right after the command
+        words (the leading arguments that do not start with '-')."""
+        args = [str(a) for a in args]
+        if db and self.db is not None:
+            n = 0
+            while n < len(args) and not args[n].startswith("-"):
+                n += 1
+            args = args[:n] + ["--db", str(self.db)] + args[n:]
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("RESTOCK_")}
+        full_env.update(env or {})
+        proc = subprocess.run([str(restock_bin()), *args], cwd=self.cwd, env=full_env,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=CLI_TIMEOUT_S)
+        return CliResult(args, proc.returncode, proc.stdout, proc.stderr)
+
+    def ok(self, *args: str, **kw: Any) -> Any:
+        """Runs a command that must succeed; returns its JSON output."""
+        r = self.run(*args, **kw)
+        assert r.rc == 0, r.describe()
+        return r.json
+
+    def fails(self, rc: int, *args: str, **kw: Any) -> CliResult:
+        """Runs a command that must fail with exit code `rc` and a one-line message on stderr."""
+        r = self.run(*args, **kw)
+        assert r.rc == rc, r.describe()
+        lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+        assert len(lines) == 1, f"expected a one-line error message\n{r.describe()}"
+        assert not r.stdout.strip(), f"expected nothing on stdout\n{r.describe()}"
+        return r
+
+
+# --------------------------------------------------------------------------- server
+
+
+class Server:
+    """One `restock serve` process on an ephemeral port."""
+
+    def __init__(self, db: Path | str | None, workdir: Path, args: Iterable[str] = (),
+                 env: dict[str, str] | None = None, name: str = "server"):
+        """Starts `restock serve --db DB --listen 127.0.0.1:0 ARGS...` (no --db when `db` is
+        None) and waits for its listen line."""
+        self.stderr_path = workdir / f"{name}.stderr.log"
+        self.stdout_path = workdir / f"{name}.stdout.log"
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("RESTOCK_")}
+        full_env.update(env or {})
+        cmd = [str(restock_bin()), "serve", *(["--db", str(db)] if db is not None else []),
+               "--listen", "127.0.0.1:0", *args]
+        self._stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(cmd, cwd=workdir, env=full_env, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=self._stderr)
+        try:
+            self.listen_line = self._read_first_line(START_TIMEOUT_S)
+            try:
+                info = json.loads(self.listen_line)
+                self.address = info["listen"]
+            except (ValueError, KeyError, TypeError) as e:
+                raise AssertionError(
+                    f"first stdout line is not {{\"listen\": ...}}: {self.listen_line!r}") from e
+            host, _, port = self.address.rpartition(":")
+            assert host == "127.0.0.1" and port.isdigit() and int(port) > 0, self.address
+        except BaseException:
+            self.kill9()
+            raise
+        self.base_url = f"http://{self.address}"
+        threading.Thread(target=self._drain_stdout, daemon=True).start()
+
+    def _read_first_line(self, timeout: float) -> str:
+        sel = selectors.DefaultSelector()
+        sel.register(self.proc.stdout, selectors.EVENT_READ)
+        buf = b""
+        deadline = time.monotonic() + timeout
+        try:
+            while b"\n" not in buf:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"server printed no listen line within {timeout}s; "
+                                         f"stdout so far {buf!r}; stderr: {self.stderr_tail()}")
+                if not sel.select(remaining):
+                    continue
+                chunk = os.read(self.proc.stdout.fileno(), 4096)
+                if not chunk:
+                    self.proc.wait(timeout=STOP_TIMEOUT_S)
+                    raise AssertionError(f"server exited with {self.proc.returncode} before "
+                                         f"listening; stdout {buf!r}; stderr: {self.stderr_tail()}")
+                buf += chunk
+        finally:
+            sel.close()
+        line, _, self._stdout_rest = buf.partition(b"\n")
+        return line.decode(errors="replace").strip()
+
+    def _drain_stdout(self) -> None:
+        # Keeps the pipe from filling up should the server ever write more to stdout.
+        with open(self.stdout_path, "wb") as out:
+            out.write(self._stdout_rest)
+            try:
+                for chunk in iter(lambda: os.read(self.proc.stdout.fileno(), 65536), b""):
+                    out.write(chunk)
+            except OSError:
+                pass
+
+    def stderr_tail(self, n: int = 30) -> str:
+        try:
+            lines = self.stderr_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return ""
+        return "\n".join(lines[-n:])
+
+    @property
+    def running(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> int:
+        """SIGTERM, then SIGKILL after STOP_TIMEOUT_S. Returns the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=STOP_TIMEOUT_S)
+        self._stderr.close()
+        return self.proc.returncode
+
+    def kill9(self) -> None:
+        """Crash the server: SIGKILL, no chance to flush anything."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=STOP_TIMEOUT_S)
+        self._stderr.close()
+
+    def request(self, method: str, path: str, *, session: requests.Session | None = None,
+                **kw: Any) -> requests.Response:
+        kw.setdefault("timeout", HTTP_TIMEOUT_S)
+        kw.setdefault("allow_redirects", False)
+        return (session or requests).request(method, self.base_url + path, **kw)
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def assert_detail(resp: requests.Response, status: int) -> None:
+    """A whole-request error: that status and a JSON body {"detail": non-empty string}."""
+    assert resp.status_code == status, (resp.status_code, resp.text)
+    try:
+        body = resp.json()
+    except ValueError as e:
+        raise AssertionError(f"error body is not JSON: {resp.text!r}") from e
+    assert isinstance(body, dict) and isinstance(body.get("detail"), str) and body["detail"], body
+
+
+def results(resp: requests.Response) -> list[dict[str, Any]]:
+    """The per-element results of a 207, after checking the envelope."""
+    assert resp.status_code == 207, (resp.status_code, resp.text)
+    assert resp.headers.get("content-type", "").startswith("application/json"), resp.headers
+    body = resp.json()
+    assert set(body) == {"results"}, body
+    assert isinstance(body["results"], list), body
+    for r in body["results"]:
+        expected = {"product_id", "status", "errors"} if r.get("status") == 400 \
+            else {"product_id", "status"}
+        assert set(r) == expected, r
+    return body["results"]
+
+
+# --------------------------------------------------------------------------- stock events
+
+
+def stock_events(db: Path | str) -> list[dict[str, Any]]:
+    """The rows of the stock event table, oldest first. restock has no read API for stock
+    history yet, so this peeks into the SQLite file (read-only use) and finds the table by
+    name (one containing "stock" and "event")."""
+    con = sqlite3.connect(str(db), timeout=10)
+    try:
+        con.row_factory = sqlite3.Row
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        candidates = [t for t in tables if "stock" in t.lower() and "event" in t.lower()]
+        assert candidates, f"no stock event table in the database (tables: {tables})"
+        rows = con.execute(f'SELECT * FROM "{candidates[0]}" ORDER BY rowid').fetchall()
+        return [dict(r) for r in rows]
+    finally:
+        con.close()
