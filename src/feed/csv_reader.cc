@@ -26,8 +26,11 @@ std::optional<std::vector<std::string>> CsvReader::Next() {
       }
       continue;
     }
-    if (ch == '"') {
-      if (!field.empty() || was_quoted) malformed_ = true;
+    if (ch == '"' && (!field.empty() || was_quoted)) {
+      // A quote inside an unquoted field: keep it literally, but the record is malformed.
+      malformed_ = true;
+      field += ch;
+    } else if (ch == '"') {
       in_quotes = was_quoted = true;
     } else if (ch == ',') {
       fields.push_back(std::move(field));

@@ -1,0 +1,103 @@
+#include "feed/import.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "feed/csv_reader.h"
+#include "support/fake_clock.h"
+#include "support/fake_database.h"
+
+namespace restock::feed {
+namespace {
+
+TEST(CsvReaderTest, ReadsQuotedFieldsAndLineEndings) {
+  std::istringstream in("a,\"b,c\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",,x\nlast");
+  CsvReader reader(in);
+  auto r1 = reader.Next();
+  ASSERT_TRUE(r1);
+  EXPECT_EQ(*r1, (std::vector<std::string>{"a", "b,c", "say \"hi\""}));
+  auto r2 = reader.Next();
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(*r2, (std::vector<std::string>{"multi\nline", "", "x"}));
+  auto r3 = reader.Next();
+  ASSERT_TRUE(r3);
+  EXPECT_EQ(*r3, std::vector<std::string>{"last"});
+  EXPECT_FALSE(reader.Next());
+}
+
+TEST(CsvReaderTest, FlagsMalformedQuoting) {
+  std::istringstream in("ab\"c,d\n\"open");
+  CsvReader reader(in);
+  ASSERT_TRUE(reader.Next());
+  EXPECT_TRUE(reader.malformed());
+  ASSERT_TRUE(reader.Next());
+  EXPECT_TRUE(reader.malformed());
+}
+
+class ImportTest : public ::testing::Test {
+ protected:
+  Result<ImportSummary> Import(const std::string& text, Format format) {
+    std::istringstream in(text);
+    return ImportProducts(in, format, 1, stock_, ImportOptions{2});
+  }
+  testing::FakeClock clock_;
+  testing::FakeDatabase db_;
+  catalog::StockService stock_{db_, clock_};
+};
+
+TEST_F(ImportTest, JsonLinesCreatesUpdatesAndRejectsWithLineNumbers) {
+  auto summary = Import(
+      "{\"product_id\":\"a\",\"price\":\"1.50\",\"inventory\":3}\n"
+      "\n"
+      "{\"product_id\":\"b\",\"live\":\"yes\"}\n"
+      "not json\n"
+      "{\"product_id\":\"c\"}\n"
+      "{\"product_id\":\"a\",\"inventory\":2}\n"
+      "{\"product_id\":\"c\"}\n",
+      Format::kJsonLines);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->created, 2u);
+  EXPECT_EQ(summary->updated, 1u);
+  EXPECT_EQ(summary->unchanged, 1u);
+  ASSERT_EQ(summary->rejected.size(), 2u);
+  EXPECT_EQ(summary->rejected[0].record, 3u);
+  EXPECT_EQ(summary->rejected[0].errors[0].first, "live");
+  EXPECT_EQ(summary->rejected[1].record, 4u);
+  EXPECT_EQ(db_.state().products.at({1, "a"}).inventory, 2);
+  ASSERT_EQ(db_.state().stock_events.size(), 1u);
+  EXPECT_EQ(db_.state().stock_events[0].source, model::StockSource::kFeed);
+}
+
+TEST_F(ImportTest, CsvMapsColumnsToTypedFields) {
+  auto summary = Import(
+      "product_id,name,price,live,inventory\n"
+      "a,\"Coffee, dark\",12.99,false,\n"
+      "b,Tea,abc,true,5\n"
+      "c,Short\n",
+      Format::kCsv);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->created, 1u);
+  ASSERT_EQ(summary->rejected.size(), 2u);
+  EXPECT_EQ(summary->rejected[0].record, 2u);
+  EXPECT_EQ(summary->rejected[0].errors[0].first, "price");
+  EXPECT_EQ(summary->rejected[1].record, 3u);
+  const auto& a = db_.state().products.at({1, "a"});
+  EXPECT_EQ(a.name, "Coffee, dark");
+  EXPECT_EQ(a.price_cents, 1299);
+  EXPECT_FALSE(a.live);
+  EXPECT_FALSE(a.inventory.has_value());
+}
+
+TEST_F(ImportTest, CsvWithoutHeaderIsAnError) {
+  EXPECT_EQ(Import("", Format::kCsv).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(FormatForPathTest, PicksByExtension) {
+  EXPECT_EQ(*FormatForPath("x.jsonl"), Format::kJsonLines);
+  EXPECT_EQ(*FormatForPath("dir/x.csv"), Format::kCsv);
+  EXPECT_FALSE(FormatForPath("x.json").ok());
+}
+
+}  // namespace
+}  // namespace restock::feed
