@@ -65,8 +65,8 @@ bool MatchSegments(const std::vector<Segment>& pattern, const std::vector<std::s
 
 // Request methods become metric labels; unknown ones collapse so clients cannot add series.
 std::string_view MethodLabel(std::string_view method) {
-  static constexpr std::string_view kKnown[] = {"GET",     "HEAD",    "POST",  "PUT",  "PATCH",
-                                                "DELETE",  "OPTIONS", "TRACE", "CONNECT"};
+  static constexpr std::string_view kKnown[] = {"GET",    "HEAD",    "POST",  "PUT",    "PATCH",
+                                                "DELETE", "OPTIONS", "TRACE", "CONNECT"};
   for (std::string_view known : kKnown) {
     if (method == known) return known;
   }
@@ -100,14 +100,13 @@ void Router::Add(std::string method, std::string path, Handler& handler, std::st
     entries_.push_back(std::move(owned));
   }
   for (const auto& existing : entry->targets) {
-    if (existing->method == method) Die("route added twice", method + " " + path);
+    if (existing->method == method) Die("route added twice", path);
   }
   auto target = std::make_unique<Target>();
   target->method = std::move(method);
   target->handler = &handler;
-  target->duration = &registry_.GetHistogram(kDurationName, kDurationHelp,
-                                             metrics::DefaultLatencyBuckets(),
-                                             {{"route", route_name}});
+  target->duration = &registry_.GetHistogram(
+      kDurationName, kDurationHelp, metrics::DefaultLatencyBuckets(), {{"route", route_name}});
   target->route_name = std::move(route_name);
   if (!entry->allow.empty()) entry->allow += ", ";
   entry->allow += target->method;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,7 +10,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <optional>
@@ -31,8 +31,8 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 // strand; Listen/Close are called by Server from its controlling thread.
 class Listener {
  public:
-  Listener(ServerOptions options, Handler& handler)
-      : options_(std::move(options)),
+  Listener(const ServerOptions& options, Handler& handler)
+      : options_(options),
         handler_(handler),
         acceptor_(net::make_strand(ioc_)),
         retry_timer_(acceptor_.get_executor()),
@@ -45,9 +45,8 @@ class Listener {
     if (host.empty()) host = "0.0.0.0";
     error_code ec;
     tcp::resolver resolver(ioc_);
-    const auto results = resolver.resolve(host, std::to_string(port),
-                                          tcp::resolver::passive | tcp::resolver::numeric_service,
-                                          ec);
+    const auto results = resolver.resolve(
+        host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec || results.empty()) {
       return InvalidArgumentError("cannot resolve listen address " + host + ": " + ec.message());
     }
@@ -72,7 +71,7 @@ class Listener {
     return local.port();
   }
 
-  bool listening() const { return acceptor_.is_open(); }
+  bool IsListening() const { return acceptor_.is_open(); }
 
   void Start(std::size_t threads, std::vector<std::thread>& out) {
     work_.emplace(ioc_.get_executor());
@@ -169,19 +168,27 @@ class Listener {
 
 Server::Server(ServerOptions options, Handler& handler)
     : io_threads_(options.io_threads),
-      listener_(std::make_unique<internal::Listener>(std::move(options), handler)) {}
+      listener_(std::make_unique<internal::Listener>(options, handler)) {}
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  try {
+    Stop();
+  } catch (const std::exception& e) {
+    // Only std::thread::join can throw here, on a broken invariant.
+    spdlog::critical("http: stopping the server failed: {}", e.what());
+    std::abort();
+  }
+}
 
 Result<std::uint16_t> Server::Listen(std::string host, std::uint16_t port) {
-  if (started_ || stopped_ || listener_->listening()) {
+  if (started_ || stopped_ || listener_->IsListening()) {
     return FailedPreconditionError("the server is already listening or has stopped");
   }
   return listener_->Listen(std::move(host), port);
 }
 
 void Server::Start() {
-  if (started_ || stopped_ || !listener_->listening()) {
+  if (started_ || stopped_ || !listener_->IsListening()) {
     spdlog::critical("http: Server::Start called twice, after Stop, or before Listen");
     std::abort();
   }

@@ -40,7 +40,7 @@ struct ServerOptions {
   // Bounds waiting for the first byte of the next request on a kept-alive connection (also while
   // earlier responses of that connection are still being produced).
   std::chrono::seconds idle_timeout{60};
-  std::size_t pipeline_limit = 16;  // responses pending per connection before reading pauses
+  std::size_t pipeline_limit = 16;      // responses pending per connection before reading pauses
   std::size_t max_connections = 10000;  // connections above this are closed on accept
   // Bounds writing one response (not in the original brief; added so a client that stops
   // reading cannot hold a connection forever).

@@ -23,7 +23,7 @@ namespace {
 
 constexpr std::size_t kIdleReadChunk = 4096;
 constexpr std::chrono::seconds kLingerTimeout{2};
-constexpr std::uint64_t kLingerMaxBytes = 1024 * 1024;
+constexpr std::uint64_t kLingerMaxBytes = std::uint64_t{1} << 20;
 
 // Completes one request exactly once. Shared by every copy of the Respond callback; if the last
 // copy goes away uncalled (a handler bug, or Handle threw), it answers 500 itself so the
@@ -38,9 +38,12 @@ class Completion {
   Completion(const Completion&) = delete;
   Completion& operator=(const Completion&) = delete;
   ~Completion() {
-    if (!done_.load()) {
+    if (done_.load()) return;
+    try {
       spdlog::error("http: handler dropped a request without responding");
       Deliver(ErrorResponse(500, "Internal server error."));
+    } catch (const std::exception& e) {
+      spdlog::critical("http: cannot answer a dropped request: {}", e.what());
     }
   }
 
@@ -232,8 +235,8 @@ void Session::Dispatch() {
   slots_.push_back(slot);
   parser_.reset();
 
-  auto completion = std::make_shared<Completion>(shared_from_this(), slot.seq,
-                                                 stream_.get_executor());
+  auto completion =
+      std::make_shared<Completion>(shared_from_this(), slot.seq, stream_.get_executor());
   try {
     handler_.Handle(std::move(request),
                     [completion](Response response) { completion->Deliver(std::move(response)); });
@@ -298,12 +301,12 @@ void Session::DoWrite() {
   stream_.expires_after(options_.write_timeout);
   auto response = slot.response;
   const bool interim = slot.interim;
-  bhttp::async_write(stream_, *response,
-                     beast::bind_front_handler(&Session::OnWrite, shared_from_this(), response,
-                                               interim));
+  bhttp::async_write(
+      stream_, *response,
+      beast::bind_front_handler(&Session::OnWrite, shared_from_this(), response, interim));
 }
 
-void Session::OnWrite(std::shared_ptr<HttpResponse> response, bool interim, error_code ec,
+void Session::OnWrite(const std::shared_ptr<HttpResponse>& response, bool interim, error_code ec,
                       std::size_t /*bytes*/) {
   writing_ = false;
   if (ec) {

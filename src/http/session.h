@@ -5,8 +5,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cstdint>
 #include <deque>
@@ -28,8 +28,8 @@ class Session;
 // outlives the listener can still unregister.
 struct ConnectionTracker {
   std::mutex mu;
-  bool stopping = false;                                          // guarded by mu
-  std::uint64_t next_id = 0;                                      // guarded by mu
+  bool stopping = false;                                           // guarded by mu
+  std::uint64_t next_id = 0;                                       // guarded by mu
   std::unordered_map<std::uint64_t, std::weak_ptr<Session>> live;  // guarded by mu
 };
 
@@ -77,8 +77,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Queues a response that is ready now (interim or error), closing after it when !keep_alive.
   void EnqueueReady(std::shared_ptr<HttpResponse> response, bool interim, bool keep_alive);
   void DoWrite();
-  void OnWrite(std::shared_ptr<HttpResponse> response, bool interim, boost::beast::error_code ec,
-               std::size_t bytes);
+  void OnWrite(const std::shared_ptr<HttpResponse>& response, bool interim,
+               boost::beast::error_code ec, std::size_t bytes);
   // After a final "Connection: close" response: stop sending, drain what the client still sends
   // (so closing does not reset the connection before it read the response), then close.
   void DoLinger();
@@ -98,8 +98,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::deque<Slot> slots_;
   std::uint64_t next_seq_ = 0;
   std::uint64_t lingered_bytes_ = 0;
-  bool reading_ = false;       // a read operation (or a read phase) is in progress
-  bool read_closed_ = false;   // no further requests will be read
+  bool reading_ = false;      // a read operation (or a read phase) is in progress
+  bool read_closed_ = false;  // no further requests will be read
   bool writing_ = false;
   bool lingering_ = false;
   bool stopping_ = false;

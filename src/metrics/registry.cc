@@ -11,8 +11,8 @@ namespace {
 
 // Misuse of the registry is a bug in the caller, never something input can cause.
 [[noreturn]] void Die(std::string_view what, std::string_view name) {
-  std::fprintf(stderr, "restock::metrics: %.*s: %.*s\n", static_cast<int>(what.size()),
-               what.data(), static_cast<int>(name.size()), name.data());
+  std::fprintf(stderr, "restock::metrics: %.*s: %.*s\n", static_cast<int>(what.size()), what.data(),
+               static_cast<int>(name.size()), name.data());
   std::abort();
 }
 
@@ -140,13 +140,12 @@ std::vector<double> DefaultLatencyBuckets() {
   return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
-Registry::Family& Registry::FamilyLocked(std::string_view name, std::string_view help,
-                                         Type type) {
+Registry::Family& Registry::FamilyLocked(std::string_view name, std::string_view help, Type type) {
   auto it = families_.find(name);
   if (it == families_.end()) {
     if (!IsValidName(name, true)) Die("invalid metric name", name);
-    it = families_.emplace(std::string(name), Family{type, std::string(help), {}, {}, {}, {}})
-             .first;
+    it =
+        families_.emplace(std::string(name), Family{type, std::string(help), {}, {}, {}, {}}).first;
   } else if (it->second.type != type) {
     Die("metric registered with two types", name);
   }

@@ -12,4 +12,12 @@ std::string_view StockSourceName(StockSource s) {
   return "api";
 }
 
+std::optional<StockSource> ParseStockSource(std::string_view name) {
+  for (StockSource s : {StockSource::kApi, StockSource::kFeed, StockSource::kPlacement,
+                        StockSource::kCli}) {
+    if (StockSourceName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
 }  // namespace restock::model

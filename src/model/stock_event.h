@@ -15,6 +15,8 @@ enum class StockSource { kApi, kFeed, kPlacement, kCli };
 
 // "api", "feed", "placement", "cli".
 std::string_view StockSourceName(StockSource s);
+// Inverse of StockSourceName; nullopt for anything else.
+std::optional<StockSource> ParseStockSource(std::string_view name);
 
 // The stock-relevant part of a product.
 struct StockState {

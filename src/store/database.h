@@ -101,6 +101,8 @@ class Database {
   // transaction (each work isolated by a savepoint, so a failing work rolls back alone) and
   // commits once. `done` runs on the writer thread after the commit is durable, with the
   // work's own Status, or with the commit's error. Never blocks the caller.
+  // A work may run more than once (a busy group is retried whole), so it must have no
+  // effects outside the transaction other than overwriting its own results.
   virtual void Submit(Work work, WorkDone done) = 0;
 
   // Called on the writer thread after each group commit with the number of works in it.
@@ -108,6 +110,7 @@ class Database {
   virtual void SetGroupObserver(std::function<void(std::size_t works)> observer) = 0;
 
   // Stops the writer after draining what is queued. Further Submits fail with Unavailable.
+  // REQUIRES: not called from inside a work or a `done` callback (it would deadlock).
   virtual void Shutdown() = 0;
 };
 

@@ -1,13 +1,15 @@
 """Fixtures for restock's end-to-end tests.
 
 `restock` gives each test its own temp dir and database, seeded through the CLI with two
-merchants (A and B, each with an API user and an API key) and a few products, and a
-running `restock serve` on an ephemeral port. `cli` gives a bare, un-initialised database.
+merchants (A and B, each with an API user and an API key) and a few products (seeded once
+per session, copied per test), and a `restock serve` on an ephemeral port, started on
+first use. `cli` gives a bare, un-initialised database.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,13 @@ class Env:
                                     SEED_A)
         self.b = self._add_merchant("merchant-b", "hash-key-b-9876543210", "api-b", "secret-b-xyz",
                                     SEED_B)
+
+    def copy_seed(self, seeded: "Env") -> None:
+        """Copies the seeded database files (no process has them open) and credentials."""
+        for f in seeded.tmp.iterdir():
+            if f.name.startswith(seeded.db.name):
+                shutil.copyfile(f, self.tmp / (self.db.name + f.name[len(seeded.db.name):]))
+        self.a, self.b = seeded.a, seeded.b
 
     def _add_merchant(self, pid: str, hash_key: str, user: str, secret: str,
                       products: dict[str, list[str]]) -> Merchant:
@@ -132,11 +141,19 @@ class Env:
         return stock_events(self.db)
 
 
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Env:
+    """A database seeded once through the CLI; each test gets its own copy of it."""
+    env = Env(tmp_path_factory.mktemp("seed"))
+    env.seed()
+    return env
+
+
 @pytest.fixture
-def restock(tmp_path: Path):
+def restock(tmp_path: Path, seeded: Env):
     env = Env(tmp_path)
+    env.copy_seed(seeded)
     try:
-        env.seed()
         yield env
     finally:
         env.close()

@@ -200,6 +200,18 @@ def test_malformed_authorization_is_401(restock, snapshot, make):
              {"authorization": make(restock.a), "og-authorization": "True"})
 
 
+def test_ts_max_age_is_configurable(restock, snapshot):
+    restock.serve("--ts-max-age", "60")
+    rejected(restock, snapshot, restock.a.user_headers(ts=int(time.time()) - 120))
+    accepted(restock, restock.a.user_headers(ts=int(time.time()) - 30))
+
+
+def test_ts_max_future_is_configurable(restock, snapshot):
+    restock.serve("--ts-max-future", "10")
+    rejected(restock, snapshot, restock.a.user_headers(ts=int(time.time()) + 60))
+    accepted(restock, restock.a.user_headers(ts=int(time.time()) + 5))
+
+
 # ------------------------------------------------------------------ customer scope
 
 def test_valid_customer_signature_is_403(restock, snapshot):

@@ -138,6 +138,15 @@ def test_element_limit_from_environment(restock, unchanged):
     unchanged()
 
 
+def test_element_limit_from_toml_config(restock, unchanged):
+    config = restock.tmp / "restock.toml"
+    config.write_text("max_elements = 2\n")
+    restock.serve("--config", str(config))
+    assert_detail(restock.patch(GOOD * 3), 413)
+    unchanged()
+    assert [r["status"] for r in results(restock.patch(GOOD * 2))] == [200, 200]
+
+
 def test_default_element_limit_is_10000(restock, unchanged):
     assert_detail(restock.patch(GOOD * 10001), 413)
     unchanged()

@@ -28,7 +28,8 @@ TEST(JsonQuoteTest, EscapesPerRfc8259) {
 }
 
 TEST(JsonQuoteTest, KeepsValidUtf8) {
-  const std::string valid = "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xEF\xBF\xBF \xF4\x8F\xBF\xBF";
+  const std::string valid =
+      "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xEF\xBF\xBF \xF4\x8F\xBF\xBF";
   EXPECT_EQ(JsonQuote(valid), "\"" + valid + "\"");
 }
 
@@ -60,7 +61,8 @@ TEST(ErrorResponseTest, IsJsonDetail) {
 
 TEST(RequestTest, HeaderFindsFirstByLowerCaseName) {
   Request request;
-  request.headers = {{"x-api-key", "k1"}, {"content-type", "application/json"}, {"x-api-key", "k2"}};
+  request.headers = {
+      {"x-api-key", "k1"}, {"content-type", "application/json"}, {"x-api-key", "k2"}};
   EXPECT_EQ(request.Header("x-api-key"), "k1");
   EXPECT_EQ(request.Header("content-type"), "application/json");
   EXPECT_EQ(request.Header("authorization"), std::nullopt);
@@ -68,7 +70,8 @@ TEST(RequestTest, HeaderFindsFirstByLowerCaseName) {
 
 TEST(RequestTest, QueryParamDecodes) {
   Request request;
-  request.query = "status=placed&q=a+b%20c&sig=ab%2Bcd%3D%3D&empty=&flag&bad=%zz%4&x%5Fy=1&dup=1&dup=2";
+  request.query =
+      "status=placed&q=a+b%20c&sig=ab%2Bcd%3D%3D&empty=&flag&bad=%zz%4&x%5Fy=1&dup=1&dup=2";
   EXPECT_EQ(request.QueryParam("status"), "placed");
   EXPECT_EQ(request.QueryParam("q"), "a b c");
   EXPECT_EQ(request.QueryParam("sig"), "ab+cd==");

@@ -147,10 +147,15 @@ TEST_F(RouterTest, CountsRequestsByRouteMethodAndStatus) {
 TEST_F(RouterTest, DeferredResponseIsCountedWhenItIsDelivered) {
   batch_.defer = true;
   router_.Add("PATCH", "/products-batch/update/", batch_, "products_batch_update");
-  EXPECT_FALSE(Send("PATCH", "/products-batch/update/"));
+  std::optional<Response> out;
+  router_.Handle(MakeRequest("PATCH", "/products-batch/update/"),
+                 [&out](Response r) { out = std::move(r); });
+  EXPECT_FALSE(out);
   EXPECT_EQ(Requests("products_batch_update", "PATCH", 503), 0u);
   ASSERT_EQ(batch_.pending.size(), 1u);
   batch_.pending[0](ErrorResponse(503, "Try later."));
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 503);
   EXPECT_EQ(Requests("products_batch_update", "PATCH", 503), 1u);
 }
 

@@ -52,7 +52,8 @@ class TestHandler final : public Handler {
   // Waits until `n` deferred requests are pending and returns their callbacks.
   std::vector<Respond> WaitForPending(std::size_t n) {
     std::unique_lock lock(mu_);
-    const bool ok = cv_.wait_for(lock, std::chrono::seconds(10), [&] { return pending_.size() >= n; });
+    const bool ok =
+        cv_.wait_for(lock, std::chrono::seconds(10), [&] { return pending_.size() >= n; });
     EXPECT_TRUE(ok) << "only " << pending_.size() << " requests arrived";
     return pending_;
   }

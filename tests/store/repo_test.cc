@@ -83,7 +83,7 @@ TEST_P(StoreRepoTest, ApiUserAddFindAndDuplicate) {
 
 TEST_P(StoreRepoTest, ApiKeyAddFindAndDuplicate) {
   model::MerchantId a = CreateMerchant("a");
-  const std::string hash(64, 'f');
+  std::string hash(64, 'f');
   model::ApiKey key{.merchant_id = a, .name = "integration", .key_sha256_hex = hash};
   ASSERT_EQ(db_->RunInTransaction([&](Transaction& tx) { return tx.merchants().AddApiKey(key); }),
             Status::Ok());
@@ -133,7 +133,7 @@ TEST_P(StoreRepoTest, ProductsAreScopedByMerchant) {
 TEST_P(StoreRepoTest, FindManyIsAlignedWithRepeatsAndMissingIds) {
   model::MerchantId m = CreateMerchant("m");
   ASSERT_EQ(InsertProducts(m, {MakeProduct("p1"), MakeProduct("p2")}), Status::Ok());
-  const std::vector<std::string_view> ids = {"p2", "missing", "p1", "p2", ""};
+  std::vector<std::string_view> ids = {"p2", "missing", "p1", "p2", ""};
   EXPECT_EQ(db_->RunReadOnly([&](Transaction& tx) -> Status {
     auto found = tx.products().FindMany(m, ids);
     EXPECT_TRUE(found.ok());
@@ -210,7 +210,7 @@ model::StockEvent MakeEvent(model::MerchantId m, std::string product_id, bool li
 
 TEST_P(StoreRepoTest, StockEventsListNewestFirstWithLimit) {
   model::MerchantId m = CreateMerchant("m");
-  const std::vector<model::StockEvent> events = {
+  std::vector<model::StockEvent> events = {
       MakeEvent(m, "p1", false, 100), MakeEvent(m, "p2", false, 150), MakeEvent(m, "p1", true, 200),
       MakeEvent(m, "p1", false, 300)};
   ASSERT_EQ(

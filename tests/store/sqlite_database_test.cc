@@ -113,6 +113,16 @@ TEST_F(SqliteDatabaseTest, WriteLockHeldElsewhereIsAbortedAfterRetries) {
   EXPECT_EQ(db->RunInTransaction([](store::Transaction&) { return Status::Ok(); }), Status::Ok());
 }
 
+TEST_F(SqliteDatabaseTest, WriteInReadOnlyWorkIsInternal) {
+  auto db = OpenMigrated();
+  ASSERT_NE(db, nullptr);
+  model::Merchant merchant;
+  merchant.public_id = "m";
+  Status status = db->RunReadOnly(
+      [&](store::Transaction& tx) { return tx.merchants().Create(merchant).status(); });
+  EXPECT_EQ(status, InternalError("write in a read-only transaction"));
+}
+
 TEST_F(SqliteDatabaseTest, GroupsAreCappedAtMaxGroupWorks) {
   SqliteOptions options;
   options.max_group_works = 2;
@@ -122,6 +132,7 @@ TEST_F(SqliteDatabaseTest, GroupsAreCappedAtMaxGroupWorks) {
   db->SetGroupObserver([&](std::size_t works) { sizes.push_back(works); });
   HeldWriter held = HoldWriter(*db);
   std::vector<std::future<Status>> done;
+  done.reserve(5);
   for (int i = 0; i < 5; ++i) {
     done.push_back(SubmitForStatus(*db, [](store::Transaction&) { return Status::Ok(); }));
   }
@@ -137,6 +148,7 @@ TEST_F(SqliteDatabaseTest, ReadersBeyondThePoolWaitTheirTurn) {
   auto db = OpenMigrated(options);
   ASSERT_NE(db, nullptr);
   std::vector<std::future<Status>> reads;
+  reads.reserve(4);
   for (int i = 0; i < 4; ++i) {
     reads.push_back(std::async(std::launch::async, [&db] {
       return db->RunReadOnly(

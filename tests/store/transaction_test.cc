@@ -27,7 +27,7 @@ class StoreTransactionTest : public DatabaseFixture {
   }
 
   // A work inserting one product.
-  Work InsertWork(std::string product_id) {
+  Work InsertWork(const std::string& product_id) {
     return [this, product_id](Transaction& tx) {
       Product p = MakeProduct(product_id);
       return tx.products().Insert(merchant_, std::span(&p, 1));
@@ -73,12 +73,13 @@ TEST_P(StoreTransactionTest, ConcurrentReadersAndWritersSeeCommittedData) {
   constexpr int kPerThread = 20;
   std::latch start(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::atomic<int> failures{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       start.arrive_and_wait();
       for (int i = 0; i < kPerThread; ++i) {
-        const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+        std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
         if (!db_->RunInTransaction(InsertWork(id)).ok()) ++failures;
         Status read = db_->RunReadOnly([&](Transaction& tx) -> Status {
           auto found = tx.products().Find(merchant_, id);
@@ -105,6 +106,7 @@ TEST_P(StoreTransactionTest, SubmitFromManyThreadsCommitsEverything) {
   std::latch start(kThreads);
   std::vector<std::vector<std::future<Status>>> results(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       start.arrive_and_wait();
@@ -124,7 +126,7 @@ TEST_P(StoreTransactionTest, SubmitFromManyThreadsCommitsEverything) {
   EXPECT_EQ(total, static_cast<std::size_t>(kThreads * kPerThread));
   for (int t = 0; t < kThreads; ++t) {
     for (int i = 0; i < kPerThread; ++i) {
-      const std::string id = std::to_string(t) + "-" + std::to_string(i);
+      std::string id = std::to_string(t) + "-" + std::to_string(i);
       EXPECT_EQ(ReadProduct(merchant_, id), MakeProduct(id)) << id;
     }
   }
@@ -170,6 +172,7 @@ TEST_P(StoreTransactionTest, LoneWorkCommitsWithoutWaitingForMore) {
 TEST_P(StoreTransactionTest, ShutdownDrainsQueueThenRejectsSubmits) {
   HeldWriter held = HoldWriter(*db_);
   std::vector<std::future<Status>> queued;
+  queued.reserve(3);
   for (int i = 0; i < 3; ++i)
     queued.push_back(SubmitForStatus(InsertWork("q" + std::to_string(i))));
   std::thread shutdown([this] { db_->Shutdown(); });

@@ -18,7 +18,7 @@ Status TranslateError(int rc) {
       break;
   }
   // sqlite3_errstr() describes the code only (never SQL text or values): safe for clients.
-  const std::string detail = sqlite3_errstr(rc);
+  std::string detail = sqlite3_errstr(rc);
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -106,7 +106,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   if (sqlite3_threadsafe() == 0) return InternalError("SQLite built without thread support");
 
   sqlite3* raw = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   // The handle exists (and must be closed) even when opening failed.
   std::unique_ptr<Connection> conn(new Connection(raw));
@@ -120,7 +120,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
     RESTOCK_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=1"));
     return conn;
   }
-  const std::string sync = "PRAGMA synchronous=" + options.synchronous;
+  std::string sync = "PRAGMA synchronous=" + options.synchronous;
   RESTOCK_RETURN_IF_ERROR(conn->Exec(sync.c_str()));
 
   // journal_mode answers with the mode in force; anything but "wal" (e.g. "memory") means

@@ -181,7 +181,7 @@ void SqliteDatabase::WriterLoop() {
       queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is done
       // Take whatever has accumulated; never wait for more (idle, a lone work commits now).
-      const std::size_t n = std::min(queue_.size(), options_.max_group_works);
+      std::size_t n = std::min(queue_.size(), options_.max_group_works);
       group.reserve(n);
       for (std::size_t i = 0; i < n; ++i) {
         group.push_back(std::move(queue_.front()));

@@ -73,7 +73,8 @@ class SqliteDatabase final : public Database {
   Status RunInTransaction(const Work& work) override;
 
   // Writes inside `work` fail with Internal. Waits while all read connections are busy.
-  // REQUIRES: not called from inside a RunReadOnly work when read_connections is 1.
+  // REQUIRES: not called from inside another work (it could wait for the connection its
+  // own caller holds).
   Status RunReadOnly(const Work& work) override;
 
   // `work` runs on the writer thread, possibly more than once (when the group's commit is
@@ -81,6 +82,8 @@ class SqliteDatabase final : public Database {
   // `done(Unavailable)` runs at once on the calling thread.
   void Submit(Work work, WorkDone done) override;
 
+  // Safe at any time here (the interface only promises it before the first Submit); takes
+  // effect from the next group.
   void SetGroupObserver(std::function<void(std::size_t works)> observer) override;
 
   // Idempotent. REQUIRES: not called from a `done` callback or a work.
@@ -108,8 +111,9 @@ class SqliteDatabase final : public Database {
   Result<std::unique_ptr<Connection>> AcquireReader();
   void ReleaseReader(std::unique_ptr<Connection> conn);
 
-  const std::string path_;
-  const SqliteOptions options_;
+  // Set once by the constructor.
+  std::string path_;
+  SqliteOptions options_;
   SystemClock system_clock_;
   const Clock& clock_;
 

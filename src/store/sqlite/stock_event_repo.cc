@@ -16,14 +16,6 @@ constexpr std::string_view kSelectEvents =
     "source, created FROM stock_events WHERE merchant_id = ?1 AND product_id = ?2 "
     "ORDER BY id DESC LIMIT ?3";
 
-std::optional<model::StockSource> ParseStockSource(std::string_view name) {
-  for (model::StockSource s : {model::StockSource::kApi, model::StockSource::kFeed,
-                               model::StockSource::kPlacement, model::StockSource::kCli}) {
-    if (model::StockSourceName(s) == name) return s;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 Status SqliteStockEventRepo::Append(std::span<const model::StockEvent> events) {
@@ -67,7 +59,7 @@ Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListForProduct(
     e.current.discontinued = stmt.ColumnBool(4);
     e.previous.inventory = stmt.ColumnOptionalInt64(5);
     e.current.inventory = stmt.ColumnOptionalInt64(6);
-    std::optional<model::StockSource> source = ParseStockSource(stmt.ColumnText(7));
+    std::optional<model::StockSource> source = model::ParseStockSource(stmt.ColumnText(7));
     if (!source) return InternalError("database error: unknown stock event source stored");
     e.source = *source;
     e.created = stmt.ColumnInt64(8);
