@@ -94,7 +94,13 @@ Status ProductAdd(Context& ctx, const ProductAddArgs& args) {
   catalog::RawElement element;
   element.fields.emplace_back("product_id", catalog::RawValue::String(args.product_id));
   auto add = [&](const char* field, const std::optional<std::string>& text) {
-    if (text) element.fields.emplace_back(field, feed::RawValueFromText(field, *text));
+    if (!text) return;
+    // An empty flag value is a mistake on the command line, never "clear this field" as an
+    // empty CSV cell is; only text fields may be empty.
+    bool text_field = std::string_view(field) == "sku" || std::string_view(field) == "name";
+    element.fields.emplace_back(field, text->empty() && !text_field
+                                           ? catalog::RawValue::String("")
+                                           : feed::RawValueFromText(field, *text));
   };
   add("sku", args.sku);
   add("name", args.name);
@@ -128,7 +134,7 @@ Status ProductImport(Context& ctx, const std::string& merchant, const std::strin
                            feed::ImportProducts(in, format, m.id, stock, feed::ImportOptions{}));
   boost::json::array rejected;
   for (const auto& r : summary.rejected) {
-    rejected.emplace_back(boost::json::object{{"record", r.record}, {"errors", ErrorsToJson(r.errors)}});
+    rejected.emplace_back(boost::json::object{{"line", r.line}, {"errors", ErrorsToJson(r.errors)}});
   }
   Print(ctx, boost::json::object{{"created", summary.created},
                                  {"updated", summary.updated},

@@ -44,7 +44,7 @@ struct ProductAddArgs {
 Status ProductAdd(Context& ctx, const ProductAddArgs& args);
 // Prints the product; NotFound when the merchant has no such product.
 Status ProductGet(Context& ctx, const std::string& merchant, const std::string& product_id);
-// Prints {"created","updated","unchanged","rejected":[{"record","errors"}]}.
+// Prints {"created","updated","unchanged","rejected":[{"line","errors"}]}.
 Status ProductImport(Context& ctx, const std::string& merchant, const std::string& path);
 
 // Prints a ready `authorization` header value, signed for `ts` (now when absent).

@@ -4,6 +4,7 @@ namespace restock::feed {
 
 std::optional<std::vector<std::string>> CsvReader::Next() {
   malformed_ = false;
+  record_line_ = next_line_;
   std::vector<std::string> fields;
   std::string field;
   bool in_quotes = false;
@@ -13,6 +14,7 @@ std::optional<std::vector<std::string>> CsvReader::Next() {
   while ((c = in_.get()) != EOF) {
     any = true;
     char ch = static_cast<char>(c);
+    if (ch == '\n') ++next_line_;
     if (in_quotes) {
       if (ch == '"') {
         if (in_.peek() == '"') {
@@ -37,7 +39,12 @@ std::optional<std::vector<std::string>> CsvReader::Next() {
       field.clear();
       was_quoted = false;
     } else if (ch == '\n' || ch == '\r') {
-      if (ch == '\r' && in_.peek() == '\n') in_.get();
+      if (ch == '\r' && in_.peek() == '\n') {
+        in_.get();
+        ++next_line_;
+      } else if (ch == '\r') {
+        ++next_line_;
+      }
       fields.push_back(std::move(field));
       return fields;
     } else {

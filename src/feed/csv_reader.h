@@ -16,10 +16,14 @@ class CsvReader {
   // inside an unquoted field, an unterminated quote) is returned with `malformed()` true.
   std::optional<std::vector<std::string>> Next();
   bool malformed() const { return malformed_; }
+  // The 1-based line on which the record last returned by Next() started.
+  std::size_t line() const { return record_line_; }
 
  private:
   std::istream& in_;
   bool malformed_ = false;
+  std::size_t next_line_ = 1;
+  std::size_t record_line_ = 0;
 };
 
 }  // namespace restock::feed

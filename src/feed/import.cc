@@ -21,18 +21,18 @@ class ChunkedUpsert {
   ChunkedUpsert(model::MerchantId merchant, catalog::StockService& stock, std::size_t chunk_size)
       : merchant_(merchant), stock_(stock), chunk_size_(chunk_size) {}
 
-  Status Add(std::size_t record, const RawElement& element) {
+  Status Add(std::size_t line, const RawElement& element) {
     catalog::ValidatedElement v = catalog::ValidateElement(element);
     if (!v.patch) {
-      summary_.rejected.push_back(Rejection{record, std::move(v.errors)});
+      summary_.rejected.push_back(Rejection{line, std::move(v.errors)});
       return Status::Ok();
     }
     patches_.push_back(std::move(*v.patch));
     return patches_.size() >= chunk_size_ ? Flush() : Status::Ok();
   }
 
-  void Reject(std::size_t record, std::string message) {
-    summary_.rejected.push_back(Rejection{record, {{"non_field_errors", {std::move(message)}}}});
+  void Reject(std::size_t line, std::string message) {
+    summary_.rejected.push_back(Rejection{line, {{"non_field_errors", {std::move(message)}}}});
   }
 
   Status Flush() {
@@ -111,9 +111,8 @@ Status ImportCsv(std::istream& in, ChunkedUpsert& sink) {
   if (!header || reader.malformed() || header->empty()) {
     return InvalidArgumentError("CSV file needs a header row naming the product fields");
   }
-  std::size_t row = 0;
   while (auto record = reader.Next()) {
-    ++row;
+    std::size_t row = reader.line();
     if (record->size() == 1 && (*record)[0].empty()) continue;  // blank line
     if (reader.malformed()) {
       sink.Reject(row, "malformed CSV quoting");

@@ -26,7 +26,7 @@ catalog::RawValue RawValueFromText(std::string_view field, const std::string& te
 Result<Format> FormatForPath(const std::string& path);
 
 struct Rejection {
-  std::size_t record = 0;  // 1-based line (JSONL) or data row (CSV, header excluded)
+  std::size_t line = 0;  // 1-based line of the file where the record starts (CSV header = 1)
   catalog::FieldErrors errors;
 };
 

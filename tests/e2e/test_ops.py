@@ -36,6 +36,8 @@ def test_metrics_count_requests(restock):
 
 
 def test_metrics_have_type_lines(restock):
+    # Series appear with their first request.
+    assert restock.request("GET", "/healthz").status_code == 200
     text = restock.request("GET", "/metrics").text
     assert re.search(r"^# TYPE restock_http_requests_total counter$", text, re.MULTILINE), text
 

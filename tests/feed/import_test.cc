@@ -61,9 +61,9 @@ TEST_F(ImportTest, JsonLinesCreatesUpdatesAndRejectsWithLineNumbers) {
   EXPECT_EQ(summary->updated, 1u);
   EXPECT_EQ(summary->unchanged, 1u);
   ASSERT_EQ(summary->rejected.size(), 2u);
-  EXPECT_EQ(summary->rejected[0].record, 3u);
+  EXPECT_EQ(summary->rejected[0].line, 3u);
   EXPECT_EQ(summary->rejected[0].errors[0].first, "live");
-  EXPECT_EQ(summary->rejected[1].record, 4u);
+  EXPECT_EQ(summary->rejected[1].line, 4u);
   EXPECT_EQ(db_.state().products.at({1, "a"}).inventory, 2);
   ASSERT_EQ(db_.state().stock_events.size(), 1u);
   EXPECT_EQ(db_.state().stock_events[0].source, model::StockSource::kFeed);
@@ -79,9 +79,9 @@ TEST_F(ImportTest, CsvMapsColumnsToTypedFields) {
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->created, 1u);
   ASSERT_EQ(summary->rejected.size(), 2u);
-  EXPECT_EQ(summary->rejected[0].record, 2u);
+  EXPECT_EQ(summary->rejected[0].line, 3u);
   EXPECT_EQ(summary->rejected[0].errors[0].first, "price");
-  EXPECT_EQ(summary->rejected[1].record, 3u);
+  EXPECT_EQ(summary->rejected[1].line, 4u);
   const auto& a = db_.state().products.at({1, "a"});
   EXPECT_EQ(a.name, "Coffee, dark");
   EXPECT_EQ(a.price_cents, 1299);
