@@ -21,6 +21,7 @@
 #include "model/merchant.h"
 #include "model/product.h"
 #include "model/stock_event.h"
+#include "store/placement_repos.h"
 
 namespace restock::store {
 
@@ -40,6 +41,8 @@ class MerchantRepo {
   virtual Status AddApiKey(const model::ApiKey& key) = 0;
   // Looks a key up by the hex SHA-256 of its value.
   virtual Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) = 0;
+  // Every merchant, by id (for the placement scheduler).
+  virtual Result<std::vector<model::Merchant>> ListAll() = 0;
 };
 
 class ProductRepo {
@@ -74,6 +77,10 @@ class Transaction {
   virtual MerchantRepo& merchants() = 0;
   virtual ProductRepo& products() = 0;
   virtual StockEventRepo& stock_events() = 0;
+  virtual SubscriptionRepo& subscriptions() = 0;
+  virtual OrderRepo& orders() = 0;
+  virtual OrderEventRepo& order_events() = 0;
+  virtual PlacementRunRepo& placement_runs() = 0;
 };
 
 // A callback doing domain work in one transaction. Returning a non-OK Status rolls back

@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "auth/fake_database.h"
 #include "auth/ttl_cache.h"
 #include "support/fake_clock.h"
+#include "support/fake_database.h"
 
 namespace restock::auth {
 namespace {
@@ -24,14 +24,14 @@ using std::chrono::seconds;
 class StoreCredentialSourceTest : public ::testing::Test {
  protected:
   StoreCredentialSourceTest() {
-    FakeMerchantRepo& repo = db_.merchant_repo();
-    repo.merchants_["acme"] = MakeMerchant(7, "acme", "hk");
-    repo.users_[{7, "bob"}] = {.merchant_id = 7, .username = "bob", .secret = "s"};
-    repo.keys_["abc123"] = {.merchant_id = 7, .name = "erp", .key_sha256_hex = "abc123"};
+    testing::FakeState& repo = db_.state();
+    repo.merchants["acme"] = MakeMerchant(7, "acme", "hk");
+    repo.api_users[{7, "bob"}] = {.merchant_id = 7, .username = "bob", .secret = "s"};
+    repo.api_keys["abc123"] = {.merchant_id = 7, .name = "erp", .key_sha256_hex = "abc123"};
   }
 
   testing::FakeClock clock_;
-  FakeDatabase db_;
+  testing::FakeDatabase db_;
   StoreCredentialSource source_{db_, clock_, seconds(5)};
 };
 
@@ -46,7 +46,7 @@ TEST_F(StoreCredentialSourceTest, ReadsThroughTheDatabase) {
   Result<std::optional<model::ApiKey>> k = source_.FindApiKey("abc123");
   ASSERT_TRUE(k.ok() && k->has_value());
   EXPECT_EQ((*k)->name, "erp");
-  EXPECT_EQ(db_.reads(), 3);
+  EXPECT_EQ(db_.reads, 3);
 }
 
 TEST_F(StoreCredentialSourceTest, AbsentIsNotAnError) {
@@ -59,32 +59,32 @@ TEST_F(StoreCredentialSourceTest, HitsAreCachedUntilTtl) {
   ASSERT_TRUE(source_.FindMerchant("acme").ok());
   ASSERT_TRUE(source_.FindApiUser(7, "bob").ok());
   ASSERT_TRUE(source_.FindApiKey("abc123").ok());
-  EXPECT_EQ(db_.reads(), 3);
+  EXPECT_EQ(db_.reads, 3);
   clock_.AdvanceSeconds(4);
   // A revoked credential is still served from the cache within the TTL (documented).
-  db_.merchant_repo().users_.clear();
+  db_.state().api_users.clear();
   EXPECT_TRUE(source_.FindMerchant("acme")->has_value());
   EXPECT_TRUE(source_.FindApiUser(7, "bob")->has_value());
   EXPECT_TRUE(source_.FindApiKey("abc123")->has_value());
-  EXPECT_EQ(db_.reads(), 3);
+  EXPECT_EQ(db_.reads, 3);
   clock_.AdvanceSeconds(1);
   EXPECT_FALSE(source_.FindApiUser(7, "bob")->has_value());
-  EXPECT_EQ(db_.reads(), 4);
+  EXPECT_EQ(db_.reads, 4);
 }
 
 TEST_F(StoreCredentialSourceTest, MissesAreNotCached) {
   EXPECT_FALSE(source_.FindMerchant("new")->has_value());
-  db_.merchant_repo().merchants_["new"] = MakeMerchant(9, "new", "");
+  db_.state().merchants["new"] = MakeMerchant(9, "new", "");
   EXPECT_TRUE(source_.FindMerchant("new")->has_value());
-  EXPECT_EQ(db_.reads(), 2);
+  EXPECT_EQ(db_.reads, 2);
 }
 
 TEST_F(StoreCredentialSourceTest, ErrorsPassedThroughAndNotCached) {
-  db_.FailWith(UnavailableError("database unavailable"));
+  db_.read_failure = UnavailableError("database unavailable");
   EXPECT_EQ(source_.FindMerchant("acme").status(), UnavailableError("database unavailable"));
   EXPECT_EQ(source_.FindApiUser(7, "bob").status(), UnavailableError("database unavailable"));
   EXPECT_EQ(source_.FindApiKey("abc123").status(), UnavailableError("database unavailable"));
-  db_.FailWith(Status::Ok());
+  db_.read_failure = Status::Ok();
   EXPECT_TRUE(source_.FindMerchant("acme")->has_value());
 }
 
@@ -92,11 +92,11 @@ TEST_F(StoreCredentialSourceTest, ZeroTtlDisablesCaching) {
   StoreCredentialSource uncached(db_, clock_, seconds(0));
   ASSERT_TRUE(uncached.FindMerchant("acme").ok());
   ASSERT_TRUE(uncached.FindMerchant("acme").ok());
-  EXPECT_EQ(db_.reads(), 2);
+  EXPECT_EQ(db_.reads, 2);
 }
 
 TEST_F(StoreCredentialSourceTest, UserCacheKeyIsPerMerchant) {
-  db_.merchant_repo().users_[{77, "bob"}] = {.merchant_id = 77, .username = "bob", .secret = "t"};
+  db_.state().api_users[{77, "bob"}] = {.merchant_id = 77, .username = "bob", .secret = "t"};
   EXPECT_EQ((*source_.FindApiUser(7, "bob"))->secret, "s");
   EXPECT_EQ((*source_.FindApiUser(77, "bob"))->secret, "t");
 }

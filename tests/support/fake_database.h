@@ -3,10 +3,12 @@
 // once on the calling thread. Thread-safe (one mutex around everything).
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <string>
-#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "store/database.h"
 
@@ -18,17 +20,180 @@ struct FakeState {
   std::map<std::string, model::ApiKey> api_keys;  // by sha256 hex
   std::map<std::pair<model::MerchantId, std::string>, model::Product> products;
   std::vector<model::StockEvent> stock_events;
+  std::map<std::int64_t, model::Subscription> subscriptions;  // by id
+  std::map<std::int64_t, model::Order> orders;                // by id
+  std::vector<model::OrderEvent> order_events;
+  std::map<std::pair<model::MerchantId, std::string>, UnixMicros> placement_runs;
   model::MerchantId next_merchant_id = 1;
+  std::int64_t next_id = 1;  // subscriptions and orders
 };
 
-class FakeTransaction final : public store::Transaction, store::MerchantRepo, store::ProductRepo,
-                              store::StockEventRepo {
+class FakeSubscriptionRepo final : public store::SubscriptionRepo {
  public:
-  explicit FakeTransaction(FakeState& state) : s_(state) {}
+  explicit FakeSubscriptionRepo(FakeState& state) : s_(state) {}
+  // SubscriptionRepo
+  Result<std::int64_t> Create(const model::Subscription& s) override {
+    model::Subscription stored = s;
+    stored.id = s_.next_id++;
+    s_.subscriptions[stored.id] = stored;
+    return stored.id;
+  }
+  Result<std::optional<model::Subscription>> Find(model::MerchantId m, std::int64_t id) override {
+    auto it = s_.subscriptions.find(id);
+    if (it == s_.subscriptions.end() || it->second.merchant_id != m) {
+      return std::optional<model::Subscription>();
+    }
+    return std::optional<model::Subscription>(it->second);
+  }
+  Result<std::vector<std::optional<model::Subscription>>> FindMany(
+      model::MerchantId m, std::span<const std::int64_t> ids) override {
+    std::vector<std::optional<model::Subscription>> out;
+    for (auto id : ids) out.push_back(*Find(m, id));
+    return out;
+  }
+  Status Update(const model::Subscription& s) override {
+    auto it = s_.subscriptions.find(s.id);
+    if (it == s_.subscriptions.end() || it->second.merchant_id != s.merchant_id) {
+      return NotFoundError("no such subscription");
+    }
+    it->second.quantity = s.quantity;
+    it->second.frequency = s.frequency;
+    it->second.status = s.status;
+    it->second.updated = s.updated;
+    return Status::Ok();
+  }
+
+ private:
+  FakeState& s_;
+};
+
+class FakeOrderRepo final : public store::OrderRepo {
+ public:
+  explicit FakeOrderRepo(FakeState& state) : s_(state) {}
+  // OrderRepo
+  Result<std::optional<model::Order>> Find(model::MerchantId m, std::int64_t id) override {
+    auto it = s_.orders.find(id);
+    if (it == s_.orders.end() || it->second.merchant_id != m) return std::optional<model::Order>();
+    return std::optional<model::Order>(it->second);
+  }
+  Result<std::vector<model::Order>> ListForPlacement(model::MerchantId m, CivilDate date,
+                                                     std::int64_t after_id,
+                                                     std::size_t limit) override {
+    return Select(m, after_id, limit, [&](const model::Order& o) {
+      return (o.status == model::OrderStatus::kUnsent ||
+              o.status == model::OrderStatus::kOutOfStock) &&
+             o.place_date <= date;
+    });
+  }
+  Result<std::vector<model::Order>> ListOutOfStockWithProducts(
+      model::MerchantId m, std::span<const std::string_view> product_ids, std::int64_t after_id,
+      std::size_t limit) override {
+    return Select(m, after_id, limit, [&](const model::Order& o) {
+      if (o.status != model::OrderStatus::kOutOfStock) return false;
+      for (const auto& item : o.items) {
+        for (auto id : product_ids) {
+          if (item.product_id == id) return true;
+        }
+      }
+      return false;
+    });
+  }
+  Result<std::vector<model::Order>> List(model::MerchantId m, const store::OrderFilter& filter,
+                                         const store::OrderPage& page) override {
+    auto match = [&](const model::Order& o) {
+      return (!filter.status || o.status == *filter.status) &&
+             (!filter.place_date || o.place_date == *filter.place_date);
+    };
+    if (!page.before_id) return Select(m, page.after_id, page.limit, match);
+    std::vector<model::Order> out;
+    for (auto it = s_.orders.rbegin(); it != s_.orders.rend() && out.size() < page.limit; ++it) {
+      if (it->first < *page.before_id && it->second.merchant_id == m && match(it->second)) {
+        out.push_back(it->second);
+      }
+    }
+    return out;
+  }
+  Result<std::optional<std::int64_t>> FindUnsent(model::MerchantId m, std::string_view customer,
+                                                 CivilDate date) override {
+    for (const auto& [id, o] : s_.orders) {
+      if (o.merchant_id == m && o.customer_id == customer && o.place_date == date &&
+          o.status == model::OrderStatus::kUnsent) {
+        return std::optional<std::int64_t>(id);
+      }
+    }
+    return std::optional<std::int64_t>();
+  }
+  Result<std::int64_t> Insert(const model::Order& order) override {
+    model::Order stored = order;
+    stored.id = s_.next_id++;
+    s_.orders[stored.id] = stored;
+    return stored.id;
+  }
+  Status AddItem(model::MerchantId m, std::int64_t order_id, const model::OrderItem& item) override {
+    auto it = s_.orders.find(order_id);
+    if (it == s_.orders.end() || it->second.merchant_id != m) return NotFoundError("no order");
+    it->second.items.push_back(item);
+    return Status::Ok();
+  }
+  Status Update(const model::Order& order, bool items_changed) override {
+    auto it = s_.orders.find(order.id);
+    if (it == s_.orders.end() || it->second.merchant_id != order.merchant_id) {
+      return NotFoundError("no order");
+    }
+    std::vector<model::OrderItem> items = it->second.items;
+    it->second = order;
+    if (!items_changed) it->second.items = std::move(items);
+    return Status::Ok();
+  }
+  Result<std::vector<std::pair<CivilDate, std::int64_t>>> UnitsDue(model::MerchantId m,
+                                                                   std::string_view product,
+                                                                   CivilDate from,
+                                                                   CivilDate to) override {
+    std::map<CivilDate, std::int64_t> units;
+    for (const auto& [id, o] : s_.orders) {
+      if (o.merchant_id != m || o.place_date < from || to < o.place_date) continue;
+      if (o.status != model::OrderStatus::kUnsent && o.status != model::OrderStatus::kOutOfStock) {
+        continue;
+      }
+      for (const auto& item : o.items) {
+        if (item.product_id == product) units[o.place_date] += item.quantity;
+      }
+    }
+    return std::vector<std::pair<CivilDate, std::int64_t>>(units.begin(), units.end());
+  }
+
+ private:
+  template <typename Pred>
+  std::vector<model::Order> Select(model::MerchantId m, std::int64_t after_id, std::size_t limit,
+                                   Pred pred) {
+    std::vector<model::Order> out;
+    for (auto it = s_.orders.upper_bound(after_id); it != s_.orders.end() && out.size() < limit;
+         ++it) {
+      if (it->second.merchant_id == m && pred(it->second)) out.push_back(it->second);
+    }
+    return out;
+  }
+
+  FakeState& s_;
+};
+
+class FakeTransaction final : public store::Transaction,
+                              store::MerchantRepo,
+                              store::ProductRepo,
+                              store::StockEventRepo,
+                              store::OrderEventRepo,
+                              store::PlacementRunRepo {
+ public:
+  explicit FakeTransaction(FakeState& state) : s_(state), subscriptions_(state), orders_(state) {}
   store::MerchantRepo& merchants() override { return *this; }
   store::ProductRepo& products() override { return *this; }
   store::StockEventRepo& stock_events() override { return *this; }
+  store::SubscriptionRepo& subscriptions() override { return subscriptions_; }
+  store::OrderRepo& orders() override { return orders_; }
+  store::OrderEventRepo& order_events() override { return *this; }
+  store::PlacementRunRepo& placement_runs() override { return *this; }
 
+  // MerchantRepo
   Result<model::Merchant> Create(const model::Merchant& m) override {
     if (s_.merchants.count(m.public_id)) return AlreadyExistsError("merchant exists");
     model::Merchant stored = m;
@@ -37,9 +202,7 @@ class FakeTransaction final : public store::Transaction, store::MerchantRepo, st
     return stored;
   }
   Result<std::optional<model::Merchant>> FindByPublicId(std::string_view id) override {
-    auto it = s_.merchants.find(std::string(id));
-    if (it == s_.merchants.end()) return std::optional<model::Merchant>();
-    return std::optional<model::Merchant>(it->second);
+    return Lookup(s_.merchants, std::string(id));
   }
   Status AddApiUser(const model::ApiUser& u) override {
     auto key = std::pair{u.merchant_id, u.username};
@@ -49,9 +212,7 @@ class FakeTransaction final : public store::Transaction, store::MerchantRepo, st
   }
   Result<std::optional<model::ApiUser>> FindApiUser(model::MerchantId m,
                                                     std::string_view name) override {
-    auto it = s_.api_users.find({m, std::string(name)});
-    if (it == s_.api_users.end()) return std::optional<model::ApiUser>();
-    return std::optional<model::ApiUser>(it->second);
+    return Lookup(s_.api_users, std::pair{m, std::string(name)});
   }
   Status AddApiKey(const model::ApiKey& k) override {
     if (s_.api_keys.count(k.key_sha256_hex)) return AlreadyExistsError("key exists");
@@ -59,19 +220,21 @@ class FakeTransaction final : public store::Transaction, store::MerchantRepo, st
     return Status::Ok();
   }
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view hex) override {
-    auto it = s_.api_keys.find(std::string(hex));
-    if (it == s_.api_keys.end()) return std::optional<model::ApiKey>();
-    return std::optional<model::ApiKey>(it->second);
+    return Lookup(s_.api_keys, std::string(hex));
+  }
+  Result<std::vector<model::Merchant>> ListAll() override {
+    std::vector<model::Merchant> out;
+    for (const auto& [id, m] : s_.merchants) out.push_back(m);
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.id < b.id; });
+    return out;
   }
 
+  // ProductRepo
   Result<std::optional<model::Product>> Find(model::MerchantId m, std::string_view id) override {
-    auto it = s_.products.find({m, std::string(id)});
-    if (it == s_.products.end()) return std::optional<model::Product>();
-    return std::optional<model::Product>(it->second);
+    return Lookup(s_.products, std::pair{m, std::string(id)});
   }
   Result<std::vector<std::optional<model::Product>>> FindMany(
       model::MerchantId m, std::span<const std::string_view> ids) override {
-    ++find_many_calls;
     std::vector<std::optional<model::Product>> out;
     for (auto id : ids) out.push_back(*Find(m, id));
     return out;
@@ -92,6 +255,7 @@ class FakeTransaction final : public store::Transaction, store::MerchantRepo, st
     return Status::Ok();
   }
 
+  // StockEventRepo
   Status Append(std::span<const model::StockEvent> events) override {
     for (auto e : events) {
       e.id = static_cast<std::int64_t>(s_.stock_events.size()) + 1;
@@ -109,10 +273,47 @@ class FakeTransaction final : public store::Transaction, store::MerchantRepo, st
     return out;
   }
 
-  int find_many_calls = 0;
+  // OrderEventRepo
+  Status Append(std::span<const model::OrderEvent> events) override {
+    for (auto e : events) {
+      e.id = static_cast<std::int64_t>(s_.order_events.size()) + 1;
+      s_.order_events.push_back(e);
+    }
+    return Status::Ok();
+  }
+  Result<std::vector<model::OrderEvent>> ListForOrder(model::MerchantId m,
+                                                      std::int64_t order_id) override {
+    std::vector<model::OrderEvent> out;
+    for (const auto& e : s_.order_events) {
+      if (e.merchant_id == m && e.order_id == order_id) out.push_back(e);
+    }
+    return out;
+  }
+
+  // PlacementRunRepo
+  Result<std::optional<CivilDate>> LastCompleted(model::MerchantId m) override {
+    std::optional<CivilDate> last;
+    for (const auto& [key, at] : s_.placement_runs) {
+      if (key.first == m) last = std::max(last.value_or(*ParseDate(key.second)), *ParseDate(key.second));
+    }
+    return last;
+  }
+  Status RecordCompleted(model::MerchantId m, CivilDate date, UnixMicros at) override {
+    s_.placement_runs.try_emplace({m, FormatDate(date)}, at);
+    return Status::Ok();
+  }
 
  private:
+  template <typename Map, typename Key>
+  static Result<std::optional<typename Map::mapped_type>> Lookup(const Map& map, const Key& key) {
+    auto it = map.find(key);
+    if (it == map.end()) return std::optional<typename Map::mapped_type>();
+    return std::optional<typename Map::mapped_type>(it->second);
+  }
+
   FakeState& s_;
+  FakeSubscriptionRepo subscriptions_;
+  FakeOrderRepo orders_;
 };
 
 class FakeDatabase final : public store::Database {
@@ -129,20 +330,26 @@ class FakeDatabase final : public store::Database {
   }
   Status RunReadOnly(const store::Work& work) override {
     std::lock_guard lock(mu_);
+    ++reads;
+    if (!read_failure.ok()) return read_failure;
     FakeState copy = state_;
     FakeTransaction tx(copy);
     return work(tx);
   }
   void Submit(store::Work work, store::WorkDone done) override {
     if (shut_down_) return done(UnavailableError("shut down"));
+    ++submits;
     done(RunInTransaction(work));
   }
   void SetGroupObserver(std::function<void(std::size_t)>) override {}
   void Shutdown() override { shut_down_ = true; }
 
-  // Direct access for assertions. REQUIRES: no concurrent transaction.
+  // Direct access for arranging and asserting. REQUIRES: no concurrent transaction.
   FakeState& state() { return state_; }
   int transactions = 0;
+  int submits = 0;
+  int reads = 0;
+  Status read_failure;  // while not OK, RunReadOnly returns it without running the work
 
  private:
   std::mutex mu_;

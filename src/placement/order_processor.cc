@@ -1,0 +1,322 @@
+#include "placement/order_processor.h"
+
+#include <algorithm>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "catalog/availability.h"
+#include "model/subscription.h"
+
+namespace restock::placement {
+namespace {
+
+using model::Order;
+using model::OrderEvent;
+using model::OrderEventType;
+using model::OrderItem;
+using model::OrderStatus;
+
+// Everything one batch reads and writes, kept in memory until the end of the batch.
+class Batch {
+ public:
+  Batch(store::Transaction& tx, const model::Merchant& merchant, CivilDate date,
+        const FlowOptions& options, UnixMicros now)
+      : tx_(tx), merchant_(merchant), date_(date), options_(options), now_(now) {}
+
+  Status Load(const std::vector<Order>& orders);
+  Status Process(Order& order);
+  Status Flush();
+  PlacementSummary TakeSummary() { return std::move(summary_); }
+
+ private:
+  struct ItemSplit {
+    std::vector<OrderItem> ship, wait, dropped;
+  };
+
+  ItemSplit Decide(const Order& order);
+  void Reserve(const OrderItem& item, bool allow_oversell);
+  Status ScheduleNextOrders(const Order& order);
+  CivilDate Expiry(const Order& order) const;
+  void Notify(Order& order);
+  void Emit(const Order& order, OrderEventType type, int day = 0);
+
+  store::Transaction& tx_;
+  const model::Merchant& merchant_;
+  const CivilDate date_;
+  const FlowOptions& options_;
+  const UnixMicros now_;
+  std::unordered_map<std::string, model::Product> products_;
+  std::unordered_map<std::string, model::StockState> loaded_;
+  std::unordered_map<std::int64_t, model::Subscription> subscriptions_;
+  std::unordered_set<std::int64_t> batch_order_ids_;
+  std::vector<OrderEvent> order_events_;
+  PlacementSummary summary_;
+};
+
+Status Batch::Load(const std::vector<Order>& orders) {
+  std::vector<std::string_view> product_ids;
+  std::vector<std::int64_t> subscription_ids;
+  for (const Order& o : orders) {
+    batch_order_ids_.insert(o.id);
+    for (const OrderItem& item : o.items) {
+      if (products_.try_emplace(item.product_id).second) product_ids.push_back(item.product_id);
+      if (subscriptions_.try_emplace(item.subscription_id).second) {
+        subscription_ids.push_back(item.subscription_id);
+      }
+    }
+  }
+  // The maps were only used to de-duplicate ids; they are filled with what was found.
+  RESTOCK_ASSIGN_OR_RETURN(auto products, tx_.products().FindMany(merchant_.id, product_ids));
+  products_.clear();
+  for (auto& p : products) {
+    if (!p) continue;
+    loaded_[p->product_id] = {p->live, p->discontinued, p->inventory};
+    std::string id = p->product_id;
+    products_.emplace(std::move(id), std::move(*p));
+  }
+  RESTOCK_ASSIGN_OR_RETURN(auto subs,
+                           tx_.subscriptions().FindMany(merchant_.id, subscription_ids));
+  subscriptions_.clear();
+  for (auto& s : subs) {
+    if (s) subscriptions_.emplace(s->id, std::move(*s));
+  }
+  return Status::Ok();
+}
+
+void Batch::Reserve(const OrderItem& item, bool allow_oversell) {
+  model::Product& p = products_.at(item.product_id);
+  if (!p.inventory) return;
+  std::int64_t left = *p.inventory - item.quantity;
+  p.inventory = allow_oversell ? std::max<std::int64_t>(left, 0) : left;
+  // Rule 8: running out flips the product to live:false, so the next order (and the merchant's
+  // storefront) sees it out of stock without a call from the merchant.
+  if (*p.inventory == 0) p.live = false;
+}
+
+Batch::ItemSplit Batch::Decide(const Order& order) {
+  ItemSplit split;
+  auto can_ship = [&](const OrderItem& item) {
+    auto it = products_.find(item.product_id);
+    return it != products_.end() && catalog::CanShip(it->second, item.quantity);
+  };
+  auto subscribed = [&](const OrderItem& item) {
+    auto it = subscriptions_.find(item.subscription_id);
+    return it != subscriptions_.end() &&
+           it->second.status == model::SubscriptionStatus::kActive;
+  };
+  std::vector<OrderItem> candidates;
+  for (const OrderItem& item : order.items) {
+    (subscribed(item) ? candidates : split.dropped).push_back(item);
+  }
+
+  switch (merchant_.oos_policy) {
+    case model::OosPolicy::kSplit:
+    case model::OosPolicy::kSkip:
+      for (const OrderItem& item : candidates) {
+        if (can_ship(item)) {
+          Reserve(item, false);
+          split.ship.push_back(item);
+        } else if (merchant_.oos_policy == model::OosPolicy::kSkip) {
+          split.dropped.push_back(item);
+          ++summary_.skipped_items;
+        } else {
+          split.wait.push_back(item);
+        }
+      }
+      break;
+    case model::OosPolicy::kHold: {
+      // All or nothing: check the order's total per product before reserving any of it.
+      std::unordered_map<std::string_view, std::int64_t> needed;
+      for (const OrderItem& item : candidates) needed[item.product_id] += item.quantity;
+      bool all = std::all_of(needed.begin(), needed.end(), [&](const auto& entry) {
+        auto it = products_.find(std::string(entry.first));
+        return it != products_.end() && catalog::CanShip(it->second, entry.second);
+      });
+      for (const OrderItem& item : candidates) {
+        if (all) Reserve(item, false);
+        (all ? split.ship : split.wait).push_back(item);
+      }
+      break;
+    }
+    case model::OosPolicy::kPlaceAnyway:
+      for (const OrderItem& item : candidates) {
+        if (products_.count(item.product_id)) {
+          Reserve(item, true);
+          split.ship.push_back(item);
+        } else {
+          split.dropped.push_back(item);  // the product no longer exists
+        }
+      }
+      break;
+  }
+  return split;
+}
+
+// Rule 4: every subscription whose item was placed or moved into the flow gets its next
+// order at once, dated from this order's place date, never from the day an OOS item ships.
+Status Batch::ScheduleNextOrders(const Order& order) {
+  for (const OrderItem& item : order.items) {
+    auto it = subscriptions_.find(item.subscription_id);
+    if (it == subscriptions_.end() || it->second.status != model::SubscriptionStatus::kActive) {
+      continue;
+    }
+    const model::Subscription& sub = it->second;
+    OrderItem next_item{sub.id, sub.product_id, sub.quantity};
+    CivilDate next = model::Advance(order.place_date, sub.frequency);
+    RESTOCK_ASSIGN_OR_RETURN(auto existing,
+                             tx_.orders().FindUnsent(merchant_.id, order.customer_id, next));
+    // An order of this very batch (a catch-up run where the next date is already due) is held
+    // in memory and would overwrite the added item; give the item an order of its own.
+    if (existing && !batch_order_ids_.count(*existing)) {
+      RESTOCK_RETURN_IF_ERROR(tx_.orders().AddItem(merchant_.id, *existing, next_item));
+      continue;
+    }
+    Order fresh;
+    fresh.merchant_id = merchant_.id;
+    fresh.customer_id = order.customer_id;
+    fresh.place_date = next;
+    fresh.items.push_back(std::move(next_item));
+    fresh.created = fresh.updated = now_;
+    RESTOCK_RETURN_IF_ERROR(tx_.orders().Insert(fresh).status());
+    ++summary_.next_orders;
+  }
+  return Status::Ok();
+}
+
+// Rule 6: day max_days + 1 of the flow, or the day the next order of one of the waiting
+// items' subscriptions is due, whichever comes first.
+CivilDate Batch::Expiry(const Order& order) const {
+  std::int64_t expires = DaysFromCivil(*order.oos_since) + options_.max_days;
+  for (const OrderItem& item : order.items) {
+    auto it = subscriptions_.find(item.subscription_id);
+    if (it == subscriptions_.end()) continue;
+    expires = std::min(expires,
+                       DaysFromCivil(model::Advance(order.place_date, it->second.frequency)));
+  }
+  return CivilFromDays(expires);
+}
+
+// Rule 7: one notice per notice day reached. When runs skipped a notice day, only the latest
+// reached is sent, so a customer never gets two notices at once.
+void Batch::Notify(Order& order) {
+  int day = DayInFlow(*order.oos_since, date_);
+  int due = 0;
+  for (int n : options_.notice_days) {
+    if (n > order.last_notice_day && n <= day) due = std::max(due, n);
+  }
+  if (due == 0) return;
+  order.last_notice_day = due;
+  Emit(order, OrderEventType::kOosNotice, due);
+}
+
+void Batch::Emit(const Order& order, OrderEventType type, int day) {
+  order_events_.push_back(OrderEvent{0, merchant_.id, order.id, type, day, date_, now_});
+}
+
+Status Batch::Process(Order& order) {
+  ++summary_.considered;
+  const bool was_unsent = order.status == OrderStatus::kUnsent;
+  order.updated = now_;
+  if (!was_unsent && order.oos_expires && date_ >= *order.oos_expires) {
+    order.status = OrderStatus::kCancelled;
+    order.cancel_reason = "out_of_stock";
+    Emit(order, OrderEventType::kCancelled);
+    ++summary_.cancelled;
+    return tx_.orders().Update(order, false);
+  }
+
+  ItemSplit split = Decide(order);
+  if (was_unsent) RESTOCK_RETURN_IF_ERROR(ScheduleNextOrders(order));
+  bool items_changed = !split.dropped.empty();
+
+  if (!split.ship.empty() && !split.wait.empty()) {
+    // Split: the waiting items move to a new order in the flow; this one is placed.
+    Order waiting = order;
+    waiting.id = 0;
+    waiting.items = std::move(split.wait);
+    waiting.status = OrderStatus::kOutOfStock;
+    waiting.oos_since = order.oos_since.value_or(date_);
+    waiting.oos_expires = Expiry(waiting);
+    waiting.created = now_;
+    RESTOCK_ASSIGN_OR_RETURN(waiting.id, tx_.orders().Insert(waiting));
+    summary_.split_order_ids.push_back(waiting.id);
+    ++summary_.split;
+    if (was_unsent) {
+      Emit(waiting, OrderEventType::kOutOfStock);
+      ++summary_.out_of_stock;
+    } else {
+      ++summary_.still_out_of_stock;
+    }
+    Notify(waiting);
+    if (waiting.last_notice_day != order.last_notice_day) {
+      RESTOCK_RETURN_IF_ERROR(tx_.orders().Update(waiting, false));
+    }
+    items_changed = true;
+  } else if (split.ship.empty() && !split.wait.empty()) {
+    order.items = std::move(split.wait);
+    if (was_unsent) {
+      order.status = OrderStatus::kOutOfStock;
+      order.oos_since = date_;
+      order.oos_expires = Expiry(order);
+      Emit(order, OrderEventType::kOutOfStock);
+      ++summary_.out_of_stock;
+    } else {
+      ++summary_.still_out_of_stock;
+    }
+    Notify(order);
+    return tx_.orders().Update(order, items_changed);
+  }
+
+  if (split.ship.empty()) {
+    // Nothing left to send: every item was skipped or its subscription ended.
+    order.status = OrderStatus::kCancelled;
+    order.cancel_reason =
+        merchant_.oos_policy == model::OosPolicy::kSkip ? "out_of_stock_skipped" : "no_items";
+    order.items = std::move(split.dropped);
+    Emit(order, OrderEventType::kCancelled);
+    ++summary_.cancelled;
+    return tx_.orders().Update(order, false);
+  }
+
+  order.status = OrderStatus::kPlaced;
+  order.placed_on = date_;
+  order.items = std::move(split.ship);
+  if (options_.record_placed_events) Emit(order, OrderEventType::kPlaced);
+  ++summary_.placed;
+  return tx_.orders().Update(order, items_changed);
+}
+
+Status Batch::Flush() {
+  std::vector<model::Product> changed;
+  std::vector<model::StockEvent> events;
+  for (auto& [id, product] : products_) {
+    model::StockState before = loaded_.at(id);
+    model::StockState after{product.live, product.discontinued, product.inventory};
+    if (before == after) continue;
+    product.last_update = now_;
+    // One event per product per batch (old -> new), not one per order: a million-order
+    // morning would otherwise write a million events for one product.
+    events.push_back(model::StockEvent{0, merchant_.id, id, before, after,
+                                       model::StockSource::kPlacement, now_});
+    changed.push_back(product);
+  }
+  if (!changed.empty()) RESTOCK_RETURN_IF_ERROR(tx_.products().Update(merchant_.id, changed));
+  if (!events.empty()) RESTOCK_RETURN_IF_ERROR(tx_.stock_events().Append(events));
+  if (!order_events_.empty()) RESTOCK_RETURN_IF_ERROR(tx_.order_events().Append(order_events_));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<PlacementSummary> ProcessOrders(store::Transaction& tx, const model::Merchant& merchant,
+                                       CivilDate date, std::vector<model::Order> orders,
+                                       const FlowOptions& options, UnixMicros now) {
+  Batch batch(tx, merchant, date, options, now);
+  RESTOCK_RETURN_IF_ERROR(batch.Load(orders));
+  for (Order& order : orders) RESTOCK_RETURN_IF_ERROR(batch.Process(order));
+  RESTOCK_RETURN_IF_ERROR(batch.Flush());
+  return batch.TakeSummary();
+}
+
+}  // namespace restock::placement

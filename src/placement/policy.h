@@ -1,0 +1,51 @@
+// restock::placement — the knobs of the out-of-stock flow (SPEC §4 rules 6 and 7).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace restock::placement {
+
+struct FlowOptions {
+  // An OOS order is retried through day `max_days` of the flow and cancelled on the next.
+  int max_days = 30;
+  // Days of the flow on which an order.oos_notice event is written.
+  std::vector<int> notice_days = {1, 15, 30};
+  // Orders per transaction. Larger groups share an fsync; smaller ones let stock updates
+  // interleave sooner.
+  std::size_t chunk_size = 1000;
+  // Write an order.placed event for every placed order (for webhooks). Off by default: a
+  // large morning would otherwise write a row per order that nobody reads.
+  bool record_placed_events = false;
+};
+
+// What one run did. `out_of_stock` counts orders that entered the flow in this run.
+struct PlacementSummary {
+  std::size_t considered = 0;
+  std::size_t placed = 0;
+  std::size_t out_of_stock = 0;
+  std::size_t still_out_of_stock = 0;
+  std::size_t cancelled = 0;
+  std::size_t split = 0;
+  std::size_t skipped_items = 0;
+  std::size_t next_orders = 0;
+  // Orders created by splits in this call; a run skips them when it meets them again.
+  std::vector<std::int64_t> split_order_ids;
+
+  PlacementSummary& operator+=(const PlacementSummary& o) {
+    considered += o.considered;
+    placed += o.placed;
+    out_of_stock += o.out_of_stock;
+    still_out_of_stock += o.still_out_of_stock;
+    cancelled += o.cancelled;
+    split += o.split;
+    skipped_items += o.skipped_items;
+    next_orders += o.next_orders;
+    split_order_ids.insert(split_order_ids.end(), o.split_order_ids.begin(),
+                           o.split_order_ids.end());
+    return *this;
+  }
+};
+
+}  // namespace restock::placement

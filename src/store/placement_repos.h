@@ -1,0 +1,104 @@
+// restock::store — storage interfaces for subscriptions, orders and placement runs (SPEC §4).
+// Same rules as database.h: domain words, no SQL; reachable only through a Transaction.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time_format.h"
+#include "model/order.h"
+#include "model/subscription.h"
+
+namespace restock::store {
+
+class SubscriptionRepo {
+ public:
+  virtual ~SubscriptionRepo() = default;
+  // Inserts `s` (its id is ignored), creating its customer row if needed; returns the id.
+  virtual Result<std::int64_t> Create(const model::Subscription& s) = 0;
+  virtual Result<std::optional<model::Subscription>> Find(model::MerchantId merchant,
+                                                          std::int64_t id) = 0;
+  // One entry per id, aligned with `ids`; nullopt where the merchant has no such subscription.
+  virtual Result<std::vector<std::optional<model::Subscription>>> FindMany(
+      model::MerchantId merchant, std::span<const std::int64_t> ids) = 0;
+  // Overwrites quantity, frequency, status and updated. NotFound when missing.
+  virtual Status Update(const model::Subscription& s) = 0;
+};
+
+struct OrderFilter {
+  std::optional<model::OrderStatus> status;
+  std::optional<CivilDate> place_date;
+};
+
+// A page position by order id. With before_id set: ids < before_id, newest first (the caller
+// reverses for display); otherwise ids > after_id, oldest first.
+struct OrderPage {
+  std::int64_t after_id = 0;
+  std::optional<std::int64_t> before_id;
+  std::size_t limit = 10;
+};
+
+class OrderRepo {
+ public:
+  virtual ~OrderRepo() = default;
+  // The order with its items; nullopt when the merchant has no such order.
+  virtual Result<std::optional<model::Order>> Find(model::MerchantId merchant,
+                                                   std::int64_t id) = 0;
+  // Orders a placement run for `date` considers: status unsent or out_of_stock with
+  // place_date <= date, id > after_id, ascending by id, at most `limit`, with items.
+  virtual Result<std::vector<model::Order>> ListForPlacement(model::MerchantId merchant,
+                                                             CivilDate date, std::int64_t after_id,
+                                                             std::size_t limit) = 0;
+  // out_of_stock orders holding an item of any of `product_ids`; id > after_id, ascending,
+  // at most `limit`, with items.
+  virtual Result<std::vector<model::Order>> ListOutOfStockWithProducts(
+      model::MerchantId merchant, std::span<const std::string_view> product_ids,
+      std::int64_t after_id, std::size_t limit) = 0;
+  // Orders matching `filter`, one page, with items.
+  virtual Result<std::vector<model::Order>> List(model::MerchantId merchant,
+                                                 const OrderFilter& filter,
+                                                 const OrderPage& page) = 0;
+  // The id of `customer_id`'s unsent order due on `date`, if any.
+  virtual Result<std::optional<std::int64_t>> FindUnsent(model::MerchantId merchant,
+                                                         std::string_view customer_id,
+                                                         CivilDate date) = 0;
+  // Inserts `order` (its id is ignored) with its items; returns the id.
+  virtual Result<std::int64_t> Insert(const model::Order& order) = 0;
+  // Appends one item to an existing order.
+  virtual Status AddItem(model::MerchantId merchant, std::int64_t order_id,
+                         const model::OrderItem& item) = 0;
+  // Overwrites the order's own fields; with `items_changed`, replaces its items as well.
+  // NotFound when missing.
+  virtual Status Update(const model::Order& order, bool items_changed) = 0;
+  // Units of `product_id` in unsent and out_of_stock orders by place date, for dates in
+  // [from, to], ascending; dates without units are absent. Out-of-stock orders count on
+  // their own place date.
+  virtual Result<std::vector<std::pair<CivilDate, std::int64_t>>> UnitsDue(
+      model::MerchantId merchant, std::string_view product_id, CivilDate from, CivilDate to) = 0;
+};
+
+class OrderEventRepo {
+ public:
+  virtual ~OrderEventRepo() = default;
+  virtual Status Append(std::span<const model::OrderEvent> events) = 0;
+  // Oldest first.
+  virtual Result<std::vector<model::OrderEvent>> ListForOrder(model::MerchantId merchant,
+                                                              std::int64_t order_id) = 0;
+};
+
+class PlacementRunRepo {
+ public:
+  virtual ~PlacementRunRepo() = default;
+  // The latest day whose scheduled run completed for the merchant, if any.
+  virtual Result<std::optional<CivilDate>> LastCompleted(model::MerchantId merchant) = 0;
+  // Records that the run for `date` completed (idempotent).
+  virtual Status RecordCompleted(model::MerchantId merchant, CivilDate date, UnixMicros at) = 0;
+};
+
+}  // namespace restock::store

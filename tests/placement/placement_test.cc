@@ -1,0 +1,336 @@
+// Day-by-day scenarios of the placement task and the out-of-stock flow (SPEC §4), on the
+// in-memory fake store with a fake clock.
+#include "placement/placement_service.h"
+
+#include <gtest/gtest.h>
+
+#include "support/fake_clock.h"
+#include "support/fake_database.h"
+
+namespace restock::placement {
+namespace {
+
+using model::OrderStatus;
+
+CivilDate D(const char* text) { return *ParseDate(text); }
+CivilDate Plus(CivilDate d, int days) { return CivilFromDays(DaysFromCivil(d) + days); }
+
+class PlacementTest : public ::testing::Test {
+ protected:
+  void SetUp() override { SetPolicy(model::OosPolicy::kSplit); }
+
+  void SetPolicy(model::OosPolicy policy) {
+    merchant_.id = 1;
+    merchant_.public_id = "m1";
+    merchant_.oos_policy = policy;
+    db_.state().merchants["m1"] = merchant_;
+  }
+
+  void AddProduct(const std::string& id, std::optional<std::int64_t> inventory, bool live = true) {
+    model::Product p;
+    p.product_id = id;
+    p.inventory = inventory;
+    p.live = live;
+    db_.state().products[{1, id}] = p;
+  }
+
+  // A subscription and its first upcoming order (sharing the customer's order that day).
+  std::int64_t Subscribe(const std::string& customer, const std::string& product, CivilDate start,
+                         model::Frequency frequency = {1, model::Period::kMonth},
+                         std::int64_t quantity = 1) {
+    auto& s = db_.state();
+    model::Subscription sub;
+    sub.id = s.next_id++;
+    sub.merchant_id = 1;
+    sub.customer_id = customer;
+    sub.product_id = product;
+    sub.quantity = quantity;
+    sub.frequency = frequency;
+    sub.start = start;
+    s.subscriptions[sub.id] = sub;
+    for (auto& [id, o] : s.orders) {
+      if (o.customer_id == customer && o.place_date == start && o.status == OrderStatus::kUnsent) {
+        o.items.push_back({sub.id, product, quantity});
+        return id;
+      }
+    }
+    model::Order order;
+    order.id = s.next_id++;
+    order.merchant_id = 1;
+    order.customer_id = customer;
+    order.place_date = start;
+    order.items.push_back({sub.id, product, quantity});
+    s.orders[order.id] = order;
+    return order.id;
+  }
+
+  PlacementSummary Run(CivilDate date) {
+    auto r = service_.Run(merchant_, date);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : PlacementSummary{};
+  }
+
+  const model::Order& Order(std::int64_t id) { return db_.state().orders.at(id); }
+  const model::Product& Product(const std::string& id) { return db_.state().products.at({1, id}); }
+
+  std::vector<const model::Order*> OrdersWith(OrderStatus status) {
+    std::vector<const model::Order*> out;
+    for (auto& [id, o] : db_.state().orders) {
+      if (o.status == status) out.push_back(&o);
+    }
+    return out;
+  }
+
+  std::vector<int> NoticeDays(std::int64_t order_id) {
+    std::vector<int> days;
+    for (auto& e : db_.state().order_events) {
+      if (e.order_id == order_id && e.type == model::OrderEventType::kOosNotice) {
+        days.push_back(e.day_in_flow);
+      }
+    }
+    return days;
+  }
+
+  testing::FakeClock clock_;
+  testing::FakeDatabase db_;
+  model::Merchant merchant_;
+  FlowOptions options_;
+  PlacementService service_{db_, clock_, options_};
+};
+
+TEST_F(PlacementTest, SeedCaseHundredUnitsTwoHundredRenewals) {
+  AddProduct("coffee", 100);
+  CivilDate day = D("2026-12-01");
+  for (int i = 0; i < 200; ++i) Subscribe("c" + std::to_string(i), "coffee", day);
+
+  PlacementSummary s = Run(day);
+
+  EXPECT_EQ(s.placed, 100u);
+  EXPECT_EQ(s.out_of_stock, 100u);
+  EXPECT_EQ(OrdersWith(OrderStatus::kPlaced).size(), 100u);
+  auto oos = OrdersWith(OrderStatus::kOutOfStock);
+  ASSERT_EQ(oos.size(), 100u);
+  EXPECT_EQ(oos[0]->oos_since, day);
+  EXPECT_EQ(Product("coffee").inventory, 0);
+  EXPECT_FALSE(Product("coffee").live);
+  // Inventory hitting zero is a stock event with source placement.
+  ASSERT_FALSE(db_.state().stock_events.empty());
+  const auto& last = db_.state().stock_events.back();
+  EXPECT_EQ(last.source, model::StockSource::kPlacement);
+  EXPECT_FALSE(last.current.live);
+  // Every subscription got its next order a month on, placed or not.
+  auto unsent = OrdersWith(OrderStatus::kUnsent);
+  ASSERT_EQ(unsent.size(), 200u);
+  EXPECT_EQ(unsent[0]->place_date, D("2027-01-01"));
+  // Day 1 of the flow sends the first notice.
+  EXPECT_EQ(NoticeDays(oos[0]->id), std::vector<int>{1});
+}
+
+TEST_F(PlacementTest, MixedOrderIsSplit) {
+  AddProduct("coffee", std::nullopt);
+  AddProduct("tea", 0);
+  CivilDate day = D("2026-12-01");
+  std::int64_t order = Subscribe("c1", "coffee", day);
+  Subscribe("c1", "tea", day);
+
+  PlacementSummary s = Run(day);
+
+  EXPECT_EQ(s.placed, 1u);
+  EXPECT_EQ(s.split, 1u);
+  EXPECT_EQ(Order(order).status, OrderStatus::kPlaced);
+  ASSERT_EQ(Order(order).items.size(), 1u);
+  EXPECT_EQ(Order(order).items[0].product_id, "coffee");
+  auto oos = OrdersWith(OrderStatus::kOutOfStock);
+  ASSERT_EQ(oos.size(), 1u);
+  ASSERT_EQ(oos[0]->items.size(), 1u);
+  EXPECT_EQ(oos[0]->items[0].product_id, "tea");
+  EXPECT_EQ(oos[0]->oos_since, day);
+  EXPECT_EQ(oos[0]->place_date, day);
+  // Both subscriptions share next month's order.
+  auto unsent = OrdersWith(OrderStatus::kUnsent);
+  ASSERT_EQ(unsent.size(), 1u);
+  EXPECT_EQ(unsent[0]->items.size(), 2u);
+}
+
+TEST_F(PlacementTest, OutOfStockOrderShipsOnALaterRunWithoutAnotherNextOrder) {
+  AddProduct("tea", 0);
+  CivilDate day = D("2026-08-01");
+  std::int64_t order = Subscribe("c1", "tea", day);
+  Run(day);
+  ASSERT_EQ(Order(order).status, OrderStatus::kOutOfStock);
+
+  db_.state().products[{1, "tea"}].inventory = 5;
+  db_.state().products[{1, "tea"}].live = true;
+  PlacementSummary s = Run(D("2026-08-15"));
+
+  EXPECT_EQ(s.placed, 1u);
+  EXPECT_EQ(s.next_orders, 0u);
+  EXPECT_EQ(Order(order).status, OrderStatus::kPlaced);
+  EXPECT_EQ(Order(order).placed_on, D("2026-08-15"));
+  // The next order keeps the original schedule: Sep 1, not Sep 15.
+  auto unsent = OrdersWith(OrderStatus::kUnsent);
+  ASSERT_EQ(unsent.size(), 1u);
+  EXPECT_EQ(unsent[0]->place_date, D("2026-09-01"));
+}
+
+TEST_F(PlacementTest, RetriedThroughDayThirtyAndCancelledOnDayThirtyOne) {
+  AddProduct("tea", 0);
+  CivilDate day = D("2026-01-01");
+  std::int64_t order = Subscribe("c1", "tea", day, {2, model::Period::kMonth});
+  for (int d = 0; d < 30; ++d) {
+    Run(Plus(day, d));
+    ASSERT_EQ(Order(order).status, OrderStatus::kOutOfStock) << "day " << d + 1;
+  }
+  EXPECT_EQ(NoticeDays(order), (std::vector<int>{1, 15, 30}));
+
+  PlacementSummary s = Run(Plus(day, 30));  // day 31
+
+  EXPECT_EQ(s.cancelled, 1u);
+  EXPECT_EQ(Order(order).status, OrderStatus::kCancelled);
+  EXPECT_EQ(Order(order).cancel_reason, "out_of_stock");
+  // Only the order is cancelled; the subscription and its next order live on.
+  EXPECT_EQ(db_.state().subscriptions.begin()->second.status, model::SubscriptionStatus::kActive);
+  EXPECT_EQ(OrdersWith(OrderStatus::kUnsent).size(), 1u);
+}
+
+TEST_F(PlacementTest, ShortFrequencyIsCancelledWhenTheNextOrderIsDue) {
+  AddProduct("tea", 0);
+  CivilDate day = D("2026-03-01");
+  std::int64_t order = Subscribe("c1", "tea", day, {14, model::Period::kDay});
+  Run(day);
+  Run(Plus(day, 13));
+  EXPECT_EQ(Order(order).status, OrderStatus::kOutOfStock);
+
+  Run(Plus(day, 14));
+
+  EXPECT_EQ(Order(order).status, OrderStatus::kCancelled);
+  EXPECT_EQ(Order(order).cancel_reason, "out_of_stock");
+  // The next order (due that same day) was itself decided by the run: out of stock too.
+  auto oos = OrdersWith(OrderStatus::kOutOfStock);
+  ASSERT_EQ(oos.size(), 1u);
+  EXPECT_EQ(oos[0]->place_date, Plus(day, 14));
+}
+
+TEST_F(PlacementTest, HoldKeepsTheWholeOrderBackAndReservesNothing) {
+  SetPolicy(model::OosPolicy::kHold);
+  AddProduct("coffee", 10);
+  AddProduct("tea", 0);
+  CivilDate day = D("2026-12-01");
+  std::int64_t order = Subscribe("c1", "coffee", day);
+  Subscribe("c1", "tea", day);
+
+  Run(day);
+
+  EXPECT_EQ(Order(order).status, OrderStatus::kOutOfStock);
+  EXPECT_EQ(Order(order).items.size(), 2u);
+  EXPECT_EQ(Product("coffee").inventory, 10);
+}
+
+TEST_F(PlacementTest, SkipDropsOutOfStockItemsThisCycle) {
+  SetPolicy(model::OosPolicy::kSkip);
+  AddProduct("coffee", 10);
+  AddProduct("tea", 0);
+  CivilDate day = D("2026-12-01");
+  std::int64_t mixed = Subscribe("c1", "coffee", day);
+  Subscribe("c1", "tea", day);
+  std::int64_t all_out = Subscribe("c2", "tea", day);
+
+  PlacementSummary s = Run(day);
+
+  EXPECT_EQ(Order(mixed).status, OrderStatus::kPlaced);
+  ASSERT_EQ(Order(mixed).items.size(), 1u);
+  EXPECT_EQ(Order(mixed).items[0].product_id, "coffee");
+  EXPECT_EQ(Order(all_out).status, OrderStatus::kCancelled);
+  EXPECT_EQ(Order(all_out).cancel_reason, "out_of_stock_skipped");
+  EXPECT_EQ(s.skipped_items, 2u);
+  EXPECT_TRUE(OrdersWith(OrderStatus::kOutOfStock).empty());
+  // Skipped subscriptions still get next month's order.
+  EXPECT_EQ(OrdersWith(OrderStatus::kUnsent).size(), 2u);
+}
+
+TEST_F(PlacementTest, PlaceAnywayOversellsDownToZero) {
+  SetPolicy(model::OosPolicy::kPlaceAnyway);
+  AddProduct("coffee", 1);
+  CivilDate day = D("2026-12-01");
+  std::int64_t order = Subscribe("c1", "coffee", day, {1, model::Period::kMonth}, 3);
+
+  Run(day);
+
+  EXPECT_EQ(Order(order).status, OrderStatus::kPlaced);
+  EXPECT_EQ(Product("coffee").inventory, 0);
+  EXPECT_FALSE(Product("coffee").live);
+}
+
+TEST_F(PlacementTest, RerunningADayPlacesNothingTwice) {
+  AddProduct("coffee", 5);
+  CivilDate day = D("2026-12-01");
+  for (int i = 0; i < 8; ++i) Subscribe("c" + std::to_string(i), "coffee", day);
+  Run(day);
+  auto orders_before = db_.state().orders;
+  auto inventory_before = Product("coffee").inventory;
+
+  PlacementSummary again = Run(day);
+
+  EXPECT_EQ(again.placed, 0u);
+  EXPECT_EQ(again.next_orders, 0u);
+  EXPECT_EQ(again.still_out_of_stock, 3u);
+  EXPECT_EQ(Product("coffee").inventory, inventory_before);
+  EXPECT_EQ(db_.state().orders.size(), orders_before.size());
+}
+
+TEST_F(PlacementTest, RetryWaitingPlacesOrdersForTheRestockedProductOnly) {
+  AddProduct("tea", 0);
+  AddProduct("cocoa", 0);
+  CivilDate day = D("2026-12-01");
+  std::int64_t tea = Subscribe("c1", "tea", day);
+  std::int64_t cocoa = Subscribe("c2", "cocoa", day);
+  Run(day);
+  db_.state().products[{1, "tea"}].inventory = 3;
+  db_.state().products[{1, "tea"}].live = true;
+  db_.state().products[{1, "cocoa"}].inventory = 3;
+  db_.state().products[{1, "cocoa"}].live = true;
+
+  auto s = service_.RetryWaiting(merchant_, {"tea"}, Plus(day, 2));
+
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->placed, 1u);
+  EXPECT_EQ(Order(tea).status, OrderStatus::kPlaced);
+  EXPECT_EQ(Order(cocoa).status, OrderStatus::kOutOfStock);
+}
+
+TEST_F(PlacementTest, ChunksCoverEveryOrder) {
+  FlowOptions small;
+  small.chunk_size = 7;
+  PlacementService service(db_, clock_, small);
+  AddProduct("coffee", std::nullopt);
+  CivilDate day = D("2026-12-01");
+  for (int i = 0; i < 50; ++i) Subscribe("c" + std::to_string(i), "coffee", day);
+
+  auto s = service.Run(merchant_, day);
+
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->placed, 50u);
+  EXPECT_EQ(db_.submits, 8);  // ceil(50 / 7) chunks, each its own transaction
+}
+
+TEST_F(PlacementTest, CancelledSubscriptionItemIsDropped) {
+  AddProduct("coffee", std::nullopt);
+  CivilDate day = D("2026-12-01");
+  std::int64_t order = Subscribe("c1", "coffee", day);
+  db_.state().subscriptions.begin()->second.status = model::SubscriptionStatus::kCancelled;
+
+  Run(day);
+
+  EXPECT_EQ(Order(order).status, OrderStatus::kCancelled);
+  EXPECT_TRUE(OrdersWith(OrderStatus::kUnsent).empty());
+}
+
+TEST_F(PlacementTest, OrdersDueLaterAreLeftAlone) {
+  AddProduct("coffee", std::nullopt);
+  std::int64_t order = Subscribe("c1", "coffee", D("2026-12-02"));
+  Run(D("2026-12-01"));
+  EXPECT_EQ(Order(order).status, OrderStatus::kUnsent);
+}
+
+}  // namespace
+}  // namespace restock::placement
