@@ -43,9 +43,9 @@ bool ApplyPatch(const model::ProductPatch& patch, model::Product& product) {
   return changed;
 }
 
-Result<std::vector<PatchOutcome>> ApplyPatches(store::Transaction& tx, model::MerchantId merchant,
-                                               std::span<const model::ProductPatch> patches,
-                                               const ApplyOptions& options) {
+Result<AppliedPatches> ApplyPatches(store::Transaction& tx, model::MerchantId merchant,
+                                    std::span<const model::ProductPatch> patches,
+                                    const ApplyOptions& options) {
   // Load every distinct product once.
   std::unordered_map<std::string_view, Working> working;
   working.reserve(patches.size());
@@ -105,29 +105,25 @@ Result<std::vector<PatchOutcome>> ApplyPatches(store::Transaction& tx, model::Me
   if (!inserts.empty()) RESTOCK_RETURN_IF_ERROR(tx.products().Insert(merchant, inserts));
   if (!updates.empty()) RESTOCK_RETURN_IF_ERROR(tx.products().Update(merchant, updates));
   if (!events.empty()) RESTOCK_RETURN_IF_ERROR(tx.stock_events().Append(events));
-  return outcomes;
+  return AppliedPatches{std::move(outcomes), std::move(events)};
 }
 
 void StockService::UpdateAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
                                model::StockSource source, Done done) {
   // The outcomes are produced inside the work and handed to `done` only after the commit,
   // so a client never hears "applied" for something that could still roll back.
-  auto outcomes = std::make_shared<std::vector<PatchOutcome>>();
+  auto applied = std::make_shared<AppliedPatches>();
   auto shared_patches = std::make_shared<std::vector<model::ProductPatch>>(std::move(patches));
   db_.Submit(
-      [this, merchant, source, outcomes, shared_patches](store::Transaction& tx) -> Status {
+      [this, merchant, source, applied, shared_patches](store::Transaction& tx) -> Status {
         ApplyOptions options{source, clock_.NowMicros(), false};
-        auto result = ApplyPatches(tx, merchant, *shared_patches, options);
-        if (!result.ok()) return result.status();
-        *outcomes = std::move(result).value();
+        RESTOCK_ASSIGN_OR_RETURN(*applied, ApplyPatches(tx, merchant, *shared_patches, options));
         return Status::Ok();
       },
-      [outcomes, done = std::move(done)](Status status) {
-        if (!status.ok()) {
-          done(std::move(status));
-        } else {
-          done(std::move(*outcomes));
-        }
+      [this, merchant, applied, done = std::move(done)](Status status) {
+        if (!status.ok()) return done(std::move(status));
+        if (listener_ && !applied->events.empty()) listener_(merchant, applied->events);
+        done(std::move(applied->outcomes));
       });
 }
 
@@ -137,7 +133,8 @@ Result<std::vector<PatchOutcome>> StockService::Upsert(model::MerchantId merchan
   std::vector<PatchOutcome> outcomes;
   Status status = db_.RunInTransaction([&](store::Transaction& tx) -> Status {
     ApplyOptions options{source, clock_.NowMicros(), true};
-    RESTOCK_ASSIGN_OR_RETURN(outcomes, ApplyPatches(tx, merchant, patches, options));
+    RESTOCK_ASSIGN_OR_RETURN(AppliedPatches applied, ApplyPatches(tx, merchant, patches, options));
+    outcomes = std::move(applied.outcomes);
     return Status::Ok();
   });
   if (!status.ok()) return status;

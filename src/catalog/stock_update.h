@@ -28,19 +28,28 @@ struct ApplyOptions {
 // Applies `product` <- `patch`. Returns true when any field changed.
 bool ApplyPatch(const model::ProductPatch& patch, model::Product& product);
 
+struct AppliedPatches {
+  std::vector<PatchOutcome> outcomes;  // one per patch, aligned with the input
+  std::vector<model::StockEvent> events;  // as written
+};
+
 // Applies `patches` in order inside `tx`, as one set-based load and one save: every element
 // sees the effect of the ones before it (duplicates are applied in order). Writes a stock
-// event for each element that changes live, discontinued or inventory. Returns one outcome
-// per patch, aligned with `patches`. Store errors are returned unchanged.
-Result<std::vector<PatchOutcome>> ApplyPatches(store::Transaction& tx, model::MerchantId merchant,
-                                               std::span<const model::ProductPatch> patches,
-                                               const ApplyOptions& options);
+// event for each element that changes live, discontinued or inventory. Store errors are
+// returned unchanged.
+Result<AppliedPatches> ApplyPatches(store::Transaction& tx, model::MerchantId merchant,
+                                    std::span<const model::ProductPatch> patches,
+                                    const ApplyOptions& options);
 
 // The product update service used by the HTTP API, the CLI and importers.
 // Thread-safe. Does not own the database or the clock, which must outlive it.
 class StockService {
  public:
   using Done = std::function<void(Result<std::vector<PatchOutcome>>)>;
+  // Receives the stock events of each committed update, on the database writer thread: it
+  // must return quickly (post real work elsewhere).
+  using CommitListener =
+      std::function<void(model::MerchantId, const std::vector<model::StockEvent>&)>;
 
   StockService(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
@@ -48,6 +57,9 @@ class StockService {
   // are kNotFound. `done` runs once, on the writer thread, after the changes are durable.
   void UpdateAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
                    model::StockSource source, Done done);
+
+  // REQUIRES: called before the first UpdateAsync.
+  void SetCommitListener(CommitListener listener) { listener_ = std::move(listener); }
 
   // Creates or updates products in one transaction on the calling thread. Blocks.
   Result<std::vector<PatchOutcome>> Upsert(model::MerchantId merchant,
@@ -57,6 +69,7 @@ class StockService {
  private:
   store::Database& db_;
   const Clock& clock_;
+  CommitListener listener_;
 };
 
 }  // namespace restock::catalog

@@ -39,8 +39,6 @@ class [[nodiscard]] Result {
 
 }  // namespace restock
 
-#define RESTOCK_CONCAT_INNER_(a, b) a##b
-#define RESTOCK_CONCAT_(a, b) RESTOCK_CONCAT_INNER_(a, b)
 // Declares `lhs` from a Result expression, or returns its Status from the enclosing function.
 #define RESTOCK_ASSIGN_OR_RETURN(lhs, expr)                                  \
   auto RESTOCK_CONCAT_(restock_result_, __LINE__) = (expr);                  \

@@ -79,9 +79,13 @@ inline Status InternalError(std::string m) { return {StatusCode::kInternal, std:
 
 }  // namespace restock
 
+#define RESTOCK_CONCAT_INNER_(a, b) a##b
+#define RESTOCK_CONCAT_(a, b) RESTOCK_CONCAT_INNER_(a, b)
+
 // Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define RESTOCK_RETURN_IF_ERROR(expr)              \
-  do {                                             \
-    ::restock::Status restock_status_ = (expr);    \
-    if (!restock_status_.ok()) return restock_status_; \
+#define RESTOCK_RETURN_IF_ERROR(expr)                                                    \
+  do {                                                                                   \
+    ::restock::Status RESTOCK_CONCAT_(restock_status_, __LINE__) = (expr);               \
+    if (!RESTOCK_CONCAT_(restock_status_, __LINE__).ok())                                \
+      return RESTOCK_CONCAT_(restock_status_, __LINE__);                                 \
   } while (0)

@@ -26,6 +26,8 @@ struct Merchant {
   std::string hash_key;
   std::string timezone = "UTC";
   OosPolicy oos_policy = OosPolicy::kSplit;
+  // Local time of the daily placement run, in minutes after midnight (06:00 by default).
+  int placement_minute = 6 * 60;
   UnixMicros created = 0;
 };
 

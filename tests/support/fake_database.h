@@ -123,6 +123,16 @@ class FakeOrderRepo final : public store::OrderRepo {
     }
     return std::optional<std::int64_t>();
   }
+  Result<std::optional<model::Order>> FindUnsentWithSubscription(
+      model::MerchantId m, std::int64_t subscription_id) override {
+    for (const auto& [id, o] : s_.orders) {
+      if (o.merchant_id != m || o.status != model::OrderStatus::kUnsent) continue;
+      for (const auto& item : o.items) {
+        if (item.subscription_id == subscription_id) return std::optional<model::Order>(o);
+      }
+    }
+    return std::optional<model::Order>();
+  }
   Result<std::int64_t> Insert(const model::Order& order) override {
     model::Order stored = order;
     stored.id = s_.next_id++;

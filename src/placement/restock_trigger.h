@@ -1,0 +1,43 @@
+// restock::placement — rule 5: when a product comes back (live again, or more inventory),
+// the out-of-stock orders waiting on it are retried at once, not only at the next daily run.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "core/clock.h"
+#include "model/stock_event.h"
+#include "placement/local_time.h"
+#include "placement/placement_service.h"
+#include "store/database.h"
+
+namespace restock::placement {
+
+// Thread-safe. Does not own its dependencies, which must outlive it and every task it posted.
+class RestockTrigger {
+ public:
+  // Runs a task on a background thread; must not run it inline.
+  using Executor = std::function<void(std::function<void()>)>;
+
+  RestockTrigger(PlacementService& placement, store::Database& db, const Clock& clock,
+                 ZoneCache& zones, Executor background)
+      : placement_(placement), db_(db), clock_(clock), zones_(zones),
+        background_(std::move(background)) {}
+
+  // Called after stock events commit (StockService's commit listener). Returns at once;
+  // when any event is a restock, posts a retry of that merchant's waiting orders for the
+  // merchant's local today.
+  void OnStockEvents(model::MerchantId merchant, const std::vector<model::StockEvent>& events);
+
+  // The retry itself (what the posted task runs). Public for tests.
+  Status Retry(model::MerchantId merchant, std::vector<std::string> product_ids);
+
+ private:
+  PlacementService& placement_;
+  store::Database& db_;
+  const Clock& clock_;
+  ZoneCache& zones_;
+  Executor background_;
+};
+
+}  // namespace restock::placement

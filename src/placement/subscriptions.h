@@ -1,0 +1,73 @@
+// restock::placement — creating and changing subscriptions, and the order operations the
+// API offers (SPEC §1 `subscription add`, `orders list`; issue: /subscriptions/, /orders/).
+// Each function is one transaction; thread-safe; blocking.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "model/order.h"
+#include "model/subscription.h"
+#include "store/database.h"
+
+namespace restock::placement {
+
+inline constexpr std::int64_t kMaxQuantity = 10'000;
+
+struct NewSubscription {
+  std::string customer_id;
+  std::string product_id;
+  std::int64_t quantity = 1;
+  model::Frequency frequency;
+  CivilDate start;
+};
+
+struct CreatedSubscription {
+  std::int64_t subscription_id = 0;
+  std::int64_t order_id = 0;
+  CivilDate place_date;
+};
+
+// Creates the subscription and its first upcoming order on `start` (joining the customer's
+// unsent order of that day if there is one). InvalidArgument for a bad customer id (1..64
+// bytes, no control characters), quantity (1..10000) or frequency; NotFound when the
+// merchant has no such product.
+Result<CreatedSubscription> CreateSubscription(store::Database& db, const Clock& clock,
+                                               model::MerchantId merchant,
+                                               const NewSubscription& request);
+
+struct SubscriptionChange {
+  bool cancel = false;
+  std::optional<std::int64_t> quantity;
+  std::optional<model::Frequency> frequency;
+};
+
+// Applies `change`. Cancelling removes the subscription's item from its upcoming order
+// (cancelling that order when it empties); a new quantity also applies to the upcoming
+// order; a new frequency applies from the next order created. NotFound for an unknown id;
+// FailedPrecondition when changing a cancelled subscription; InvalidArgument for bad values.
+Result<model::Subscription> UpdateSubscription(store::Database& db, const Clock& clock,
+                                               model::MerchantId merchant, std::int64_t id,
+                                               const SubscriptionChange& change);
+
+Result<model::Subscription> GetSubscription(store::Database& db, model::MerchantId merchant,
+                                            std::int64_t id);
+
+Result<model::Order> GetOrder(store::Database& db, model::MerchantId merchant, std::int64_t id);
+
+// One page of orders; `page.limit` at most 100.
+Result<std::vector<model::Order>> ListOrders(store::Database& db, model::MerchantId merchant,
+                                             const store::OrderFilter& filter,
+                                             store::OrderPage page);
+
+// Cancels an unsent or out-of-stock order (reason "merchant"). Cancelling an unsent order
+// skips that delivery only: its subscriptions get their next order, as if it had been placed.
+// FailedPrecondition for a placed, cancelled or rejected order; NotFound for an unknown id.
+Result<model::Order> CancelOrder(store::Database& db, const Clock& clock,
+                                 model::MerchantId merchant, std::int64_t id);
+
+}  // namespace restock::placement

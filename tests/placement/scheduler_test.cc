@@ -1,0 +1,98 @@
+#include "placement/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include "placement/restock_trigger.h"
+#include "support/fake_clock.h"
+#include "support/fake_database.h"
+
+namespace restock::placement {
+namespace {
+
+// 2026-12-01T00:00:00Z in microseconds.
+constexpr UnixMicros kDecemberFirst = 1'796'083'200'000'000;
+constexpr UnixMicros kHour = 3'600'000'000;
+
+class SchedulerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    model::Merchant m;
+    m.id = 1;
+    m.public_id = "ny";
+    m.timezone = "America/New_York";  // UTC-5 in December
+    m.placement_minute = 6 * 60;
+    db_.state().merchants["ny"] = m;
+    model::Product p;
+    p.product_id = "tea";
+    p.inventory = 0;
+    db_.state().products[{1, "tea"}] = p;
+    model::Subscription sub;
+    sub.id = 100;
+    sub.merchant_id = 1;
+    sub.customer_id = "c1";
+    sub.product_id = "tea";
+    db_.state().subscriptions[100] = sub;
+    model::Order o;
+    o.id = 200;
+    o.merchant_id = 1;
+    o.customer_id = "c1";
+    o.place_date = *ParseDate("2026-12-01");
+    o.items.push_back({100, "tea", 1});
+    db_.state().orders[200] = o;
+    db_.state().next_id = 300;
+  }
+
+  testing::FakeClock clock_{kDecemberFirst};
+  testing::FakeDatabase db_;
+  ZoneCache zones_;
+  PlacementService placement_{db_, clock_, FlowOptions{}};
+  Scheduler scheduler_{placement_, db_, clock_, zones_, std::chrono::milliseconds(10)};
+};
+
+TEST_F(SchedulerTest, RunsAtTheMerchantsLocalPlacementTimeOncePerDay) {
+  // 10:59 UTC is 05:59 in New York: not yet.
+  clock_.Set(kDecemberFirst + 10 * kHour + 59 * 60'000'000LL);
+  EXPECT_EQ(*scheduler_.Tick(), 0);
+  EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kUnsent);
+
+  clock_.Set(kDecemberFirst + 11 * kHour);  // 06:00 local
+  EXPECT_EQ(*scheduler_.Tick(), 1);
+  EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kOutOfStock);
+  EXPECT_EQ(*scheduler_.Tick(), 0);  // done for today
+
+  clock_.Set(kDecemberFirst + 35 * kHour);  // 06:00 local on Dec 2
+  EXPECT_EQ(*scheduler_.Tick(), 1);
+}
+
+TEST_F(SchedulerTest, StartAndStopRunTheLoop) {
+  clock_.Set(kDecemberFirst + 11 * kHour);
+  scheduler_.Start();
+  scheduler_.Stop();
+  scheduler_.Stop();  // idempotent
+  SUCCEED();
+}
+
+TEST_F(SchedulerTest, RestockTriggerRetriesWaitingOrdersAtOnce) {
+  clock_.Set(kDecemberFirst + 11 * kHour);
+  ASSERT_EQ(*scheduler_.Tick(), 1);
+  ASSERT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kOutOfStock);
+  db_.state().products[{1, "tea"}].inventory = 5;
+
+  std::vector<std::function<void()>> posted;
+  RestockTrigger trigger(placement_, db_, clock_, zones_,
+                         [&](std::function<void()> task) { posted.push_back(std::move(task)); });
+  model::StockEvent not_a_restock{0, 1, "tea", {true, false, 5}, {true, false, 4},
+                                  model::StockSource::kApi, 0};
+  trigger.OnStockEvents(1, {not_a_restock});
+  EXPECT_TRUE(posted.empty());
+
+  model::StockEvent restock{0, 1, "tea", {true, false, 0}, {true, false, 5},
+                            model::StockSource::kApi, 0};
+  trigger.OnStockEvents(1, {restock});
+  ASSERT_EQ(posted.size(), 1u);
+  posted[0]();
+  EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kPlaced);
+}
+
+}  // namespace
+}  // namespace restock::placement
