@@ -68,6 +68,10 @@ class OrderRepo {
   virtual Result<std::optional<std::int64_t>> FindUnsent(model::MerchantId merchant,
                                                          std::string_view customer_id,
                                                          CivilDate date) = 0;
+  // The unsent order holding an item of subscription `subscription_id` (its one upcoming
+  // order), with items; nullopt when there is none.
+  virtual Result<std::optional<model::Order>> FindUnsentWithSubscription(
+      model::MerchantId merchant, std::int64_t subscription_id) = 0;
   // Inserts `order` (its id is ignored) with its items; returns the id.
   virtual Result<std::int64_t> Insert(const model::Order& order) = 0;
   // Appends one item to an existing order.
