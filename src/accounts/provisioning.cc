@@ -51,6 +51,18 @@ Result<model::Merchant> FindMerchant(store::Database& db, const std::string& pub
   return *found;
 }
 
+Result<model::Merchant> FindMerchantById(store::Database& db, model::MerchantId id) {
+  std::vector<model::Merchant> all;
+  RESTOCK_RETURN_IF_ERROR(db.RunReadOnly([&](store::Transaction& tx) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(all, tx.merchants().ListAll());
+    return Status::Ok();
+  }));
+  for (auto& m : all) {
+    if (m.id == id) return std::move(m);
+  }
+  return NotFoundError("no merchant with id " + std::to_string(id));
+}
+
 Result<model::Merchant> CreateMerchant(store::Database& db, const Clock& clock,
                                        const NewMerchant& request) {
   RESTOCK_RETURN_IF_ERROR(CheckIdentifier("public id", request.public_id));
@@ -64,6 +76,10 @@ Result<model::Merchant> CreateMerchant(store::Database& db, const Clock& clock,
   if (merchant.hash_key.empty()) return InvalidArgumentError("hash key must not be empty");
   merchant.timezone = request.timezone;
   merchant.oos_policy = request.oos_policy;
+  if (request.placement_minute < 0 || request.placement_minute >= 24 * 60) {
+    return InvalidArgumentError("placement time must be within the day");
+  }
+  merchant.placement_minute = request.placement_minute;
   merchant.created = clock.NowMicros();
   model::Merchant stored;
   RESTOCK_RETURN_IF_ERROR(db.RunInTransaction([&](store::Transaction& tx) -> Status {

@@ -20,6 +20,7 @@ struct NewMerchant {
   std::optional<std::string> hash_key;  // generated when absent
   std::string timezone = "UTC";
   model::OosPolicy oos_policy = model::OosPolicy::kSplit;
+  int placement_minute = 6 * 60;  // local time of the daily placement run
 };
 
 // Returns the stored merchant (with its hash key). InvalidArgument for an empty or overlong
@@ -44,5 +45,8 @@ Result<CreatedApiKey> CreateApiKey(store::Database& db, const std::string& merch
 
 // Looks a merchant up by public id. NotFound when absent.
 Result<model::Merchant> FindMerchant(store::Database& db, const std::string& public_id);
+
+// Looks a merchant up by internal id. NotFound when absent.
+Result<model::Merchant> FindMerchantById(store::Database& db, model::MerchantId id);
 
 }  // namespace restock::accounts

@@ -25,6 +25,8 @@ struct ServeConfig {
   std::int64_t credential_cache_seconds = 5;
   std::string sqlite_synchronous = "FULL";
   std::string log_level = "info";
+  bool scheduler = true;
+  std::int64_t scheduler_tick_seconds = 30;
 };
 
 }  // namespace restock::app

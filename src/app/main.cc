@@ -29,7 +29,22 @@ struct Options {
   std::string product_id, path;
   std::string public_id, sig_field;
   std::optional<std::int64_t> ts;
+  std::string placement_time = "06:00";
+  cli::SubscriptionAddArgs subscription;
+  std::optional<std::string> status, date, merchant_filter;
 };
+
+// "HH:MM" -> minutes after midnight.
+std::optional<int> ParseClockTime(const std::string& text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (int i : {0, 1, 3, 4}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  int h = (text[0] - '0') * 10 + (text[1] - '0');
+  int m = (text[3] - '0') * 10 + (text[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
 
 void AddDb(CLI::App* command, std::string& db) {
   command->add_option("--db", db, "database: PATH, sqlite:PATH or postgresql://…")
@@ -81,6 +96,10 @@ void AddServeOptions(CLI::App* serve, ServeConfig& c) {
       "FULL (durable on power loss) or NORMAL (durable on process crash)",
       "RESTOCK_SQLITE_SYNCHRONOUS");
   opt("--log-level", c.log_level, "trace, debug, info, warn, error", "RESTOCK_LOG_LEVEL");
+  opt("--scheduler", c.scheduler, "run the daily placement scheduler (true|false)",
+      "RESTOCK_SCHEDULER");
+  opt("--scheduler-tick", c.scheduler_tick_seconds,
+      "seconds between checks for merchants due for placement", "RESTOCK_SCHEDULER_TICK");
 }
 
 int Run(int argc, char** argv) {
@@ -104,6 +123,9 @@ int Run(int argc, char** argv) {
   merchant_add->add_option("--timezone", o.merchant.timezone, "IANA time zone")
       ->capture_default_str();
   merchant_add->add_option("--oos-policy", o.oos_policy, "split|hold|skip|place_anyway")
+      ->capture_default_str();
+  merchant_add->add_option("--placement-time", o.placement_time,
+                           "local time of the daily placement run, HH:MM")
       ->capture_default_str();
 
   CLI::App* api_user = app.add_subcommand("api-user", "API users (HMAC)")->require_subcommand(1);
@@ -137,6 +159,34 @@ int Run(int argc, char** argv) {
   AddDb(product_import, o.db);
   product_import->add_option("--merchant", o.merchant_id, "merchant public id")->required();
   product_import->add_option("file", o.path, "FILE.jsonl or FILE.csv")->required();
+
+  CLI::App* subscription =
+      app.add_subcommand("subscription", "subscriptions")->require_subcommand(1);
+  CLI::App* subscription_add = subscription->add_subcommand("add", "create a subscription");
+  AddDb(subscription_add, o.db);
+  subscription_add->add_option("--merchant", o.subscription.merchant, "merchant public id")
+      ->required();
+  subscription_add->add_option("--customer", o.subscription.customer, "customer id")->required();
+  subscription_add->add_option("--product", o.subscription.product, "external product id")
+      ->required();
+  subscription_add->add_option("--quantity", o.subscription.quantity, "units per order")
+      ->required();
+  subscription_add->add_option("--every", o.subscription.every, "frequency count")->required();
+  subscription_add->add_option("--period", o.subscription.period, "day|week|month")->required();
+  subscription_add->add_option("--start", o.subscription.start, "first place date YYYY-MM-DD")
+      ->required();
+
+  CLI::App* orders = app.add_subcommand("orders", "orders")->require_subcommand(1);
+  CLI::App* orders_list = orders->add_subcommand("list", "print orders as a JSON array");
+  AddDb(orders_list, o.db);
+  orders_list->add_option("--merchant", o.merchant_id, "merchant public id")->required();
+  orders_list->add_option("--status", o.status, "unsent|placed|out_of_stock|cancelled|rejected");
+  orders_list->add_option("--date", o.date, "place date YYYY-MM-DD");
+
+  CLI::App* place_orders = app.add_subcommand("place-orders", "run the placement task now");
+  AddDb(place_orders, o.db);
+  place_orders->add_option("--merchant", o.merchant_filter, "one merchant (default: all)");
+  place_orders->add_option("--date", o.date, "placement day (default: each merchant's today)");
 
   CLI::App* sign = app.add_subcommand("sign", "print a signed authorization header value");
   sign->add_option("--public-id", o.public_id, "merchant public id")->required();
@@ -180,6 +230,9 @@ int Run(int argc, char** argv) {
     auto policy = model::ParseOosPolicy(o.oos_policy);
     if (!policy) return Fail(InvalidArgumentError("--oos-policy must be split, hold, skip or place_anyway"));
     o.merchant.oos_policy = *policy;
+    auto minute = ParseClockTime(o.placement_time);
+    if (!minute) return Fail(InvalidArgumentError("--placement-time must be HH:MM"));
+    o.merchant.placement_minute = *minute;
     o.merchant.hash_key = o.hash_key;
     s = cli::MerchantAdd(ctx, o.merchant);
   } else if (*api_user_add) {
@@ -192,6 +245,12 @@ int Run(int argc, char** argv) {
     s = cli::ProductGet(ctx, o.merchant_id, o.product_id);
   } else if (*product_import) {
     s = cli::ProductImport(ctx, o.merchant_id, o.path);
+  } else if (*subscription_add) {
+    s = cli::SubscriptionAdd(ctx, o.subscription);
+  } else if (*orders_list) {
+    s = cli::OrdersList(ctx, o.merchant_id, o.status, o.date);
+  } else if (*place_orders) {
+    s = cli::PlaceOrders(ctx, o.merchant_filter, o.date);
   }
   (*db)->Shutdown();
   return s.ok() ? 0 : Fail(s);

@@ -13,6 +13,10 @@
 #include "auth/store_credential_source.h"
 #include "catalog/stock_update.h"
 #include "http/ops_handlers.h"
+#include "http/order_handlers.h"
+#include "http/subscription_handlers.h"
+#include "placement/restock_trigger.h"
+#include "placement/scheduler.h"
 #include "http/products_batch_handler.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -86,13 +90,39 @@ Status RunServe(const ServeConfig& config) {
   auth::Authenticator authenticator(
       credentials, clock, auth::AuthWindow{config.ts_max_age_seconds, config.ts_max_future_seconds});
   catalog::StockService stock(*db, clock);
+  placement::PlacementService placement(*db, clock, placement::FlowOptions{});
+  placement::ZoneCache zones;
+  // Restock retries run one at a time off the request path.
+  boost::asio::thread_pool background(1);
+  placement::RestockTrigger trigger(placement, *db, clock, zones,
+                                    [&background](std::function<void()> task) {
+                                      boost::asio::post(background, std::move(task));
+                                    });
+  stock.SetCommitListener([&trigger](model::MerchantId merchant,
+                                     const std::vector<model::StockEvent>& events) {
+    trigger.OnStockEvents(merchant, events);
+  });
+  placement::Scheduler scheduler(placement, *db, clock, zones,
+                                 std::chrono::seconds(config.scheduler_tick_seconds));
 
   http::ProductsBatchHandler batch(authenticator, stock, registry, executor,
                                    http::BatchLimits{config.max_elements, 32});
   http::HealthHandler health;
   http::MetricsHandler metrics_handler(registry);
+  http::SubscriptionsHandler subscriptions(authenticator, executor, *db, clock);
+  http::SubscriptionHandler subscription(authenticator, executor, *db, clock);
+  http::OrdersHandler orders(authenticator, executor, *db);
+  http::OrderHandler order(authenticator, executor, *db, clock);
+  http::DemandHandler demand(authenticator, executor, *db, clock, zones);
   http::Router router(registry);
   router.Add("PATCH", "/products-batch/update/", batch, "products_batch_update");
+  router.Add("POST", "/subscriptions/", subscriptions, "subscriptions");
+  router.Add("GET", "/subscriptions/{id}/", subscription, "subscription");
+  router.Add("PATCH", "/subscriptions/{id}/", subscription, "subscription");
+  router.Add("GET", "/orders/", orders, "orders");
+  router.Add("GET", "/orders/{id}/", order, "order");
+  router.Add("POST", "/orders/{id}/cancel/", order, "order_cancel");
+  router.Add("GET", "/products/{id}/demand/", demand, "product_demand");
   router.Add("GET", "/healthz", health, "healthz");
   router.Add("GET", "/metrics", metrics_handler, "metrics");
 
@@ -111,11 +141,14 @@ Status RunServe(const ServeConfig& config) {
   std::cout << "{\"listen\":\"" << bound << "\"}" << std::endl;
   spdlog::info("restock listening on http://{} (db {})", bound, config.db);
   server.Start();
+  if (config.scheduler) scheduler.Start();
 
   WaitForShutdownSignal(signals);
   // Order matters: stop taking requests and let in-flight ones finish (they wait on the
-  // writer), then drain the workers, then the writer.
+  // writer), then the scheduler and retries, then the workers, then the writer.
   server.Stop();
+  scheduler.Stop();
+  background.join();
   workers.join();
   db->Shutdown();
   spdlog::info("stopped");

@@ -47,6 +47,24 @@ Status ProductGet(Context& ctx, const std::string& merchant, const std::string& 
 // Prints {"created","updated","unchanged","rejected":[{"line","errors"}]}.
 Status ProductImport(Context& ctx, const std::string& merchant, const std::string& path);
 
+// SPEC §1 `subscription add`: prints {"subscription_id","order_id","place_date"}.
+struct SubscriptionAddArgs {
+  std::string merchant, customer, product;
+  std::int64_t quantity = 1;
+  int every = 1;
+  std::string period, start;
+};
+Status SubscriptionAdd(Context& ctx, const SubscriptionAddArgs& args);
+
+// SPEC §1 `orders list`: prints a JSON array of orders, oldest first.
+Status OrdersList(Context& ctx, const std::string& merchant, const std::optional<std::string>& status,
+                  const std::optional<std::string>& date);
+
+// SPEC §1 `place-orders`: runs placement now for one merchant or all, on `date` or each
+// merchant's local today; prints {"placed","out_of_stock","cancelled",…} summed over merchants.
+Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
+                   const std::optional<std::string>& date);
+
 // Prints a ready `authorization` header value, signed for `ts` (now when absent).
 Status Sign(std::ostream& out, const Clock& clock, const std::string& public_id,
             const std::string& sig_field, const std::string& secret,

@@ -50,6 +50,54 @@ boost::json::object StockEventToJson(const model::StockEvent& e) {
   return o;
 }
 
+namespace {
+
+boost::json::value OptionalDate(const std::optional<CivilDate>& d) {
+  if (!d) return nullptr;
+  return boost::json::value(FormatDate(*d));
+}
+
+}  // namespace
+
+boost::json::object OrderToJson(const model::Order& o) {
+  boost::json::array items;
+  for (const auto& item : o.items) {
+    items.push_back(boost::json::object{{"product_id", item.product_id},
+                                        {"quantity", item.quantity},
+                                        {"subscription_id", item.subscription_id}});
+  }
+  boost::json::object out;
+  out["id"] = o.id;
+  out["customer"] = o.customer_id;
+  out["place_date"] = FormatDate(o.place_date);
+  out["status"] = std::string(model::OrderStatusName(o.status));
+  out["items"] = std::move(items);
+  out["oos_since"] = OptionalDate(o.oos_since);
+  out["oos_expires"] = OptionalDate(o.oos_expires);
+  out["placed_on"] = OptionalDate(o.placed_on);
+  if (o.cancel_reason.empty()) {
+    out["cancel_reason"] = nullptr;
+  } else {
+    out["cancel_reason"] = o.cancel_reason;
+  }
+  return out;
+}
+
+boost::json::object SubscriptionToJson(const model::Subscription& s) {
+  boost::json::object out;
+  out["id"] = s.id;
+  out["customer"] = s.customer_id;
+  out["product_id"] = s.product_id;
+  out["quantity"] = s.quantity;
+  out["every"] = s.frequency.every;
+  out["period"] = std::string(model::PeriodName(s.frequency.period));
+  out["status"] = std::string(model::SubscriptionStatusName(s.status));
+  out["start"] = FormatDate(s.start);
+  out["created"] = FormatIsoUtc(s.created);
+  out["updated"] = FormatIsoUtc(s.updated);
+  return out;
+}
+
 catalog::RawValue RawValueFromJson(const boost::json::value& v) {
   using catalog::RawValue;
   switch (v.kind()) {

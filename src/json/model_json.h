@@ -7,7 +7,9 @@
 #include <boost/json/value.hpp>
 
 #include "catalog/raw_element.h"
+#include "model/order.h"
 #include "model/product.h"
+#include "model/subscription.h"
 #include "model/stock_event.h"
 
 namespace restock::json {
@@ -20,6 +22,14 @@ boost::json::object ProductToJson(const model::Product& product);
 // {"id","product_id","source","created","previous":{live,discontinued,inventory},
 //  "current":{…}}.
 boost::json::object StockEventToJson(const model::StockEvent& event);
+
+// SPEC §1 `orders list`: {"id","customer","place_date","status","items":[{"product_id",
+// "quantity","subscription_id"}],"oos_since","cancel_reason"} plus "oos_expires","placed_on".
+boost::json::object OrderToJson(const model::Order& order);
+
+// {"id","customer","product_id","quantity","every","period","status","start","created",
+//  "updated"}.
+boost::json::object SubscriptionToJson(const model::Subscription& subscription);
 
 // Converts a JSON value into the neutral form validated by catalog/.
 catalog::RawValue RawValueFromJson(const boost::json::value& value);

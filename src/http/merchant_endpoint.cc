@@ -1,0 +1,83 @@
+#include "http/merchant_endpoint.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <memory>
+
+#include "http/products_batch_handler.h"
+#include "http/router.h"
+#include "http/status_mapping.h"
+
+namespace restock::http {
+
+void MerchantEndpoint::Handle(Request request, Respond respond) {
+  auto shared = std::make_shared<Request>(std::move(request));
+  workers_([this, shared, respond = std::move(respond)]() {
+    auth::AuthHeaders headers{shared->Header("authorization"), shared->Header("og-authorization"),
+                              shared->Header("x-api-key")};
+    Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(headers);
+    if (!principal.ok()) return respond(ResponseForStatus(principal.status()));
+    Result<Response> response = Serve(*shared, *principal);
+    if (!response.ok()) {
+      if (HttpStatusFor(response.status().code()) >= 500) {
+        spdlog::error("{} {}: {}", shared->method, shared->path, response.status().ToString());
+      }
+      return respond(ResponseForStatus(response.status()));
+    }
+    respond(std::move(*response));
+  });
+}
+
+Response JsonResponse(const boost::json::value& body, int status) {
+  Response r;
+  r.status = status;
+  r.body = boost::json::serialize(body);
+  return r;
+}
+
+std::optional<Response> RequireJson(const Request& request) {
+  auto content_type = request.Header("content-type");
+  if (content_type && IsJsonContentType(*content_type)) return std::nullopt;
+  return ErrorResponse(415, "Unsupported media type: use application/json.");
+}
+
+Result<std::optional<std::string>> StringField(const boost::json::object& o,
+                                               std::string_view name) {
+  const boost::json::value* v = o.if_contains(name);
+  if (v == nullptr) return std::optional<std::string>();
+  if (!v->is_string()) return InvalidArgumentError(std::string(name) + " must be a string.");
+  return std::optional<std::string>(std::string(v->get_string()));
+}
+
+Result<std::optional<std::int64_t>> IntField(const boost::json::object& o, std::string_view name) {
+  const boost::json::value* v = o.if_contains(name);
+  if (v == nullptr) return std::optional<std::int64_t>();
+  if (!v->is_int64()) return InvalidArgumentError(std::string(name) + " must be an integer.");
+  return std::optional<std::int64_t>(v->get_int64());
+}
+
+Result<boost::json::object> ParseObjectBody(const Request& request) {
+  boost::json::parse_options options;
+  options.max_depth = 32;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(request.body, ec, {}, options);
+  if (ec) return InvalidArgumentError("JSON parse error: " + ec.message() + ".");
+  if (!v.is_object()) return InvalidArgumentError("Expected a JSON object.");
+  return std::move(v.get_object());
+}
+
+Result<std::int64_t> PathId(std::string_view pattern, const Request& request) {
+  auto params = MatchPath(pattern, request.path);
+  if (!params || params->empty()) return NotFoundError("Not found.");
+  const std::string& text = params->front();
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return NotFoundError("Not found.");
+  }
+  std::int64_t id = std::stoll(text);
+  if (id <= 0) return NotFoundError("Not found.");
+  return id;
+}
+
+}  // namespace restock::http

@@ -1,0 +1,55 @@
+// restock::http — the shared shape of merchant-scoped JSON endpoints (subscriptions, orders,
+// demand): authenticate on a worker thread (API key or API-user HMAC, SPEC §2), then let the
+// subclass serve the request there; a Status error becomes {"detail": …} with its HTTP code.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "auth/authenticator.h"
+#include "core/result.h"
+#include "http/message.h"
+
+namespace restock::http {
+
+// Runs a task on a worker thread (never an I/O thread). Must not run it inline.
+using Executor = std::function<void(std::function<void()>)>;
+
+// Thread-safe. Does not own the authenticator.
+class MerchantEndpoint : public Handler {
+ public:
+  MerchantEndpoint(const auth::Authenticator& authenticator, Executor workers)
+      : authenticator_(authenticator), workers_(std::move(workers)) {}
+
+  void Handle(Request request, Respond respond) final;
+
+ protected:
+  // Serves an authenticated request on a worker thread; may block on the database.
+  virtual Result<Response> Serve(const Request& request, const auth::Principal& principal) = 0;
+
+ private:
+  const auth::Authenticator& authenticator_;
+  Executor workers_;
+};
+
+// A 200 (or `status`) response with `body` serialised.
+Response JsonResponse(const boost::json::value& body, int status = 200);
+
+// The 415 response when the request's content type is not JSON; nullopt when it is.
+std::optional<Response> RequireJson(const Request& request);
+
+// The request body as a JSON object. InvalidArgument for malformed JSON or a non-object.
+Result<boost::json::object> ParseObjectBody(const Request& request);
+
+// Typed optional fields of a JSON object: nullopt when absent; InvalidArgument naming the
+// field when present with the wrong type.
+Result<std::optional<std::string>> StringField(const boost::json::object& o, std::string_view name);
+Result<std::optional<std::int64_t>> IntField(const boost::json::object& o, std::string_view name);
+
+// Parses the decimal id at `param` of a path matched against `pattern` (e.g.
+// "/orders/{id}/"). NotFound when it is not a positive 63-bit integer.
+Result<std::int64_t> PathId(std::string_view pattern, const Request& request);
+
+}  // namespace restock::http

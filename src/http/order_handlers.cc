@@ -1,0 +1,146 @@
+#include "http/order_handlers.h"
+
+#include <charconv>
+
+#include "accounts/provisioning.h"
+#include "http/router.h"
+#include "json/model_json.h"
+#include "placement/demand.h"
+#include "placement/subscriptions.h"
+
+namespace restock::http {
+namespace {
+
+constexpr std::size_t kDefaultPageSize = 10;
+constexpr std::size_t kMaxPageSize = 100;
+
+std::optional<std::int64_t> ParsePositive(std::string_view text) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+// "a123" pages forward after order 123, "b123" backward before it.
+Result<store::OrderPage> ParseCursor(const std::optional<std::string>& cursor) {
+  store::OrderPage page;
+  if (!cursor) return page;
+  auto id = cursor->size() > 1 ? ParsePositive(std::string_view(*cursor).substr(1)) : std::nullopt;
+  if (!id || ((*cursor)[0] != 'a' && (*cursor)[0] != 'b')) {
+    return InvalidArgumentError("Invalid cursor.");
+  }
+  if ((*cursor)[0] == 'a') {
+    page.after_id = *id;
+  } else {
+    page.before_id = *id;
+  }
+  return page;
+}
+
+std::string PageLink(const Request& request, const std::string& cursor, std::size_t page_size) {
+  std::string url = "http://" + std::string(request.Header("host").value_or("localhost")) +
+                    request.path + "?cursor=" + cursor + "&page_size=" + std::to_string(page_size);
+  for (const char* name : {"status", "place_date"}) {
+    if (auto v = request.QueryParam(name)) url += std::string("&") + name + "=" + *v;
+  }
+  return url;
+}
+
+}  // namespace
+
+Result<Response> OrdersHandler::Serve(const Request& request, const auth::Principal& principal) {
+  store::OrderFilter filter;
+  if (auto status = request.QueryParam("status")) {
+    filter.status = model::ParseOrderStatus(*status);
+    if (!filter.status) {
+      return InvalidArgumentError(
+          "status must be unsent, placed, out_of_stock, cancelled or rejected.");
+    }
+  }
+  if (auto date = request.QueryParam("place_date")) {
+    filter.place_date = ParseDate(*date);
+    if (!filter.place_date) return InvalidArgumentError("place_date must be YYYY-MM-DD.");
+  }
+  std::size_t page_size = kDefaultPageSize;
+  if (auto size = request.QueryParam("page_size")) {
+    auto parsed = ParsePositive(*size);
+    if (!parsed || *parsed < 1 || *parsed > static_cast<std::int64_t>(kMaxPageSize)) {
+      return InvalidArgumentError("page_size must be 1 to 100.");
+    }
+    page_size = static_cast<std::size_t>(*parsed);
+  }
+  RESTOCK_ASSIGN_OR_RETURN(store::OrderPage page, ParseCursor(request.QueryParam("cursor")));
+  page.limit = page_size + 1;  // one more tells whether another page exists
+  RESTOCK_ASSIGN_OR_RETURN(std::vector<model::Order> orders,
+                           placement::ListOrders(db_, principal.merchant_id, filter, page));
+  bool more = orders.size() > page_size;
+  if (more) {
+    // Backward pages come reversed to ascending order, so the extra one is the first.
+    if (page.before_id) {
+      orders.erase(orders.begin());
+    } else {
+      orders.pop_back();
+    }
+  }
+  bool has_next = page.before_id ? true : more;
+  bool has_previous = page.before_id ? more : page.after_id > 0;
+  boost::json::array results;
+  for (const auto& o : orders) results.push_back(json::OrderToJson(o));
+  boost::json::object body;
+  body["next"] = has_next && !orders.empty()
+                     ? boost::json::value(PageLink(request, "a" + std::to_string(orders.back().id), page_size))
+                     : nullptr;
+  body["previous"] = has_previous && !orders.empty()
+                         ? boost::json::value(PageLink(request, "b" + std::to_string(orders.front().id), page_size))
+                         : nullptr;
+  body["results"] = std::move(results);
+  return JsonResponse(body);
+}
+
+Result<Response> OrderHandler::Serve(const Request& request, const auth::Principal& principal) {
+  if (request.method == "POST") {
+    RESTOCK_ASSIGN_OR_RETURN(std::int64_t id, PathId("/orders/{id}/cancel/", request));
+    RESTOCK_ASSIGN_OR_RETURN(model::Order order,
+                             placement::CancelOrder(db_, clock_, principal.merchant_id, id));
+    return JsonResponse(json::OrderToJson(order));
+  }
+  RESTOCK_ASSIGN_OR_RETURN(std::int64_t id, PathId("/orders/{id}/", request));
+  RESTOCK_ASSIGN_OR_RETURN(model::Order order,
+                           placement::GetOrder(db_, principal.merchant_id, id));
+  return JsonResponse(json::OrderToJson(order));
+}
+
+Result<Response> DemandHandler::Serve(const Request& request, const auth::Principal& principal) {
+  auto params = MatchPath("/products/{id}/demand/", request.path);
+  if (!params || params->empty()) return NotFoundError("Not found.");
+  int days = 30;
+  if (auto text = request.QueryParam("days")) {
+    auto parsed = ParsePositive(*text);
+    if (!parsed || *parsed < 1 || *parsed > placement::kMaxDemandDays) {
+      return InvalidArgumentError("days must be 1 to 366.");
+    }
+    days = static_cast<int>(*parsed);
+  }
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant,
+                           accounts::FindMerchantById(db_, principal.merchant_id));
+  RESTOCK_ASSIGN_OR_RETURN(CivilDate today, zones_.LocalDate(merchant, clock_.NowMicros()));
+  RESTOCK_ASSIGN_OR_RETURN(
+      placement::Demand demand,
+      placement::ComputeDemand(db_, principal.merchant_id, params->front(), today, days));
+  boost::json::array per_day;
+  for (const auto& d : demand.days) {
+    boost::json::object day{{"date", FormatDate(d.date)}, {"units", d.units}};
+    day["remaining"] = d.remaining ? boost::json::value(*d.remaining) : nullptr;
+    per_day.push_back(std::move(day));
+  }
+  boost::json::object body;
+  body["product_id"] = demand.product_id;
+  body["inventory"] = demand.inventory ? boost::json::value(*demand.inventory) : nullptr;
+  body["total_units"] = demand.total_units;
+  body["first_short_day"] =
+      demand.first_short_day ? boost::json::value(FormatDate(*demand.first_short_day)) : nullptr;
+  body["days"] = std::move(per_day);
+  return JsonResponse(body);
+}
+
+}  // namespace restock::http
