@@ -1,8 +1,8 @@
 #include "accounts/provisioning.h"
 
-#include <filesystem>
 
 #include "core/crypto.h"
+#include "core/timezone.h"
 
 namespace restock::accounts {
 namespace {
@@ -20,23 +20,6 @@ Status CheckIdentifier(std::string_view what, const std::string& value) {
     }
   }
   return Status::Ok();
-}
-
-// GCC 12 has no std::chrono::locate_zone, so an IANA name is checked against the system's
-// tz database (Debian's tzdata).
-bool IsKnownTimezone(const std::string& name) {
-  if (name == "UTC") return true;
-  if (name.empty() || name.size() > 64 || name.front() == '/' ||
-      name.find("..") != std::string::npos) {
-    return false;
-  }
-  for (char c : name) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '/' || c == '_' || c == '-' || c == '+';
-    if (!ok) return false;
-  }
-  std::error_code ec;
-  return std::filesystem::is_regular_file("/usr/share/zoneinfo/" + name, ec);
 }
 
 }  // namespace
@@ -66,7 +49,7 @@ Result<model::Merchant> FindMerchantById(store::Database& db, model::MerchantId 
 Result<model::Merchant> CreateMerchant(store::Database& db, const Clock& clock,
                                        const NewMerchant& request) {
   RESTOCK_RETURN_IF_ERROR(CheckIdentifier("public id", request.public_id));
-  if (!IsKnownTimezone(request.timezone)) {
+  if (!TimeZone::Load(request.timezone).ok()) {
     return InvalidArgumentError("unknown timezone '" + request.timezone + "'");
   }
   model::Merchant merchant;
