@@ -32,6 +32,7 @@ struct Options {
   std::string placement_time = "06:00";
   cli::SubscriptionAddArgs subscription;
   std::optional<std::string> status, date, merchant_filter;
+  std::size_t chunk_size = 1000;
 };
 
 // "HH:MM" -> minutes after midnight.
@@ -187,6 +188,8 @@ int Run(int argc, char** argv) {
   AddDb(place_orders, o.db);
   place_orders->add_option("--merchant", o.merchant_filter, "one merchant (default: all)");
   place_orders->add_option("--date", o.date, "placement day (default: each merchant's today)");
+  place_orders->add_option("--chunk-size", o.chunk_size, "orders per transaction")
+      ->capture_default_str();
 
   CLI::App* sign = app.add_subcommand("sign", "print a signed authorization header value");
   sign->add_option("--public-id", o.public_id, "merchant public id")->required();
@@ -250,7 +253,7 @@ int Run(int argc, char** argv) {
   } else if (*orders_list) {
     s = cli::OrdersList(ctx, o.merchant_id, o.status, o.date);
   } else if (*place_orders) {
-    s = cli::PlaceOrders(ctx, o.merchant_filter, o.date);
+    s = cli::PlaceOrders(ctx, o.merchant_filter, o.date, o.chunk_size);
   }
   (*db)->Shutdown();
   return s.ok() ? 0 : Fail(s);

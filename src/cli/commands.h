@@ -62,8 +62,9 @@ Status OrdersList(Context& ctx, const std::string& merchant, const std::optional
 
 // SPEC §1 `place-orders`: runs placement now for one merchant or all, on `date` or each
 // merchant's local today; prints {"placed","out_of_stock","cancelled",…} summed over merchants.
+// `chunk_size` orders per transaction (see placement::FlowOptions).
 Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
-                   const std::optional<std::string>& date);
+                   const std::optional<std::string>& date, std::size_t chunk_size);
 
 // Prints a ready `authorization` header value, signed for `ts` (now when absent).
 Status Sign(std::ostream& out, const Clock& clock, const std::string& public_id,

@@ -72,7 +72,10 @@ Status OrdersList(Context& ctx, const std::string& merchant, const std::optional
 }
 
 Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
-                   const std::optional<std::string>& date) {
+                   const std::optional<std::string>& date, std::size_t chunk_size) {
+  if (chunk_size < 1 || chunk_size > 100'000) {
+    return InvalidArgumentError("--chunk-size must be 1 to 100000");
+  }
   std::optional<CivilDate> fixed_date;
   if (date) {
     RESTOCK_ASSIGN_OR_RETURN(CivilDate d, ParseDateArg("--date", *date));
@@ -88,7 +91,9 @@ Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
       return Status::Ok();
     }));
   }
-  placement::PlacementService service(ctx.db, ctx.clock, placement::FlowOptions{});
+  placement::FlowOptions options;
+  options.chunk_size = chunk_size;
+  placement::PlacementService service(ctx.db, ctx.clock, options);
   placement::ZoneCache zones;
   placement::PlacementSummary total;
   for (const model::Merchant& m : merchants) {

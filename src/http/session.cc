@@ -123,6 +123,9 @@ void Session::Shutdown() {
 void Session::DoRead() {
   if (closed_ || read_closed_ || reading_ || lingering_) return;
   if (slots_.size() >= options_.pipeline_limit) return;  // OnWrite resumes reading
+  // Requests of one connection take effect in order: the next is read only once the
+  // handler has answered the previous one (Complete resumes reading).
+  if (handling_) return;
   reading_ = true;
   parser_.emplace();
   parser_->header_limit(options_.header_limit);
@@ -235,6 +238,7 @@ void Session::Dispatch() {
   slots_.push_back(slot);
   parser_.reset();
 
+  handling_ = true;
   auto completion =
       std::make_shared<Completion>(shared_from_this(), slot.seq, stream_.get_executor());
   try {
@@ -251,6 +255,8 @@ void Session::Dispatch() {
 
 void Session::Complete(std::uint64_t seq, Response response) {
   if (closed_) return;
+  handling_ = false;
+  DoRead();
   for (Slot& slot : slots_) {
     if (slot.seq != seq) continue;
     int status = response.status;

@@ -99,6 +99,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t next_seq_ = 0;
   std::uint64_t lingered_bytes_ = 0;
   bool reading_ = false;      // a read operation (or a read phase) is in progress
+  bool handling_ = false;     // a request is with the handler, not yet answered
   bool read_closed_ = false;  // no further requests will be read
   bool writing_ = false;
   bool lingering_ = false;

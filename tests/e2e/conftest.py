@@ -105,6 +105,10 @@ class Env:
         for s in self._servers:
             s.stop()
 
+    def server_logs(self) -> list[tuple[str, str]]:
+        """(file name, last lines) of every server's stderr this test started."""
+        return [(s.stderr_path.name, s.stderr_tail()) for s in self._servers]
+
     # ---- HTTP
 
     def request(self, method: str, path: str, **kw: Any) -> requests.Response:
@@ -139,6 +143,17 @@ class Env:
 
     def stock_events(self) -> list[dict[str, Any]]:
         return stock_events(self.db)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Attaches the servers' stderr to the report of a failing test."""
+    outcome = yield
+    report = outcome.get_result()
+    env = getattr(item, "funcargs", {}).get("restock")
+    if report.when == "call" and report.failed and isinstance(env, Env):
+        for name, text in env.server_logs():
+            report.sections.append((f"restock {name}", text))
 
 
 @pytest.fixture(scope="session")

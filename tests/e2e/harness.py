@@ -16,6 +16,7 @@ import os
 import re
 import selectors
 import signal
+import socket
 import sqlite3
 import subprocess
 import threading
@@ -192,7 +193,8 @@ class Server:
             self.kill9()
             raise
         self.base_url = f"http://{self.address}"
-        threading.Thread(target=self._drain_stdout, daemon=True).start()
+        self._drain = threading.Thread(target=self._drain_stdout, daemon=True)
+        self._drain.start()
 
     def _read_first_line(self, timeout: float) -> str:
         sel = selectors.DefaultSelector()
@@ -248,7 +250,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=STOP_TIMEOUT_S)
-        self._stderr.close()
+        self._close_pipes()
         return self.proc.returncode
 
     def kill9(self) -> None:
@@ -256,6 +258,14 @@ class Server:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait(timeout=STOP_TIMEOUT_S)
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        drain = getattr(self, "_drain", None)
+        if drain is not None:
+            drain.join(timeout=STOP_TIMEOUT_S)  # EOF follows the exit at once
+        if not self.proc.stdout.closed and (drain is None or not drain.is_alive()):
+            self.proc.stdout.close()
         self._stderr.close()
 
     def request(self, method: str, path: str, *, session: requests.Session | None = None,
@@ -290,6 +300,61 @@ def results(resp: requests.Response) -> list[dict[str, Any]]:
             else {"product_id", "status"}
         assert set(r) == expected, r
     return body["results"]
+
+
+# --------------------------------------------------------------------------- raw HTTP
+
+
+@dataclasses.dataclass
+class RawResponse:
+    status: int
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+
+
+def raw_exchange(server: Server, data: bytes, timeout: float = HTTP_TIMEOUT_S) -> list[RawResponse]:
+    """Sends `data` as-is on one connection and reads until the server closes it (end the
+    last request with `connection: close`). Returns the responses in order; bodies are
+    framed by content-length, which is what restock sends."""
+    host, _, port = server.address.rpartition(":")
+    received = b""
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(data)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                chunk = sock.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not chunk:
+                break
+            received += chunk
+    responses = []
+    while received:
+        head, sep, rest = received.partition(b"\r\n\r\n")
+        assert sep, f"incomplete response head: {received[:200]!r}"
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        headers = {}
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", "0"))
+        responses.append(RawResponse(int(status_line.split()[1]), headers, rest[:length]))
+        received = rest[length:]
+    return responses
+
+
+def raw_patch(auth: dict[str, str], body: bytes, *, extra: str = "", close: bool = True,
+              path: str = ENDPOINT) -> bytes:
+    """A PATCH request as bytes, with content-length framing unless `extra` sets its own."""
+    lines = [f"PATCH {path} HTTP/1.1", "host: restock", "content-type: application/json"]
+    lines += [f"{k}: {v}" for k, v in auth.items()]
+    if "transfer-encoding" not in extra.lower():
+        lines.append(f"content-length: {len(body)}")
+    if close:
+        lines.append("connection: close")
+    head = "\r\n".join(lines) + "\r\n" + extra + "\r\n"
+    return head.encode() + body
 
 
 # --------------------------------------------------------------------------- stock events

@@ -12,7 +12,8 @@ from harness import ISO_UTC, PRODUCT_KEYS, Cli
 COMMANDS = [
     [], ["serve"], ["init"], ["merchant"], ["merchant", "add"], ["api-user", "add"],
     ["api-key", "add"], ["product"], ["product", "add"], ["product", "get"],
-    ["product", "import"], ["sign"],
+    ["product", "import"], ["subscription", "add"], ["orders", "list"], ["place-orders"],
+    ["sign"],
 ]
 
 

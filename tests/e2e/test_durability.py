@@ -12,7 +12,7 @@ from harness import results
 
 ROUNDS = 20
 THREADS = 8
-TARGET_ACKS = 240
+TARGET_ACKS = 1000
 CONCURRENT_DEADLINE_S = 60
 
 
