@@ -212,24 +212,22 @@ def test_kill_9_in_the_middle_of_a_run_then_rerun_places_each_order_once(restock
         assert r.status_code == 201, r.text
     restock.server.stop()
 
+    # One order per transaction makes the run long enough to catch in the middle.
     proc = subprocess.Popen([str(restock_bin()), "place-orders", "--db", str(restock.db),
-                             "--merchant", pid, "--date", DAY, "--chunk-size", "10"],
+                             "--merchant", pid, "--date", DAY, "--chunk-size", "1"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     caught_mid_run = False
-    deadline = time.monotonic() + 60
-    while proc.poll() is None and time.monotonic() < deadline:
-        con = sqlite3.connect(f"file:{restock.db}?mode=ro", uri=True, timeout=5)
-        try:
+    con = sqlite3.connect(f"file:{restock.db}?mode=ro", uri=True, timeout=5)
+    try:
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
             placed = con.execute("SELECT count(*) FROM orders WHERE status='placed'").fetchone()[0]
-        except sqlite3.OperationalError:
-            placed = 0
-        finally:
-            con.close()
-        if 0 < placed < n:
-            proc.kill()
-            caught_mid_run = True
-            break
-        time.sleep(0.005)
+            if 0 < placed < n // 2:
+                proc.kill()
+                caught_mid_run = True
+                break
+    finally:
+        con.close()
     proc.wait(timeout=30)
     assert caught_mid_run, "the run finished before the test could kill it"
 
