@@ -174,6 +174,11 @@ class Server:
         self.stdout_path = workdir / f"{name}.stdout.log"
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("RESTOCK_")}
         full_env.update(env or {})
+        args = list(args)
+        # The daily scheduler would run placement on start-up (it is past 06:00 somewhere);
+        # tests turn it on explicitly when they test it.
+        if not any(str(a).startswith("--scheduler") for a in args):
+            args += ["--scheduler", "false"]
         cmd = [str(restock_bin()), "serve", *(["--db", str(db)] if db is not None else []),
                "--listen", "127.0.0.1:0", *args]
         self._stderr = open(self.stderr_path, "wb")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from harness import Cli, restock_bin
+from harness import Cli, Server, restock_bin
 
 DAY = "2026-12-01"
 
@@ -345,3 +345,23 @@ def test_placement_cli_bad_input(shop):
     shop.fails(3, "subscription", "add", "--merchant", "shop", "--customer", "c", "--product",
                "NOPE", "--quantity", "1", "--every", "1", "--period", "month", "--start", DAY)
     assert orders(shop, "shop") == []
+
+
+def test_scheduler_in_serve_places_due_orders_at_the_merchants_time(cli):
+    cli.ok("init")
+    cli.ok("merchant", "add", "--public-id", "early", "--placement-time", "00:00",
+           "--timezone", "Pacific/Kiritimati")
+    cli.ok("product", "add", "--merchant", "early", "--product-id", "TEA")
+    kiritimati_today = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=14)).date()
+    subscribe(cli, "early", "c1", "TEA", start=kiritimati_today.isoformat())
+    server = Server(cli.db, cli.cwd, ["--scheduler", "true", "--scheduler-tick", "1"])
+    try:
+        deadline = time.monotonic() + 15
+        placed: list = []
+        while time.monotonic() < deadline and not placed:
+            placed = orders(cli, "early", "placed")
+            time.sleep(0.2)
+        assert placed, "the scheduler did not run the merchant's placement"
+        assert placed[0]["placed_on"] == kiritimati_today.isoformat()
+    finally:
+        assert server.stop() == 0
