@@ -354,6 +354,13 @@ def test_scheduler_in_serve_places_due_orders_at_the_merchants_time(cli):
     cli.ok("product", "add", "--merchant", "early", "--product-id", "TEA")
     kiritimati_today = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=14)).date()
     subscribe(cli, "early", "c1", "TEA", start=kiritimati_today.isoformat())
+    # A merchant whose placement time has not come yet today: 23:59 at UTC-12 (its clock
+    # shows 23:59 one minute a day).
+    cli.ok("merchant", "add", "--public-id", "late", "--placement-time", "23:59",
+           "--timezone", "Etc/GMT+12")
+    cli.ok("product", "add", "--merchant", "late", "--product-id", "TEA")
+    late_today = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=12)).date()
+    subscribe(cli, "late", "c1", "TEA", start=late_today.isoformat())
     server = Server(cli.db, cli.cwd, ["--scheduler", "true", "--scheduler-tick", "1"])
     try:
         deadline = time.monotonic() + 15
@@ -363,5 +370,6 @@ def test_scheduler_in_serve_places_due_orders_at_the_merchants_time(cli):
             time.sleep(0.2)
         assert placed, "the scheduler did not run the merchant's placement"
         assert placed[0]["placed_on"] == kiritimati_today.isoformat()
+        assert len(orders(cli, "late", "unsent")) == 1, "placement ran before its time"
     finally:
         assert server.stop() == 0

@@ -52,6 +52,7 @@ class DatabaseFixture : public ::testing::TestWithParam<Backend> {
     m.hash_key = "hash-key-" + m.public_id;
     m.timezone = "America/New_York";
     m.oos_policy = model::OosPolicy::kHold;
+    m.placement_minute = 4 * 60 + 30;
     m.created = 1'700'000'000'000'000;
     return m;
   }

@@ -12,6 +12,7 @@
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/repos.h"
 #include "store/submit_util.h"
 #include "store/temp_dir.h"
 #include "support/fake_clock.h"
@@ -50,6 +51,12 @@ TEST_F(SqliteDatabaseTest, OpenRejectsBadOptions) {
   SqliteOptions group;
   group.max_group_works = 0;
   EXPECT_EQ(SqliteDatabase::Open(path_, group).status().code(), StatusCode::kInvalidArgument);
+  SqliteOptions cache;
+  cache.cache_mib = 0;
+  EXPECT_EQ(SqliteDatabase::Open(path_, cache).status().code(), StatusCode::kInvalidArgument);
+  SqliteOptions checkpoint;
+  checkpoint.wal_autocheckpoint_pages = 0;
+  EXPECT_EQ(SqliteDatabase::Open(path_, checkpoint).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(SqliteDatabaseTest, OpenInMissingDirectoryIsUnavailable) {
@@ -92,6 +99,105 @@ TEST_F(SqliteDatabaseTest, MigrationsAreRecordedOncePerVersion) {
   ASSERT_TRUE(stmt->Step().ok());
   EXPECT_EQ(stmt->ColumnInt64(0), static_cast<std::int64_t>(Migrations().size()));
   EXPECT_EQ(stmt->ColumnInt64(1), LatestSchemaVersion());
+}
+
+// Counts rows with a one-off connection.
+std::int64_t CountRows(const std::string& path, const char* sql) {
+  auto conn = Connection::Open(path, {});
+  EXPECT_TRUE(conn.ok());
+  if (!conn.ok()) return -1;
+  auto stmt = (*conn)->Prepare(sql);
+  EXPECT_TRUE(stmt.ok());
+  if (!stmt.ok()) return -1;
+  auto row = stmt->Step();
+  EXPECT_TRUE(row.ok() && *row);
+  return stmt->ColumnInt64(0);
+}
+
+TEST_F(SqliteDatabaseTest, MigrationFromVersionOneKeepsItsData) {
+  model::Merchant merchant;
+  merchant.public_id = "old";
+  merchant.hash_key = "k";
+  model::Product product;
+  product.product_id = "p1";
+  product.name = "Kept";
+  product.inventory = 3;
+  model::ApiKey key{.merchant_id = 0, .name = "k", .key_sha256_hex = std::string(64, 'a')};
+  {
+    // A database as the version-1 binary left it.
+    auto conn = Connection::Open(path_, {});
+    ASSERT_TRUE(conn.ok());
+    ASSERT_EQ((*conn)->Exec("CREATE TABLE schema_migrations ("
+                            "version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"),
+              Status::Ok());
+    ASSERT_EQ((*conn)->Exec(Migrations()[0].sql), Status::Ok());
+    ASSERT_EQ((*conn)->Exec("INSERT INTO schema_migrations VALUES (1, 'then')"), Status::Ok());
+    ASSERT_EQ((*conn)->Exec("BEGIN"), Status::Ok());
+    // The merchant row as version 1 wrote it (today's repo writes newer columns).
+    ASSERT_EQ((*conn)->Exec("INSERT INTO merchants (public_id, name, hash_key, timezone, "
+                            "oos_policy, created) VALUES ('old', '', 'k', 'UTC', 'split', 0)"),
+              Status::Ok());
+    SqliteTransaction tx(**conn, clock_);
+    merchant.id = (*conn)->LastInsertRowId();
+    key.merchant_id = merchant.id;
+    ASSERT_EQ(tx.products().Insert(merchant.id, std::span(&product, 1)), Status::Ok());
+    ASSERT_EQ(tx.merchants().AddApiKey(key), Status::Ok());
+    ASSERT_EQ((*conn)->Exec("COMMIT"), Status::Ok());
+  }
+  auto db = OpenMigrated();
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(CountRows(path_, "SELECT MAX(version) FROM schema_migrations"), 2);
+  EXPECT_EQ(db->RunReadOnly([&](store::Transaction& tx) -> Status {
+    auto found = tx.merchants().FindByPublicId("old");
+    EXPECT_TRUE(found.ok() && found->has_value() && (*found)->id == merchant.id);
+    auto p = tx.products().Find(merchant.id, "p1");
+    EXPECT_TRUE(p.ok());
+    EXPECT_EQ(*p, product);
+    auto k = tx.merchants().FindApiKey(key.key_sha256_hex);
+    EXPECT_TRUE(k.ok() && k->has_value() && (*k)->merchant_id == merchant.id);
+    return Status::Ok();
+  }),
+            Status::Ok());
+  // The new tables work for the old merchant.
+  EXPECT_EQ(db->RunInTransaction([&](store::Transaction& tx) -> Status {
+    model::Subscription s;
+    s.merchant_id = merchant.id;
+    s.customer_id = "c1";
+    s.product_id = "p1";
+    RESTOCK_ASSIGN_OR_RETURN(std::int64_t subscription, tx.subscriptions().Create(s));
+    model::Order o;
+    o.merchant_id = merchant.id;
+    o.customer_id = "c1";
+    o.items = {{.subscription_id = subscription, .product_id = "p1", .quantity = 1}};
+    return tx.orders().Insert(o).status();
+  }),
+            Status::Ok());
+}
+
+TEST_F(SqliteDatabaseTest, SubscriptionsOfOneCustomerShareOneCustomerRow) {
+  auto db = OpenMigrated();
+  ASSERT_NE(db, nullptr);
+  std::vector<model::MerchantId> merchants;
+  ASSERT_EQ(db->RunInTransaction([&](store::Transaction& tx) -> Status {
+    for (const char* public_id : {"a", "b"}) {
+      model::Merchant m;
+      m.public_id = public_id;
+      RESTOCK_ASSIGN_OR_RETURN(model::Merchant created, tx.merchants().Create(m));
+      merchants.push_back(created.id);
+    }
+    for (model::MerchantId merchant : {merchants[0], merchants[0], merchants[1]}) {
+      model::Subscription s;
+      s.merchant_id = merchant;
+      s.customer_id = "c1";
+      s.product_id = "p1";
+      RESTOCK_RETURN_IF_ERROR(tx.subscriptions().Create(s).status());
+    }
+    return Status::Ok();
+  }),
+            Status::Ok());
+  EXPECT_EQ(CountRows(path_, "SELECT COUNT(*) FROM subscriptions"), 3);
+  EXPECT_EQ(CountRows(path_, "SELECT COUNT(*) FROM customers"), 2);
+  EXPECT_EQ(CountRows(path_, "SELECT COUNT(DISTINCT merchant_id) FROM customers"), 2);
 }
 
 TEST_F(SqliteDatabaseTest, WriteLockHeldElsewhereIsAbortedAfterRetries) {

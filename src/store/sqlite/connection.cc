@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <string>
 #include <utility>
 
 namespace restock::store::sqlite {
@@ -58,6 +59,10 @@ void Statement::BindOptionalInt64(int index, const std::optional<std::int64_t>& 
     BindInt64(index, *value);
     return;
   }
+  BindNull(index);
+}
+
+void Statement::BindNull(int index) {
   int rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
 }
@@ -82,12 +87,18 @@ std::int64_t Statement::ColumnInt64(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
 
-std::string Statement::ColumnText(int column) const {
+std::string Statement::ColumnText(int column) const { return std::string(ColumnView(column)); }
+
+std::string_view Statement::ColumnView(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
-  if (text == nullptr) return std::string();
+  if (text == nullptr) return std::string_view();
   // Length after the text call: it reflects the UTF-8 conversion.
   int bytes = sqlite3_column_bytes(stmt_, column);
-  return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(bytes));
+  return std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(bytes));
+}
+
+bool Statement::ColumnIsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
 std::optional<std::int64_t> Statement::ColumnOptionalInt64(int column) const {
@@ -101,6 +112,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
     return InvalidArgumentError("synchronous must be FULL or NORMAL");
   }
   if (options.busy_timeout_ms < 0) return InvalidArgumentError("busy timeout must be >= 0");
+  if (options.cache_kib < 1) return InvalidArgumentError("cache size must be >= 1 KiB");
+  if (options.wal_autocheckpoint_pages < 1) {
+    return InvalidArgumentError("WAL checkpoint size must be >= 1 page");
+  }
   // Each connection is used by one thread at a time, which SQLite's multi-thread mode
   // (NOMUTEX) allows, but only if the library was built thread-safe at all.
   if (sqlite3_threadsafe() == 0) return InternalError("SQLite built without thread support");
@@ -116,12 +131,21 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   RESTOCK_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
+  // Statement and savepoint journals (one per write that may fail half-way, one per
+  // group-commit work) would otherwise go through a temporary file, a syscall per page.
+  RESTOCK_RETURN_IF_ERROR(conn->Exec("PRAGMA temp_store=MEMORY"));
+  // A negative cache_size is in KiB.
+  std::string cache = "PRAGMA cache_size=-" + std::to_string(options.cache_kib);
+  RESTOCK_RETURN_IF_ERROR(conn->Exec(cache.c_str()));
   if (options.query_only) {
     RESTOCK_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=1"));
     return conn;
   }
   std::string sync = "PRAGMA synchronous=" + options.synchronous;
   RESTOCK_RETURN_IF_ERROR(conn->Exec(sync.c_str()));
+  std::string checkpoint =
+      "PRAGMA wal_autocheckpoint=" + std::to_string(options.wal_autocheckpoint_pages);
+  RESTOCK_RETURN_IF_ERROR(conn->Exec(checkpoint.c_str()));
 
   // journal_mode answers with the mode in force; anything but "wal" (e.g. "memory") means
   // the readers and writers of this backend could not share the database.

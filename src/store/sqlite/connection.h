@@ -34,6 +34,13 @@ struct ConnectionOptions {
   // "FULL" or "NORMAL".
   std::string synchronous = "FULL";
   int busy_timeout_ms = 5000;
+  // The page cache (PRAGMA cache_size), in KiB, >= 1. A write transaction keeps its dirty
+  // pages here until it commits; when they do not fit they are written to the WAL early
+  // and written again at commit.
+  std::int64_t cache_kib = 2000;
+  // PRAGMA wal_autocheckpoint: a commit that leaves at least this many pages in the WAL
+  // copies them back into the database file. >= 1. Ignored with query_only.
+  int wal_autocheckpoint_pages = 1000;
 };
 
 // A prepared statement borrowed from a Connection's cache for one execution. Binds are
@@ -53,6 +60,7 @@ class Statement {
   void BindBool(int index, bool value) { BindInt64(index, value ? 1 : 0); }
   void BindText(int index, std::string_view value);
   void BindOptionalInt64(int index, const std::optional<std::int64_t>& value);
+  void BindNull(int index);
 
   // Advances the statement. Returns true when a row is available, false when done.
   Result<bool> Step();
@@ -63,6 +71,10 @@ class Statement {
   std::int64_t ColumnInt64(int column) const;
   bool ColumnBool(int column) const { return ColumnInt64(column) != 0; }
   std::string ColumnText(int column) const;
+  // The same text without a copy, valid until the next Step() or the end of the Statement.
+  std::string_view ColumnView(int column) const;
+  // True when the column holds SQL NULL.
+  bool ColumnIsNull(int column) const;
   std::optional<std::int64_t> ColumnOptionalInt64(int column) const;
 
  private:
@@ -79,10 +91,10 @@ class Statement {
 class Connection {
  public:
   // Opens (creating if missing) the database file at `path`, enables extended result
-  // codes, foreign keys, the busy timeout, and — unless options.query_only — WAL mode and
-  // the requested synchronous level. Returns InvalidArgument for a bad option,
-  // Unavailable when the file cannot be opened, FailedPrecondition when WAL cannot be
-  // enabled (e.g. an in-memory database).
+  // codes, foreign keys, the busy timeout, the cache size, in-memory temporary files and —
+  // unless options.query_only — WAL mode and the requested synchronous level. Returns
+  // InvalidArgument for a bad option, Unavailable when the file cannot be opened,
+  // FailedPrecondition when WAL cannot be enabled (e.g. an in-memory database).
   static Result<std::unique_ptr<Connection>> Open(const std::string& path,
                                                   const ConnectionOptions& options);
 
@@ -120,9 +132,14 @@ class Connection {
 template <typename Fn>
 Status RunAtomically(Connection& conn, std::size_t statements, Fn&& fn) {
   if (statements <= 1) return fn();
-  RESTOCK_RETURN_IF_ERROR(conn.Exec("SAVEPOINT batch"));
+  // Prepared once per connection: these run for every multi-row write.
+  auto run = [&conn](std::string_view sql) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
+    return stmt.Run();
+  };
+  RESTOCK_RETURN_IF_ERROR(run("SAVEPOINT batch"));
   Status status = fn();
-  if (status.ok()) return conn.Exec("RELEASE batch");
+  if (status.ok()) return run("RELEASE batch");
   // A failed rollback leaves the outer transaction unusable; report that instead.
   Status undo = conn.Exec("ROLLBACK TO batch; RELEASE batch");
   return undo.ok() ? status : undo;

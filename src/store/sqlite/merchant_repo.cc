@@ -6,11 +6,14 @@ namespace restock::store::sqlite {
 namespace {
 
 constexpr std::string_view kInsertMerchant =
-    "INSERT INTO merchants (public_id, name, hash_key, timezone, oos_policy, created) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO merchants (public_id, name, hash_key, timezone, oos_policy, created, "
+    "placement_minute) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr std::string_view kSelectMerchant =
-    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created "
+    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute "
     "FROM merchants WHERE public_id = ?1";
+constexpr std::string_view kSelectAllMerchants =
+    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute "
+    "FROM merchants ORDER BY id";
 constexpr std::string_view kInsertApiUser =
     "INSERT INTO api_users (merchant_id, username, secret, created) VALUES (?1, ?2, ?3, ?4)";
 constexpr std::string_view kSelectApiUser =
@@ -26,6 +29,22 @@ Status DescribeDuplicate(Status status, const char* what) {
   return status;
 }
 
+// Reads the columns of kSelectMerchant / kSelectAllMerchants.
+Result<model::Merchant> ReadMerchant(const Statement& stmt) {
+  model::Merchant merchant;
+  merchant.id = stmt.ColumnInt64(0);
+  merchant.public_id = stmt.ColumnText(1);
+  merchant.name = stmt.ColumnText(2);
+  merchant.hash_key = stmt.ColumnText(3);
+  merchant.timezone = stmt.ColumnText(4);
+  std::optional<model::OosPolicy> policy = model::ParseOosPolicy(stmt.ColumnView(5));
+  if (!policy) return InternalError("database error: unknown oos policy stored");
+  merchant.oos_policy = *policy;
+  merchant.created = stmt.ColumnInt64(6);
+  merchant.placement_minute = static_cast<int>(stmt.ColumnInt64(7));
+  return merchant;
+}
+
 }  // namespace
 
 Result<model::Merchant> SqliteMerchantRepo::Create(const model::Merchant& merchant) {
@@ -36,6 +55,7 @@ Result<model::Merchant> SqliteMerchantRepo::Create(const model::Merchant& mercha
   stmt.BindText(4, merchant.timezone);
   stmt.BindText(5, model::OosPolicyName(merchant.oos_policy));
   stmt.BindInt64(6, merchant.created);
+  stmt.BindInt64(7, merchant.placement_minute);
   RESTOCK_RETURN_IF_ERROR(DescribeDuplicate(stmt.Run(), "merchant public id already exists"));
   model::Merchant created = merchant;
   created.id = conn_.LastInsertRowId();
@@ -48,17 +68,20 @@ Result<std::optional<model::Merchant>> SqliteMerchantRepo::FindByPublicId(
   stmt.BindText(1, public_id);
   RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
   if (!has_row) return std::optional<model::Merchant>();
-  model::Merchant merchant;
-  merchant.id = stmt.ColumnInt64(0);
-  merchant.public_id = stmt.ColumnText(1);
-  merchant.name = stmt.ColumnText(2);
-  merchant.hash_key = stmt.ColumnText(3);
-  merchant.timezone = stmt.ColumnText(4);
-  std::optional<model::OosPolicy> policy = model::ParseOosPolicy(stmt.ColumnText(5));
-  if (!policy) return InternalError("database error: unknown oos policy stored");
-  merchant.oos_policy = *policy;
-  merchant.created = stmt.ColumnInt64(6);
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant, ReadMerchant(stmt));
   return std::optional<model::Merchant>(std::move(merchant));
+}
+
+Result<std::vector<model::Merchant>> SqliteMerchantRepo::ListAll() {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectAllMerchants));
+  std::vector<model::Merchant> merchants;
+  for (;;) {
+    RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) break;
+    RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant, ReadMerchant(stmt));
+    merchants.push_back(std::move(merchant));
+  }
+  return merchants;
 }
 
 Status SqliteMerchantRepo::AddApiUser(const model::ApiUser& user) {

@@ -64,6 +64,90 @@ CREATE TABLE stock_events (
 );
 CREATE INDEX stock_events_by_product ON stock_events (merchant_id, product_id, id);
 )sql"},
+    // Subscriptions, orders and placement (SPEC §4). Dates are 'YYYY-MM-DD' text, which
+    // sorts like the dates themselves. Statuses and periods are the model's names.
+    // Placement writes every order several times, so the order tables are lean:
+    //  - no foreign keys on orders, order_items and order_events: with one, SQLite keeps a
+    //    statement journal for every write to the table; the repository checks instead
+    //    where it matters (AddItem and order events need an existing order);
+    //  - the status, which every placement decision changes, is in no full index: an
+    //    UPDATE rewrites the entries of every index holding a column it sets (an index
+    //    by status, place date and id made placement a third slower); orders_by_date
+    //    serves listings by date (and status) instead;
+    //  - two partial indexes keep placement independent of the order history, which only
+    //    grows: orders_due holds the unsent and out-of-stock orders (about one per active
+    //    subscription) in id order for ListForPlacement, orders_out_of_stock the few
+    //    orders in the OOS flow for ListOutOfStockWithProducts.
+    Migration{2, R"sql(
+-- Local time of each merchant's daily placement run, minutes after midnight (06:00).
+ALTER TABLE merchants ADD COLUMN placement_minute INTEGER NOT NULL DEFAULT 360;
+CREATE TABLE customers (
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  customer_id TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  PRIMARY KEY (merchant_id, customer_id)
+) WITHOUT ROWID;
+CREATE TABLE subscriptions (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  customer_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  every INTEGER NOT NULL,
+  period TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  FOREIGN KEY (merchant_id, customer_id) REFERENCES customers(merchant_id, customer_id)
+);
+CREATE UNIQUE INDEX subscriptions_by_merchant ON subscriptions (merchant_id, id);
+CREATE TABLE orders (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL,
+  customer_id TEXT NOT NULL,
+  place_date TEXT NOT NULL,
+  status TEXT NOT NULL,
+  oos_since TEXT NULL,
+  oos_expires TEXT NULL,
+  last_notice_day INTEGER NOT NULL DEFAULT 0,
+  placed_on TEXT NULL,
+  cancel_reason TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX orders_by_merchant ON orders (merchant_id, id);
+CREATE INDEX orders_by_date ON orders (merchant_id, place_date, id);
+CREATE INDEX orders_by_customer ON orders (merchant_id, customer_id, place_date);
+CREATE INDEX orders_due ON orders (merchant_id, id, place_date)
+  WHERE status IN ('unsent', 'out_of_stock');
+CREATE INDEX orders_out_of_stock ON orders (merchant_id, id) WHERE status = 'out_of_stock';
+CREATE TABLE order_items (
+  merchant_id INTEGER NOT NULL,
+  order_id INTEGER NOT NULL,
+  subscription_id INTEGER NOT NULL,
+  product_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  PRIMARY KEY (merchant_id, order_id, subscription_id)
+) WITHOUT ROWID;
+CREATE INDEX order_items_by_product ON order_items (merchant_id, product_id, order_id);
+CREATE TABLE order_events (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL,
+  order_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  day_in_flow INTEGER NOT NULL DEFAULT 0,
+  date TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE INDEX order_events_by_order ON order_events (merchant_id, order_id, id);
+CREATE TABLE placement_runs (
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  date TEXT NOT NULL,
+  completed INTEGER NOT NULL,
+  PRIMARY KEY (merchant_id, date)
+) WITHOUT ROWID;
+)sql"},
 };
 
 constexpr bool VersionsAreConsecutive() {

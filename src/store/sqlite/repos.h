@@ -2,12 +2,20 @@
 // and the Transaction that hands them to a unit of work. Internal to store/sqlite.
 //
 // Every statement is prepared once per connection and cached (see Connection::Prepare).
-// Batch writes (Insert, Update, Append) are all-or-nothing: on error, the rows of that
-// call are undone even if the enclosing work goes on.
+// Writes of several rows (batches, an order with its items) are all-or-nothing: on error,
+// the rows of that call are undone even if the enclosing work goes on.
 //
 // Thread-safety: none; these objects live inside one unit of work on one thread.
 // Ownership: they borrow the Connection (and Clock), which must outlive them.
 #pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/clock.h"
 #include "store/database.h"
@@ -27,6 +35,7 @@ class SqliteMerchantRepo final : public MerchantRepo {
                                                     std::string_view username) override;
   Status AddApiKey(const model::ApiKey& key) override;
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) override;
+  Result<std::vector<model::Merchant>> ListAll() override;
 
  private:
   Connection& conn_;
@@ -63,20 +72,125 @@ class SqliteStockEventRepo final : public StockEventRepo {
   Connection& conn_;
 };
 
+class SqliteSubscriptionRepo final : public SubscriptionRepo {
+ public:
+  explicit SqliteSubscriptionRepo(Connection& conn) : conn_(conn) {}
+
+  // The customer row is stamped with the subscription's `created`.
+  Result<std::int64_t> Create(const model::Subscription& s) override;
+  Result<std::optional<model::Subscription>> Find(model::MerchantId merchant,
+                                                  std::int64_t id) override;
+  // One cached point lookup per id.
+  Result<std::vector<std::optional<model::Subscription>>> FindMany(
+      model::MerchantId merchant, std::span<const std::int64_t> ids) override;
+  Status Update(const model::Subscription& s) override;
+
+ private:
+  Connection& conn_;
+};
+
+// Reads return orders with their items, in subscription id order, without a query per
+// order (orders are read joined with their items). Tuned for placement, which calls
+// FindUnsent, Insert or AddItem, and Update once per order: see the migration's notes.
+class SqliteOrderRepo final : public OrderRepo {
+ public:
+  explicit SqliteOrderRepo(Connection& conn) : conn_(conn) {}
+
+  Result<std::optional<model::Order>> Find(model::MerchantId merchant, std::int64_t id) override;
+  Result<std::vector<model::Order>> ListForPlacement(model::MerchantId merchant, CivilDate date,
+                                                     std::int64_t after_id,
+                                                     std::size_t limit) override;
+  Result<std::vector<model::Order>> ListOutOfStockWithProducts(
+      model::MerchantId merchant, std::span<const std::string_view> product_ids,
+      std::int64_t after_id, std::size_t limit) override;
+  Result<std::vector<model::Order>> List(model::MerchantId merchant, const OrderFilter& filter,
+                                         const OrderPage& page) override;
+  Result<std::optional<std::int64_t>> FindUnsent(model::MerchantId merchant,
+                                                 std::string_view customer_id,
+                                                 CivilDate date) override;
+  // Looks among the unsent orders of the subscription's customer (an item's subscription
+  // belongs to the order's customer), so nullopt when the subscription does not exist.
+  // The latest due such order when (against the rules) there are several.
+  Result<std::optional<model::Order>> FindUnsentWithSubscription(
+      model::MerchantId merchant, std::int64_t subscription_id) override;
+  // AlreadyExists when two items share a subscription id.
+  Result<std::int64_t> Insert(const model::Order& order) override;
+  // AlreadyExists when the order already has an item of that subscription; NotFound when
+  // the merchant has no such order.
+  Status AddItem(model::MerchantId merchant, std::int64_t order_id,
+                 const model::OrderItem& item) override;
+  Status Update(const model::Order& order, bool items_changed) override;
+  Result<std::vector<std::pair<CivilDate, std::int64_t>>> UnitsDue(model::MerchantId merchant,
+                                                                   std::string_view product_id,
+                                                                   CivilDate from,
+                                                                   CivilDate to) override;
+
+ private:
+  // Runs kInsertItem or kAddItem for `item`.
+  Status InsertItem(std::string_view sql, model::MerchantId merchant, std::int64_t order_id,
+                    const model::OrderItem& item);
+  // Overwrites the order row; NotFound when missing.
+  Status UpdateRow(const model::Order& order);
+  // Deletes the order and its items.
+  Status DeleteOrder(model::MerchantId merchant, std::int64_t id);
+
+  Connection& conn_;
+};
+
+class SqliteOrderEventRepo final : public OrderEventRepo {
+ public:
+  explicit SqliteOrderEventRepo(Connection& conn) : conn_(conn) {}
+
+  // Ids are assigned by the database, increasing in append order. Internal (and nothing
+  // appended) when an event names an order the merchant does not have.
+  Status Append(std::span<const model::OrderEvent> events) override;
+  Result<std::vector<model::OrderEvent>> ListForOrder(model::MerchantId merchant,
+                                                      std::int64_t order_id) override;
+
+ private:
+  Connection& conn_;
+};
+
+class SqlitePlacementRunRepo final : public PlacementRunRepo {
+ public:
+  explicit SqlitePlacementRunRepo(Connection& conn) : conn_(conn) {}
+
+  Result<std::optional<CivilDate>> LastCompleted(model::MerchantId merchant) override;
+  // Recording a day again keeps the first completion time.
+  Status RecordCompleted(model::MerchantId merchant, CivilDate date, UnixMicros at) override;
+
+ private:
+  Connection& conn_;
+};
+
 // The repositories of one unit of work. The caller begins and ends the SQL transaction.
 class SqliteTransaction final : public Transaction {
  public:
   SqliteTransaction(Connection& conn, const Clock& clock)
-      : merchants_(conn, clock), products_(conn), stock_events_(conn) {}
+      : merchants_(conn, clock),
+        products_(conn),
+        stock_events_(conn),
+        subscriptions_(conn),
+        orders_(conn),
+        order_events_(conn),
+        placement_runs_(conn) {}
 
   MerchantRepo& merchants() override { return merchants_; }
   ProductRepo& products() override { return products_; }
   StockEventRepo& stock_events() override { return stock_events_; }
+  SubscriptionRepo& subscriptions() override { return subscriptions_; }
+  OrderRepo& orders() override { return orders_; }
+  OrderEventRepo& order_events() override { return order_events_; }
+  PlacementRunRepo& placement_runs() override { return placement_runs_; }
 
  private:
   SqliteMerchantRepo merchants_;
   SqliteProductRepo products_;
   SqliteStockEventRepo stock_events_;
+  SqliteSubscriptionRepo subscriptions_;
+  SqliteOrderRepo orders_;
+  SqliteOrderEventRepo order_events_;
+  SqlitePlacementRunRepo placement_runs_;
 };
 
 }  // namespace restock::store::sqlite

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <utility>
 
@@ -44,9 +45,15 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
   if (options.read_connections < 1) return InvalidArgumentError("read_connections must be >= 1");
   if (options.max_group_works < 1) return InvalidArgumentError("max_group_works must be >= 1");
   if (options.max_attempts < 1) return InvalidArgumentError("max_attempts must be >= 1");
+  if (options.cache_mib < 1) return InvalidArgumentError("cache_mib must be >= 1");
+  if (options.wal_autocheckpoint_pages < 1) {
+    return InvalidArgumentError("wal_autocheckpoint_pages must be >= 1");
+  }
   ConnectionOptions conn_options;
   conn_options.synchronous = options.synchronous;
   conn_options.busy_timeout_ms = options.busy_timeout_ms;
+  conn_options.cache_kib = std::int64_t{options.cache_mib} * 1024;
+  conn_options.wal_autocheckpoint_pages = options.wal_autocheckpoint_pages;
   // The first connection creates the file and switches it to WAL, which persists.
   RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> write_conn,
                            Connection::Open(path, conn_options));
@@ -117,6 +124,7 @@ Result<std::unique_ptr<Connection>> SqliteDatabase::AcquireReader() {
   conn_options.query_only = true;
   conn_options.synchronous = options_.synchronous;
   conn_options.busy_timeout_ms = options_.busy_timeout_ms;
+  conn_options.cache_kib = std::int64_t{options_.cache_mib} * 1024;
   Result<std::unique_ptr<Connection>> conn = Connection::Open(path_, conn_options);
   if (!conn.ok()) {
     std::lock_guard<std::mutex> lock(read_mu_);

@@ -35,6 +35,17 @@ struct SqliteOptions {
   std::string synchronous = "FULL";
   // How long a connection waits for SQLite's locks before a call fails with Aborted.
   int busy_timeout_ms = 5000;
+  // SQLite's page cache per connection (two writers and up to `read_connections` readers),
+  // in MiB, >= 1; filled only as pages are used. Large placement transactions touch index
+  // pages all over the database: with SQLite's default of 2 MiB they spill dirty pages to
+  // the WAL before commit and reread pages from the OS.
+  int cache_mib = 64;
+  // The WAL is copied back into the database file once a commit leaves this many pages
+  // (4 KiB each by default) in it. >= 1. Each copy writes every page the commits since the
+  // last one touched, once: placement chunks dirty index pages all over the database, and
+  // SQLite's default of 1000 pages copies after every chunk (about 40% more writes than
+  // this default for a million orders in chunks of 1000). A crash replays at most this much.
+  int wal_autocheckpoint_pages = 16384;
   // Maximum number of concurrent RunReadOnly calls; more wait. Opened on demand. >= 1.
   std::size_t read_connections = 4;
   // Maximum number of works in one group commit. >= 1.
