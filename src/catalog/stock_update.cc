@@ -29,6 +29,7 @@ struct Working {
 }  // namespace
 
 bool ApplyPatch(const model::ProductPatch& patch, model::Product& product) {
+  const bool was_sold_out = product.inventory && *product.inventory == 0;
   bool changed = false;
   changed |= Assign(patch.sku, product.sku);
   changed |= Assign(patch.name, product.name);
@@ -40,6 +41,14 @@ bool ApplyPatch(const model::ProductPatch& patch, model::Product& product) {
   changed |= Assign(patch.detail_url, product.detail_url);
   changed |= Assign(patch.inventory, product.inventory);
   changed |= Assign(patch.low_stock_threshold, product.low_stock_threshold);
+  // The mirror of placement's rule 8 (sold out flips live:false): units arriving for a sold-out
+  // product bring it back (SPEC §4 rule 5, "live:true or inventory up"), unless the same
+  // element says what `live` should be.
+  if (was_sold_out && !patch.live && product.inventory && *product.inventory > 0 &&
+      !product.live) {
+    product.live = true;
+    changed = true;
+  }
   return changed;
 }
 

@@ -25,7 +25,8 @@ struct ApplyOptions {
   bool create_missing = false;
 };
 
-// Applies `product` <- `patch`. Returns true when any field changed.
+// Applies `product` <- `patch`. Returns true when any field changed. Raising the inventory
+// of a sold-out (0 units, live:false) product also sets live:true, unless `patch` sets live.
 bool ApplyPatch(const model::ProductPatch& patch, model::Product& product);
 
 struct AppliedPatches {

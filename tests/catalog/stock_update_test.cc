@@ -108,6 +108,36 @@ TEST_F(StockUpdateTest, InventoryChangeIsAStockEventButNameIsNot) {
   EXPECT_EQ(db_.state().products.at({kMerchant, "coffee"}).name, "Dark roast");
 }
 
+TEST_F(StockUpdateTest, UnitsForASoldOutProductBringItBack) {
+  auto& coffee = db_.state().products[{kMerchant, "coffee"}];
+  coffee.inventory = 0;
+  coffee.live = false;  // as placement leaves it when the last unit sells
+  ProductPatch restock;
+  restock.product_id = "coffee";
+  restock.inventory = std::optional<std::int64_t>(25);
+  Update({restock});
+  EXPECT_TRUE(db_.state().products.at({kMerchant, "coffee"}).live);
+  ASSERT_EQ(db_.state().stock_events.size(), 1u);
+  EXPECT_FALSE(db_.state().stock_events[0].previous.live);
+  EXPECT_TRUE(db_.state().stock_events[0].current.live);
+}
+
+TEST_F(StockUpdateTest, AnExplicitLiveWinsOverTheRestockRule) {
+  auto& coffee = db_.state().products[{kMerchant, "coffee"}];
+  coffee.inventory = 0;
+  coffee.live = false;
+  ProductPatch restock = Live("coffee", false);
+  restock.inventory = std::optional<std::int64_t>(25);
+  Update({restock});
+  EXPECT_FALSE(db_.state().products.at({kMerchant, "coffee"}).live);
+  // A product switched off with units on hand stays off when more arrive.
+  ProductPatch more;
+  more.product_id = "coffee";
+  more.inventory = std::optional<std::int64_t>(30);
+  Update({more});
+  EXPECT_FALSE(db_.state().products.at({kMerchant, "coffee"}).live);
+}
+
 TEST_F(StockUpdateTest, UpsertCreatesMissingProductsWithDefaults) {
   ProductPatch p;
   p.product_id = "new";

@@ -107,6 +107,29 @@ def test_restock_via_patch_places_waiting_orders_without_another_run(restock):
     assert restock.product("TEA")["inventory"] == 47
 
 
+def test_units_for_a_product_that_placement_sold_out_bring_it_back(restock):
+    """Placement flips a sold-out product to live:false; a PATCH of inventory alone (the
+    merchant's restock) brings it back and places the waiting orders at once."""
+    cli, pid = restock.cli, restock.a.public_id
+    cli.ok("product", "add", "--merchant", pid, "--product-id", "MUG", "--inventory", "2")
+    today = today_utc()
+    for i in range(4):
+        subscribe(cli, pid, f"m{i}", "MUG", start=today)
+    s = place(cli, pid, today)
+    assert s["placed"] == 2 and s["out_of_stock"] == 2, s
+    assert restock.product("MUG")["live"] is False
+
+    r = restock.patch([{"product_id": "MUG", "inventory": 10}])
+    assert r.status_code == 207 and r.json()["results"][0]["status"] == 200, r.text
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len(orders(cli, pid, "placed")) < 4:
+        time.sleep(0.1)
+    assert len(orders(cli, pid, "placed")) == 4
+    product = restock.product("MUG")
+    assert product["live"] is True and product["inventory"] == 8, product
+
+
 def test_out_of_stock_order_is_cancelled_on_day_31(shop):
     shop.ok("product", "add", "--merchant", "shop", "--product-id", "TEA", "--inventory", "0")
     subscribe(shop, "shop", "c1", "TEA", every=2, period="month")

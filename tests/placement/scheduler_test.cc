@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "placement/restock_trigger.h"
 #include "support/fake_clock.h"
 #include "support/fake_database.h"
@@ -64,12 +66,26 @@ TEST_F(SchedulerTest, RunsAtTheMerchantsLocalPlacementTimeOncePerDay) {
   EXPECT_EQ(*scheduler_.Tick(), 1);
 }
 
-TEST_F(SchedulerTest, StartAndStopRunTheLoop) {
+TEST_F(SchedulerTest, StartedLoopRunsTheDueMerchantAndStops) {
   clock_.Set(kDecemberFirst + 11 * kHour);
   scheduler_.Start();
+  // The loop's first tick runs at once; wait for its effect (bounded), then stop.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  auto status = [&] {
+    model::OrderStatus s = model::OrderStatus::kUnsent;
+    EXPECT_TRUE(db_.RunReadOnly([&](store::Transaction& tx) -> Status {
+                     auto o = tx.orders().Find(1, 200);
+                     if (o.ok() && *o) s = (*o)->status;
+                     return Status::Ok();
+                   }).ok());
+    return s;
+  };
+  while (status() == model::OrderStatus::kUnsent && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
   scheduler_.Stop();
   scheduler_.Stop();  // idempotent
-  SUCCEED();
+  EXPECT_EQ(status(), model::OrderStatus::kOutOfStock);
 }
 
 TEST_F(SchedulerTest, RestockTriggerRetriesWaitingOrdersAtOnce) {
