@@ -1,5 +1,6 @@
 #include "app/database_factory.h"
 
+#include "store/postgres/pg_database.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace restock::app {
@@ -7,7 +8,8 @@ namespace restock::app {
 Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
                                                       const DatabaseSettings& settings) {
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return InvalidArgumentError("this build has no PostgreSQL backend yet; use a SQLite path");
+    RESTOCK_ASSIGN_OR_RETURN(auto db, store::postgres::PgDatabase::Open(url, {}));
+    return std::unique_ptr<store::Database>(std::move(db));
   }
   std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
   if (path.empty()) return InvalidArgumentError("--db needs a file path");
