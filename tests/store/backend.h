@@ -5,8 +5,10 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -36,5 +38,13 @@ inline std::ostream& operator<<(std::ostream& os, const Backend& backend) {
 
 // The SQLite backend: a fresh file in a temp dir per instance.
 Backend SqliteBackend();
+
+// The PostgreSQL server for tests, from RESTOCK_TEST_PG_URL (a postgresql:// URL of a
+// superuser's connection, e.g. from scripts/pg-cluster); nullopt when unset.
+std::optional<std::string> PostgresTestUrl();
+
+// Every backend to run the suite on: SQLite always; PostgreSQL (a database created and
+// dropped per test) when RESTOCK_TEST_PG_URL is set.
+std::vector<Backend> AllBackends();
 
 }  // namespace restock::store::testing

@@ -200,7 +200,7 @@ TEST_P(StoreTransactionTest, CommittedDataSurvivesReopen) {
   EXPECT_EQ(ReadProduct(merchant_, "grouped"), MakeProduct("grouped"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTransactionTest, ::testing::Values(SqliteBackend()),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTransactionTest, ::testing::ValuesIn(AllBackends()),
                          BackendName);
 
 }  // namespace
