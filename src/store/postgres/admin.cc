@@ -52,4 +52,13 @@ Status DropDatabase(const std::string& url, std::string_view database) {
   return RunAdmin(url, database, "DROP DATABASE IF EXISTS");
 }
 
+Result<int> TerminateConnections(const std::string& url, std::string_view database) {
+  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Connection::Open(url));
+  RESTOCK_ASSIGN_OR_RETURN(
+      Rows rows, conn->Query("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
+                             "FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                             Params().Text(database)));
+  return static_cast<int>(rows.Int(0, 0));
+}
+
 }  // namespace restock::store::postgres

@@ -19,4 +19,8 @@ Result<std::string> UrlWithDatabase(std::string_view url, std::string_view datab
 Status CreateDatabase(const std::string& url, std::string_view database);
 Status DropDatabase(const std::string& url, std::string_view database);
 
+// Cuts every connection to `database` but the caller's own (pg_terminate_backend: the
+// server sends them 57P01 and closes them), as a server restart would. Returns how many.
+Result<int> TerminateConnections(const std::string& url, std::string_view database);
+
 }  // namespace restock::store::postgres
