@@ -4,7 +4,6 @@ its CLI and HTTP API, on a real SQLite file."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import subprocess
 import time
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from harness import Cli, Server, restock_bin
+from harness import BACKEND, Cli, Server, query, restock_bin
 
 DAY = "2026-12-01"
 
@@ -240,37 +239,30 @@ def test_kill_9_in_the_middle_of_a_run_then_rerun_places_each_order_once(restock
                              "--merchant", pid, "--date", DAY, "--chunk-size", "1"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     caught_mid_run = False
-    con = sqlite3.connect(f"file:{restock.db}?mode=ro", uri=True, timeout=5)
-    try:
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < deadline:
-            placed = con.execute("SELECT count(*) FROM orders WHERE status='placed'").fetchone()[0]
-            if 0 < placed < n // 2:
-                proc.kill()
-                caught_mid_run = True
-                break
-    finally:
-        con.close()
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        placed = query(restock.db, "SELECT count(*) FROM orders WHERE status='placed'")[0][0]
+        if 0 < placed < n // 2:
+            proc.kill()
+            caught_mid_run = True
+            break
     proc.wait(timeout=30)
     assert caught_mid_run, "the run finished before the test could kill it"
 
     summary = place(cli, pid, DAY)
 
-    con = sqlite3.connect(str(restock.db))
-    try:
-        placed_items = con.execute(
-            "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
-            "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
-            "WHERE o.status = 'placed' AND o.place_date = ? GROUP BY i.subscription_id",
-            (DAY,)).fetchall()
-        upcoming = con.execute(
-            "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
-            "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
-            "WHERE o.status = 'unsent' GROUP BY i.subscription_id").fetchall()
-        integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        con.close()
-    assert integrity == "ok"
+    placed_items = query(
+        restock.db,
+        "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
+        "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
+        "WHERE o.status = 'placed' AND o.place_date = ? GROUP BY i.subscription_id", (DAY,))
+    upcoming = query(
+        restock.db,
+        "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
+        "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
+        "WHERE o.status = 'unsent' GROUP BY i.subscription_id")
+    if BACKEND == "sqlite":
+        assert query(restock.db, "PRAGMA integrity_check")[0][0] == "ok"
     assert len(placed_items) == n and all(c == 1 for _, c in placed_items), summary
     assert len(upcoming) == n and all(c == 1 for _, c in upcoming)
 
