@@ -22,6 +22,7 @@
 #include "model/product.h"
 #include "model/stock_event.h"
 #include "store/placement_repos.h"
+#include "store/webhook_repos.h"
 
 namespace restock::store {
 
@@ -117,6 +118,9 @@ class Transaction {
   virtual OrderRepo& orders() = 0;
   virtual OrderEventRepo& order_events() = 0;
   virtual PlacementRunRepo& placement_runs() = 0;
+  virtual WebhookEndpointRepo& webhook_endpoints() = 0;
+  virtual WebhookOutboxRepo& webhook_outbox() = 0;
+  virtual WebhookAttemptRepo& webhook_attempts() = 0;
 };
 
 // A callback doing domain work in one transaction. Returning a non-OK Status rolls back

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "support/fake_webhook_repos.h"
 
 namespace restock::testing {
 
@@ -26,6 +27,7 @@ struct FakeState {
   std::map<std::pair<model::MerchantId, std::string>, UnixMicros> placement_runs;
   model::MerchantId next_merchant_id = 1;
   std::int64_t next_id = 1;  // subscriptions and orders
+  FakeWebhookState webhooks;
 };
 
 class FakeSubscriptionRepo final : public store::SubscriptionRepo {
@@ -194,7 +196,13 @@ class FakeTransaction final : public store::Transaction,
                               store::OrderEventRepo,
                               store::PlacementRunRepo {
  public:
-  explicit FakeTransaction(FakeState& state) : s_(state), subscriptions_(state), orders_(state) {}
+  explicit FakeTransaction(FakeState& state)
+      : s_(state),
+        subscriptions_(state),
+        orders_(state),
+        webhook_endpoints_(state.webhooks),
+        webhook_outbox_(state.webhooks),
+        webhook_attempts_(state.webhooks) {}
   store::MerchantRepo& merchants() override { return *this; }
   store::ProductRepo& products() override { return *this; }
   store::StockEventRepo& stock_events() override { return *this; }
@@ -202,6 +210,9 @@ class FakeTransaction final : public store::Transaction,
   store::OrderRepo& orders() override { return orders_; }
   store::OrderEventRepo& order_events() override { return *this; }
   store::PlacementRunRepo& placement_runs() override { return *this; }
+  store::WebhookEndpointRepo& webhook_endpoints() override { return webhook_endpoints_; }
+  store::WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
+  store::WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
 
   // MerchantRepo
   Result<model::Merchant> Create(const model::Merchant& m) override {
@@ -377,6 +388,9 @@ class FakeTransaction final : public store::Transaction,
   FakeState& s_;
   FakeSubscriptionRepo subscriptions_;
   FakeOrderRepo orders_;
+  FakeWebhookEndpointRepo webhook_endpoints_;
+  FakeWebhookOutboxRepo webhook_outbox_;
+  FakeWebhookAttemptRepo webhook_attempts_;
 };
 
 class FakeDatabase final : public store::Database {
