@@ -36,10 +36,23 @@ class SqliteMerchantRepo final : public MerchantRepo {
   Status AddApiKey(const model::ApiKey& key) override;
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) override;
   Result<std::vector<model::Merchant>> ListAll() override;
+  Status SetReplayProtection(model::MerchantId merchant, model::ReplayProtection mode) override;
 
  private:
   Connection& conn_;
   const Clock& clock_;
+};
+
+class SqliteSeenSignatureRepo final : public SeenSignatureRepo {
+ public:
+  explicit SqliteSeenSignatureRepo(Connection& conn) : conn_(conn) {}
+
+  Result<bool> Remember(model::MerchantId merchant, std::string_view digest, UnixMicros now,
+                        UnixMicros expires) override;
+  Result<std::size_t> DeleteExpired(UnixMicros now, std::size_t limit) override;
+
+ private:
+  Connection& conn_;
 };
 
 class SqliteProductRepo final : public ProductRepo {
@@ -173,7 +186,8 @@ class SqliteTransaction final : public Transaction {
         subscriptions_(conn),
         orders_(conn),
         order_events_(conn),
-        placement_runs_(conn) {}
+        placement_runs_(conn),
+        seen_signatures_(conn) {}
 
   MerchantRepo& merchants() override { return merchants_; }
   ProductRepo& products() override { return products_; }
@@ -182,6 +196,7 @@ class SqliteTransaction final : public Transaction {
   OrderRepo& orders() override { return orders_; }
   OrderEventRepo& order_events() override { return order_events_; }
   PlacementRunRepo& placement_runs() override { return placement_runs_; }
+  SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
 
  private:
   SqliteMerchantRepo merchants_;
@@ -191,6 +206,7 @@ class SqliteTransaction final : public Transaction {
   SqliteOrderRepo orders_;
   SqliteOrderEventRepo order_events_;
   SqlitePlacementRunRepo placement_runs_;
+  SqliteSeenSignatureRepo seen_signatures_;
 };
 
 }  // namespace restock::store::sqlite
