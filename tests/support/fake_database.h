@@ -25,6 +25,8 @@ struct FakeState {
   std::map<std::int64_t, model::Order> orders;                // by id
   std::vector<model::OrderEvent> order_events;
   std::map<std::pair<model::MerchantId, std::string>, UnixMicros> placement_runs;
+  // (merchant, digest) -> expiry
+  std::map<std::pair<model::MerchantId, std::string>, UnixMicros> seen_signatures;
   model::MerchantId next_merchant_id = 1;
   std::int64_t next_id = 1;  // subscriptions and orders
   FakeWebhookState webhooks;
@@ -194,7 +196,8 @@ class FakeTransaction final : public store::Transaction,
                               store::ProductRepo,
                               store::StockEventRepo,
                               store::OrderEventRepo,
-                              store::PlacementRunRepo {
+                              store::PlacementRunRepo,
+                              store::SeenSignatureRepo {
  public:
   explicit FakeTransaction(FakeState& state)
       : s_(state),
@@ -213,6 +216,7 @@ class FakeTransaction final : public store::Transaction,
   store::WebhookEndpointRepo& webhook_endpoints() override { return webhook_endpoints_; }
   store::WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
   store::WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
+  store::SeenSignatureRepo& seen_signatures() override { return *this; }
 
   // MerchantRepo
   Result<model::Merchant> Create(const model::Merchant& m) override {
@@ -248,6 +252,16 @@ class FakeTransaction final : public store::Transaction,
     for (const auto& [id, m] : s_.merchants) out.push_back(m);
     std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.id < b.id; });
     return out;
+  }
+
+  Status SetReplayProtection(model::MerchantId m, model::ReplayProtection mode) override {
+    for (auto& [public_id, merchant] : s_.merchants) {
+      if (merchant.id == m) {
+        merchant.replay_protection = mode;
+        return Status::Ok();
+      }
+    }
+    return NotFoundError("no such merchant");
   }
 
   // ProductRepo
@@ -375,6 +389,28 @@ class FakeTransaction final : public store::Transaction,
   Status RecordCompleted(model::MerchantId m, CivilDate date, UnixMicros at) override {
     s_.placement_runs.try_emplace({m, FormatDate(date)}, at);
     return Status::Ok();
+  }
+
+  // SeenSignatureRepo
+  Result<bool> Remember(model::MerchantId m, std::string_view digest, UnixMicros now,
+                        UnixMicros expires) override {
+    auto [it, inserted] = s_.seen_signatures.try_emplace({m, std::string(digest)}, expires);
+    if (inserted) return true;
+    if (it->second > now) return false;
+    it->second = expires;
+    return true;
+  }
+  Result<std::size_t> DeleteExpired(UnixMicros now, std::size_t limit) override {
+    std::size_t deleted = 0;
+    for (auto it = s_.seen_signatures.begin(); it != s_.seen_signatures.end() && deleted < limit;) {
+      if (it->second <= now) {
+        it = s_.seen_signatures.erase(it);
+        ++deleted;
+      } else {
+        ++it;
+      }
+    }
+    return deleted;
   }
 
  private:
