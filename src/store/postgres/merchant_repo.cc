@@ -7,13 +7,15 @@ namespace {
 
 constexpr std::string_view kInsertMerchant =
     "INSERT INTO merchants (public_id, name, hash_key, timezone, oos_policy, created, "
-    "placement_minute) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+    "placement_minute, replay_protection) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 constexpr std::string_view kSelectMerchant =
-    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute "
-    "FROM merchants WHERE public_id = $1";
+    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
+    "replay_protection FROM merchants WHERE public_id = $1";
 constexpr std::string_view kSelectAllMerchants =
-    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute "
-    "FROM merchants ORDER BY id";
+    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
+    "replay_protection FROM merchants ORDER BY id";
+constexpr std::string_view kUpdateReplayProtection =
+    "UPDATE merchants SET replay_protection = $2 WHERE id = $1";
 constexpr std::string_view kInsertApiUser =
     "INSERT INTO api_users (merchant_id, username, secret, created) VALUES ($1, $2, $3, $4)";
 constexpr std::string_view kSelectApiUser =
@@ -40,6 +42,9 @@ Result<model::Merchant> ReadMerchant(const Rows& rows, int r) {
   m.oos_policy = *policy;
   m.created = rows.Int(r, 6);
   m.placement_minute = static_cast<int>(rows.Int(r, 7));
+  std::optional<model::ReplayProtection> replay = model::ParseReplayProtection(rows.Text(r, 8));
+  if (!replay) return InternalError("database error: unknown replay protection stored");
+  m.replay_protection = *replay;
   return m;
 }
 
@@ -49,7 +54,7 @@ Result<model::Merchant> PgMerchantRepo::Create(const model::Merchant& merchant) 
   Params p;
   p.Text(merchant.public_id).Text(merchant.name).Text(merchant.hash_key).Text(merchant.timezone);
   p.Text(model::OosPolicyName(merchant.oos_policy)).Int(merchant.created);
-  p.Int(merchant.placement_minute);
+  p.Int(merchant.placement_minute).Text(model::ReplayProtectionName(merchant.replay_protection));
   Result<Rows> rows = cx_.Guarded(kInsertMerchant, p);
   RESTOCK_RETURN_IF_ERROR(DescribeDuplicate(rows.status(), "merchant public id already exists"));
   model::Merchant created = merchant;
@@ -73,6 +78,15 @@ Result<std::vector<model::Merchant>> PgMerchantRepo::ListAll() {
     merchants.push_back(std::move(m));
   }
   return merchants;
+}
+
+Status PgMerchantRepo::SetReplayProtection(model::MerchantId merchant,
+                                           model::ReplayProtection mode) {
+  RESTOCK_ASSIGN_OR_RETURN(
+      Rows rows, cx_.conn.Query(kUpdateReplayProtection,
+                                Params().Int(merchant).Text(model::ReplayProtectionName(mode))));
+  if (rows.affected() == 0) return NotFoundError("no such merchant");
+  return Status::Ok();
 }
 
 Status PgMerchantRepo::AddApiUser(const model::ApiUser& user) {

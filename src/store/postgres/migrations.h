@@ -13,7 +13,7 @@
 namespace restock::store::postgres {
 
 struct Migration {
-  int version;      // 1, 2, 3, ... without gaps
+  int version;      // increasing; the same number as the SQLite migration
   const char* sql;  // one or more statements, run in one transaction
 };
 

@@ -1,4 +1,5 @@
 #include <array>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -50,6 +51,23 @@ constexpr std::string_view kUpdateProducts =
     "last_update = u.last_update FROM u WHERE p.merchant_id = $1 "
     "AND p.product_id = u.product_id AND (SELECT n FROM missing) = 0";
 
+// Listings walk the primary key (merchant_id, product_id; byte order, COLLATE "C") from the
+// cursor on. $2 live and $3 discontinued are NULL when not filtered; $4 is the
+// ASCII-lowercased search text, '' for none, matched with strpos (no wildcards) against
+// ASCII-lowercased columns: translate() lowers A-Z only, whatever the database's locale.
+#define RESTOCK_ASCII_LOWER(col) \
+  "strpos(translate(" col ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), $4) > 0"
+#define RESTOCK_PRODUCT_LIST_WHERE                                                          \
+  "SELECT " RESTOCK_PRODUCT_COLUMNS " FROM products WHERE merchant_id = $1 "                 \
+  "AND ($2::boolean IS NULL OR live = $2) AND ($3::boolean IS NULL OR discontinued = $3) "   \
+  "AND ($4::text = '' OR " RESTOCK_ASCII_LOWER("product_id") " OR " RESTOCK_ASCII_LOWER("sku") \
+  " OR " RESTOCK_ASCII_LOWER("name") ") "
+constexpr std::string_view kListForward =
+    RESTOCK_PRODUCT_LIST_WHERE "AND product_id > $5 ORDER BY product_id LIMIT $6";
+constexpr std::string_view kListBackward =
+    RESTOCK_PRODUCT_LIST_WHERE "AND product_id < $5 ORDER BY product_id DESC LIMIT $6";
+#undef RESTOCK_PRODUCT_LIST_WHERE
+#undef RESTOCK_ASCII_LOWER
 #undef RESTOCK_PRODUCT_COLUMNS
 #undef RESTOCK_PRODUCT_ARRAYS
 
@@ -103,6 +121,14 @@ bool HasDuplicateIds(std::span<const model::Product> products) {
   return false;
 }
 
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::optional<model::Product>> PgProductRepo::Find(model::MerchantId merchant,
@@ -152,6 +178,23 @@ Status PgProductRepo::Update(model::MerchantId merchant, std::span<const model::
     return InternalError("product to update does not exist");
   }
   return Status::Ok();
+}
+
+Result<std::vector<model::Product>> PgProductRepo::List(model::MerchantId merchant,
+                                                       const ProductFilter& filter,
+                                                       const ProductPage& page) {
+  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  Params p;
+  p.Int(merchant);
+  if (filter.live) p.Bool(*filter.live); else p.Null();
+  if (filter.discontinued) p.Bool(*filter.discontinued); else p.Null();
+  p.Text(AsciiLower(filter.search)).Text(page.before ? *page.before : page.after);
+  p.Int(static_cast<std::int64_t>(page.limit < kMax ? page.limit : kMax));
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.conn.Query(page.before ? kListBackward : kListForward, p));
+  std::vector<model::Product> products;
+  products.reserve(rows.size());
+  for (int r = 0; r < rows.size(); ++r) products.push_back(ReadProduct(rows, r));
+  return products;
 }
 
 }  // namespace restock::store::postgres

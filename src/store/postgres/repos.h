@@ -60,6 +60,20 @@ class PgMerchantRepo final : public MerchantRepo {
   Status AddApiKey(const model::ApiKey& key) override;
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) override;
   Result<std::vector<model::Merchant>> ListAll() override;
+  Status SetReplayProtection(model::MerchantId merchant, model::ReplayProtection mode) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgSeenSignatureRepo final : public SeenSignatureRepo {
+ public:
+  explicit PgSeenSignatureRepo(TxContext& cx) : cx_(cx) {}
+  // INSERT … ON CONFLICT DO UPDATE … WHERE expired: of two concurrent transactions (on any
+  // node) remembering one digest, the second waits for the first and then writes nothing.
+  Result<bool> Remember(model::MerchantId merchant, std::string_view digest, UnixMicros now,
+                        UnixMicros expires) override;
+  Result<std::size_t> DeleteExpired(UnixMicros now, std::size_t limit) override;
 
  private:
   TxContext& cx_;
@@ -75,6 +89,8 @@ class PgProductRepo final : public ProductRepo {
       model::MerchantId merchant, std::span<const std::string_view> product_ids) override;
   Status Insert(model::MerchantId merchant, std::span<const model::Product> products) override;
   Status Update(model::MerchantId merchant, std::span<const model::Product> products) override;
+  Result<std::vector<model::Product>> List(model::MerchantId merchant, const ProductFilter& filter,
+                                           const ProductPage& page) override;
 
  private:
   TxContext& cx_;
@@ -87,6 +103,9 @@ class PgStockEventRepo final : public StockEventRepo {
   Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,
                                                         std::string_view product_id,
                                                         std::size_t limit) override;
+  Result<std::vector<model::StockEvent>> ListPage(model::MerchantId merchant,
+                                                  std::string_view product_id,
+                                                  const StockEventPage& page) override;
 
  private:
   TxContext& cx_;
@@ -160,6 +179,57 @@ class PgPlacementRunRepo final : public PlacementRunRepo {
   TxContext& cx_;
 };
 
+class PgWebhookEndpointRepo final : public WebhookEndpointRepo {
+ public:
+  explicit PgWebhookEndpointRepo(TxContext& cx) : cx_(cx) {}
+  Result<std::int64_t> Create(const model::WebhookEndpoint& endpoint) override;
+  Result<std::optional<model::WebhookEndpoint>> Find(model::MerchantId merchant,
+                                                     std::int64_t id) override;
+  Result<std::vector<model::WebhookEndpoint>> ListForMerchant(model::MerchantId merchant) override;
+  Status Update(const model::WebhookEndpoint& endpoint) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgWebhookOutboxRepo final : public WebhookOutboxRepo {
+ public:
+  explicit PgWebhookOutboxRepo(TxContext& cx) : cx_(cx) {}
+  // One statement for the whole batch.
+  Status Enqueue(std::span<const model::WebhookDelivery> deliveries) override;
+  // One UPDATE over the due rows picked FOR UPDATE SKIP LOCKED: dispatchers on several
+  // nodes claim disjoint rows without waiting for each other.
+  Result<std::vector<model::WebhookDelivery>> Claim(UnixMicros now, std::string_view token,
+                                                    UnixMicros lease_until,
+                                                    std::size_t limit) override;
+  Result<bool> Complete(std::int64_t id, std::string_view token, model::DeliveryStatus status,
+                        UnixMicros next_attempt_at, UnixMicros now) override;
+  Result<std::optional<model::WebhookDelivery>> Find(model::MerchantId merchant,
+                                                     std::int64_t id) override;
+  Result<std::vector<model::WebhookDelivery>> ListForEndpoint(model::MerchantId merchant,
+                                                              std::int64_t endpoint_id,
+                                                              UnixMicros since,
+                                                              std::int64_t after_id,
+                                                              std::size_t limit) override;
+  Result<std::int64_t> CountByStatus(model::DeliveryStatus status) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgWebhookAttemptRepo final : public WebhookAttemptRepo {
+ public:
+  explicit PgWebhookAttemptRepo(TxContext& cx) : cx_(cx) {}
+  Result<std::int64_t> Append(const model::DeliveryAttempt& attempt) override;
+  Result<std::vector<model::DeliveryAttempt>> ListForEndpoint(model::MerchantId merchant,
+                                                              std::int64_t endpoint_id,
+                                                              std::optional<std::int64_t> before_id,
+                                                              std::size_t limit) override;
+
+ private:
+  TxContext& cx_;
+};
+
 // The repositories of one unit of work. The caller begins and ends the SQL transaction.
 class PgTransaction final : public Transaction {
  public:
@@ -171,7 +241,11 @@ class PgTransaction final : public Transaction {
         subscriptions_(cx_),
         orders_(cx_),
         order_events_(cx_),
-        placement_runs_(cx_) {}
+        placement_runs_(cx_),
+        webhook_endpoints_(cx_),
+        webhook_outbox_(cx_),
+        webhook_attempts_(cx_),
+        seen_signatures_(cx_) {}
 
   MerchantRepo& merchants() override { return merchants_; }
   ProductRepo& products() override { return products_; }
@@ -180,6 +254,10 @@ class PgTransaction final : public Transaction {
   OrderRepo& orders() override { return orders_; }
   OrderEventRepo& order_events() override { return order_events_; }
   PlacementRunRepo& placement_runs() override { return placement_runs_; }
+  WebhookEndpointRepo& webhook_endpoints() override { return webhook_endpoints_; }
+  WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
+  WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
+  SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
 
  private:
   TxContext cx_;
@@ -190,6 +268,10 @@ class PgTransaction final : public Transaction {
   PgOrderRepo orders_;
   PgOrderEventRepo order_events_;
   PgPlacementRunRepo placement_runs_;
+  PgWebhookEndpointRepo webhook_endpoints_;
+  PgWebhookOutboxRepo webhook_outbox_;
+  PgWebhookAttemptRepo webhook_attempts_;
+  PgSeenSignatureRepo seen_signatures_;
 };
 
 }  // namespace restock::store::postgres

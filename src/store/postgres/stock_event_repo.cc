@@ -23,6 +23,44 @@ constexpr std::string_view kSelectEvents =
     "source, created FROM stock_events WHERE merchant_id = $1 AND product_id = $2 "
     "ORDER BY id DESC LIMIT $3";
 
+constexpr std::string_view kSelectOlder =
+    "SELECT id, prev_live, live, prev_discontinued, discontinued, prev_inventory, inventory, "
+    "source, created FROM stock_events WHERE merchant_id = $1 AND product_id = $2 "
+    "AND id < $4 ORDER BY id DESC LIMIT $3";
+constexpr std::string_view kSelectNewer =
+    "SELECT id, prev_live, live, prev_discontinued, discontinued, prev_inventory, inventory, "
+    "source, created FROM stock_events WHERE merchant_id = $1 AND product_id = $2 "
+    "AND id > $4 ORDER BY id LIMIT $3";
+
+std::int64_t LimitValue(std::size_t limit) {
+  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  return static_cast<std::int64_t>(limit < kMax ? limit : kMax);
+}
+
+Result<std::vector<model::StockEvent>> ReadEvents(const Rows& rows, model::MerchantId merchant,
+                                                  std::string_view product_id) {
+  std::vector<model::StockEvent> events;
+  events.reserve(rows.size());
+  for (int r = 0; r < rows.size(); ++r) {
+    model::StockEvent e;
+    e.id = rows.Int(r, 0);
+    e.merchant_id = merchant;
+    e.product_id = std::string(product_id);
+    e.previous.live = rows.Bool(r, 1);
+    e.current.live = rows.Bool(r, 2);
+    e.previous.discontinued = rows.Bool(r, 3);
+    e.current.discontinued = rows.Bool(r, 4);
+    e.previous.inventory = rows.OptionalInt(r, 5);
+    e.current.inventory = rows.OptionalInt(r, 6);
+    std::optional<model::StockSource> source = model::ParseStockSource(rows.Text(r, 7));
+    if (!source) return InternalError("database error: unknown stock event source stored");
+    e.source = *source;
+    e.created = rows.Int(r, 8);
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
 }  // namespace
 
 Status PgStockEventRepo::Append(std::span<const model::StockEvent> events) {
@@ -47,30 +85,22 @@ Status PgStockEventRepo::Append(std::span<const model::StockEvent> events) {
 
 Result<std::vector<model::StockEvent>> PgStockEventRepo::ListForProduct(
     model::MerchantId merchant, std::string_view product_id, std::size_t limit) {
-  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
   Params params;
-  params.Int(merchant).Text(product_id).Int(static_cast<std::int64_t>(limit < kMax ? limit : kMax));
+  params.Int(merchant).Text(product_id).Int(LimitValue(limit));
   RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.conn.Query(kSelectEvents, params));
-  std::vector<model::StockEvent> events;
-  events.reserve(rows.size());
-  for (int r = 0; r < rows.size(); ++r) {
-    model::StockEvent e;
-    e.id = rows.Int(r, 0);
-    e.merchant_id = merchant;
-    e.product_id = std::string(product_id);
-    e.previous.live = rows.Bool(r, 1);
-    e.current.live = rows.Bool(r, 2);
-    e.previous.discontinued = rows.Bool(r, 3);
-    e.current.discontinued = rows.Bool(r, 4);
-    e.previous.inventory = rows.OptionalInt(r, 5);
-    e.current.inventory = rows.OptionalInt(r, 6);
-    std::optional<model::StockSource> source = model::ParseStockSource(rows.Text(r, 7));
-    if (!source) return InternalError("database error: unknown stock event source stored");
-    e.source = *source;
-    e.created = rows.Int(r, 8);
-    events.push_back(std::move(e));
-  }
-  return events;
+  return ReadEvents(rows, merchant, product_id);
+}
+
+Result<std::vector<model::StockEvent>> PgStockEventRepo::ListPage(model::MerchantId merchant,
+                                                                  std::string_view product_id,
+                                                                  const StockEventPage& page) {
+  Params params;
+  params.Int(merchant).Text(product_id).Int(LimitValue(page.limit));
+  params.Int(page.newer_than ? *page.newer_than
+                             : page.older_than.value_or(std::numeric_limits<std::int64_t>::max()));
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows,
+                           cx_.conn.Query(page.newer_than ? kSelectNewer : kSelectOlder, params));
+  return ReadEvents(rows, merchant, product_id);
 }
 
 }  // namespace restock::store::postgres

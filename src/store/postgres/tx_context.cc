@@ -11,10 +11,10 @@ Result<Rows> TxContext::Guarded(std::string_view sql, const Params& params) {
   Result<std::vector<Rows>> rows = conn.Pipeline(calls);
   if (rows.ok()) return std::move((*rows)[1]);
   // The statement failed (or the connection did): undo it alone when the transaction is
-  // still there, so the work may carry on.
+  // still there, so the work may carry on. When even preparing it failed (before the
+  // savepoint existed) the transaction stays failed and the work with it.
   if (conn.healthy() && conn.InFailedTransaction()) {
-    Status undo = conn.Exec("ROLLBACK TO SAVEPOINT guard; RELEASE SAVEPOINT guard");
-    if (!undo.ok()) return undo;
+    (void)conn.Exec("ROLLBACK TO SAVEPOINT guard; RELEASE SAVEPOINT guard");
   }
   return rows.status();
 }
