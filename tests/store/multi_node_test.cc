@@ -19,7 +19,7 @@ class StoreMultiNodeTest : public DatabaseFixture {
  protected:
   void SetUp() override {
     DatabaseFixture::SetUp();
-    if (HasFatalFailure()) return;
+    if (HasFatalFailure() || IsSkipped()) return;
     Result<std::unique_ptr<Database>> second = instance_->Open(clock_);
     ASSERT_TRUE(second.ok()) << second.status().ToString();
     node2_ = std::move(second).value();

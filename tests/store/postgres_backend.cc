@@ -53,13 +53,13 @@ std::optional<std::string> PostgresTestUrl() {
 }
 
 std::vector<Backend> AllBackends() {
-  std::vector<Backend> backends = {SqliteBackend()};
-  if (std::optional<std::string> url = PostgresTestUrl()) {
-    backends.push_back(Backend{"Postgres", [url = *url] {
-                                 return std::make_unique<PostgresBackendInstance>(url);
-                               }});
-  }
-  return backends;
+  std::optional<std::string> url = PostgresTestUrl();
+  Backend postgres{"Postgres",
+                   [url = url.value_or("")] {
+                     return std::make_unique<PostgresBackendInstance>(url);
+                   },
+                   url ? "" : "RESTOCK_TEST_PG_URL not set (scripts/test-postgres sets it)"};
+  return {SqliteBackend(), std::move(postgres)};
 }
 
 }  // namespace restock::store::testing

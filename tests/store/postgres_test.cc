@@ -172,6 +172,33 @@ TEST_F(PgRecoveryTest, ConnectionCutInsideAWorkRetriesTheWholeWork) {
   EXPECT_TRUE(Exists("once"));
 }
 
+TEST_F(PgRecoveryTest, PoolOfOneMakesTheSecondCallerWaitForTheFirst) {
+  PgOptions options;
+  options.pool_size = 1;
+  options.clock = &clock_;
+  auto small = PgDatabase::Open(url_, options);
+  ASSERT_TRUE(small.ok()) << small.status().ToString();
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  auto first = std::async(std::launch::async, [&] {
+    return (*small)->RunReadOnly([&](Transaction&) {
+      entered.set_value();
+      released.wait();
+      return Status::Ok();
+    });
+  });
+  entered.get_future().wait();
+  auto second = std::async(std::launch::async, [&] {
+    return (*small)->RunReadOnly([](Transaction&) { return Status::Ok(); });
+  });
+  // The only connection is taken: the second call waits (bounded check, not a sleep race:
+  // it can only become ready after the release below).
+  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+  release.set_value();
+  EXPECT_EQ(first.get(), Status::Ok());
+  EXPECT_EQ(second.get(), Status::Ok());
+}
+
 TEST_F(PgRecoveryTest, DuplicateInsertLeavesTheTransactionUsable) {
   ASSERT_EQ(db_->RunInTransaction(Insert("p1")), Status::Ok());
   // PostgreSQL aborts a transaction on any failed statement; the repository's savepoint

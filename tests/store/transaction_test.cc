@@ -22,7 +22,7 @@ class StoreTransactionTest : public DatabaseFixture {
  protected:
   void SetUp() override {
     DatabaseFixture::SetUp();
-    if (HasFatalFailure()) return;
+    if (HasFatalFailure() || IsSkipped()) return;
     merchant_ = CreateMerchant("m");
   }
 
