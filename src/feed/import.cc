@@ -44,7 +44,8 @@ class ChunkedUpsert {
         case catalog::PatchOutcome::kCreated: ++summary_.created; break;
         case catalog::PatchOutcome::kUpdated: ++summary_.updated; break;
         case catalog::PatchOutcome::kUnchanged: ++summary_.unchanged; break;
-        case catalog::PatchOutcome::kNotFound: break;  // upserts create instead
+        case catalog::PatchOutcome::kNotFound:       // upserts create instead
+        case catalog::PatchOutcome::kAlreadyExists: break;
       }
     }
     patches_.clear();
