@@ -29,8 +29,7 @@ Result<std::vector<model::Product>> ListProducts(store::Database& db, model::Mer
   return products;
 }
 
-Result<std::vector<model::StockEvent>> StockHistory(store::Database& db,
-                                                    model::MerchantId merchant,
+Result<std::vector<model::StockEvent>> StockHistory(store::Database& db, model::MerchantId merchant,
                                                     std::string_view product_id,
                                                     const store::StockEventPage& page) {
   std::vector<model::StockEvent> events;

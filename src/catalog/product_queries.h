@@ -27,8 +27,7 @@ Result<std::vector<model::Product>> ListProducts(store::Database& db, model::Mer
 // One page of the product's stock events, newest first in either direction. NotFound when
 // the merchant has no such product (its history would otherwise be readable after a delete
 // or guessable across merchants — neither is wanted).
-Result<std::vector<model::StockEvent>> StockHistory(store::Database& db,
-                                                    model::MerchantId merchant,
+Result<std::vector<model::StockEvent>> StockHistory(store::Database& db, model::MerchantId merchant,
                                                     std::string_view product_id,
                                                     const store::StockEventPage& page);
 

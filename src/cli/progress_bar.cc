@@ -7,7 +7,8 @@ namespace restock::cli {
 
 void ProgressBar::Update(std::uint64_t bytes, std::size_t records) {
   unsigned permille =
-      total_ == 0 ? 0 : static_cast<unsigned>(std::min<std::uint64_t>(bytes, total_) * 1000 / total_);
+      total_ == 0 ? 0
+                  : static_cast<unsigned>(std::min<std::uint64_t>(bytes, total_) * 1000 / total_);
   if (static_cast<long>(permille) == last_permille_ &&
       (total_ != 0 || records < last_records_ + 10'000)) {
     return;

@@ -50,11 +50,18 @@ class ChunkedUpsert {
                                stock_.Upsert(merchant_, patches_, model::StockSource::kFeed));
       for (catalog::PatchOutcome o : outcomes) {
         switch (o) {
-          case catalog::PatchOutcome::kCreated: ++summary_.created; break;
-          case catalog::PatchOutcome::kUpdated: ++summary_.updated; break;
-          case catalog::PatchOutcome::kUnchanged: ++summary_.unchanged; break;
-          case catalog::PatchOutcome::kNotFound:       // upserts create instead
-          case catalog::PatchOutcome::kAlreadyExists: break;
+          case catalog::PatchOutcome::kCreated:
+            ++summary_.created;
+            break;
+          case catalog::PatchOutcome::kUpdated:
+            ++summary_.updated;
+            break;
+          case catalog::PatchOutcome::kUnchanged:
+            ++summary_.unchanged;
+            break;
+          case catalog::PatchOutcome::kNotFound:  // upserts create instead
+          case catalog::PatchOutcome::kAlreadyExists:
+            break;
         }
       }
       patches_.clear();

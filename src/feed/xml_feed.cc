@@ -57,7 +57,8 @@ struct XmlFeedReader::Impl {
     ++depth;
     std::string_view tag(name);
     if (depth == 1) {
-      if (tag != "products") Refuse("the root element must be <products>, not <" + std::string(tag) + ">");
+      if (tag != "products")
+        Refuse("the root element must be <products>, not <" + std::string(tag) + ">");
       return;
     }
     if (depth == 2) {
@@ -151,8 +152,8 @@ Result<std::optional<FeedProduct>> XmlFeedReader::Next() {
     s.bytes += n;
     if (XML_Parse(s.parser, buffer.data(), static_cast<int>(n), last ? XML_TRUE : XML_FALSE) !=
         XML_STATUS_OK) {
-      s.error = s.ErrorAt(!s.refusal.empty() ? s.refusal
-                                             : XML_ErrorString(XML_GetErrorCode(s.parser)));
+      s.error =
+          s.ErrorAt(!s.refusal.empty() ? s.refusal : XML_ErrorString(XML_GetErrorCode(s.parser)));
       s.ready.clear();  // nothing from a refused document
       continue;
     }

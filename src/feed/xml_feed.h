@@ -1,5 +1,6 @@
 // restock::feed — a streaming reader of Ordergroove's XML Product Feed:
-//   <products><product><product_id><![CDATA[…]]></product_id><name>…</name>…</product>…</products>
+//   <products><product><product_id><![CDATA[…]]></product_id><name>…</name>…</product>…
+//   </products>
 // It hands out one <product> at a time as tag -> text pairs, reading the input in 64 KiB
 // pieces, so memory stays bounded whatever the feed size. This file set is the only one
 // that includes expat.

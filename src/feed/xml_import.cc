@@ -15,11 +15,15 @@ struct TagMapping {
   std::string_view field;
 };
 constexpr TagMapping kTags[] = {
-    {"product_id", "product_id"}, {"sku", "sku"},
-    {"name", "name"},             {"price", "price"},
-    {"in_stock", "live"},         {"discontinued", "discontinued"},
+    {"product_id", "product_id"},
+    {"sku", "sku"},
+    {"name", "name"},
+    {"price", "price"},
+    {"in_stock", "live"},
+    {"discontinued", "discontinued"},
     {"autoship_eligible", "autoship_enabled"},
-    {"details_url", "detail_url"}, {"image_url", "image_url"},
+    {"details_url", "detail_url"},
+    {"image_url", "image_url"},
 };
 
 // Rejections name the feed's tags, not restock's fields.
@@ -76,7 +80,9 @@ class SeenIds {
   }
 
  private:
-  static std::size_t Mix(std::uint64_t h) { return static_cast<std::size_t>(h * 0x9E3779B97F4A7C15ull >> 17); }
+  static std::size_t Mix(std::uint64_t h) {
+    return static_cast<std::size_t>(h * 0x9E3779B97F4A7C15ull >> 17);
+  }
 
   void Grow() {
     std::vector<std::uint64_t> old = std::move(slots_);
@@ -114,8 +120,7 @@ catalog::ValidatedElement Validate(const FeedProduct& product, SeenIds& seen) {
       if (structured) {
         AddError(extra, tag, "must be text, not elements");
       } else {
-        element.fields.emplace_back(std::string(m.field),
-                                    RawValueFromText(m.field, text));
+        element.fields.emplace_back(std::string(m.field), RawValueFromText(m.field, text));
       }
     }
     // Other tags are not part of the feed format restock reads: ignored.

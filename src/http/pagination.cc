@@ -9,8 +9,7 @@ Result<std::size_t> PageSizeOf(const Request& request) {
   if (!text) return kDefaultPageSize;
   std::size_t size = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), size);
-  if (ec != std::errc() || end != text->data() + text->size() || size < 1 ||
-      size > kMaxPageSize) {
+  if (ec != std::errc() || end != text->data() + text->size() || size < 1 || size > kMaxPageSize) {
     return InvalidArgumentError("page_size must be 1 to 100.");
   }
   return size;

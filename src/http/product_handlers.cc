@@ -167,9 +167,8 @@ Result<Response> ProductsHandler::Serve(const Request& request, const auth::Prin
   RESTOCK_ASSIGN_OR_RETURN(store::ProductPage page,
                            ParseProductCursor(request.QueryParam("cursor")));
   page.limit = page_size + 1;  // one more tells whether another page exists
-  RESTOCK_ASSIGN_OR_RETURN(
-      std::vector<model::Product> products,
-      catalog::ListProducts(db_, principal.merchant_id, filter, page));
+  RESTOCK_ASSIGN_OR_RETURN(std::vector<model::Product> products,
+                           catalog::ListProducts(db_, principal.merchant_id, filter, page));
   bool backward = page.before.has_value();
   bool more = products.size() > page_size;
   if (more) {
@@ -226,29 +225,27 @@ void ProductHandler::ServeAsync(std::shared_ptr<const Request> request,
   std::vector<model::ProductPatch> patches;
   patches.push_back(std::move(*v.patch));
   model::MerchantId merchant = principal.merchant_id;
-  stock_.UpdateAsync(
-      merchant, std::move(patches), model::StockSource::kApi,
-      [this, request, merchant, id = *id,
-       respond = std::move(respond)](Result<std::vector<catalog::PatchOutcome>> outcomes) {
-        // On the database writer: read the product back on a worker instead.
-        auto shared = std::make_shared<Result<std::vector<catalog::PatchOutcome>>>(
-            std::move(outcomes));
-        Post([this, request, merchant, id, respond, shared]() {
-          if (!shared->ok()) return respond(ToResponse(*request, shared->status()));
-          if ((**shared).front() == catalog::PatchOutcome::kNotFound) {
-            return respond(ToResponse(*request, NotFoundError("Not found.")));
-          }
-          Result<model::Product> product = catalog::GetProduct(db_, merchant, id);
-          if (!product.ok()) return respond(ToResponse(*request, product.status()));
-          respond(JsonResponse(json::ProductToJson(*product)));
-        });
-      });
+  stock_.UpdateAsync(merchant, std::move(patches), model::StockSource::kApi,
+                     [this, request, merchant, id = *id, respond = std::move(respond)](
+                         Result<std::vector<catalog::PatchOutcome>> outcomes) {
+                       // On the database writer: read the product back on a worker instead.
+                       auto shared = std::make_shared<Result<std::vector<catalog::PatchOutcome>>>(
+                           std::move(outcomes));
+                       Post([this, request, merchant, id, respond, shared]() {
+                         if (!shared->ok()) return respond(ToResponse(*request, shared->status()));
+                         if ((**shared).front() == catalog::PatchOutcome::kNotFound) {
+                           return respond(ToResponse(*request, NotFoundError("Not found.")));
+                         }
+                         Result<model::Product> product = catalog::GetProduct(db_, merchant, id);
+                         if (!product.ok()) return respond(ToResponse(*request, product.status()));
+                         respond(JsonResponse(json::ProductToJson(*product)));
+                       });
+                     });
 }
 
 Result<Response> StockHistoryHandler::Serve(const Request& request,
                                             const auth::Principal& principal) {
-  RESTOCK_ASSIGN_OR_RETURN(std::string id,
-                           PathProductId("/products/{id}/stock-history/", request));
+  RESTOCK_ASSIGN_OR_RETURN(std::string id, PathProductId("/products/{id}/stock-history/", request));
   RESTOCK_ASSIGN_OR_RETURN(std::size_t page_size, PageSizeOf(request));
   RESTOCK_ASSIGN_OR_RETURN(store::StockEventPage page,
                            ParseHistoryCursor(request.QueryParam("cursor")));

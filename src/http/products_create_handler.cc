@@ -48,14 +48,14 @@ void ProductsCreateHandler::ServeAsync(std::shared_ptr<const Request> request,
       [this, request, batch, results, patch_index = std::move(patch_index),
        respond = std::move(respond)](Result<std::vector<catalog::PatchOutcome>> outcomes) {
         // On the database writer: render on a worker.
-        auto shared = std::make_shared<Result<std::vector<catalog::PatchOutcome>>>(
-            std::move(outcomes));
+        auto shared =
+            std::make_shared<Result<std::vector<catalog::PatchOutcome>>>(std::move(outcomes));
         Post([request, batch, results, patch_index, respond, shared]() {
           if (!shared->ok()) return respond(ToResponse(*request, shared->status()));
           for (std::size_t k = 0; k < patch_index.size(); ++k) {
             if ((**shared)[k] == catalog::PatchOutcome::kAlreadyExists) {
-              (*results)[patch_index[k]] =
-                  ElementResult{400, {{"product_id", {"a product with this product_id already exists"}}}};
+              (*results)[patch_index[k]] = ElementResult{
+                  400, {{"product_id", {"a product with this product_id already exists"}}}};
             }
           }
           respond(MultiStatus(RenderBatchResults(batch->product_id_json, *results)));

@@ -97,10 +97,8 @@ TEST(XmlFeedReaderTest, RefusesMalformedAndUnsafeDocuments) {
            Case{"<?xml version=\"1.0\"?><!DOCTYPE products [<!ENTITY a \"aaaa\">]>"
                 "<products/>",
                 "DOCTYPE"},
-           Case{"<products><product><name>&nope;</name></product></products>",
-                "undefined entity"},
-           Case{"<products><product><name>\xff\xfe</name></product></products>",
-                "invalid token"},
+           Case{"<products><product><name>&nope;</name></product></products>", "undefined entity"},
+           Case{"<products><product><name>\xff\xfe</name></product></products>", "invalid token"},
        }) {
     auto products = ReadAll(c.xml);
     ASSERT_FALSE(products.ok()) << c.xml;
@@ -167,8 +165,9 @@ TEST_F(XmlImportTest, AbsentOptionalTagsKeepStoredValues) {
   ASSERT_TRUE(Import("<products><product><product_id>p1</product_id><name>N</name>"
                      "<price>1.00</price><in_stock>1</in_stock></product></products>")
                   .ok());
-  auto summary = Import("<products><product><product_id>p1</product_id><in_stock>0</in_stock>"
-                        "</product></products>");
+  auto summary = Import(
+      "<products><product><product_id>p1</product_id><in_stock>0</in_stock>"
+      "</product></products>");
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   EXPECT_EQ(summary->updated, 1u);
   const model::Product& p = Product("p1");
@@ -182,8 +181,9 @@ TEST_F(XmlImportTest, AbsentOptionalTagsKeepStoredValues) {
   EXPECT_TRUE(e.previous.live);
   EXPECT_FALSE(e.current.live);
   // The same feed again changes nothing and writes no event.
-  auto again = Import("<products><product><product_id>p1</product_id><in_stock>0</in_stock>"
-                      "</product></products>");
+  auto again = Import(
+      "<products><product><product_id>p1</product_id><in_stock>0</in_stock>"
+      "</product></products>");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->unchanged, 1u);
   EXPECT_EQ(db_.state().stock_events.size(), 1u);
