@@ -1,9 +1,8 @@
 #include "catalog/stock_update.h"
 
-#include "catalog/product_queries.h"
-
 #include <gtest/gtest.h>
 
+#include "catalog/product_queries.h"
 #include "support/fake_clock.h"
 #include "support/fake_database.h"
 
