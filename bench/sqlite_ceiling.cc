@@ -87,6 +87,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // As restock's Connection does: no memory statistics (a global mutex per allocation).
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
@@ -112,7 +114,7 @@ int main(int argc, char** argv) {
       "SELECT live, discontinued, inventory FROM products "
       "WHERE merchant_id = ?1 AND product_id = ?2");
   sqlite3_stmt* write = Prepare(db,
-      "UPDATE products SET live = ?3, last_update = ?4 WHERE merchant_id = ?1 AND product_id = ?2");
+      "UPDATE OR FAIL products SET live = ?3, last_update = ?4 WHERE merchant_id = ?1 AND product_id = ?2");
   sqlite3_stmt* event = Prepare(db,
       "INSERT INTO stock_events (merchant_id, product_id, prev_live, live, prev_discontinued, "
       "discontinued, prev_inventory, inventory, source, created) "
