@@ -265,6 +265,41 @@ class FakeTransaction final : public store::Transaction,
     return Status::Ok();
   }
 
+  Result<std::vector<model::Product>> List(model::MerchantId m, const store::ProductFilter& filter,
+                                           const store::ProductPage& page) override {
+    auto lower = [](std::string t) {
+      for (char& c : t) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      return t;
+    };
+    std::string needle = lower(filter.search);
+    auto match = [&](const model::Product& p) {
+      if (filter.live && p.live != *filter.live) return false;
+      if (filter.discontinued && p.discontinued != *filter.discontinued) return false;
+      if (needle.empty()) return true;
+      return lower(p.product_id).find(needle) != std::string::npos ||
+             lower(p.sku).find(needle) != std::string::npos ||
+             lower(p.name).find(needle) != std::string::npos;
+    };
+    // std::string's operator< compares bytes as unsigned char, like memcmp.
+    std::vector<model::Product> out;
+    if (page.before) {
+      for (auto it = s_.products.rbegin(); it != s_.products.rend() && out.size() < page.limit;
+           ++it) {
+        if (it->first.first == m && it->first.second < *page.before && match(it->second)) {
+          out.push_back(it->second);
+        }
+      }
+      return out;
+    }
+    for (auto it = s_.products.upper_bound({m, page.after});
+         it != s_.products.end() && it->first.first == m && out.size() < page.limit; ++it) {
+      if (match(it->second)) out.push_back(it->second);
+    }
+    return out;
+  }
+
   // StockEventRepo
   Status Append(std::span<const model::StockEvent> events) override {
     for (auto e : events) {
@@ -279,6 +314,24 @@ class FakeTransaction final : public store::Transaction,
     for (auto it = s_.stock_events.rbegin(); it != s_.stock_events.rend() && out.size() < limit;
          ++it) {
       if (it->merchant_id == m && it->product_id == id) out.push_back(*it);
+    }
+    return out;
+  }
+
+  Result<std::vector<model::StockEvent>> ListPage(model::MerchantId m, std::string_view id,
+                                                  const store::StockEventPage& page) override {
+    std::vector<model::StockEvent> out;
+    auto mine = [&](const model::StockEvent& e) { return e.merchant_id == m && e.product_id == id; };
+    if (page.newer_than) {
+      for (const auto& e : s_.stock_events) {
+        if (out.size() >= page.limit) break;
+        if (mine(e) && e.id > *page.newer_than) out.push_back(e);
+      }
+      return out;
+    }
+    for (auto it = s_.stock_events.rbegin(); it != s_.stock_events.rend() && out.size() < page.limit;
+         ++it) {
+      if (mine(*it) && (!page.older_than || it->id < *page.older_than)) out.push_back(*it);
     }
     return out;
   }

@@ -53,6 +53,8 @@ class SqliteProductRepo final : public ProductRepo {
       model::MerchantId merchant, std::span<const std::string_view> product_ids) override;
   Status Insert(model::MerchantId merchant, std::span<const model::Product> products) override;
   Status Update(model::MerchantId merchant, std::span<const model::Product> products) override;
+  Result<std::vector<model::Product>> List(model::MerchantId merchant, const ProductFilter& filter,
+                                           const ProductPage& page) override;
 
  private:
   Connection& conn_;
@@ -67,6 +69,9 @@ class SqliteStockEventRepo final : public StockEventRepo {
   Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,
                                                         std::string_view product_id,
                                                         std::size_t limit) override;
+  Result<std::vector<model::StockEvent>> ListPage(model::MerchantId merchant,
+                                                  std::string_view product_id,
+                                                  const StockEventPage& page) override;
 
  private:
   Connection& conn_;
