@@ -155,7 +155,7 @@ def markdown(results: dict[str, Any]) -> str:
                   f"{rss['import_seconds']} s."]
     if results.get("micro"):
         lines += ["", "## Micro-benchmarks (Google Benchmark)", "",
-                  "| benchmark | ns/op | items/s |", "|---|---:|---:|"]
+                  "| benchmark | ns/op (CPU; real for /real_time) | items/s |", "|---|---:|---:|"]
         for b in results["micro"]:
             lines.append(f"| {b['name']} | {fmt(b['ns_per_op'])} | {fmt(b.get('items_per_s'))} |")
     lines += ["", "## Targets", "", "| target | goal | measured | met |", "|---|---|---:|---|"]
