@@ -22,6 +22,8 @@
 #include "model/product.h"
 #include "model/stock_event.h"
 #include "store/placement_repos.h"
+#include "store/webhook_repos.h"
+#include "store/replay_repos.h"
 
 namespace restock::store {
 
@@ -43,6 +45,9 @@ class MerchantRepo {
   virtual Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) = 0;
   // Every merchant, by id (for the placement scheduler).
   virtual Result<std::vector<model::Merchant>> ListAll() = 0;
+  // Sets the merchant's replay protection mode. NotFound when no merchant has that id.
+  virtual Status SetReplayProtection(model::MerchantId merchant,
+                                     model::ReplayProtection mode) = 0;
 };
 
 // Which products a listing returns (GET /products/). Every set field must match.
@@ -117,6 +122,10 @@ class Transaction {
   virtual OrderRepo& orders() = 0;
   virtual OrderEventRepo& order_events() = 0;
   virtual PlacementRunRepo& placement_runs() = 0;
+  virtual WebhookEndpointRepo& webhook_endpoints() = 0;
+  virtual WebhookOutboxRepo& webhook_outbox() = 0;
+  virtual WebhookAttemptRepo& webhook_attempts() = 0;
+  virtual SeenSignatureRepo& seen_signatures() = 0;
 };
 
 // A callback doing domain work in one transaction. Returning a non-OK Status rolls back

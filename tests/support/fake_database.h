@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "support/fake_webhook_repos.h"
 
 namespace restock::testing {
 
@@ -24,8 +25,11 @@ struct FakeState {
   std::map<std::int64_t, model::Order> orders;                // by id
   std::vector<model::OrderEvent> order_events;
   std::map<std::pair<model::MerchantId, std::string>, UnixMicros> placement_runs;
+  // (merchant, digest) -> expiry
+  std::map<std::pair<model::MerchantId, std::string>, UnixMicros> seen_signatures;
   model::MerchantId next_merchant_id = 1;
   std::int64_t next_id = 1;  // subscriptions and orders
+  FakeWebhookState webhooks;
 };
 
 class FakeSubscriptionRepo final : public store::SubscriptionRepo {
@@ -192,9 +196,16 @@ class FakeTransaction final : public store::Transaction,
                               store::ProductRepo,
                               store::StockEventRepo,
                               store::OrderEventRepo,
-                              store::PlacementRunRepo {
+                              store::PlacementRunRepo,
+                              store::SeenSignatureRepo {
  public:
-  explicit FakeTransaction(FakeState& state) : s_(state), subscriptions_(state), orders_(state) {}
+  explicit FakeTransaction(FakeState& state)
+      : s_(state),
+        subscriptions_(state),
+        orders_(state),
+        webhook_endpoints_(state.webhooks),
+        webhook_outbox_(state.webhooks),
+        webhook_attempts_(state.webhooks) {}
   store::MerchantRepo& merchants() override { return *this; }
   store::ProductRepo& products() override { return *this; }
   store::StockEventRepo& stock_events() override { return *this; }
@@ -202,6 +213,10 @@ class FakeTransaction final : public store::Transaction,
   store::OrderRepo& orders() override { return orders_; }
   store::OrderEventRepo& order_events() override { return *this; }
   store::PlacementRunRepo& placement_runs() override { return *this; }
+  store::WebhookEndpointRepo& webhook_endpoints() override { return webhook_endpoints_; }
+  store::WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
+  store::WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
+  store::SeenSignatureRepo& seen_signatures() override { return *this; }
 
   // MerchantRepo
   Result<model::Merchant> Create(const model::Merchant& m) override {
@@ -237,6 +252,16 @@ class FakeTransaction final : public store::Transaction,
     for (const auto& [id, m] : s_.merchants) out.push_back(m);
     std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.id < b.id; });
     return out;
+  }
+
+  Status SetReplayProtection(model::MerchantId m, model::ReplayProtection mode) override {
+    for (auto& [public_id, merchant] : s_.merchants) {
+      if (merchant.id == m) {
+        merchant.replay_protection = mode;
+        return Status::Ok();
+      }
+    }
+    return NotFoundError("no such merchant");
   }
 
   // ProductRepo
@@ -366,6 +391,28 @@ class FakeTransaction final : public store::Transaction,
     return Status::Ok();
   }
 
+  // SeenSignatureRepo
+  Result<bool> Remember(model::MerchantId m, std::string_view digest, UnixMicros now,
+                        UnixMicros expires) override {
+    auto [it, inserted] = s_.seen_signatures.try_emplace({m, std::string(digest)}, expires);
+    if (inserted) return true;
+    if (it->second > now) return false;
+    it->second = expires;
+    return true;
+  }
+  Result<std::size_t> DeleteExpired(UnixMicros now, std::size_t limit) override {
+    std::size_t deleted = 0;
+    for (auto it = s_.seen_signatures.begin(); it != s_.seen_signatures.end() && deleted < limit;) {
+      if (it->second <= now) {
+        it = s_.seen_signatures.erase(it);
+        ++deleted;
+      } else {
+        ++it;
+      }
+    }
+    return deleted;
+  }
+
  private:
   template <typename Map, typename Key>
   static Result<std::optional<typename Map::mapped_type>> Lookup(const Map& map, const Key& key) {
@@ -377,6 +424,9 @@ class FakeTransaction final : public store::Transaction,
   FakeState& s_;
   FakeSubscriptionRepo subscriptions_;
   FakeOrderRepo orders_;
+  FakeWebhookEndpointRepo webhook_endpoints_;
+  FakeWebhookOutboxRepo webhook_outbox_;
+  FakeWebhookAttemptRepo webhook_attempts_;
 };
 
 class FakeDatabase final : public store::Database {
