@@ -185,7 +185,8 @@ void BM_StoreBatchApply(benchmark::State& state) {
     }
     state.ResumeTiming();
     Status s = fixture.db().RunInTransaction([&](store::Transaction& tx) -> Status {
-      catalog::ApplyOptions options{model::StockSource::kApi, clock.NowMicros(), false};
+      catalog::ApplyOptions options{model::StockSource::kApi, clock.NowMicros(),
+                                    catalog::ApplyMode::kUpdate};
       return catalog::ApplyPatches(tx, fixture.merchant(), patches, options).status();
     });
     if (!s.ok()) state.SkipWithError("apply failed");
