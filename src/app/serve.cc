@@ -5,6 +5,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <atomic>
 #include <chrono>
 #include <iostream>
 
@@ -21,6 +22,8 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "metrics/registry.h"
+#include "webhooks/curl_poster.h"
+#include "webhooks/dispatcher.h"
 
 namespace restock::app {
 namespace {
@@ -65,8 +68,24 @@ Status RunServe(const ServeConfig& config) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  webhooks::DispatcherOptions delivery;
+  delivery.retry.first_delay = config.webhook_first_retry_ms * 1000;
+  delivery.retry.max_delay = config.webhook_max_retry_ms * 1000;
+  delivery.retry.max_attempts = config.webhook_max_attempts;
+  delivery.retry.timeout = config.webhook_timeout_ms * 1000;
+  delivery.workers = config.webhook_workers;
+  delivery.batch = config.webhook_batch;
+  delivery.poll_interval = config.webhook_poll_ms * 1000;
+  delivery.lease_margin = config.webhook_lease_margin_ms * 1000;
+  RESTOCK_RETURN_IF_ERROR(webhooks::ValidateDispatcherOptions(delivery));
+
   SystemClock clock;
-  RESTOCK_ASSIGN_OR_RETURN(auto db, OpenDatabase(config.db, {config.sqlite_synchronous}));
+  // Commits that enqueue deliveries wake the dispatcher, which exists once the database does.
+  std::atomic<webhooks::Dispatcher*> dispatcher_ptr{nullptr};
+  DatabaseSettings settings{config.sqlite_synchronous, &clock, [&dispatcher_ptr] {
+                              if (auto* d = dispatcher_ptr.load()) d->Wake();
+                            }};
+  RESTOCK_ASSIGN_OR_RETURN(auto db, OpenDatabase(config.db, settings));
   RESTOCK_RETURN_IF_ERROR(db->Migrate());
 
   metrics::Registry registry;
@@ -104,6 +123,9 @@ Status RunServe(const ServeConfig& config) {
   });
   placement::Scheduler scheduler(placement, *db, clock, zones,
                                  std::chrono::seconds(config.scheduler_tick_seconds));
+  webhooks::CurlPoster poster;
+  webhooks::Dispatcher dispatcher(*db, clock, poster, delivery, &registry);
+  dispatcher_ptr.store(&dispatcher);
 
   http::ProductsBatchHandler batch(authenticator, stock, registry, executor,
                                    http::BatchLimits{config.max_elements, 32});
@@ -142,12 +164,14 @@ Status RunServe(const ServeConfig& config) {
   spdlog::info("restock listening on http://{} (db {})", bound, config.db);
   server.Start();
   if (config.scheduler) scheduler.Start();
+  if (config.webhooks) dispatcher.Start();
 
   WaitForShutdownSignal(signals);
   // Order matters: stop taking requests and let in-flight ones finish (they wait on the
   // writer), then the scheduler and retries, then the workers, then the writer.
   server.Stop();
   scheduler.Stop();
+  dispatcher.Stop();
   background.join();
   workers.join();
   db->Shutdown();
