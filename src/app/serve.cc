@@ -16,6 +16,7 @@
 #include "http/ops_handlers.h"
 #include "http/order_handlers.h"
 #include "http/subscription_handlers.h"
+#include "http/webhook_handlers.h"
 #include "placement/restock_trigger.h"
 #include "placement/scheduler.h"
 #include "http/products_batch_handler.h"
@@ -136,6 +137,7 @@ Status RunServe(const ServeConfig& config) {
   http::OrdersHandler orders(authenticator, executor, *db);
   http::OrderHandler order(authenticator, executor, *db, clock);
   http::DemandHandler demand(authenticator, executor, *db, clock, zones);
+  http::WebhooksHandler webhook_endpoints(authenticator, executor, *db, clock);
   http::Router router(registry);
   router.Add("PATCH", "/products-batch/update/", batch, "products_batch_update");
   router.Add("POST", "/subscriptions/", subscriptions, "subscriptions");
@@ -145,6 +147,14 @@ Status RunServe(const ServeConfig& config) {
   router.Add("GET", "/orders/{id}/", order, "order");
   router.Add("POST", "/orders/{id}/cancel/", order, "order_cancel");
   router.Add("GET", "/products/{id}/demand/", demand, "product_demand");
+  router.Add("GET", "/webhooks/", webhook_endpoints, "webhooks");
+  router.Add("POST", "/webhooks/", webhook_endpoints, "webhooks");
+  router.Add("GET", "/webhooks/{id}/", webhook_endpoints, "webhook");
+  for (const char* action : {"rotate", "disable", "enable", "replay"}) {
+    router.Add("POST", std::string("/webhooks/{id}/") + action + "/", webhook_endpoints,
+               std::string("webhook_") + action);
+  }
+  router.Add("GET", "/webhooks/{id}/deliveries/", webhook_endpoints, "webhook_deliveries");
   router.Add("GET", "/healthz", health, "healthz");
   router.Add("GET", "/metrics", metrics_handler, "metrics");
 
