@@ -202,21 +202,37 @@ CREATE TABLE webhook_attempts (
 );
 CREATE INDEX webhook_attempts_by_endpoint ON webhook_attempts (merchant_id, endpoint_id, id);
 )sql"},
+    // Replay protection (docs/security.md): the per-merchant mode, and the digests of the
+    // strictly signed requests already accepted, kept until their signature expires.
+    Migration{4, R"sql(
+ALTER TABLE merchants ADD COLUMN replay_protection TEXT NOT NULL DEFAULT 'off';
+CREATE TABLE seen_signatures (
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  digest TEXT NOT NULL,
+  expires INTEGER NOT NULL,
+  PRIMARY KEY (merchant_id, digest)
+) WITHOUT ROWID;
+CREATE INDEX seen_signatures_by_expiry ON seen_signatures (expires);
+)sql"},
 };
 
-constexpr bool VersionsAreConsecutive() {
+// Numbers are reserved per feature (docs/decisions.md), so one may land before a smaller
+// one: versions only have to increase, and each is applied when it is not yet recorded (not
+// merely when it is above the newest recorded one).
+constexpr bool VersionsAreIncreasing() {
   for (std::size_t i = 0; i < kMigrations.size(); ++i) {
-    if (kMigrations[i].version != static_cast<int>(i) + 1) return false;
+    if (kMigrations[i].version <= (i == 0 ? 0 : kMigrations[i - 1].version)) return false;
   }
   return true;
 }
-static_assert(VersionsAreConsecutive(), "migrations must be numbered 1..N without gaps");
+static_assert(VersionsAreIncreasing(), "migrations must be numbered in increasing order");
 
 constexpr const char* kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     "version INTEGER PRIMARY KEY, applied TEXT NOT NULL)";
 constexpr std::string_view kSelectCurrentVersion =
     "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+constexpr std::string_view kSelectApplied = "SELECT 1 FROM schema_migrations WHERE version = ?1";
 constexpr std::string_view kRecordMigration =
     "INSERT INTO schema_migrations (version, applied) "
     "VALUES (?1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
@@ -226,6 +242,12 @@ Result<int> CurrentVersion(Connection& conn) {
   RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
   if (!has_row) return InternalError("database error: no schema version");
   return static_cast<int>(stmt.ColumnInt64(0));
+}
+
+Result<bool> IsApplied(Connection& conn, int version) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kSelectApplied));
+  stmt.BindInt64(1, version);
+  return stmt.Step();
 }
 
 Status CheckNotNewer(int current) {
@@ -241,7 +263,8 @@ Status ApplyOne(Connection& conn, const Migration& migration) {
   Status status = [&]() -> Status {
     RESTOCK_ASSIGN_OR_RETURN(int current, CurrentVersion(conn));
     RESTOCK_RETURN_IF_ERROR(CheckNotNewer(current));
-    if (current >= migration.version) return Status::Ok();
+    RESTOCK_ASSIGN_OR_RETURN(bool applied, IsApplied(conn, migration.version));
+    if (applied) return Status::Ok();
     RESTOCK_RETURN_IF_ERROR(conn.Exec(migration.sql));
     RESTOCK_ASSIGN_OR_RETURN(Statement record, conn.Prepare(kRecordMigration));
     record.BindInt64(1, migration.version);
@@ -263,7 +286,8 @@ Status ApplyMigrations(Connection& conn) {
   RESTOCK_ASSIGN_OR_RETURN(int current, CurrentVersion(conn));
   RESTOCK_RETURN_IF_ERROR(CheckNotNewer(current));
   for (const Migration& migration : kMigrations) {
-    if (migration.version <= current) continue;
+    RESTOCK_ASSIGN_OR_RETURN(bool applied, IsApplied(conn, migration.version));
+    if (applied) continue;
     RESTOCK_RETURN_IF_ERROR(ApplyOne(conn, migration));
   }
   return Status::Ok();

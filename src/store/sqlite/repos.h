@@ -36,10 +36,23 @@ class SqliteMerchantRepo final : public MerchantRepo {
   Status AddApiKey(const model::ApiKey& key) override;
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) override;
   Result<std::vector<model::Merchant>> ListAll() override;
+  Status SetReplayProtection(model::MerchantId merchant, model::ReplayProtection mode) override;
 
  private:
   Connection& conn_;
   const Clock& clock_;
+};
+
+class SqliteSeenSignatureRepo final : public SeenSignatureRepo {
+ public:
+  explicit SqliteSeenSignatureRepo(Connection& conn) : conn_(conn) {}
+
+  Result<bool> Remember(model::MerchantId merchant, std::string_view digest, UnixMicros now,
+                        UnixMicros expires) override;
+  Result<std::size_t> DeleteExpired(UnixMicros now, std::size_t limit) override;
+
+ private:
+  Connection& conn_;
 };
 
 class SqliteProductRepo final : public ProductRepo {
@@ -53,6 +66,8 @@ class SqliteProductRepo final : public ProductRepo {
       model::MerchantId merchant, std::span<const std::string_view> product_ids) override;
   Status Insert(model::MerchantId merchant, std::span<const model::Product> products) override;
   Status Update(model::MerchantId merchant, std::span<const model::Product> products) override;
+  Result<std::vector<model::Product>> List(model::MerchantId merchant, const ProductFilter& filter,
+                                           const ProductPage& page) override;
 
  private:
   Connection& conn_;
@@ -67,6 +82,9 @@ class SqliteStockEventRepo final : public StockEventRepo {
   Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,
                                                         std::string_view product_id,
                                                         std::size_t limit) override;
+  Result<std::vector<model::StockEvent>> ListPage(model::MerchantId merchant,
+                                                  std::string_view product_id,
+                                                  const StockEventPage& page) override;
 
  private:
   Connection& conn_;
@@ -228,7 +246,8 @@ class SqliteTransaction final : public Transaction {
         placement_runs_(conn),
         webhook_endpoints_(conn),
         webhook_outbox_(conn),
-        webhook_attempts_(conn) {}
+        webhook_attempts_(conn),
+        seen_signatures_(conn) {}
 
   MerchantRepo& merchants() override { return merchants_; }
   ProductRepo& products() override { return products_; }
@@ -240,6 +259,7 @@ class SqliteTransaction final : public Transaction {
   WebhookEndpointRepo& webhook_endpoints() override { return webhook_endpoints_; }
   WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
   WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
+  SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
 
  private:
   SqliteMerchantRepo merchants_;
@@ -252,6 +272,7 @@ class SqliteTransaction final : public Transaction {
   SqliteWebhookEndpointRepo webhook_endpoints_;
   SqliteWebhookOutboxRepo webhook_outbox_;
   SqliteWebhookAttemptRepo webhook_attempts_;
+  SqliteSeenSignatureRepo seen_signatures_;
 };
 
 }  // namespace restock::store::sqlite
