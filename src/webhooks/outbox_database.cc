@@ -22,6 +22,11 @@ class OutboxStockEventRepo final : public store::StockEventRepo {
                                                         std::size_t limit) override {
     return inner_.ListForProduct(merchant, product_id, limit);
   }
+  Result<std::vector<model::StockEvent>> ListPage(model::MerchantId merchant,
+                                                  std::string_view product_id,
+                                                  const store::StockEventPage& page) override {
+    return inner_.ListPage(merchant, product_id, page);
+  }
 
  private:
   store::StockEventRepo& inner_;
@@ -66,6 +71,7 @@ class OutboxTransaction final : public store::Transaction {
   store::WebhookEndpointRepo& webhook_endpoints() override { return inner_.webhook_endpoints(); }
   store::WebhookOutboxRepo& webhook_outbox() override { return inner_.webhook_outbox(); }
   store::WebhookAttemptRepo& webhook_attempts() override { return inner_.webhook_attempts(); }
+  store::SeenSignatureRepo& seen_signatures() override { return inner_.seen_signatures(); }
 
   std::size_t enqueued() const { return writer_.enqueued(); }
 
