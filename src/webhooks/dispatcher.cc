@@ -1,5 +1,7 @@
 #include "webhooks/dispatcher.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <map>
 #include <optional>
@@ -171,7 +173,9 @@ void Dispatcher::WorkerLoop() {
       seen = wakes_;
     }
     Result<std::size_t> done = RunOnce();
-    // A full batch means more may be due: go again at once.
+    // A full batch means more may be due: go again at once. A store error (busy, disk) is
+    // logged and retried after the poll interval; claims it left behind expire by themselves.
+    if (!done.ok()) spdlog::warn("webhook delivery: {}", done.status().ToString());
     if (done.ok() && *done >= options_.batch) continue;
     std::unique_lock lock(mu_);
     cv_.wait_for(lock, std::chrono::microseconds(options_.poll_interval),

@@ -229,3 +229,39 @@ def test_webhook_cli_rejects_bad_input_and_changes_nothing(restock):
                       "--secret", SECRET)  # the same secret again
     listed = restock.cli.ok("webhook", "list", "--merchant", a)
     assert [h["id"] for h in listed] == [hook["id"]] and listed[0]["previous_secret_expires"] is None
+
+
+def test_feed_imports_enqueue_events_with_source_feed(restock):
+    hook = add_hook(restock, "http://127.0.0.1:9/a", "product.stock_changed")
+    feed = restock.tmp / "feed.jsonl"
+    feed.write_text(json.dumps({"product_id": "P1", "inventory": 4}) + "\n" +
+                    json.dumps({"product_id": "NEW", "live": True}) + "\n")
+    restock.cli.ok("product", "import", "--merchant", restock.a.public_id, str(feed))
+    sent = outbox(restock.db)
+    assert [r["endpoint_id"] for r in sent] == [hook["id"]], "creating NEW is not a stock change"
+    data = json.loads(sent[0]["body"])["data"]
+    assert (data["product_id"], data["inventory"], data["previous_inventory"], data["source"]) == \
+        ("P1", 4, 10, "feed")
+
+
+def test_two_servers_on_one_database_deliver_each_event_once(restock, tmp_path):
+    from harness import Server
+    rx = Receiver(tmp_path, secrets=[SECRET])
+    servers = []
+    try:
+        add_hook(restock, rx.url, "product.stock_changed")
+        servers = [Server(restock.db, tmp_path, FAST, name=f"node{i}") for i in range(2)]
+        for i in range(1, 21):
+            server = servers[i % 2]
+            body = [{"product_id": "P1", "inventory": i}]
+            resp = restock.patch(body, server=server)
+            assert [r["status"] for r in results(resp)] == [200]
+        wait_for(lambda: len(rx.accepted()) >= 20, 60, "20 deliveries")
+        wait_for(lambda: all(r["status"] == "delivered" for r in outbox(restock.db)), 10, "done")
+        ids = [r["event_id"] for r in rx.accepted()]
+        assert len(ids) == 20 and len(set(ids)) == 20, "each event delivered exactly once"
+        assert all(r["sigs_valid"] == [[True]] for r in rx.records())
+    finally:
+        for s in servers:
+            s.stop()
+        rx.stop()
