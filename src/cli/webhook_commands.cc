@@ -26,7 +26,8 @@ Status WebhookList(Context& ctx, const std::string& merchant) {
   webhooks::EndpointService service(ctx.db, ctx.clock);
   RESTOCK_ASSIGN_OR_RETURN(auto endpoints, service.List(m.id));
   boost::json::array out;
-  for (const auto& e : endpoints) out.push_back(json::WebhookEndpointToJson(e, ctx.clock.NowMicros()));
+  for (const auto& e : endpoints)
+    out.push_back(json::WebhookEndpointToJson(e, ctx.clock.NowMicros()));
   ctx.out << boost::json::serialize(out) << '\n';
   return Status::Ok();
 }

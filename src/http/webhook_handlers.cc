@@ -126,10 +126,10 @@ Result<Response> WebhooksHandler::Serve(const Request& request, const auth::Prin
   if (action == "rotate") {
     RESTOCK_ASSIGN_OR_RETURN(std::optional<std::string> secret, StringField(body, "secret"));
     RESTOCK_ASSIGN_OR_RETURN(model::WebhookEndpoint e, service.Rotate(merchant, *id, secret));
-    return JsonResponse(boost::json::object{
-        {"id", e.id},
-        {"secret", e.secret},
-        {"previous_secret_expires", FormatIsoUtc(e.previous_secret_expires)}});
+    return JsonResponse(
+        boost::json::object{{"id", e.id},
+                            {"secret", e.secret},
+                            {"previous_secret_expires", FormatIsoUtc(e.previous_secret_expires)}});
   }
   if (action == "disable" || action == "enable") {
     RESTOCK_ASSIGN_OR_RETURN(model::WebhookEndpoint e,

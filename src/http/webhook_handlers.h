@@ -18,8 +18,7 @@ namespace restock::http {
 
 class WebhooksHandler final : public MerchantEndpoint {
  public:
-  WebhooksHandler(const auth::Authenticator& a, Executor w, store::Database& db,
-                  const Clock& clock)
+  WebhooksHandler(const auth::Authenticator& a, Executor w, store::Database& db, const Clock& clock)
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock) {}
 
  protected:

@@ -35,8 +35,7 @@ Status ValidateDispatcherOptions(const DispatcherOptions& o) {
 
 Dispatcher::Dispatcher(store::Database& db, const Clock& clock, Poster& poster,
                        DispatcherOptions options, metrics::Registry* registry)
-    : db_(db), clock_(clock), poster_(poster), options_(std::move(options)),
-      node_(RandomToken(9)) {
+    : db_(db), clock_(clock), poster_(poster), options_(std::move(options)), node_(RandomToken(9)) {
   if (registry) {
     constexpr std::string_view kName = "restock_webhook_deliveries_total";
     constexpr std::string_view kHelp =
@@ -63,8 +62,8 @@ Result<std::size_t> Dispatcher::RunOnce() {
   std::vector<Claimed> claimed;
   RESTOCK_RETURN_IF_ERROR(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
     claimed.clear();
-    RESTOCK_ASSIGN_OR_RETURN(auto rows, tx.webhook_outbox().Claim(claimed_at, token, lease_until,
-                                                                  options_.batch));
+    RESTOCK_ASSIGN_OR_RETURN(
+        auto rows, tx.webhook_outbox().Claim(claimed_at, token, lease_until, options_.batch));
     std::map<std::int64_t, model::WebhookEndpoint> endpoints;
     for (auto& d : rows) {
       auto it = endpoints.find(d.endpoint_id);
@@ -85,15 +84,14 @@ Result<std::size_t> Dispatcher::RunOnce() {
     // same delivery concurrently; leave it to whoever claims it next.
     if (started + options_.retry.timeout >= lease_until) break;
     const std::vector<std::pair<std::string, std::string>> headers = {
-        {std::string(kSignatureHeader),
-         SignatureHeaderValue(SigningSecrets(c.endpoint, started), started / 1'000'000,
-                              c.delivery.body)},
+        {std::string(kSignatureHeader), SignatureHeaderValue(SigningSecrets(c.endpoint, started),
+                                                             started / 1'000'000, c.delivery.body)},
         {"OrderGroove-Event-Id", c.delivery.event_id},
         {"OrderGroove-Event-Type", std::string(model::WebhookEventTypeName(c.delivery.type))},
     };
     const auto t0 = std::chrono::steady_clock::now();
-    PostResult result = poster_.Post(c.endpoint.url, c.delivery.body, headers,
-                                     options_.retry.timeout);
+    PostResult result =
+        poster_.Post(c.endpoint.url, c.delivery.body, headers, options_.retry.timeout);
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - t0);
     ++attempted;
@@ -128,15 +126,14 @@ Result<std::size_t> Dispatcher::RunOnce() {
     }
     bool kept_lease = false;
     RESTOCK_RETURN_IF_ERROR(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
-      RESTOCK_ASSIGN_OR_RETURN(kept_lease,
-                               tx.webhook_outbox().Complete(c.delivery.id, token, status, next, now));
+      RESTOCK_ASSIGN_OR_RETURN(
+          kept_lease, tx.webhook_outbox().Complete(c.delivery.id, token, status, next, now));
       return tx.webhook_attempts().Append(attempt).status();
     }));
-    metrics::Counter* counter = !kept_lease ? lost_lease_
-                                : attempt.outcome == model::AttemptOutcome::kDelivered
-                                    ? delivered_
-                                : attempt.outcome == model::AttemptOutcome::kRetry ? retried_
-                                                                                    : failed_;
+    metrics::Counter* counter = !kept_lease                                            ? lost_lease_
+                                : attempt.outcome == model::AttemptOutcome::kDelivered ? delivered_
+                                : attempt.outcome == model::AttemptOutcome::kRetry     ? retried_
+                                                                                       : failed_;
     if (counter) counter->Inc();
   }
   return attempted;

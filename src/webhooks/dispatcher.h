@@ -28,8 +28,8 @@ namespace restock::webhooks {
 
 struct DispatcherOptions {
   RetryPolicy retry;
-  int workers = 2;                    // threads started by Start()
-  std::size_t batch = 8;              // deliveries claimed at a time by one worker
+  int workers = 2;                       // threads started by Start()
+  std::size_t batch = 8;                 // deliveries claimed at a time by one worker
   UnixMicros poll_interval = 1'000'000;  // idle wait between looks at the outbox
   // Extra lease time beyond batch * timeout, so a slow but live worker keeps its claim.
   UnixMicros lease_margin = 30'000'000;

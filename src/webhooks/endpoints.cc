@@ -111,10 +111,11 @@ Status ValidateSecret(std::string_view secret) {
 std::string NewSecret() { return "whsec_" + RandomToken(32); }
 
 Result<UnixMicros> ParseTimestamp(std::string_view text) {
-  const Status bad = InvalidArgumentError(
-      "time must be YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DD or Unix seconds");
+  const Status bad =
+      InvalidArgumentError("time must be YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DD or Unix seconds");
   auto digits = [](std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
   if (digits(text)) {
     if (text.size() > 12) return bad;
@@ -278,8 +279,8 @@ Result<std::vector<model::DeliveryAttempt>> EndpointService::Attempts(
   std::vector<model::DeliveryAttempt> out;
   RESTOCK_RETURN_IF_ERROR(db_.RunReadOnly([&](store::Transaction& tx) -> Status {
     RESTOCK_RETURN_IF_ERROR(Load(tx, merchant, endpoint_id).status());
-    RESTOCK_ASSIGN_OR_RETURN(out, tx.webhook_attempts().ListForEndpoint(merchant, endpoint_id,
-                                                                        before_id, limit));
+    RESTOCK_ASSIGN_OR_RETURN(
+        out, tx.webhook_attempts().ListForEndpoint(merchant, endpoint_id, before_id, limit));
     return Status::Ok();
   }));
   return out;

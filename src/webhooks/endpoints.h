@@ -30,8 +30,7 @@ inline constexpr UnixMicros kDefaultRotationOverlap = 24LL * 3600 * 1'000'000;
 Status ValidateUrl(std::string_view url);
 // Parses event type names (each one of model::AllWebhookEventTypes, duplicates dropped,
 // at least one). InvalidArgument naming the first unknown one.
-Result<std::vector<model::WebhookEventType>> ParseEventTypes(
-    const std::vector<std::string>& names);
+Result<std::vector<model::WebhookEventType>> ParseEventTypes(const std::vector<std::string>& names);
 // Splits "a,b,c" (spaces around names ignored) and parses it as above.
 Result<std::vector<model::WebhookEventType>> ParseEventTypeList(std::string_view list);
 // OK for kMinSecretBytes..kMaxSecretBytes printable ASCII without spaces.

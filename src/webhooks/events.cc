@@ -43,10 +43,14 @@ std::vector<model::WebhookEventType> StockEventTypes(const model::StockEvent& ev
 
 model::WebhookEventType OrderEventType(model::OrderEventType type) {
   switch (type) {
-    case model::OrderEventType::kPlaced: return model::WebhookEventType::kOrderPlaced;
-    case model::OrderEventType::kOutOfStock: return model::WebhookEventType::kOrderOutOfStock;
-    case model::OrderEventType::kOosNotice: return model::WebhookEventType::kOrderOosNotice;
-    case model::OrderEventType::kCancelled: return model::WebhookEventType::kOrderCancelled;
+    case model::OrderEventType::kPlaced:
+      return model::WebhookEventType::kOrderPlaced;
+    case model::OrderEventType::kOutOfStock:
+      return model::WebhookEventType::kOrderOutOfStock;
+    case model::OrderEventType::kOosNotice:
+      return model::WebhookEventType::kOrderOosNotice;
+    case model::OrderEventType::kCancelled:
+      return model::WebhookEventType::kOrderCancelled;
   }
   return model::WebhookEventType::kOrderPlaced;
 }

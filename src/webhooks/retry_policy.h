@@ -12,10 +12,10 @@
 namespace restock::webhooks {
 
 struct RetryPolicy {
-  UnixMicros first_delay = 60'000'000;   // after the first failed attempt
-  UnixMicros max_delay = 600'000'000;    // cap between attempts
-  int max_attempts = 60;                 // attempts in all, the first included
-  UnixMicros timeout = 5'000'000;        // per attempt: connect + send + response
+  UnixMicros first_delay = 60'000'000;  // after the first failed attempt
+  UnixMicros max_delay = 600'000'000;   // cap between attempts
+  int max_attempts = 60;                // attempts in all, the first included
+  UnixMicros timeout = 5'000'000;       // per attempt: connect + send + response
 };
 
 // InvalidArgument naming the field when a value is out of range (delays and timeout > 0,

@@ -53,15 +53,16 @@ class DispatcherTest : public ::testing::Test {
     e.previous_secret = "secret-0";
     e.previous_secret_expires = clock_.NowMicros() + 3600 * kSecond;
     EXPECT_TRUE(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
-      RESTOCK_ASSIGN_OR_RETURN(endpoint_id_, tx.webhook_endpoints().Create(e));
-      model::WebhookDelivery d;
-      d.merchant_id = 1;
-      d.endpoint_id = endpoint_id_;
-      d.event_id = "evt_a";
-      d.body = R"({"id":"evt_a"})";
-      d.created = d.next_attempt_at = clock_.NowMicros();
-      return tx.webhook_outbox().Enqueue(std::span(&d, 1));
-    }).ok());
+                     RESTOCK_ASSIGN_OR_RETURN(endpoint_id_, tx.webhook_endpoints().Create(e));
+                     model::WebhookDelivery d;
+                     d.merchant_id = 1;
+                     d.endpoint_id = endpoint_id_;
+                     d.event_id = "evt_a";
+                     d.body = R"({"id":"evt_a"})";
+                     d.created = d.next_attempt_at = clock_.NowMicros();
+                     return tx.webhook_outbox().Enqueue(std::span(&d, 1));
+                   })
+                    .ok());
   }
 
   model::WebhookDelivery Delivery() { return db_.state().webhooks.outbox.begin()->second.delivery; }
@@ -135,16 +136,20 @@ TEST_F(DispatcherTest, FailuresAreRetriedOnTheBackoffScheduleThenFail) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(log[i].outcome, model::AttemptOutcome::kRetry);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(log[i].attempt, i + 1);
   std::string metrics = registry_.RenderPrometheus();
-  EXPECT_NE(metrics.find("restock_webhook_deliveries_total{outcome=\"retry\"} 3"), std::string::npos);
-  EXPECT_NE(metrics.find("restock_webhook_deliveries_total{outcome=\"failed\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("restock_webhook_deliveries_total{outcome=\"retry\"} 3"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("restock_webhook_deliveries_total{outcome=\"failed\"} 1"),
+            std::string::npos);
 }
 
 TEST_F(DispatcherTest, AClaimOfACrashedWorkerIsRetriedWhenItsLeaseRunsOut) {
   // Another process claimed the delivery and died before finishing it.
   const UnixMicros lease_until = clock_.NowMicros() + 70 * kSecond;
-  ASSERT_TRUE(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
-    return tx.webhook_outbox().Claim(clock_.NowMicros(), "dead-1", lease_until, 10).status();
-  }).ok());
+  ASSERT_TRUE(
+      db_.RunInTransaction([&](store::Transaction& tx) -> Status {
+           return tx.webhook_outbox().Claim(clock_.NowMicros(), "dead-1", lease_until, 10).status();
+         })
+          .ok());
   Dispatcher d(db_, clock_, poster_, options_, nullptr);
   EXPECT_EQ(Run(d), 0u);
   clock_.Set(lease_until);
@@ -155,10 +160,11 @@ TEST_F(DispatcherTest, AClaimOfACrashedWorkerIsRetriedWhenItsLeaseRunsOut) {
 
 TEST_F(DispatcherTest, DisabledEndpointsWait) {
   ASSERT_TRUE(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
-    auto e = *tx.webhook_endpoints().Find(1, endpoint_id_);
-    e->enabled = false;
-    return tx.webhook_endpoints().Update(*e);
-  }).ok());
+                   auto e = *tx.webhook_endpoints().Find(1, endpoint_id_);
+                   e->enabled = false;
+                   return tx.webhook_endpoints().Update(*e);
+                 })
+                  .ok());
   Dispatcher d(db_, clock_, poster_, options_, nullptr);
   EXPECT_EQ(Run(d), 0u);
   EXPECT_TRUE(poster_.calls.empty());

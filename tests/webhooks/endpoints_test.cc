@@ -15,18 +15,18 @@ TEST(EndpointRulesTest, UrlsMustBeAbsoluteHttpWithAHost) {
                          "http://127.0.0.1:8080/h", "https://[::1]:9/x", "http://u:p@host/"}) {
     EXPECT_TRUE(ValidateUrl(ok).ok()) << ok;
   }
-  for (const char* bad : {"", "example.com", "ftp://x/", "http://", "http:///path", "http://h:/",
-                          "http://h:99999999/", "http://h:8a/", "http://a b/", "http://a/\n",
-                          "https://[::1/"}) {
+  for (const char* bad :
+       {"", "example.com", "ftp://x/", "http://", "http:///path", "http://h:/",
+        "http://h:99999999/", "http://h:8a/", "http://a b/", "http://a/\n", "https://[::1/"}) {
     EXPECT_EQ(ValidateUrl(bad).code(), StatusCode::kInvalidArgument) << bad;
   }
   EXPECT_FALSE(ValidateUrl("http://h/" + std::string(kMaxUrlBytes, 'a')).ok());
 }
 
 TEST(EndpointRulesTest, EventTypeListsAreParsedDedupedAndChecked) {
-  EXPECT_EQ(*ParseEventTypeList("order.placed, product.low_stock,order.placed"),
-            (std::vector<WebhookEventType>{WebhookEventType::kOrderPlaced,
-                                           WebhookEventType::kLowStock}));
+  EXPECT_EQ(
+      *ParseEventTypeList("order.placed, product.low_stock,order.placed"),
+      (std::vector<WebhookEventType>{WebhookEventType::kOrderPlaced, WebhookEventType::kLowStock}));
   EXPECT_EQ(ParseEventTypeList("").status().code(), StatusCode::kInvalidArgument);
   Status unknown = ParseEventTypeList("order.placed,order.shipped").status();
   EXPECT_NE(unknown.message().find("'order.shipped'"), std::string::npos);
@@ -81,19 +81,20 @@ TEST_F(EndpointServiceTest, ReplayCopiesEventsOnceEachAndChecksOwnership) {
   auto other = service_.Add(1, "http://y/", {WebhookEventType::kStockChanged}, std::nullopt);
   ASSERT_TRUE(e.ok() && other.ok());
   ASSERT_TRUE(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
-    std::vector<model::WebhookDelivery> ds(3);
-    const char* ids[] = {"evt_1", "evt_2", "evt_1"};
-    for (int i = 0; i < 3; ++i) {
-      ds[i].merchant_id = 1;
-      ds[i].endpoint_id = e->id;
-      ds[i].event_id = ids[i];
-      ds[i].body = ids[i];
-      ds[i].created = 100 + i;
-      ds[i].status = model::DeliveryStatus::kFailed;
-      ds[i].attempts = 60;
-    }
-    return tx.webhook_outbox().Enqueue(ds);
-  }).ok());
+                   std::vector<model::WebhookDelivery> ds(3);
+                   const char* ids[] = {"evt_1", "evt_2", "evt_1"};
+                   for (int i = 0; i < 3; ++i) {
+                     ds[i].merchant_id = 1;
+                     ds[i].endpoint_id = e->id;
+                     ds[i].event_id = ids[i];
+                     ds[i].body = ids[i];
+                     ds[i].created = 100 + i;
+                     ds[i].status = model::DeliveryStatus::kFailed;
+                     ds[i].attempts = 60;
+                   }
+                   return tx.webhook_outbox().Enqueue(ds);
+                 })
+                  .ok());
   const std::size_t before = db_.state().webhooks.outbox.size();
   EXPECT_EQ(*service_.Replay(1, e->id, {std::nullopt, 0}), 2u);
   EXPECT_EQ(db_.state().webhooks.outbox.size(), before + 2);

@@ -28,15 +28,19 @@ TEST(EventsTest, EveryStockEventIsStockChangedPlusLowStockOnACrossing) {
   model::StockEvent e;
   e.previous = Inv(10);
   e.current = Inv(2);
-  EXPECT_EQ(StockEventTypes(e, 3),
-            (std::vector<WebhookEventType>{WebhookEventType::kStockChanged,
-                                           WebhookEventType::kLowStock}));
+  EXPECT_EQ(StockEventTypes(e, 3), (std::vector<WebhookEventType>{WebhookEventType::kStockChanged,
+                                                                  WebhookEventType::kLowStock}));
   EXPECT_EQ(StockEventTypes(e, 1), std::vector<WebhookEventType>{WebhookEventType::kStockChanged});
 }
 
 TEST(EventsTest, StockBodyHasTheEnvelopeAndTheSpecFields) {
-  model::StockEvent e{0, 1, "P1", {true, false, 3}, {false, false, 0},
-                      model::StockSource::kPlacement, 1'700'000'000'000'000};
+  model::StockEvent e{0,
+                      1,
+                      "P1",
+                      {true, false, 3},
+                      {false, false, 0},
+                      model::StockSource::kPlacement,
+                      1'700'000'000'000'000};
   model::Product p;
   p.product_id = "P1";
   p.sku = "S-1";

@@ -1,7 +1,5 @@
 // OutboxDatabase: every stock and order event appended in a unit of work writes its
 // deliveries in the same unit of work, whoever the caller is.
-#include "webhooks/outbox_database.h"
-
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -9,6 +7,7 @@
 #include "catalog/stock_update.h"
 #include "support/fake_clock.h"
 #include "support/fake_database.h"
+#include "webhooks/outbox_database.h"
 
 namespace restock::webhooks {
 namespace {
@@ -39,10 +38,12 @@ class OutboxTest : public ::testing::Test {
     e.secret = "s";
     e.enabled = enabled;
     std::int64_t id = 0;
-    EXPECT_TRUE(fake_->RunInTransaction([&](store::Transaction& tx) -> Status {
-      RESTOCK_ASSIGN_OR_RETURN(id, tx.webhook_endpoints().Create(e));
-      return Status::Ok();
-    }).ok());
+    EXPECT_TRUE(fake_
+                    ->RunInTransaction([&](store::Transaction& tx) -> Status {
+                      RESTOCK_ASSIGN_OR_RETURN(id, tx.webhook_endpoints().Create(e));
+                      return Status::Ok();
+                    })
+                    .ok());
     return id;
   }
 
@@ -134,10 +135,12 @@ TEST_F(OutboxTest, OrderEventsRenderTheOrderAsSaved) {
   order.items = {{3, "P1", 1}};
   fake_->state().orders[9] = order;
   fake_->state().orders[9].id = 9;
-  ASSERT_TRUE(db_->RunInTransaction([](store::Transaction& tx) -> Status {
-    model::OrderEvent e{0, 1, 9, model::OrderEventType::kCancelled, 0, {2026, 1, 2}, 1};
-    return tx.order_events().Append(std::span(&e, 1));
-  }).ok());
+  ASSERT_TRUE(
+      db_->RunInTransaction([](store::Transaction& tx) -> Status {
+           model::OrderEvent e{0, 1, 9, model::OrderEventType::kCancelled, 0, {2026, 1, 2}, 1};
+           return tx.order_events().Append(std::span(&e, 1));
+         })
+          .ok());
   auto rows = Outbox();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].type, WebhookEventType::kOrderCancelled);

@@ -11,9 +11,9 @@ TEST(RetryPolicyTest, DefaultScheduleDoublesFromOneMinuteAndCapsAtTen) {
   RetryPolicy p;
   std::vector<UnixMicros> delays;
   for (int n = 1; n <= 7; ++n) delays.push_back(*RetryDelay(p, n));
-  EXPECT_EQ(delays, (std::vector<UnixMicros>{60 * kSecond, 120 * kSecond, 240 * kSecond,
-                                             480 * kSecond, 600 * kSecond, 600 * kSecond,
-                                             600 * kSecond}));
+  EXPECT_EQ(delays,
+            (std::vector<UnixMicros>{60 * kSecond, 120 * kSecond, 240 * kSecond, 480 * kSecond,
+                                     600 * kSecond, 600 * kSecond, 600 * kSecond}));
 }
 
 TEST(RetryPolicyTest, SixtyAttemptsInAllThenFailed) {
