@@ -265,3 +265,34 @@ def test_two_servers_on_one_database_deliver_each_event_once(restock, tmp_path):
         for s in servers:
             s.stop()
         rx.stop()
+
+
+def test_retry_settings_come_from_toml_and_environment(restock, tmp_path):
+    rx = Receiver(tmp_path, secrets=[SECRET], fail_first=100)
+    try:
+        hook = add_hook(restock, rx.url, "product.stock_changed")
+        config = restock.tmp / "restock.toml"
+        config.write_text("webhook_first_retry_ms = 50\nwebhook_max_retry_ms = 100\n"
+                          "webhook_poll_ms = 50\nwebhook_max_attempts = 9\n")
+        # The environment wins over the file: 2 attempts, not 9.
+        restock.serve("--config", str(config), env={"RESTOCK_WEBHOOK_MAX_ATTEMPTS": "2"})
+        patch_ok(restock, [{"product_id": "P2", "live": False}])
+        wait_for(lambda: outbox(restock.db)[0]["status"] == "failed", 30, "failed")
+        log = restock.cli.ok("webhook", "deliveries", "--merchant", restock.a.public_id,
+                             "--id", str(hook["id"]))
+        assert [a["outcome"] for a in log] == ["failed", "retry"]
+        assert len(rx.records()) == 2
+    finally:
+        rx.stop()
+
+
+def test_serve_rejects_bad_webhook_settings(restock):
+    import subprocess
+    from harness import restock_bin
+    for flag, value in [("--webhook-workers", "0"), ("--webhook-timeout-ms", "0"),
+                        ("--webhook-max-attempts", "0"), ("--webhook-max-retry-ms", "10")]:
+        proc = subprocess.run([str(restock_bin()), "serve", "--db", str(restock.db), "--listen",
+                               "127.0.0.1:0", "--scheduler", "false", flag, value],
+                              capture_output=True, text=True, timeout=30)
+        assert proc.returncode == 2, (flag, proc.stderr)
+        assert "webhook" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
