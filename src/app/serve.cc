@@ -15,6 +15,8 @@
 #include "catalog/stock_update.h"
 #include "http/ops_handlers.h"
 #include "http/order_handlers.h"
+#include "http/product_handlers.h"
+#include "http/products_create_handler.h"
 #include "http/subscription_handlers.h"
 #include "http/webhook_handlers.h"
 #include "placement/restock_trigger.h"
@@ -138,6 +140,11 @@ Status RunServe(const ServeConfig& config) {
   http::OrderHandler order(authenticator, executor, *db, clock);
   http::DemandHandler demand(authenticator, executor, *db, clock, zones);
   http::WebhooksHandler webhook_endpoints(authenticator, executor, *db, clock);
+  http::ProductsHandler products(authenticator, executor, *db);
+  http::ProductHandler product(authenticator, executor, *db, stock);
+  http::StockHistoryHandler stock_history(authenticator, executor, *db);
+  http::ProductsCreateHandler products_create(authenticator, executor, stock,
+                                              http::BatchLimits{config.max_elements, 32});
   http::Router router(registry);
   router.Add("PATCH", "/products-batch/update/", batch, "products_batch_update");
   router.Add("POST", "/subscriptions/", subscriptions, "subscriptions");
@@ -155,6 +162,11 @@ Status RunServe(const ServeConfig& config) {
                std::string("webhook_") + action);
   }
   router.Add("GET", "/webhooks/{id}/deliveries/", webhook_endpoints, "webhook_deliveries");
+  router.Add("POST", "/products-batch/create/", products_create, "products_batch_create");
+  router.Add("GET", "/products/", products, "products");
+  router.Add("GET", "/products/{id}/", product, "product");
+  router.Add("PATCH", "/products/{id}/", product, "product");
+  router.Add("GET", "/products/{id}/stock-history/", stock_history, "product_stock_history");
   router.Add("GET", "/healthz", health, "healthz");
   router.Add("GET", "/metrics", metrics_handler, "metrics");
 
