@@ -296,3 +296,15 @@ def test_serve_rejects_bad_webhook_settings(restock):
                               capture_output=True, text=True, timeout=30)
         assert proc.returncode == 2, (flag, proc.stderr)
         assert "webhook" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_product_endpoint_changes_enqueue_events(restock):
+    """PATCH /products/{id}/ (the catalog endpoints) goes through the same outbox."""
+    add_hook(restock, "http://127.0.0.1:9/a", "product.stock_changed")
+    resp = restock.request("PATCH", "/products/P2/", data=json.dumps({"live": False}),
+                           headers={**restock.a.key_headers(), "content-type": "application/json"})
+    assert resp.status_code == 200, resp.text
+    sent = outbox(restock.db)
+    assert len(sent) == 1
+    data = json.loads(sent[0]["body"])["data"]
+    assert (data["product_id"], data["live"], data["previous_live"]) == ("P2", False, True)
