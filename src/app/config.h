@@ -27,6 +27,16 @@ struct ServeConfig {
   std::string log_level = "info";
   bool scheduler = true;
   std::int64_t scheduler_tick_seconds = 30;
+  // Webhook delivery (docs/webhooks.md). Times in milliseconds.
+  bool webhooks = true;
+  int webhook_workers = 2;
+  std::size_t webhook_batch = 8;
+  std::int64_t webhook_poll_ms = 1000;
+  std::int64_t webhook_timeout_ms = 5000;
+  std::int64_t webhook_first_retry_ms = 60'000;
+  std::int64_t webhook_max_retry_ms = 600'000;
+  int webhook_max_attempts = 60;
+  std::int64_t webhook_lease_margin_ms = 30'000;
 };
 
 }  // namespace restock::app

@@ -12,6 +12,7 @@
 #include "app/database_factory.h"
 #include "app/serve.h"
 #include "app/toml_defaults.h"
+#include "app/webhook_commands.h"
 #include "cli/commands.h"
 #include "core/clock.h"
 
@@ -102,6 +103,7 @@ void AddServeOptions(CLI::App* serve, ServeConfig& c) {
       "RESTOCK_SCHEDULER");
   opt("--scheduler-tick", c.scheduler_tick_seconds,
       "seconds between checks for merchants due for placement", "RESTOCK_SCHEDULER_TICK");
+  AddWebhookServeOptions(opt, c);
 }
 
 int Run(int argc, char** argv) {
@@ -198,6 +200,8 @@ int Run(int argc, char** argv) {
   sign->add_option("--secret", o.secret, "API user secret or merchant hash key")->required();
   sign->add_option("--ts", o.ts, "seconds since the epoch (default: now)");
 
+  WebhookCommands webhook_commands(app, [&o](CLI::App* c) { AddDb(c, o.db); });
+
   // A TOML file supplies defaults for serve's flags; flags and environment still win.
   if (std::string config = FindConfigPath(argc, argv); !config.empty()) {
     if (Status s = ApplyTomlDefaults(config, *serve); !s.ok()) return Fail(s);
@@ -255,6 +259,8 @@ int Run(int argc, char** argv) {
     s = cli::OrdersList(ctx, o.merchant_id, o.status, o.date);
   } else if (*place_orders) {
     s = cli::PlaceOrders(ctx, o.merchant_filter, o.date, o.chunk_size);
+  } else if (webhook_commands.chosen()) {
+    s = webhook_commands.Run(ctx);
   }
   (*db)->Shutdown();
   return s.ok() ? 0 : Fail(s);

@@ -5,6 +5,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <atomic>
 #include <chrono>
 #include <iostream>
 
@@ -17,12 +18,15 @@
 #include "http/product_handlers.h"
 #include "http/products_create_handler.h"
 #include "http/subscription_handlers.h"
+#include "http/webhook_handlers.h"
 #include "placement/restock_trigger.h"
 #include "placement/scheduler.h"
 #include "http/products_batch_handler.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "metrics/registry.h"
+#include "webhooks/curl_poster.h"
+#include "webhooks/dispatcher.h"
 
 namespace restock::app {
 namespace {
@@ -67,8 +71,24 @@ Status RunServe(const ServeConfig& config) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  webhooks::DispatcherOptions delivery;
+  delivery.retry.first_delay = config.webhook_first_retry_ms * 1000;
+  delivery.retry.max_delay = config.webhook_max_retry_ms * 1000;
+  delivery.retry.max_attempts = config.webhook_max_attempts;
+  delivery.retry.timeout = config.webhook_timeout_ms * 1000;
+  delivery.workers = config.webhook_workers;
+  delivery.batch = config.webhook_batch;
+  delivery.poll_interval = config.webhook_poll_ms * 1000;
+  delivery.lease_margin = config.webhook_lease_margin_ms * 1000;
+  RESTOCK_RETURN_IF_ERROR(webhooks::ValidateDispatcherOptions(delivery));
+
   SystemClock clock;
-  RESTOCK_ASSIGN_OR_RETURN(auto db, OpenDatabase(config.db, {config.sqlite_synchronous}));
+  // Commits that enqueue deliveries wake the dispatcher, which exists once the database does.
+  std::atomic<webhooks::Dispatcher*> dispatcher_ptr{nullptr};
+  DatabaseSettings settings{config.sqlite_synchronous, &clock, [&dispatcher_ptr] {
+                              if (auto* d = dispatcher_ptr.load()) d->Wake();
+                            }};
+  RESTOCK_ASSIGN_OR_RETURN(auto db, OpenDatabase(config.db, settings));
   RESTOCK_RETURN_IF_ERROR(db->Migrate());
 
   metrics::Registry registry;
@@ -106,6 +126,9 @@ Status RunServe(const ServeConfig& config) {
   });
   placement::Scheduler scheduler(placement, *db, clock, zones,
                                  std::chrono::seconds(config.scheduler_tick_seconds));
+  webhooks::CurlPoster poster;
+  webhooks::Dispatcher dispatcher(*db, clock, poster, delivery, &registry);
+  dispatcher_ptr.store(&dispatcher);
 
   http::ProductsBatchHandler batch(authenticator, stock, registry, executor,
                                    http::BatchLimits{config.max_elements, 32});
@@ -116,6 +139,7 @@ Status RunServe(const ServeConfig& config) {
   http::OrdersHandler orders(authenticator, executor, *db);
   http::OrderHandler order(authenticator, executor, *db, clock);
   http::DemandHandler demand(authenticator, executor, *db, clock, zones);
+  http::WebhooksHandler webhook_endpoints(authenticator, executor, *db, clock);
   http::ProductsHandler products(authenticator, executor, *db);
   http::ProductHandler product(authenticator, executor, *db, stock);
   http::StockHistoryHandler stock_history(authenticator, executor, *db);
@@ -130,6 +154,14 @@ Status RunServe(const ServeConfig& config) {
   router.Add("GET", "/orders/{id}/", order, "order");
   router.Add("POST", "/orders/{id}/cancel/", order, "order_cancel");
   router.Add("GET", "/products/{id}/demand/", demand, "product_demand");
+  router.Add("GET", "/webhooks/", webhook_endpoints, "webhooks");
+  router.Add("POST", "/webhooks/", webhook_endpoints, "webhooks");
+  router.Add("GET", "/webhooks/{id}/", webhook_endpoints, "webhook");
+  for (const char* action : {"rotate", "disable", "enable", "replay"}) {
+    router.Add("POST", std::string("/webhooks/{id}/") + action + "/", webhook_endpoints,
+               std::string("webhook_") + action);
+  }
+  router.Add("GET", "/webhooks/{id}/deliveries/", webhook_endpoints, "webhook_deliveries");
   router.Add("POST", "/products-batch/create/", products_create, "products_batch_create");
   router.Add("GET", "/products/", products, "products");
   router.Add("GET", "/products/{id}/", product, "product");
@@ -154,12 +186,14 @@ Status RunServe(const ServeConfig& config) {
   spdlog::info("restock listening on http://{} (db {})", bound, config.db);
   server.Start();
   if (config.scheduler) scheduler.Start();
+  if (config.webhooks) dispatcher.Start();
 
   WaitForShutdownSignal(signals);
   // Order matters: stop taking requests and let in-flight ones finish (they wait on the
   // writer), then the scheduler and retries, then the workers, then the writer.
   server.Stop();
   scheduler.Stop();
+  dispatcher.Stop();
   background.join();
   workers.join();
   db->Shutdown();
