@@ -15,9 +15,7 @@ namespace restock::http {
 void MerchantEndpoint::Handle(Request request, Respond respond) {
   auto shared = std::make_shared<Request>(std::move(request));
   workers_([this, shared, respond = std::move(respond)]() {
-    auth::AuthHeaders headers{shared->Header("authorization"), shared->Header("og-authorization"),
-                              shared->Header("x-api-key")};
-    Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(headers);
+    Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(AuthHeadersOf(*shared));
     if (!principal.ok()) return respond(ResponseForStatus(principal.status()));
     Result<Response> response = Serve(*shared, *principal);
     if (!response.ok()) {
@@ -28,6 +26,14 @@ void MerchantEndpoint::Handle(Request request, Respond respond) {
     }
     respond(std::move(*response));
   });
+}
+
+auth::AuthHeaders AuthHeadersOf(const Request& request) {
+  return auth::AuthHeaders{.authorization = request.Header("authorization"),
+                           .og_authorization = request.Header("og-authorization"),
+                           .api_key = request.Header("x-api-key"),
+                           .body_signature = request.Header("x-restock-signature"),
+                           .body = request.body};
 }
 
 Response JsonResponse(const boost::json::value& body, int status) {

@@ -34,6 +34,10 @@ class MerchantEndpoint : public Handler {
   Executor workers_;
 };
 
+// The credential headers of `request` (and its body, for strict replay protection).
+// The views point into `request`.
+auth::AuthHeaders AuthHeadersOf(const Request& request);
+
 // A 200 (or `status`) response with `body` serialised.
 Response JsonResponse(const boost::json::value& body, int status = 200);
 
