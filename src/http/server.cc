@@ -178,11 +178,17 @@ class Listener {
       });
       return;
     }
+    bool at_cap = false;
+    {
+      std::lock_guard lock(tracker_->mu);
+      at_cap = tracker_->live.size() >= options_.max_connections;
+    }
+    const bool room = !at_cap || EvictIdle();
     std::shared_ptr<Connection> session;
     {
       std::lock_guard lock(tracker_->mu);
       if (tracker_->stopping) return;  // `socket` closes on return
-      if (tracker_->live.size() >= options_.max_connections) {
+      if (!room) {
         spdlog::warn("http: connection limit {} reached; closing new connection",
                      options_.max_connections);
       } else {
@@ -199,6 +205,34 @@ class Listener {
     }
     if (session) session->Run();
     DoAccept();
+  }
+
+  // At the cap, closes the oldest idle keep-alive connection to make room (the new one is
+  // admitted at once; the count is briefly one over), so idle connections cannot lock new
+  // clients out. Returns false when none is idle.
+  // REQUIRES: tracker_->mu not held (a session reference dropped here may run its
+  // destructor, which takes the lock).
+  bool EvictIdle() {
+    std::vector<std::pair<std::uint64_t, std::weak_ptr<Connection>>> live;
+    {
+      std::lock_guard lock(tracker_->mu);
+      live.assign(tracker_->live.begin(), tracker_->live.end());
+    }
+    std::shared_ptr<Connection> victim;
+    std::uint64_t victim_id = 0;
+    for (const auto& [id, weak] : live) {
+      if (victim && id > victim_id) continue;
+      auto session = weak.lock();
+      if (session && session->IsIdle()) {
+        victim = std::move(session);
+        victim_id = id;
+      }
+    }
+    if (!victim) return false;
+    spdlog::debug("http: connection limit {} reached; closing an idle connection",
+                  options_.max_connections);
+    victim->Shutdown();
+    return true;
   }
 
   const ServerOptions options_;

@@ -160,6 +160,7 @@ void Session<Stream>::DoRead() {
     DoReadHeader();  // a pipelined request is already (partly) buffered
     return;
   }
+  idle_.store(slots_.empty(), std::memory_order_relaxed);
   Tcp().expires_after(options_.idle_timeout);
   stream_.async_read_some(buffer_.prepare(kIdleReadChunk),
                           beast::bind_front_handler(&Session<Stream>::OnIdleRead, Self()));
@@ -167,6 +168,7 @@ void Session<Stream>::DoRead() {
 
 template <class Stream>
 void Session<Stream>::OnIdleRead(error_code ec, std::size_t bytes) {
+  idle_.store(false, std::memory_order_relaxed);
   if (ec) return FailRead(ec);
   buffer_.commit(bytes);
   DoReadHeader();

@@ -2,6 +2,7 @@
 // http/server.h instead.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -35,6 +36,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   virtual void Shutdown() = 0;
   // Delivers the handler's response for request `seq`. Called on the strand.
   virtual void Complete(std::uint64_t seq, Response response) = 0;
+  // True while the connection waits for the first byte of its next request with nothing
+  // owed (an idle keep-alive connection, the first to go when the cap is reached). Any thread.
+  bool IsIdle() const { return idle_.load(std::memory_order_relaxed); }
+
+ protected:
+  std::atomic<bool> idle_{false};
 };
 
 using PlainStream = boost::beast::tcp_stream;
