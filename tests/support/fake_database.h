@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "support/fake_webhook_repos.h"
 
 namespace restock::testing {
 
@@ -28,6 +29,7 @@ struct FakeState {
   std::map<std::pair<model::MerchantId, std::string>, UnixMicros> seen_signatures;
   model::MerchantId next_merchant_id = 1;
   std::int64_t next_id = 1;  // subscriptions and orders
+  FakeWebhookState webhooks;
 };
 
 class FakeSubscriptionRepo final : public store::SubscriptionRepo {
@@ -197,7 +199,13 @@ class FakeTransaction final : public store::Transaction,
                               store::PlacementRunRepo,
                               store::SeenSignatureRepo {
  public:
-  explicit FakeTransaction(FakeState& state) : s_(state), subscriptions_(state), orders_(state) {}
+  explicit FakeTransaction(FakeState& state)
+      : s_(state),
+        subscriptions_(state),
+        orders_(state),
+        webhook_endpoints_(state.webhooks),
+        webhook_outbox_(state.webhooks),
+        webhook_attempts_(state.webhooks) {}
   store::MerchantRepo& merchants() override { return *this; }
   store::ProductRepo& products() override { return *this; }
   store::StockEventRepo& stock_events() override { return *this; }
@@ -205,6 +213,9 @@ class FakeTransaction final : public store::Transaction,
   store::OrderRepo& orders() override { return orders_; }
   store::OrderEventRepo& order_events() override { return *this; }
   store::PlacementRunRepo& placement_runs() override { return *this; }
+  store::WebhookEndpointRepo& webhook_endpoints() override { return webhook_endpoints_; }
+  store::WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
+  store::WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   store::SeenSignatureRepo& seen_signatures() override { return *this; }
 
   // MerchantRepo
@@ -279,6 +290,41 @@ class FakeTransaction final : public store::Transaction,
     return Status::Ok();
   }
 
+  Result<std::vector<model::Product>> List(model::MerchantId m, const store::ProductFilter& filter,
+                                           const store::ProductPage& page) override {
+    auto lower = [](std::string t) {
+      for (char& c : t) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      return t;
+    };
+    std::string needle = lower(filter.search);
+    auto match = [&](const model::Product& p) {
+      if (filter.live && p.live != *filter.live) return false;
+      if (filter.discontinued && p.discontinued != *filter.discontinued) return false;
+      if (needle.empty()) return true;
+      return lower(p.product_id).find(needle) != std::string::npos ||
+             lower(p.sku).find(needle) != std::string::npos ||
+             lower(p.name).find(needle) != std::string::npos;
+    };
+    // std::string's operator< compares bytes as unsigned char, like memcmp.
+    std::vector<model::Product> out;
+    if (page.before) {
+      for (auto it = s_.products.rbegin(); it != s_.products.rend() && out.size() < page.limit;
+           ++it) {
+        if (it->first.first == m && it->first.second < *page.before && match(it->second)) {
+          out.push_back(it->second);
+        }
+      }
+      return out;
+    }
+    for (auto it = s_.products.upper_bound({m, page.after});
+         it != s_.products.end() && it->first.first == m && out.size() < page.limit; ++it) {
+      if (match(it->second)) out.push_back(it->second);
+    }
+    return out;
+  }
+
   // StockEventRepo
   Status Append(std::span<const model::StockEvent> events) override {
     for (auto e : events) {
@@ -293,6 +339,24 @@ class FakeTransaction final : public store::Transaction,
     for (auto it = s_.stock_events.rbegin(); it != s_.stock_events.rend() && out.size() < limit;
          ++it) {
       if (it->merchant_id == m && it->product_id == id) out.push_back(*it);
+    }
+    return out;
+  }
+
+  Result<std::vector<model::StockEvent>> ListPage(model::MerchantId m, std::string_view id,
+                                                  const store::StockEventPage& page) override {
+    std::vector<model::StockEvent> out;
+    auto mine = [&](const model::StockEvent& e) { return e.merchant_id == m && e.product_id == id; };
+    if (page.newer_than) {
+      for (const auto& e : s_.stock_events) {
+        if (out.size() >= page.limit) break;
+        if (mine(e) && e.id > *page.newer_than) out.push_back(e);
+      }
+      return out;
+    }
+    for (auto it = s_.stock_events.rbegin(); it != s_.stock_events.rend() && out.size() < page.limit;
+         ++it) {
+      if (mine(*it) && (!page.older_than || it->id < *page.older_than)) out.push_back(*it);
     }
     return out;
   }
@@ -360,6 +424,9 @@ class FakeTransaction final : public store::Transaction,
   FakeState& s_;
   FakeSubscriptionRepo subscriptions_;
   FakeOrderRepo orders_;
+  FakeWebhookEndpointRepo webhook_endpoints_;
+  FakeWebhookOutboxRepo webhook_outbox_;
+  FakeWebhookAttemptRepo webhook_attempts_;
 };
 
 class FakeDatabase final : public store::Database {

@@ -148,7 +148,60 @@ CREATE TABLE placement_runs (
   PRIMARY KEY (merchant_id, date)
 ) WITHOUT ROWID;
 )sql"},
-    // 3 is reserved for webhooks.
+    // Webhooks (SPEC §3, docs/webhooks.md): endpoints, the transactional outbox (one row per
+    // event and subscribed endpoint, written in the transaction of the change) and the log of
+    // delivery attempts. Event types are stored as a comma-separated list of their names.
+    // A pending delivery is due when next_attempt_at <= now; a claim moves next_attempt_at to
+    // the end of its lease and sets lease_token, so a crashed claimant's rows come back by
+    // themselves. webhook_outbox_due holds only pending rows, so the dispatcher's scan does
+    // not grow with the delivered history. No foreign keys on the outbox and the attempts
+    // (written in bulk by placement): the repositories write only rows of known endpoints.
+    Migration{3, R"sql(
+CREATE TABLE webhook_endpoints (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  url TEXT NOT NULL,
+  event_types TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  previous_secret TEXT NOT NULL DEFAULT '',
+  previous_secret_expires INTEGER NOT NULL DEFAULT 0,
+  enabled INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+);
+CREATE INDEX webhook_endpoints_by_merchant ON webhook_endpoints (merchant_id, id);
+CREATE TABLE webhook_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  merchant_id INTEGER NOT NULL,
+  endpoint_id INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  lease_token TEXT NULL,
+  completed INTEGER NULL
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at, id) WHERE status = 'pending';
+CREATE INDEX webhook_outbox_by_endpoint ON webhook_outbox (merchant_id, endpoint_id, created, id);
+CREATE TABLE webhook_attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  merchant_id INTEGER NOT NULL,
+  endpoint_id INTEGER NOT NULL,
+  delivery_id INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  started INTEGER NOT NULL,
+  duration_us INTEGER NOT NULL,
+  status_code INTEGER NULL,
+  error TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL
+);
+CREATE INDEX webhook_attempts_by_endpoint ON webhook_attempts (merchant_id, endpoint_id, id);
+)sql"},
     // Replay protection (docs/security.md): the per-merchant mode, and the digests of the
     // strictly signed requests already accepted, kept until their signature expires.
     Migration{4, R"sql(
