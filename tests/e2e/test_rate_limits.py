@@ -4,6 +4,9 @@ per client address on every request; 429 + Retry-After + {"detail"}, nothing app
 from __future__ import annotations
 
 import re
+import time
+
+import requests
 
 from harness import assert_detail, results
 
@@ -112,3 +115,27 @@ def test_bad_limit_values_are_refused_at_startup(restock):
     for value in ["-1", "abc", "2000000000"]:
         r = restock.cli.run("serve", "--listen", "127.0.0.1:0", "--rate-limit-merchant", value)
         assert r.rc == 2, r.describe()
+
+
+def test_defaults_are_600_per_merchant_and_6000_per_client(restock):
+    config = restock.tmp / "empty.toml"
+    config.write_text("")
+    server = restock.serve("--config", str(config))  # no limit flags: the built-in defaults
+    session = requests.Session()
+    headers = dict(restock.a.key_headers(), **{"content-type": "application/json"})
+    start = time.monotonic()
+    allowed = 0
+    while True:
+        r = server.request("PATCH", "/products-batch/update/", data=b"[]", headers=headers,
+                           session=session)
+        if r.status_code == 429:
+            break
+        assert r.status_code == 207, r.text
+        allowed += 1
+        assert allowed <= 2000, "never throttled"
+    elapsed = time.monotonic() - start
+    assert_throttled(r)
+    # A burst of 600, plus what refilled (10 per second) while the loop ran.
+    assert 600 <= allowed <= 600 + 10 * elapsed + 1, (allowed, elapsed)
+    # The client limit (6,000) is far from reached: another merchant is still served.
+    assert results(restock.patch([], auth=restock.b.user_headers())) == []
