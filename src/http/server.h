@@ -44,9 +44,9 @@ struct ServerOptions {
   std::uint64_t body_limit = 16 * 1024 * 1024;  // bytes
   std::uint32_t header_limit = 16 * 1024;       // bytes, request line and fields
   // Bounds reading one request's header block, from its first byte (slow-header clients).
+  // With TLS it also bounds the handshake.
   std::chrono::seconds header_timeout{10};
-  // Bounds reading one request, from its first byte to the end of its body. With TLS it also
-  // bounds the handshake.
+  // Bounds reading one request, from its first byte to the end of its body.
   std::chrono::seconds read_timeout{30};
   // Bounds waiting for the first byte of the next request on a kept-alive connection (also while
   // earlier responses of that connection are still being produced).

@@ -110,7 +110,9 @@ template <class Stream>
 void Session<Stream>::Run() {
   net::dispatch(stream_.get_executor(), [self = Self()] {
     if constexpr (kTls) {
-      self->Tcp().expires_after(self->options_.read_timeout);
+      // A handshake is as short as a header block; stalled ones must not pile up.
+      self->Tcp().expires_after(
+          std::min(self->options_.header_timeout, self->options_.read_timeout));
       self->stream_.async_handshake(net::ssl::stream_base::server,
                                     beast::bind_front_handler(&Session::OnHandshake, self));
     } else {

@@ -7,6 +7,7 @@ import json
 import socket
 import ssl
 import subprocess
+import time
 
 import pytest
 import requests
@@ -117,3 +118,18 @@ def test_bad_tls_files_fail_at_startup_with_a_clear_message(restock, cert, tmp_p
     assert r.rc == 2, r.describe()
     assert "tls" in r.stderr.lower(), r.stderr
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_a_stalled_handshake_is_closed_after_the_header_timeout(restock, cert):
+    crt, key = cert
+    server = restock.serve("--tls-cert", str(crt), "--tls-key", str(key), "--header-timeout", "1")
+    host, _, port = server.address.rpartition(":")
+    with socket.create_connection((host, int(port)), timeout=15) as sock:
+        sock.sendall(b"\x16\x03\x01")  # the start of a ClientHello, then nothing
+        sock.settimeout(6)
+        start = time.monotonic()
+        try:
+            data = sock.recv(1024)
+        except ConnectionResetError:
+            data = b""
+        assert data == b"" and time.monotonic() - start < 4
