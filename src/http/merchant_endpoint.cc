@@ -13,18 +13,16 @@
 namespace restock::http {
 
 void MerchantEndpoint::Handle(Request request, Respond respond) {
-  auto shared = std::make_shared<Request>(std::move(request));
+  auto shared = std::make_shared<const Request>(std::move(request));
   workers_([this, shared, respond = std::move(respond)]() {
     Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(AuthHeadersOf(*shared));
     if (!principal.ok()) return respond(ResponseForStatus(principal.status()));
-    Result<Response> response = Serve(*shared, *principal);
-    if (!response.ok()) {
-      if (HttpStatusFor(response.status().code()) >= 500) {
-        spdlog::error("{} {}: {}", shared->method, shared->path, response.status().ToString());
+    if (rate_limits_ != nullptr) {
+      if (auto refused = rate_limits_->CheckMerchant(principal->merchant_id)) {
+        return respond(std::move(*refused));
       }
-      return respond(ResponseForStatus(response.status()));
     }
-    respond(std::move(*response));
+    ServeAsync(shared, *principal, respond);
   });
 }
 
@@ -34,6 +32,23 @@ auth::AuthHeaders AuthHeadersOf(const Request& request) {
                            .api_key = request.Header("x-api-key"),
                            .body_signature = request.Header("x-restock-signature"),
                            .body = request.body};
+}
+
+Result<Response> MerchantEndpoint::Serve(const Request&, const auth::Principal&) {
+  return InternalError("handler serves nothing");
+}
+
+void MerchantEndpoint::ServeAsync(std::shared_ptr<const Request> request,
+                                  const auth::Principal& principal, Respond respond) {
+  respond(ToResponse(*request, Serve(*request, principal)));
+}
+
+Response MerchantEndpoint::ToResponse(const Request& request, Result<Response> result) {
+  if (result.ok()) return std::move(*result);
+  if (HttpStatusFor(result.status().code()) >= 500) {
+    spdlog::error("{} {}: {}", request.method, request.path, result.status().ToString());
+  }
+  return ResponseForStatus(result.status());
 }
 
 Response JsonResponse(const boost::json::value& body, int status) {

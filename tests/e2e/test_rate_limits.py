@@ -139,3 +139,15 @@ def test_defaults_are_600_per_merchant_and_6000_per_client(restock):
     assert 600 <= allowed <= 600 + 10 * elapsed + 1, (allowed, elapsed)
     # The client limit (6,000) is far from reached: another merchant is still served.
     assert results(restock.patch([], auth=restock.b.user_headers())) == []
+
+
+def test_batch_create_shares_the_merchants_budget(restock):
+    restock.serve("--rate-limit-merchant", "2", "--rate-limit-client", "0")
+    assert results(restock.patch([{"product_id": "P2", "live": True}]))[0]["status"] == 200
+    created = restock.patch([{"product_id": "NEW1", "name": "New"}], method="POST",
+                            path="/products-batch/create/")
+    assert created.status_code == 207, created.text
+    refused = restock.patch([{"product_id": "NEW2", "name": "New"}], method="POST",
+                            path="/products-batch/create/")
+    assert_throttled(refused)
+    assert restock.cli.run("product", "get", "--merchant", restock.a.public_id, "NEW2").rc != 0

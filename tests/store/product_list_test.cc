@@ -119,11 +119,13 @@ TEST_P(StoreProductListTest, FiltersOnLiveAndDiscontinued) {
     products.push_back(p);
   }
   ASSERT_EQ(InsertProducts(m, products), Status::Ok());
-  EXPECT_EQ(ListIds(m, Filter(true, std::nullopt), Forward("")), (std::vector<std::string>{"p1", "p3"}));
-  EXPECT_EQ(ListIds(m, Filter(false, std::nullopt), Forward("")), (std::vector<std::string>{"p0", "p2"}));
-  EXPECT_EQ(ListIds(m, Filter(std::nullopt, true), Forward("")), (std::vector<std::string>{"p2", "p3"}));
-  EXPECT_EQ(ListIds(m, Filter(true, false), {}),
-            std::vector<std::string>{"p1"});
+  EXPECT_EQ(ListIds(m, Filter(true, std::nullopt), Forward("")),
+            (std::vector<std::string>{"p1", "p3"}));
+  EXPECT_EQ(ListIds(m, Filter(false, std::nullopt), Forward("")),
+            (std::vector<std::string>{"p0", "p2"}));
+  EXPECT_EQ(ListIds(m, Filter(std::nullopt, true), Forward("")),
+            (std::vector<std::string>{"p2", "p3"}));
+  EXPECT_EQ(ListIds(m, Filter(true, false), {}), std::vector<std::string>{"p1"});
   // Filters and pages combine: the page limit counts matching products only.
   EXPECT_EQ(ListIds(m, Filter(false, std::nullopt), Forward("p0", 1)),
             std::vector<std::string>{"p2"});
@@ -141,12 +143,15 @@ TEST_P(StoreProductListTest, SearchMatchesIdSkuOrNameIgnoringAsciiCase) {
   tea.name = "Sencha";
   model::Product creme = MakeProduct("c-3");
   creme.sku = "x";
-  creme.name = "Cr\xc3\xa8me br\xc3\xbb" "l\xc3\xa9" "e 100%_off";
+  creme.name =
+      "Cr\xc3\xa8me br\xc3\xbb"
+      "l\xc3\xa9"
+      "e 100%_off";
   ASSERT_EQ(InsertProducts(m, {coffee, tea, creme}), Status::Ok());
 
-  EXPECT_EQ(ListIds(m, Search("cof"), Forward("")), std::vector<std::string>{"COF-1"});   // id
-  EXPECT_EQ(ListIds(m, Search("green"), Forward("")), std::vector<std::string>{"t-2"});   // sku
-  EXPECT_EQ(ListIds(m, Search("ROAST"), Forward("")), std::vector<std::string>{"COF-1"}); // name
+  EXPECT_EQ(ListIds(m, Search("cof"), Forward("")), std::vector<std::string>{"COF-1"});    // id
+  EXPECT_EQ(ListIds(m, Search("green"), Forward("")), std::vector<std::string>{"t-2"});    // sku
+  EXPECT_EQ(ListIds(m, Search("ROAST"), Forward("")), std::vector<std::string>{"COF-1"});  // name
   EXPECT_EQ(ListIds(m, Search("cr\xc3\xa8me"), Forward("")), std::vector<std::string>{"c-3"});
   // No wildcards: '%' and '_' are plain characters.
   EXPECT_EQ(ListIds(m, Search("%_"), Forward("")), std::vector<std::string>{"c-3"});
@@ -154,7 +159,8 @@ TEST_P(StoreProductListTest, SearchMatchesIdSkuOrNameIgnoringAsciiCase) {
   EXPECT_EQ(ListIds(m, Search("nothing"), Forward("")), std::vector<std::string>{});
   // Only ASCII letters fold: "È" does not find "è".
   EXPECT_EQ(ListIds(m, Search("CR\xc3\x88ME"), Forward("")), std::vector<std::string>{});
-  EXPECT_EQ(ListIds(m, Filter(false, std::nullopt, "cof"), Forward("")), std::vector<std::string>{});
+  EXPECT_EQ(ListIds(m, Filter(false, std::nullopt, "cof"), Forward("")),
+            std::vector<std::string>{});
 }
 
 model::StockEvent Event(model::MerchantId m, std::string product_id, bool live) {
@@ -185,15 +191,11 @@ TEST_P(StoreProductListTest, StockEventPagesByIdInBothDirections) {
   for (std::size_t i = 1; i < all.size(); ++i) EXPECT_GT(all[i - 1], all[i]);  // newest first
 
   EXPECT_EQ(EventIds(m, "p1", Older(std::nullopt, 2)), (std::vector<std::int64_t>{all[0], all[1]}));
-  EXPECT_EQ(EventIds(m, "p1", Older(all[1], 2)),
-            (std::vector<std::int64_t>{all[2], all[3]}));
-  EXPECT_EQ(EventIds(m, "p1", Older(all[3], 2)),
-            (std::vector<std::int64_t>{all[4]}));
+  EXPECT_EQ(EventIds(m, "p1", Older(all[1], 2)), (std::vector<std::int64_t>{all[2], all[3]}));
+  EXPECT_EQ(EventIds(m, "p1", Older(all[3], 2)), (std::vector<std::int64_t>{all[4]}));
   // Newer pages come oldest first.
-  EXPECT_EQ(EventIds(m, "p1", Newer(all[3], 2)),
-            (std::vector<std::int64_t>{all[2], all[1]}));
-  EXPECT_EQ(EventIds(m, "p1", Newer(all[1], 2)),
-            (std::vector<std::int64_t>{all[0]}));
+  EXPECT_EQ(EventIds(m, "p1", Newer(all[3], 2)), (std::vector<std::int64_t>{all[2], all[1]}));
+  EXPECT_EQ(EventIds(m, "p1", Newer(all[1], 2)), (std::vector<std::int64_t>{all[0]}));
   EXPECT_EQ(EventIds(other, "p1", Older(std::nullopt, 100)).size(), 1u);
   EXPECT_EQ(EventIds(m, "nope", Older(std::nullopt, 100)).size(), 0u);
 }
