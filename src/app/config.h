@@ -26,6 +26,15 @@ struct ServeConfig {
   std::string sqlite_synchronous = "FULL";
   std::string log_level = "info";
   bool scheduler = true;
+  // Hardening (docs/security.md).
+  std::size_t max_json_depth = 32;
+  std::int64_t header_timeout_seconds = 10;
+  std::int64_t write_timeout_seconds = 30;
+  std::uint64_t rate_limit_merchant = 600;  // calls per minute on the batch endpoints; 0 = off
+  std::uint64_t rate_limit_client = 6'000;  // requests per minute per client address; 0 = off
+  bool trust_forwarded_for = false;
+  std::string tls_cert;  // PEM certificate chain; with tls_key, serve HTTPS
+  std::string tls_key;   // PEM private key (unencrypted)
   std::int64_t scheduler_tick_seconds = 30;
   // Webhook delivery (docs/webhooks.md). Times in milliseconds.
   bool webhooks = true;

@@ -12,6 +12,7 @@
 #include "app/database_factory.h"
 #include "auth/authenticator.h"
 #include "auth/store_credential_source.h"
+#include "auth/store_replay_guard.h"
 #include "catalog/stock_update.h"
 #include "http/ops_handlers.h"
 #include "http/order_handlers.h"
@@ -22,6 +23,7 @@
 #include "placement/restock_trigger.h"
 #include "placement/scheduler.h"
 #include "http/products_batch_handler.h"
+#include "http/rate_limits.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "metrics/registry.h"
@@ -64,6 +66,12 @@ Status RunServe(const ServeConfig& config) {
   RESTOCK_ASSIGN_OR_RETURN(auto listen, SplitListen(config.listen));
   if (config.io_threads == 0 || config.workers == 0) {
     return InvalidArgumentError("--io-threads and --workers must be at least 1");
+  }
+  if (config.read_timeout_seconds < 1 || config.idle_timeout_seconds < 1) {
+    return InvalidArgumentError("--read-timeout and --idle-timeout must be at least 1");
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return InvalidArgumentError("--tls-cert and --tls-key must be given together");
   }
   sigset_t signals;
   sigemptyset(&signals);
@@ -109,8 +117,10 @@ Status RunServe(const ServeConfig& config) {
 
   auth::StoreCredentialSource credentials(*db, clock,
                                           std::chrono::seconds(config.credential_cache_seconds));
+  auth::StoreReplayGuard replay_guard(*db, clock);
   auth::Authenticator authenticator(
-      credentials, clock, auth::AuthWindow{config.ts_max_age_seconds, config.ts_max_future_seconds});
+      credentials, clock, auth::AuthWindow{config.ts_max_age_seconds, config.ts_max_future_seconds},
+      &replay_guard);
   catalog::StockService stock(*db, clock);
   placement::PlacementService placement(*db, clock, placement::FlowOptions{});
   placement::ZoneCache zones;
@@ -130,8 +140,12 @@ Status RunServe(const ServeConfig& config) {
   webhooks::Dispatcher dispatcher(*db, clock, poster, delivery, &registry);
   dispatcher_ptr.store(&dispatcher);
 
+  http::RateLimits rate_limits(clock, registry,
+                               {config.rate_limit_client, config.rate_limit_merchant,
+                                config.trust_forwarded_for});
   http::ProductsBatchHandler batch(authenticator, stock, registry, executor,
-                                   http::BatchLimits{config.max_elements, 32});
+                                   http::BatchLimits{config.max_elements, config.max_json_depth},
+                                   &rate_limits);
   http::HealthHandler health;
   http::MetricsHandler metrics_handler(registry);
   http::SubscriptionsHandler subscriptions(authenticator, executor, *db, clock);
@@ -143,8 +157,10 @@ Status RunServe(const ServeConfig& config) {
   http::ProductsHandler products(authenticator, executor, *db);
   http::ProductHandler product(authenticator, executor, *db, stock);
   http::StockHistoryHandler stock_history(authenticator, executor, *db);
-  http::ProductsCreateHandler products_create(authenticator, executor, stock,
-                                              http::BatchLimits{config.max_elements, 32});
+  http::ProductsCreateHandler products_create(
+      authenticator, executor, stock,
+      http::BatchLimits{config.max_elements, config.max_json_depth});
+  products_create.LimitPerMerchant(&rate_limits);
   http::Router router(registry);
   router.Add("PATCH", "/products-batch/update/", batch, "products_batch_update");
   router.Add("POST", "/subscriptions/", subscriptions, "subscriptions");
@@ -177,13 +193,18 @@ Status RunServe(const ServeConfig& config) {
   options.max_connections = config.max_connections;
   options.read_timeout = std::chrono::seconds(config.read_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
-  http::Server server(options, router);
+  options.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
+  options.write_timeout = std::chrono::seconds(config.write_timeout_seconds);
+  options.tls = {config.tls_cert, config.tls_key};
+  http::ClientRateLimitedHandler limited(rate_limits, router);
+  http::Server server(options, limited);
   RESTOCK_ASSIGN_OR_RETURN(std::uint16_t port, server.Listen(listen.first, listen.second));
   std::string bound = (listen.first.find(':') != std::string::npos ? "[" + listen.first + "]"
                                                                      : listen.first) +
                       ":" + std::to_string(port);
   std::cout << "{\"listen\":\"" << bound << "\"}" << std::endl;
-  spdlog::info("restock listening on http://{} (db {})", bound, config.db);
+  spdlog::info("restock listening on {}://{} (db {})", config.tls_cert.empty() ? "http" : "https",
+               bound, config.db);
   server.Start();
   if (config.scheduler) scheduler.Start();
   if (config.webhooks) dispatcher.Start();

@@ -179,6 +179,12 @@ class Server:
         # tests turn it on explicitly when they test it.
         if not any(str(a).startswith("--scheduler") for a in args):
             args += ["--scheduler", "false"]
+        # Likewise the rate limits (600 batch calls/min per merchant by default) would throttle
+        # load and durability tests; tests of the limits pass a --rate-limit-* flag, a
+        # RESTOCK_RATE_LIMIT_* variable or a --config file, and then get the real defaults.
+        if not any(str(a).startswith(("--rate-limit", "--config")) for a in args) and \
+                not any(k.startswith("RESTOCK_RATE_LIMIT") for k in (env or {})):
+            args += ["--rate-limit-merchant", "0", "--rate-limit-client", "0"]
         cmd = [str(restock_bin()), "serve", *(["--db", str(db)] if db is not None else []),
                "--listen", "127.0.0.1:0", *args]
         self._stderr = open(self.stderr_path, "wb")
