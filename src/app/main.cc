@@ -1,6 +1,7 @@
 // restock: one binary, subcommands (SPEC §1). This file only parses the command line and
 // dispatches; the commands live in cli/ and app/serve.cc.
 #include <spdlog/sinks/stdout_sinks.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -156,10 +157,10 @@ int Run(int argc, char** argv) {
   AddDb(product_get, o.db);
   product_get->add_option("--merchant", o.merchant_id, "merchant public id")->required();
   product_get->add_option("product_id", o.product_id, "external product id")->required();
-  CLI::App* product_import = product->add_subcommand("import", "bulk upsert from .jsonl or .csv");
+  CLI::App* product_import = product->add_subcommand("import", "bulk upsert from .xml (Ordergroove feed), .jsonl or .csv");
   AddDb(product_import, o.db);
   product_import->add_option("--merchant", o.merchant_id, "merchant public id")->required();
-  product_import->add_option("file", o.path, "FILE.jsonl or FILE.csv")->required();
+  product_import->add_option("file", o.path, "FILE.xml, FILE.jsonl or FILE.csv")->required();
 
   CLI::App* subscription =
       app.add_subcommand("subscription", "subscriptions")->require_subcommand(1);
@@ -225,7 +226,7 @@ int Run(int argc, char** argv) {
 
   auto db = OpenMigrated(o.db);
   if (!db.ok()) return Fail(db.status());
-  cli::Context ctx{**db, clock, std::cout};
+  cli::Context ctx{**db, clock, std::cout, isatty(STDERR_FILENO) ? &std::cerr : nullptr};
   Status s;
   if (*init) {
     std::cout << "{\"migrated\":true}\n";

@@ -14,6 +14,8 @@
 #include "catalog/stock_update.h"
 #include "http/ops_handlers.h"
 #include "http/order_handlers.h"
+#include "http/product_handlers.h"
+#include "http/products_create_handler.h"
 #include "http/subscription_handlers.h"
 #include "placement/restock_trigger.h"
 #include "placement/scheduler.h"
@@ -114,6 +116,11 @@ Status RunServe(const ServeConfig& config) {
   http::OrdersHandler orders(authenticator, executor, *db);
   http::OrderHandler order(authenticator, executor, *db, clock);
   http::DemandHandler demand(authenticator, executor, *db, clock, zones);
+  http::ProductsHandler products(authenticator, executor, *db);
+  http::ProductHandler product(authenticator, executor, *db, stock);
+  http::StockHistoryHandler stock_history(authenticator, executor, *db);
+  http::ProductsCreateHandler products_create(authenticator, executor, stock,
+                                              http::BatchLimits{config.max_elements, 32});
   http::Router router(registry);
   router.Add("PATCH", "/products-batch/update/", batch, "products_batch_update");
   router.Add("POST", "/subscriptions/", subscriptions, "subscriptions");
@@ -123,6 +130,11 @@ Status RunServe(const ServeConfig& config) {
   router.Add("GET", "/orders/{id}/", order, "order");
   router.Add("POST", "/orders/{id}/cancel/", order, "order_cancel");
   router.Add("GET", "/products/{id}/demand/", demand, "product_demand");
+  router.Add("POST", "/products-batch/create/", products_create, "products_batch_create");
+  router.Add("GET", "/products/", products, "products");
+  router.Add("GET", "/products/{id}/", product, "product");
+  router.Add("PATCH", "/products/{id}/", product, "product");
+  router.Add("GET", "/products/{id}/stock-history/", stock_history, "product_stock_history");
   router.Add("GET", "/healthz", health, "healthz");
   router.Add("GET", "/metrics", metrics_handler, "metrics");
 

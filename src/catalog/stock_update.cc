@@ -76,8 +76,12 @@ Result<AppliedPatches> ApplyPatches(store::Transaction& tx, model::MerchantId me
   std::vector<model::StockEvent> events;
   for (const auto& patch : patches) {
     Working& w = working[patch.product_id];
+    if (w.exists && options.mode == ApplyMode::kCreate) {
+      outcomes.push_back(PatchOutcome::kAlreadyExists);
+      continue;
+    }
     if (!w.exists) {
-      if (!options.create_missing) {
+      if (options.mode == ApplyMode::kUpdate) {
         outcomes.push_back(PatchOutcome::kNotFound);
         continue;
       }
@@ -119,13 +123,23 @@ Result<AppliedPatches> ApplyPatches(store::Transaction& tx, model::MerchantId me
 
 void StockService::UpdateAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
                                model::StockSource source, Done done) {
+  SubmitAsync(merchant, std::move(patches), source, ApplyMode::kUpdate, std::move(done));
+}
+
+void StockService::CreateAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
+                               model::StockSource source, Done done) {
+  SubmitAsync(merchant, std::move(patches), source, ApplyMode::kCreate, std::move(done));
+}
+
+void StockService::SubmitAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
+                               model::StockSource source, ApplyMode mode, Done done) {
   // The outcomes are produced inside the work and handed to `done` only after the commit,
   // so a client never hears "applied" for something that could still roll back.
   auto applied = std::make_shared<AppliedPatches>();
   auto shared_patches = std::make_shared<std::vector<model::ProductPatch>>(std::move(patches));
   db_.Submit(
-      [this, merchant, source, applied, shared_patches](store::Transaction& tx) -> Status {
-        ApplyOptions options{source, clock_.NowMicros(), false};
+      [this, merchant, source, mode, applied, shared_patches](store::Transaction& tx) -> Status {
+        ApplyOptions options{source, clock_.NowMicros(), mode};
         RESTOCK_ASSIGN_OR_RETURN(*applied, ApplyPatches(tx, merchant, *shared_patches, options));
         return Status::Ok();
       },
@@ -141,7 +155,7 @@ Result<std::vector<PatchOutcome>> StockService::Upsert(model::MerchantId merchan
                                                        model::StockSource source) {
   std::vector<PatchOutcome> outcomes;
   Status status = db_.RunInTransaction([&](store::Transaction& tx) -> Status {
-    ApplyOptions options{source, clock_.NowMicros(), true};
+    ApplyOptions options{source, clock_.NowMicros(), ApplyMode::kUpsert};
     RESTOCK_ASSIGN_OR_RETURN(AppliedPatches applied, ApplyPatches(tx, merchant, patches, options));
     outcomes = std::move(applied.outcomes);
     return Status::Ok();

@@ -15,14 +15,21 @@
 
 namespace restock::catalog {
 
-enum class PatchOutcome { kCreated, kUpdated, kUnchanged, kNotFound };
+enum class PatchOutcome { kCreated, kUpdated, kUnchanged, kNotFound, kAlreadyExists };
+
+// What happens to products that do not exist yet, and to those that do. A created product
+// takes the patch's fields; absent ones take their defaults (live, not discontinued,
+// autoship enabled, untracked inventory).
+enum class ApplyMode {
+  kUpdate,  // existing products are updated; missing ones are kNotFound
+  kUpsert,  // existing products are updated; missing ones are created
+  kCreate,  // missing products are created; existing ones are kAlreadyExists, untouched
+};
 
 struct ApplyOptions {
   model::StockSource source = model::StockSource::kApi;
   UnixMicros now = 0;
-  // When true, a product the merchant does not have is created from the patch (absent
-  // fields take their defaults: live, not discontinued, autoship enabled, untracked).
-  bool create_missing = false;
+  ApplyMode mode = ApplyMode::kUpdate;
 };
 
 // Applies `product` <- `patch`. Returns true when any field changed. Raising the inventory
@@ -59,6 +66,12 @@ class StockService {
   void UpdateAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
                    model::StockSource source, Done done);
 
+  // Creates new products through the group-commit writer (POST /products-batch/create/):
+  // each outcome is kCreated, or kAlreadyExists for a product that existed before (or was
+  // created by an earlier element of the same call). `done` as for UpdateAsync.
+  void CreateAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
+                   model::StockSource source, Done done);
+
   // REQUIRES: called before the first UpdateAsync.
   void SetCommitListener(CommitListener listener) { listener_ = std::move(listener); }
 
@@ -68,6 +81,9 @@ class StockService {
                                            model::StockSource source);
 
  private:
+  void SubmitAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
+                   model::StockSource source, ApplyMode mode, Done done);
+
   store::Database& db_;
   const Clock& clock_;
   CommitListener listener_;

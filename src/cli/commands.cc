@@ -1,11 +1,15 @@
 #include "cli/commands.h"
 
 #include <boost/json/serialize.hpp>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <memory>
 
 #include "auth/signature.h"
 #include "catalog/stock_update.h"
 #include "catalog/validation.h"
+#include "cli/progress_bar.h"
 #include "feed/import.h"
 #include "json/model_json.h"
 
@@ -130,11 +134,30 @@ Status ProductImport(Context& ctx, const std::string& merchant, const std::strin
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFoundError("cannot open '" + path + "'");
   catalog::StockService stock(ctx.db, ctx.clock);
-  RESTOCK_ASSIGN_OR_RETURN(feed::ImportSummary summary,
-                           feed::ImportProducts(in, format, m.id, stock, feed::ImportOptions{}));
+  feed::ImportOptions options;
+  std::unique_ptr<ProgressBar> bar;
+  if (ctx.progress) {
+    std::error_code ec;
+    std::uintmax_t size = std::filesystem::file_size(path, ec);
+    bar = std::make_unique<ProgressBar>(*ctx.progress, ec ? 0 : size);
+    options.progress = [&bar](const feed::ImportProgress& p) { bar->Update(p.bytes, p.records); };
+  }
+  Result<feed::ImportSummary> imported = feed::ImportProducts(in, format, m.id, stock, options);
+  if (bar) {
+    if (imported.ok()) {
+      bar->Finish(imported->created + imported->updated + imported->unchanged +
+                  imported->rejected.size());
+    } else {
+      *ctx.progress << '\n';
+    }
+  }
+  RESTOCK_ASSIGN_OR_RETURN(feed::ImportSummary summary, std::move(imported));
   boost::json::array rejected;
   for (const auto& r : summary.rejected) {
-    rejected.emplace_back(boost::json::object{{"line", r.line}, {"errors", ErrorsToJson(r.errors)}});
+    boost::json::object o{{"line", r.line}};
+    if (r.element != 0) o["element"] = r.element;
+    o["errors"] = ErrorsToJson(r.errors);
+    rejected.emplace_back(std::move(o));
   }
   Print(ctx, boost::json::object{{"created", summary.created},
                                  {"updated", summary.updated},

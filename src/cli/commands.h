@@ -19,6 +19,8 @@ struct Context {
   store::Database& db;
   const Clock& clock;
   std::ostream& out;
+  // Where long commands draw a progress bar; null for none (stderr is not a terminal).
+  std::ostream* progress = nullptr;
 };
 
 // 0 ok, 1 internal, 2 invalid argument, 3 not found, 4 already exists,
@@ -44,7 +46,8 @@ struct ProductAddArgs {
 Status ProductAdd(Context& ctx, const ProductAddArgs& args);
 // Prints the product; NotFound when the merchant has no such product.
 Status ProductGet(Context& ctx, const std::string& merchant, const std::string& product_id);
-// Prints {"created","updated","unchanged","rejected":[{"line","errors"}]}.
+// Prints {"created","updated","unchanged","rejected":[{"line"[,"element"],"errors"}]}
+// ("element": the <product> number, XML feeds only), with a progress bar on ctx.progress.
 Status ProductImport(Context& ctx, const std::string& merchant, const std::string& path);
 
 // SPEC §1 `subscription add`: prints {"subscription_id","order_id","place_date"}.

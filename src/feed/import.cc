@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "feed/chunked_upsert.h"
 #include "feed/csv_reader.h"
 #include "json/model_json.h"
 
@@ -15,52 +16,6 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Collects valid records and upserts them a chunk at a time.
-class ChunkedUpsert {
- public:
-  ChunkedUpsert(model::MerchantId merchant, catalog::StockService& stock, std::size_t chunk_size)
-      : merchant_(merchant), stock_(stock), chunk_size_(chunk_size) {}
-
-  Status Add(std::size_t line, const RawElement& element) {
-    catalog::ValidatedElement v = catalog::ValidateElement(element);
-    if (!v.patch) {
-      summary_.rejected.push_back(Rejection{line, std::move(v.errors)});
-      return Status::Ok();
-    }
-    patches_.push_back(std::move(*v.patch));
-    return patches_.size() >= chunk_size_ ? Flush() : Status::Ok();
-  }
-
-  void Reject(std::size_t line, std::string message) {
-    summary_.rejected.push_back(Rejection{line, {{"non_field_errors", {std::move(message)}}}});
-  }
-
-  Status Flush() {
-    if (patches_.empty()) return Status::Ok();
-    RESTOCK_ASSIGN_OR_RETURN(auto outcomes,
-                             stock_.Upsert(merchant_, patches_, model::StockSource::kFeed));
-    for (catalog::PatchOutcome o : outcomes) {
-      switch (o) {
-        case catalog::PatchOutcome::kCreated: ++summary_.created; break;
-        case catalog::PatchOutcome::kUpdated: ++summary_.updated; break;
-        case catalog::PatchOutcome::kUnchanged: ++summary_.unchanged; break;
-        case catalog::PatchOutcome::kNotFound: break;  // upserts create instead
-      }
-    }
-    patches_.clear();
-    return Status::Ok();
-  }
-
-  ImportSummary Take() { return std::move(summary_); }
-
- private:
-  model::MerchantId merchant_;
-  catalog::StockService& stock_;
-  std::size_t chunk_size_;
-  std::vector<model::ProductPatch> patches_;
-  ImportSummary summary_;
-};
-
 Status ImportJsonLines(std::istream& in, ChunkedUpsert& sink) {
   std::string line;
   std::size_t number = 0;
@@ -70,10 +25,11 @@ Status ImportJsonLines(std::istream& in, ChunkedUpsert& sink) {
     boost::system::error_code ec;
     boost::json::value value = boost::json::parse(line, ec);
     if (ec) {
-      sink.Reject(number, "invalid JSON: " + ec.message());
+      sink.Reject(number, 0, "invalid JSON: " + ec.message());
       continue;
     }
-    RESTOCK_RETURN_IF_ERROR(sink.Add(number, restock::json::RawElementFromJson(value)));
+    RESTOCK_RETURN_IF_ERROR(
+        sink.Add(number, 0, catalog::ValidateElement(restock::json::RawElementFromJson(value))));
   }
   return Status::Ok();
 }
@@ -115,11 +71,11 @@ Status ImportCsv(std::istream& in, ChunkedUpsert& sink) {
     std::size_t row = reader.line();
     if (record->size() == 1 && (*record)[0].empty()) continue;  // blank line
     if (reader.malformed()) {
-      sink.Reject(row, "malformed CSV quoting");
+      sink.Reject(row, 0, "malformed CSV quoting");
       continue;
     }
     if (record->size() != header->size()) {
-      sink.Reject(row, "has " + std::to_string(record->size()) + " fields, the header has " +
+      sink.Reject(row, 0, "has " + std::to_string(record->size()) + " fields, the header has " +
                            std::to_string(header->size()));
       continue;
     }
@@ -127,7 +83,7 @@ Status ImportCsv(std::istream& in, ChunkedUpsert& sink) {
     for (std::size_t i = 0; i < header->size(); ++i) {
       element.fields.emplace_back((*header)[i], RawValueFromText((*header)[i], (*record)[i]));
     }
-    RESTOCK_RETURN_IF_ERROR(sink.Add(row, element));
+    RESTOCK_RETURN_IF_ERROR(sink.Add(row, 0, catalog::ValidateElement(element)));
   }
   return Status::Ok();
 }
@@ -137,13 +93,22 @@ Status ImportCsv(std::istream& in, ChunkedUpsert& sink) {
 Result<Format> FormatForPath(const std::string& path) {
   if (EndsWith(path, ".jsonl")) return Format::kJsonLines;
   if (EndsWith(path, ".csv")) return Format::kCsv;
-  return InvalidArgumentError("unsupported file type '" + path + "': use .jsonl or .csv");
+  if (EndsWith(path, ".xml")) return Format::kXml;
+  return InvalidArgumentError("unsupported file type '" + path + "': use .xml, .jsonl or .csv");
 }
 
 Result<ImportSummary> ImportProducts(std::istream& in, Format format, model::MerchantId merchant,
                                      catalog::StockService& stock, const ImportOptions& options) {
-  ChunkedUpsert sink(merchant, stock, options.chunk_size == 0 ? 1 : options.chunk_size);
-  Status read = format == Format::kCsv ? ImportCsv(in, sink) : ImportJsonLines(in, sink);
+  ChunkedUpsert sink(merchant, stock, options, [&in]() -> std::uint64_t {
+    std::streampos at = in.tellg();
+    return at < 0 ? 0 : static_cast<std::uint64_t>(at);
+  });
+  Status read;
+  switch (format) {
+    case Format::kCsv: read = ImportCsv(in, sink); break;
+    case Format::kJsonLines: read = ImportJsonLines(in, sink); break;
+    case Format::kXml: read = ImportXml(in, sink); break;
+  }
   RESTOCK_RETURN_IF_ERROR(read);
   RESTOCK_RETURN_IF_ERROR(sink.Flush());
   return sink.Take();

@@ -13,21 +13,31 @@
 namespace restock::http {
 
 void MerchantEndpoint::Handle(Request request, Respond respond) {
-  auto shared = std::make_shared<Request>(std::move(request));
+  auto shared = std::make_shared<const Request>(std::move(request));
   workers_([this, shared, respond = std::move(respond)]() {
     auth::AuthHeaders headers{shared->Header("authorization"), shared->Header("og-authorization"),
                               shared->Header("x-api-key")};
     Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(headers);
     if (!principal.ok()) return respond(ResponseForStatus(principal.status()));
-    Result<Response> response = Serve(*shared, *principal);
-    if (!response.ok()) {
-      if (HttpStatusFor(response.status().code()) >= 500) {
-        spdlog::error("{} {}: {}", shared->method, shared->path, response.status().ToString());
-      }
-      return respond(ResponseForStatus(response.status()));
-    }
-    respond(std::move(*response));
+    ServeAsync(shared, *principal, respond);
   });
+}
+
+Result<Response> MerchantEndpoint::Serve(const Request&, const auth::Principal&) {
+  return InternalError("handler serves nothing");
+}
+
+void MerchantEndpoint::ServeAsync(std::shared_ptr<const Request> request,
+                                  const auth::Principal& principal, Respond respond) {
+  respond(ToResponse(*request, Serve(*request, principal)));
+}
+
+Response MerchantEndpoint::ToResponse(const Request& request, Result<Response> result) {
+  if (result.ok()) return std::move(*result);
+  if (HttpStatusFor(result.status().code()) >= 500) {
+    spdlog::error("{} {}: {}", request.method, request.path, result.status().ToString());
+  }
+  return ResponseForStatus(result.status());
 }
 
 Response JsonResponse(const boost::json::value& body, int status) {

@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -27,7 +28,21 @@ class MerchantEndpoint : public Handler {
 
  protected:
   // Serves an authenticated request on a worker thread; may block on the database.
-  virtual Result<Response> Serve(const Request& request, const auth::Principal& principal) = 0;
+  // A subclass overrides this or ServeAsync (the default answers 500).
+  virtual Result<Response> Serve(const Request& request, const auth::Principal& principal);
+
+  // Serves an authenticated request, starting on a worker thread; calls `respond` exactly
+  // once, from any thread — for writes that wait on the group-commit writer without holding
+  // a worker. The default runs Serve and responds with its result.
+  virtual void ServeAsync(std::shared_ptr<const Request> request,
+                          const auth::Principal& principal, Respond respond);
+
+  // The response for a Serve-like result: the response itself, or {"detail": …} with the
+  // error's HTTP status (5xx logged with the request's method and path).
+  static Response ToResponse(const Request& request, Result<Response> result);
+
+  // Runs `task` on a worker thread.
+  void Post(std::function<void()> task) const { workers_(std::move(task)); }
 
  private:
   const auth::Authenticator& authenticator_;

@@ -108,24 +108,21 @@ void ProductsBatchHandler::Process(const Request& request, Respond respond) {
       principal->merchant_id, std::move(patches), model::StockSource::kApi,
       [this, batch, results, patch_index = std::move(patch_index),
        respond = std::move(respond)](Result<std::vector<catalog::PatchOutcome>> outcomes) mutable {
-        // This runs on the database writer: hand rendering to a worker so the writer goes
-        // straight back to committing the next group.
-        auto shared_outcomes =
-            std::make_shared<Result<std::vector<catalog::PatchOutcome>>>(std::move(outcomes));
-        workers_([this, batch, results, patch_index = std::move(patch_index),
-                  respond = std::move(respond), shared_outcomes]() {
-          const auto& outcome = *shared_outcomes;
-          if (!outcome.ok()) {
-            spdlog::error("stock update failed: {}", outcome.status().ToString());
-            return respond(ResponseForStatus(outcome.status()));
-          }
-          for (std::size_t k = 0; k < patch_index.size(); ++k) {
-            bool found = (*outcome)[k] != catalog::PatchOutcome::kNotFound;
-            (*results)[patch_index[k]].status = found ? 200 : 404;
-            (found ? applied_ : not_found_).Inc();
-          }
-          respond(MultiStatus(RenderBatchResults(batch->product_id_json, *results)));
-        });
+        // This runs on the database writer, after the commit. Rendering here costs about
+        // 35 ns per element (bench/micro_bench: 34 µs for 1,000), far less than handing the
+        // request to a worker thread and back, which showed as futex wake-ups and context
+        // switches in profiles of single-product PATCHes; `respond` itself only posts to
+        // the session.
+        if (!outcomes.ok()) {
+          spdlog::error("stock update failed: {}", outcomes.status().ToString());
+          return respond(ResponseForStatus(outcomes.status()));
+        }
+        for (std::size_t k = 0; k < patch_index.size(); ++k) {
+          bool found = (*outcomes)[k] != catalog::PatchOutcome::kNotFound;
+          (*results)[patch_index[k]].status = found ? 200 : 404;
+          (found ? applied_ : not_found_).Inc();
+        }
+        respond(MultiStatus(RenderBatchResults(batch->product_id_json, *results)));
       });
 }
 

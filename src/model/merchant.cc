@@ -20,4 +20,14 @@ std::optional<OosPolicy> ParseOosPolicy(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view ReplayProtectionName(ReplayProtection p) {
+  return p == ReplayProtection::kStrict ? "strict" : "off";
+}
+
+std::optional<ReplayProtection> ParseReplayProtection(std::string_view name) {
+  if (name == "off") return ReplayProtection::kOff;
+  if (name == "strict") return ReplayProtection::kStrict;
+  return std::nullopt;
+}
+
 }  // namespace restock::model

@@ -13,6 +13,15 @@ namespace restock::model {
 // What placement does with items that cannot ship (SPEC §4).
 enum class OosPolicy { kSplit, kHold, kSkip, kPlaceAnyway };
 
+// Whether HMAC-signed requests must also sign their body and may be used once
+// (docs/security.md). kOff is Ordergroove's behaviour and the default.
+enum class ReplayProtection { kOff, kStrict };
+
+// "off", "strict".
+std::string_view ReplayProtectionName(ReplayProtection p);
+// Inverse of ReplayProtectionName; nullopt for anything else.
+std::optional<ReplayProtection> ParseReplayProtection(std::string_view name);
+
 // "split", "hold", "skip", "place_anyway".
 std::string_view OosPolicyName(OosPolicy p);
 // Inverse of OosPolicyName; nullopt for anything else.
@@ -28,6 +37,7 @@ struct Merchant {
   OosPolicy oos_policy = OosPolicy::kSplit;
   // Local time of the daily placement run, in minutes after midnight (06:00 by default).
   int placement_minute = 6 * 60;
+  ReplayProtection replay_protection = ReplayProtection::kOff;
   UnixMicros created = 0;
 };
 

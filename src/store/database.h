@@ -22,6 +22,8 @@
 #include "model/product.h"
 #include "model/stock_event.h"
 #include "store/placement_repos.h"
+#include "store/webhook_repos.h"
+#include "store/replay_repos.h"
 
 namespace restock::store {
 
@@ -43,6 +45,27 @@ class MerchantRepo {
   virtual Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) = 0;
   // Every merchant, by id (for the placement scheduler).
   virtual Result<std::vector<model::Merchant>> ListAll() = 0;
+  // Sets the merchant's replay protection mode. NotFound when no merchant has that id.
+  virtual Status SetReplayProtection(model::MerchantId merchant,
+                                     model::ReplayProtection mode) = 0;
+};
+
+// Which products a listing returns (GET /products/). Every set field must match.
+struct ProductFilter {
+  std::optional<bool> live;
+  std::optional<bool> discontinued;
+  // When not empty: `search` occurs in the product_id, the sku or the name, ignoring ASCII
+  // case (other characters compare exactly). Matched as plain text: no wildcards.
+  std::string search;
+};
+
+// A page of a listing in product_id order, compared as bytes (memcmp, i.e. COLLATE "C" on
+// PostgreSQL). With before set: ids < before, descending (the caller reverses for display);
+// otherwise ids > after (all ids when after is empty), ascending.
+struct ProductPage {
+  std::string after;
+  std::optional<std::string> before;
+  std::size_t limit = 10;
 };
 
 class ProductRepo {
@@ -58,6 +81,20 @@ class ProductRepo {
   virtual Status Insert(model::MerchantId merchant, std::span<const model::Product> products) = 0;
   // Overwrites existing products (matched by product_id). Internal when one is missing.
   virtual Status Update(model::MerchantId merchant, std::span<const model::Product> products) = 0;
+  // One page of the merchant's products matching `filter` (see ProductPage for the order),
+  // at most page.limit. Keyset pagination: the cost of a page does not grow with its depth.
+  virtual Result<std::vector<model::Product>> List(model::MerchantId merchant,
+                                                   const ProductFilter& filter,
+                                                   const ProductPage& page) = 0;
+};
+
+// A page of one product's stock events by event id. With newer_than set: ids > newer_than,
+// oldest first (the caller reverses for display); otherwise ids < older_than (every id when
+// unset), newest first.
+struct StockEventPage {
+  std::optional<std::int64_t> older_than;
+  std::optional<std::int64_t> newer_than;
+  std::size_t limit = 10;
 };
 
 class StockEventRepo {
@@ -68,6 +105,10 @@ class StockEventRepo {
   virtual Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,
                                                                 std::string_view product_id,
                                                                 std::size_t limit) = 0;
+  // One page of the product's events (see StockEventPage), at most page.limit.
+  virtual Result<std::vector<model::StockEvent>> ListPage(model::MerchantId merchant,
+                                                          std::string_view product_id,
+                                                          const StockEventPage& page) = 0;
 };
 
 // One unit of work. Valid only inside the callback it is passed to; not thread-safe.
@@ -81,6 +122,10 @@ class Transaction {
   virtual OrderRepo& orders() = 0;
   virtual OrderEventRepo& order_events() = 0;
   virtual PlacementRunRepo& placement_runs() = 0;
+  virtual WebhookEndpointRepo& webhook_endpoints() = 0;
+  virtual WebhookOutboxRepo& webhook_outbox() = 0;
+  virtual WebhookAttemptRepo& webhook_attempts() = 0;
+  virtual SeenSignatureRepo& seen_signatures() = 0;
 };
 
 // A callback doing domain work in one transaction. Returning a non-OK Status rolls back

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "catalog/product_queries.h"
 #include "support/fake_clock.h"
 #include "support/fake_database.h"
 
@@ -161,6 +162,47 @@ TEST_F(StockUpdateTest, StoreFailureReachesTheCallerAndChangesNothing) {
                        });
   EXPECT_TRUE(failed);
   EXPECT_TRUE(db_.state().products.at({kMerchant, "coffee"}).live);
+}
+
+TEST_F(StockUpdateTest, CreateAddsNewProductsAndRefusesExistingOnes) {
+  ProductPatch fresh;
+  fresh.product_id = "new";
+  fresh.live = false;
+  ProductPatch existing = Live("coffee", false);
+  std::vector<PatchOutcome> outcomes;
+  service_.CreateAsync(kMerchant, {fresh, existing, fresh}, StockSource::kApi,
+                       [&](Result<std::vector<PatchOutcome>> r) {
+                         ASSERT_TRUE(r.ok());
+                         outcomes = *r;
+                       });
+  // The second "new" finds the product the first one created.
+  EXPECT_EQ(outcomes, (std::vector{PatchOutcome::kCreated, PatchOutcome::kAlreadyExists,
+                                   PatchOutcome::kAlreadyExists}));
+  EXPECT_FALSE(db_.state().products.at({kMerchant, "new"}).live);
+  EXPECT_TRUE(db_.state().products.at({kMerchant, "coffee"}).live) << "existing left untouched";
+  EXPECT_TRUE(db_.state().stock_events.empty()) << "creating is not a stock change";
+}
+
+TEST_F(StockUpdateTest, HistoryIsNewestFirstAndNotFoundForUnknownProducts) {
+  Update({Live("coffee", false)});
+  Update({Live("coffee", true)});
+  Update({Live("tea", false)});
+  auto history = StockHistory(db_, kMerchant, "coffee", store::StockEventPage{});
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_TRUE((*history)[0].current.live);
+  EXPECT_FALSE((*history)[1].current.live);
+  store::StockEventPage newer;
+  newer.newer_than = (*history)[1].id - 1;
+  newer.limit = 10;
+  auto forward = StockHistory(db_, kMerchant, "coffee", newer);
+  ASSERT_TRUE(forward.ok());
+  ASSERT_EQ(forward->size(), 2u);
+  EXPECT_GT((*forward)[0].id, (*forward)[1].id) << "newest first in both directions";
+  EXPECT_EQ(StockHistory(db_, kMerchant, "nope", {}).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(StockHistory(db_, kOtherMerchant, "coffee", {}).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(GetProduct(db_, kOtherMerchant, "coffee").status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -39,7 +39,9 @@ class ImportTest : public ::testing::Test {
  protected:
   Result<ImportSummary> Import(const std::string& text, Format format) {
     std::istringstream in(text);
-    return ImportProducts(in, format, 1, stock_, ImportOptions{2});
+    ImportOptions options;
+    options.chunk_size = 2;
+    return ImportProducts(in, format, 1, stock_, options);
   }
   testing::FakeClock clock_;
   testing::FakeDatabase db_;

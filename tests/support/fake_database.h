@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "support/fake_webhook_repos.h"
 
 namespace restock::testing {
 
@@ -24,8 +25,11 @@ struct FakeState {
   std::map<std::int64_t, model::Order> orders;                // by id
   std::vector<model::OrderEvent> order_events;
   std::map<std::pair<model::MerchantId, std::string>, UnixMicros> placement_runs;
+  // (merchant, digest) -> expiry
+  std::map<std::pair<model::MerchantId, std::string>, UnixMicros> seen_signatures;
   model::MerchantId next_merchant_id = 1;
   std::int64_t next_id = 1;  // subscriptions and orders
+  FakeWebhookState webhooks;
 };
 
 class FakeSubscriptionRepo final : public store::SubscriptionRepo {
@@ -192,9 +196,16 @@ class FakeTransaction final : public store::Transaction,
                               store::ProductRepo,
                               store::StockEventRepo,
                               store::OrderEventRepo,
-                              store::PlacementRunRepo {
+                              store::PlacementRunRepo,
+                              store::SeenSignatureRepo {
  public:
-  explicit FakeTransaction(FakeState& state) : s_(state), subscriptions_(state), orders_(state) {}
+  explicit FakeTransaction(FakeState& state)
+      : s_(state),
+        subscriptions_(state),
+        orders_(state),
+        webhook_endpoints_(state.webhooks),
+        webhook_outbox_(state.webhooks),
+        webhook_attempts_(state.webhooks) {}
   store::MerchantRepo& merchants() override { return *this; }
   store::ProductRepo& products() override { return *this; }
   store::StockEventRepo& stock_events() override { return *this; }
@@ -202,6 +213,10 @@ class FakeTransaction final : public store::Transaction,
   store::OrderRepo& orders() override { return orders_; }
   store::OrderEventRepo& order_events() override { return *this; }
   store::PlacementRunRepo& placement_runs() override { return *this; }
+  store::WebhookEndpointRepo& webhook_endpoints() override { return webhook_endpoints_; }
+  store::WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
+  store::WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
+  store::SeenSignatureRepo& seen_signatures() override { return *this; }
 
   // MerchantRepo
   Result<model::Merchant> Create(const model::Merchant& m) override {
@@ -239,6 +254,16 @@ class FakeTransaction final : public store::Transaction,
     return out;
   }
 
+  Status SetReplayProtection(model::MerchantId m, model::ReplayProtection mode) override {
+    for (auto& [public_id, merchant] : s_.merchants) {
+      if (merchant.id == m) {
+        merchant.replay_protection = mode;
+        return Status::Ok();
+      }
+    }
+    return NotFoundError("no such merchant");
+  }
+
   // ProductRepo
   Result<std::optional<model::Product>> Find(model::MerchantId m, std::string_view id) override {
     return Lookup(s_.products, std::pair{m, std::string(id)});
@@ -265,6 +290,41 @@ class FakeTransaction final : public store::Transaction,
     return Status::Ok();
   }
 
+  Result<std::vector<model::Product>> List(model::MerchantId m, const store::ProductFilter& filter,
+                                           const store::ProductPage& page) override {
+    auto lower = [](std::string t) {
+      for (char& c : t) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      return t;
+    };
+    std::string needle = lower(filter.search);
+    auto match = [&](const model::Product& p) {
+      if (filter.live && p.live != *filter.live) return false;
+      if (filter.discontinued && p.discontinued != *filter.discontinued) return false;
+      if (needle.empty()) return true;
+      return lower(p.product_id).find(needle) != std::string::npos ||
+             lower(p.sku).find(needle) != std::string::npos ||
+             lower(p.name).find(needle) != std::string::npos;
+    };
+    // std::string's operator< compares bytes as unsigned char, like memcmp.
+    std::vector<model::Product> out;
+    if (page.before) {
+      for (auto it = s_.products.rbegin(); it != s_.products.rend() && out.size() < page.limit;
+           ++it) {
+        if (it->first.first == m && it->first.second < *page.before && match(it->second)) {
+          out.push_back(it->second);
+        }
+      }
+      return out;
+    }
+    for (auto it = s_.products.upper_bound({m, page.after});
+         it != s_.products.end() && it->first.first == m && out.size() < page.limit; ++it) {
+      if (match(it->second)) out.push_back(it->second);
+    }
+    return out;
+  }
+
   // StockEventRepo
   Status Append(std::span<const model::StockEvent> events) override {
     for (auto e : events) {
@@ -279,6 +339,24 @@ class FakeTransaction final : public store::Transaction,
     for (auto it = s_.stock_events.rbegin(); it != s_.stock_events.rend() && out.size() < limit;
          ++it) {
       if (it->merchant_id == m && it->product_id == id) out.push_back(*it);
+    }
+    return out;
+  }
+
+  Result<std::vector<model::StockEvent>> ListPage(model::MerchantId m, std::string_view id,
+                                                  const store::StockEventPage& page) override {
+    std::vector<model::StockEvent> out;
+    auto mine = [&](const model::StockEvent& e) { return e.merchant_id == m && e.product_id == id; };
+    if (page.newer_than) {
+      for (const auto& e : s_.stock_events) {
+        if (out.size() >= page.limit) break;
+        if (mine(e) && e.id > *page.newer_than) out.push_back(e);
+      }
+      return out;
+    }
+    for (auto it = s_.stock_events.rbegin(); it != s_.stock_events.rend() && out.size() < page.limit;
+         ++it) {
+      if (mine(*it) && (!page.older_than || it->id < *page.older_than)) out.push_back(*it);
     }
     return out;
   }
@@ -313,6 +391,28 @@ class FakeTransaction final : public store::Transaction,
     return Status::Ok();
   }
 
+  // SeenSignatureRepo
+  Result<bool> Remember(model::MerchantId m, std::string_view digest, UnixMicros now,
+                        UnixMicros expires) override {
+    auto [it, inserted] = s_.seen_signatures.try_emplace({m, std::string(digest)}, expires);
+    if (inserted) return true;
+    if (it->second > now) return false;
+    it->second = expires;
+    return true;
+  }
+  Result<std::size_t> DeleteExpired(UnixMicros now, std::size_t limit) override {
+    std::size_t deleted = 0;
+    for (auto it = s_.seen_signatures.begin(); it != s_.seen_signatures.end() && deleted < limit;) {
+      if (it->second <= now) {
+        it = s_.seen_signatures.erase(it);
+        ++deleted;
+      } else {
+        ++it;
+      }
+    }
+    return deleted;
+  }
+
  private:
   template <typename Map, typename Key>
   static Result<std::optional<typename Map::mapped_type>> Lookup(const Map& map, const Key& key) {
@@ -324,6 +424,9 @@ class FakeTransaction final : public store::Transaction,
   FakeState& s_;
   FakeSubscriptionRepo subscriptions_;
   FakeOrderRepo orders_;
+  FakeWebhookEndpointRepo webhook_endpoints_;
+  FakeWebhookOutboxRepo webhook_outbox_;
+  FakeWebhookAttemptRepo webhook_attempts_;
 };
 
 class FakeDatabase final : public store::Database {

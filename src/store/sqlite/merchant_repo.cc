@@ -7,13 +7,15 @@ namespace {
 
 constexpr std::string_view kInsertMerchant =
     "INSERT INTO merchants (public_id, name, hash_key, timezone, oos_policy, created, "
-    "placement_minute) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "placement_minute, replay_protection) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 constexpr std::string_view kSelectMerchant =
-    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute "
-    "FROM merchants WHERE public_id = ?1";
+    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
+    "replay_protection FROM merchants WHERE public_id = ?1";
 constexpr std::string_view kSelectAllMerchants =
-    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute "
-    "FROM merchants ORDER BY id";
+    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
+    "replay_protection FROM merchants ORDER BY id";
+constexpr std::string_view kUpdateReplayProtection =
+    "UPDATE merchants SET replay_protection = ?2 WHERE id = ?1";
 constexpr std::string_view kInsertApiUser =
     "INSERT INTO api_users (merchant_id, username, secret, created) VALUES (?1, ?2, ?3, ?4)";
 constexpr std::string_view kSelectApiUser =
@@ -42,6 +44,9 @@ Result<model::Merchant> ReadMerchant(const Statement& stmt) {
   merchant.oos_policy = *policy;
   merchant.created = stmt.ColumnInt64(6);
   merchant.placement_minute = static_cast<int>(stmt.ColumnInt64(7));
+  std::optional<model::ReplayProtection> replay = model::ParseReplayProtection(stmt.ColumnView(8));
+  if (!replay) return InternalError("database error: unknown replay protection stored");
+  merchant.replay_protection = *replay;
   return merchant;
 }
 
@@ -56,6 +61,7 @@ Result<model::Merchant> SqliteMerchantRepo::Create(const model::Merchant& mercha
   stmt.BindText(5, model::OosPolicyName(merchant.oos_policy));
   stmt.BindInt64(6, merchant.created);
   stmt.BindInt64(7, merchant.placement_minute);
+  stmt.BindText(8, model::ReplayProtectionName(merchant.replay_protection));
   RESTOCK_RETURN_IF_ERROR(DescribeDuplicate(stmt.Run(), "merchant public id already exists"));
   model::Merchant created = merchant;
   created.id = conn_.LastInsertRowId();
@@ -82,6 +88,16 @@ Result<std::vector<model::Merchant>> SqliteMerchantRepo::ListAll() {
     merchants.push_back(std::move(merchant));
   }
   return merchants;
+}
+
+Status SqliteMerchantRepo::SetReplayProtection(model::MerchantId merchant,
+                                               model::ReplayProtection mode) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kUpdateReplayProtection));
+  stmt.BindInt64(1, merchant);
+  stmt.BindText(2, model::ReplayProtectionName(mode));
+  RESTOCK_RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) return NotFoundError("no such merchant");
+  return Status::Ok();
 }
 
 Status SqliteMerchantRepo::AddApiUser(const model::ApiUser& user) {

@@ -148,21 +148,91 @@ CREATE TABLE placement_runs (
   PRIMARY KEY (merchant_id, date)
 ) WITHOUT ROWID;
 )sql"},
+    // Webhooks (SPEC §3, docs/webhooks.md): endpoints, the transactional outbox (one row per
+    // event and subscribed endpoint, written in the transaction of the change) and the log of
+    // delivery attempts. Event types are stored as a comma-separated list of their names.
+    // A pending delivery is due when next_attempt_at <= now; a claim moves next_attempt_at to
+    // the end of its lease and sets lease_token, so a crashed claimant's rows come back by
+    // themselves. webhook_outbox_due holds only pending rows, so the dispatcher's scan does
+    // not grow with the delivered history. No foreign keys on the outbox and the attempts
+    // (written in bulk by placement): the repositories write only rows of known endpoints.
+    Migration{3, R"sql(
+CREATE TABLE webhook_endpoints (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  url TEXT NOT NULL,
+  event_types TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  previous_secret TEXT NOT NULL DEFAULT '',
+  previous_secret_expires INTEGER NOT NULL DEFAULT 0,
+  enabled INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+);
+CREATE INDEX webhook_endpoints_by_merchant ON webhook_endpoints (merchant_id, id);
+CREATE TABLE webhook_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  merchant_id INTEGER NOT NULL,
+  endpoint_id INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  lease_token TEXT NULL,
+  completed INTEGER NULL
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at, id) WHERE status = 'pending';
+CREATE INDEX webhook_outbox_by_endpoint ON webhook_outbox (merchant_id, endpoint_id, created, id);
+CREATE TABLE webhook_attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  merchant_id INTEGER NOT NULL,
+  endpoint_id INTEGER NOT NULL,
+  delivery_id INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  started INTEGER NOT NULL,
+  duration_us INTEGER NOT NULL,
+  status_code INTEGER NULL,
+  error TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL
+);
+CREATE INDEX webhook_attempts_by_endpoint ON webhook_attempts (merchant_id, endpoint_id, id);
+)sql"},
+    // Replay protection (docs/security.md): the per-merchant mode, and the digests of the
+    // strictly signed requests already accepted, kept until their signature expires.
+    Migration{4, R"sql(
+ALTER TABLE merchants ADD COLUMN replay_protection TEXT NOT NULL DEFAULT 'off';
+CREATE TABLE seen_signatures (
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  digest TEXT NOT NULL,
+  expires INTEGER NOT NULL,
+  PRIMARY KEY (merchant_id, digest)
+) WITHOUT ROWID;
+CREATE INDEX seen_signatures_by_expiry ON seen_signatures (expires);
+)sql"},
 };
 
-constexpr bool VersionsAreConsecutive() {
+// Numbers are reserved per feature (docs/decisions.md), so one may land before a smaller
+// one: versions only have to increase, and each is applied when it is not yet recorded (not
+// merely when it is above the newest recorded one).
+constexpr bool VersionsAreIncreasing() {
   for (std::size_t i = 0; i < kMigrations.size(); ++i) {
-    if (kMigrations[i].version != static_cast<int>(i) + 1) return false;
+    if (kMigrations[i].version <= (i == 0 ? 0 : kMigrations[i - 1].version)) return false;
   }
   return true;
 }
-static_assert(VersionsAreConsecutive(), "migrations must be numbered 1..N without gaps");
+static_assert(VersionsAreIncreasing(), "migrations must be numbered in increasing order");
 
 constexpr const char* kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     "version INTEGER PRIMARY KEY, applied TEXT NOT NULL)";
 constexpr std::string_view kSelectCurrentVersion =
     "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+constexpr std::string_view kSelectApplied = "SELECT 1 FROM schema_migrations WHERE version = ?1";
 constexpr std::string_view kRecordMigration =
     "INSERT INTO schema_migrations (version, applied) "
     "VALUES (?1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
@@ -172,6 +242,12 @@ Result<int> CurrentVersion(Connection& conn) {
   RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
   if (!has_row) return InternalError("database error: no schema version");
   return static_cast<int>(stmt.ColumnInt64(0));
+}
+
+Result<bool> IsApplied(Connection& conn, int version) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kSelectApplied));
+  stmt.BindInt64(1, version);
+  return stmt.Step();
 }
 
 Status CheckNotNewer(int current) {
@@ -187,7 +263,8 @@ Status ApplyOne(Connection& conn, const Migration& migration) {
   Status status = [&]() -> Status {
     RESTOCK_ASSIGN_OR_RETURN(int current, CurrentVersion(conn));
     RESTOCK_RETURN_IF_ERROR(CheckNotNewer(current));
-    if (current >= migration.version) return Status::Ok();
+    RESTOCK_ASSIGN_OR_RETURN(bool applied, IsApplied(conn, migration.version));
+    if (applied) return Status::Ok();
     RESTOCK_RETURN_IF_ERROR(conn.Exec(migration.sql));
     RESTOCK_ASSIGN_OR_RETURN(Statement record, conn.Prepare(kRecordMigration));
     record.BindInt64(1, migration.version);
@@ -209,7 +286,8 @@ Status ApplyMigrations(Connection& conn) {
   RESTOCK_ASSIGN_OR_RETURN(int current, CurrentVersion(conn));
   RESTOCK_RETURN_IF_ERROR(CheckNotNewer(current));
   for (const Migration& migration : kMigrations) {
-    if (migration.version <= current) continue;
+    RESTOCK_ASSIGN_OR_RETURN(bool applied, IsApplied(conn, migration.version));
+    if (applied) continue;
     RESTOCK_RETURN_IF_ERROR(ApplyOne(conn, migration));
   }
   return Status::Ok();

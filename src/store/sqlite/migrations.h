@@ -11,7 +11,7 @@
 namespace restock::store::sqlite {
 
 struct Migration {
-  int version;      // 1, 2, 3, ... without gaps
+  int version;      // increasing; numbers are reserved per feature, so gaps may exist
   const char* sql;  // one or more statements, run in one transaction
 };
 
@@ -21,7 +21,7 @@ std::span<const Migration> Migrations();
 // The newest schema version this binary knows.
 int LatestSchemaVersion();
 
-// Brings the schema on `conn` up to LatestSchemaVersion(), applying each missing migration
+// Brings the schema on `conn` up to date, applying each migration not yet recorded
 // in its own transaction and recording it in schema_migrations. Idempotent, and safe when
 // another process migrates the same file at once (each step re-checks under the write
 // lock). Returns FailedPrecondition when the database is newer than this binary.

@@ -1,6 +1,7 @@
 #include <utility>
 
 #include "store/sqlite/repos.h"
+#include "store/sqlite/values.h"
 
 namespace restock::store::sqlite {
 namespace {
@@ -13,11 +14,44 @@ constexpr std::string_view kInsertProduct =
     "INSERT INTO products (merchant_id, product_id, sku, name, price_cents, live, "
     "discontinued, autoship_enabled, image_url, detail_url, inventory, low_stock_threshold, "
     "created, last_update) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+// OR FAIL: a single-row update needs no statement journal (see order_repo.cc).
 constexpr std::string_view kUpdateProduct =
-    "UPDATE products SET sku = ?3, name = ?4, price_cents = ?5, live = ?6, discontinued = ?7, "
+    "UPDATE OR FAIL products SET sku = ?3, name = ?4, price_cents = ?5, live = ?6, discontinued = ?7, "
     "autoship_enabled = ?8, image_url = ?9, detail_url = ?10, inventory = ?11, "
     "low_stock_threshold = ?12, created = ?13, last_update = ?14 "
     "WHERE merchant_id = ?1 AND product_id = ?2";
+
+// Listings walk the primary key (merchant_id, product_id) from the cursor on; the filters
+// are checked per row. ?2 live and ?3 discontinued are NULL when not filtered; ?4 is the
+// ASCII-lowercased search text, '' for none (lower() is ASCII-only in SQLite without ICU,
+// which is the contract). instr() rather than LIKE: no wildcards to escape.
+#define RESTOCK_PRODUCT_LIST_WHERE                                                          \
+  "SELECT product_id, sku, name, price_cents, live, discontinued, autoship_enabled, "        \
+  "image_url, detail_url, inventory, low_stock_threshold, created, last_update "             \
+  "FROM products WHERE merchant_id = ?1 AND (?2 IS NULL OR live = ?2) "                      \
+  "AND (?3 IS NULL OR discontinued = ?3) AND (?4 = '' OR instr(lower(product_id), ?4) > 0 "  \
+  "OR instr(lower(sku), ?4) > 0 OR instr(lower(name), ?4) > 0) "
+constexpr std::string_view kListForward =
+    RESTOCK_PRODUCT_LIST_WHERE "AND product_id > ?5 ORDER BY product_id LIMIT ?6";
+constexpr std::string_view kListBackward =
+    RESTOCK_PRODUCT_LIST_WHERE "AND product_id < ?5 ORDER BY product_id DESC LIMIT ?6";
+#undef RESTOCK_PRODUCT_LIST_WHERE
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+void BindOptionalBool(Statement& stmt, int index, const std::optional<bool>& value) {
+  if (value) {
+    stmt.BindBool(index, *value);
+  } else {
+    stmt.BindNull(index);
+  }
+}
 
 // Binds ?1..?14 in the column order shared by kInsertProduct and kUpdateProduct.
 void BindProduct(Statement& stmt, model::MerchantId merchant, const model::Product& p) {
@@ -106,6 +140,26 @@ Status SqliteProductRepo::Update(model::MerchantId merchant,
     }
     return Status::Ok();
   });
+}
+
+Result<std::vector<model::Product>> SqliteProductRepo::List(model::MerchantId merchant,
+                                                           const ProductFilter& filter,
+                                                           const ProductPage& page) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt,
+                           conn_.Prepare(page.before ? kListBackward : kListForward));
+  stmt.BindInt64(1, merchant);
+  BindOptionalBool(stmt, 2, filter.live);
+  BindOptionalBool(stmt, 3, filter.discontinued);
+  stmt.BindText(4, AsciiLower(filter.search));
+  stmt.BindText(5, page.before ? *page.before : page.after);
+  stmt.BindInt64(6, LimitValue(page.limit));
+  std::vector<model::Product> products;
+  for (;;) {
+    RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) break;
+    products.push_back(ReadProduct(stmt));
+  }
+  return products;
 }
 
 }  // namespace restock::store::sqlite

@@ -36,10 +36,23 @@ class SqliteMerchantRepo final : public MerchantRepo {
   Status AddApiKey(const model::ApiKey& key) override;
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) override;
   Result<std::vector<model::Merchant>> ListAll() override;
+  Status SetReplayProtection(model::MerchantId merchant, model::ReplayProtection mode) override;
 
  private:
   Connection& conn_;
   const Clock& clock_;
+};
+
+class SqliteSeenSignatureRepo final : public SeenSignatureRepo {
+ public:
+  explicit SqliteSeenSignatureRepo(Connection& conn) : conn_(conn) {}
+
+  Result<bool> Remember(model::MerchantId merchant, std::string_view digest, UnixMicros now,
+                        UnixMicros expires) override;
+  Result<std::size_t> DeleteExpired(UnixMicros now, std::size_t limit) override;
+
+ private:
+  Connection& conn_;
 };
 
 class SqliteProductRepo final : public ProductRepo {
@@ -53,6 +66,8 @@ class SqliteProductRepo final : public ProductRepo {
       model::MerchantId merchant, std::span<const std::string_view> product_ids) override;
   Status Insert(model::MerchantId merchant, std::span<const model::Product> products) override;
   Status Update(model::MerchantId merchant, std::span<const model::Product> products) override;
+  Result<std::vector<model::Product>> List(model::MerchantId merchant, const ProductFilter& filter,
+                                           const ProductPage& page) override;
 
  private:
   Connection& conn_;
@@ -67,6 +82,9 @@ class SqliteStockEventRepo final : public StockEventRepo {
   Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,
                                                         std::string_view product_id,
                                                         std::size_t limit) override;
+  Result<std::vector<model::StockEvent>> ListPage(model::MerchantId merchant,
+                                                  std::string_view product_id,
+                                                  const StockEventPage& page) override;
 
  private:
   Connection& conn_;
@@ -163,6 +181,58 @@ class SqlitePlacementRunRepo final : public PlacementRunRepo {
   Connection& conn_;
 };
 
+class SqliteWebhookEndpointRepo final : public WebhookEndpointRepo {
+ public:
+  explicit SqliteWebhookEndpointRepo(Connection& conn) : conn_(conn) {}
+
+  Result<std::int64_t> Create(const model::WebhookEndpoint& endpoint) override;
+  Result<std::optional<model::WebhookEndpoint>> Find(model::MerchantId merchant,
+                                                     std::int64_t id) override;
+  Result<std::vector<model::WebhookEndpoint>> ListForMerchant(model::MerchantId merchant) override;
+  Status Update(const model::WebhookEndpoint& endpoint) override;
+
+ private:
+  Connection& conn_;
+};
+
+// A claim is a select of the due ids (partial index of pending rows) and an update per id,
+// inside the caller's write transaction, which SQLite holds exclusively: no two claims overlap.
+class SqliteWebhookOutboxRepo final : public WebhookOutboxRepo {
+ public:
+  explicit SqliteWebhookOutboxRepo(Connection& conn) : conn_(conn) {}
+
+  Status Enqueue(std::span<const model::WebhookDelivery> deliveries) override;
+  Result<std::vector<model::WebhookDelivery>> Claim(UnixMicros now, std::string_view token,
+                                                    UnixMicros lease_until,
+                                                    std::size_t limit) override;
+  Result<bool> Complete(std::int64_t id, std::string_view token, model::DeliveryStatus status,
+                        UnixMicros next_attempt_at, UnixMicros now) override;
+  Result<std::optional<model::WebhookDelivery>> Find(model::MerchantId merchant,
+                                                     std::int64_t id) override;
+  Result<std::vector<model::WebhookDelivery>> ListForEndpoint(model::MerchantId merchant,
+                                                              std::int64_t endpoint_id,
+                                                              UnixMicros since,
+                                                              std::int64_t after_id,
+                                                              std::size_t limit) override;
+  Result<std::int64_t> CountByStatus(model::DeliveryStatus status) override;
+
+ private:
+  Connection& conn_;
+};
+
+class SqliteWebhookAttemptRepo final : public WebhookAttemptRepo {
+ public:
+  explicit SqliteWebhookAttemptRepo(Connection& conn) : conn_(conn) {}
+
+  Result<std::int64_t> Append(const model::DeliveryAttempt& attempt) override;
+  Result<std::vector<model::DeliveryAttempt>> ListForEndpoint(
+      model::MerchantId merchant, std::int64_t endpoint_id, std::optional<std::int64_t> before_id,
+      std::size_t limit) override;
+
+ private:
+  Connection& conn_;
+};
+
 // The repositories of one unit of work. The caller begins and ends the SQL transaction.
 class SqliteTransaction final : public Transaction {
  public:
@@ -173,7 +243,11 @@ class SqliteTransaction final : public Transaction {
         subscriptions_(conn),
         orders_(conn),
         order_events_(conn),
-        placement_runs_(conn) {}
+        placement_runs_(conn),
+        webhook_endpoints_(conn),
+        webhook_outbox_(conn),
+        webhook_attempts_(conn),
+        seen_signatures_(conn) {}
 
   MerchantRepo& merchants() override { return merchants_; }
   ProductRepo& products() override { return products_; }
@@ -182,6 +256,10 @@ class SqliteTransaction final : public Transaction {
   OrderRepo& orders() override { return orders_; }
   OrderEventRepo& order_events() override { return order_events_; }
   PlacementRunRepo& placement_runs() override { return placement_runs_; }
+  WebhookEndpointRepo& webhook_endpoints() override { return webhook_endpoints_; }
+  WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
+  WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
+  SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
 
  private:
   SqliteMerchantRepo merchants_;
@@ -191,6 +269,10 @@ class SqliteTransaction final : public Transaction {
   SqliteOrderRepo orders_;
   SqliteOrderEventRepo order_events_;
   SqlitePlacementRunRepo placement_runs_;
+  SqliteWebhookEndpointRepo webhook_endpoints_;
+  SqliteWebhookOutboxRepo webhook_outbox_;
+  SqliteWebhookAttemptRepo webhook_attempts_;
+  SqliteSeenSignatureRepo seen_signatures_;
 };
 
 }  // namespace restock::store::sqlite

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "store/sqlite/repos.h"
+#include "store/sqlite/values.h"
 
 namespace restock::store::sqlite {
 namespace {
@@ -15,6 +16,42 @@ constexpr std::string_view kSelectEvents =
     "SELECT id, prev_live, live, prev_discontinued, discontinued, prev_inventory, inventory, "
     "source, created FROM stock_events WHERE merchant_id = ?1 AND product_id = ?2 "
     "ORDER BY id DESC LIMIT ?3";
+
+// Both walk stock_events_by_product (merchant_id, product_id, id).
+constexpr std::string_view kSelectOlder =
+    "SELECT id, prev_live, live, prev_discontinued, discontinued, prev_inventory, inventory, "
+    "source, created FROM stock_events WHERE merchant_id = ?1 AND product_id = ?2 "
+    "AND id < ?4 ORDER BY id DESC LIMIT ?3";
+constexpr std::string_view kSelectNewer =
+    "SELECT id, prev_live, live, prev_discontinued, discontinued, prev_inventory, inventory, "
+    "source, created FROM stock_events WHERE merchant_id = ?1 AND product_id = ?2 "
+    "AND id > ?4 ORDER BY id LIMIT ?3";
+
+// Reads the rows of kSelectEvents / kSelectOlder / kSelectNewer.
+Result<std::vector<model::StockEvent>> ReadEvents(Statement& stmt, model::MerchantId merchant,
+                                                  std::string_view product_id) {
+  std::vector<model::StockEvent> events;
+  for (;;) {
+    RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) break;
+    model::StockEvent e;
+    e.id = stmt.ColumnInt64(0);
+    e.merchant_id = merchant;
+    e.product_id = std::string(product_id);
+    e.previous.live = stmt.ColumnBool(1);
+    e.current.live = stmt.ColumnBool(2);
+    e.previous.discontinued = stmt.ColumnBool(3);
+    e.current.discontinued = stmt.ColumnBool(4);
+    e.previous.inventory = stmt.ColumnOptionalInt64(5);
+    e.current.inventory = stmt.ColumnOptionalInt64(6);
+    std::optional<model::StockSource> source = model::ParseStockSource(stmt.ColumnView(7));
+    if (!source) return InternalError("database error: unknown stock event source stored");
+    e.source = *source;
+    e.created = stmt.ColumnInt64(8);
+    events.push_back(std::move(e));
+  }
+  return events;
+}
 
 }  // namespace
 
@@ -43,29 +80,21 @@ Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListForProduct(
   RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectEvents));
   stmt.BindInt64(1, merchant);
   stmt.BindText(2, product_id);
-  constexpr auto kMaxLimit = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-  stmt.BindInt64(3, static_cast<std::int64_t>(limit < kMaxLimit ? limit : kMaxLimit));
-  std::vector<model::StockEvent> events;
-  for (;;) {
-    RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-    if (!has_row) break;
-    model::StockEvent e;
-    e.id = stmt.ColumnInt64(0);
-    e.merchant_id = merchant;
-    e.product_id = std::string(product_id);
-    e.previous.live = stmt.ColumnBool(1);
-    e.current.live = stmt.ColumnBool(2);
-    e.previous.discontinued = stmt.ColumnBool(3);
-    e.current.discontinued = stmt.ColumnBool(4);
-    e.previous.inventory = stmt.ColumnOptionalInt64(5);
-    e.current.inventory = stmt.ColumnOptionalInt64(6);
-    std::optional<model::StockSource> source = model::ParseStockSource(stmt.ColumnText(7));
-    if (!source) return InternalError("database error: unknown stock event source stored");
-    e.source = *source;
-    e.created = stmt.ColumnInt64(8);
-    events.push_back(std::move(e));
-  }
-  return events;
+  stmt.BindInt64(3, LimitValue(limit));
+  return ReadEvents(stmt, merchant, product_id);
+}
+
+Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListPage(
+    model::MerchantId merchant, std::string_view product_id, const StockEventPage& page) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt,
+                           conn_.Prepare(page.newer_than ? kSelectNewer : kSelectOlder));
+  stmt.BindInt64(1, merchant);
+  stmt.BindText(2, product_id);
+  stmt.BindInt64(3, LimitValue(page.limit));
+  stmt.BindInt64(4, page.newer_than ? *page.newer_than
+                                    : page.older_than.value_or(
+                                          std::numeric_limits<std::int64_t>::max()));
+  return ReadEvents(stmt, merchant, product_id);
 }
 
 }  // namespace restock::store::sqlite

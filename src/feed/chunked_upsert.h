@@ -1,0 +1,98 @@
+// restock::feed — internal to feed/: collects validated records and upserts them a chunk
+// per transaction through StockService (stock events with source `feed`), counting the
+// outcomes and rejections for the import summary. Not thread-safe.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "catalog/stock_update.h"
+#include "catalog/validation.h"
+#include "feed/import.h"
+
+namespace restock::feed {
+
+class ChunkedUpsert {
+ public:
+  // `position` tells how many input bytes were consumed, for progress reports.
+  ChunkedUpsert(model::MerchantId merchant, catalog::StockService& stock,
+                const ImportOptions& options, std::function<std::uint64_t()> position)
+      : merchant_(merchant),
+        stock_(stock),
+        chunk_size_(options.chunk_size == 0 ? 1 : options.chunk_size),
+        progress_(options.progress),
+        position_(std::move(position)) {}
+
+  // Queues a valid record, or records the rejection of an invalid one. Flushes a full chunk.
+  Status Add(std::size_t line, std::size_t element, catalog::ValidatedElement v) {
+    ++records_;
+    if (!v.patch) {
+      summary_.rejected.push_back(Rejection{line, element, std::move(v.errors)});
+      return Status::Ok();
+    }
+    patches_.push_back(std::move(*v.patch));
+    return patches_.size() >= chunk_size_ ? Flush() : Status::Ok();
+  }
+
+  void Reject(std::size_t line, std::size_t element, std::string message) {
+    ++records_;
+    summary_.rejected.push_back(
+        Rejection{line, element, {{"non_field_errors", {std::move(message)}}}});
+  }
+
+  Status Flush() {
+    if (!patches_.empty()) {
+      RESTOCK_ASSIGN_OR_RETURN(auto outcomes,
+                               stock_.Upsert(merchant_, patches_, model::StockSource::kFeed));
+      for (catalog::PatchOutcome o : outcomes) {
+        switch (o) {
+          case catalog::PatchOutcome::kCreated:
+            ++summary_.created;
+            break;
+          case catalog::PatchOutcome::kUpdated:
+            ++summary_.updated;
+            break;
+          case catalog::PatchOutcome::kUnchanged:
+            ++summary_.unchanged;
+            break;
+          case catalog::PatchOutcome::kNotFound:  // upserts create instead
+          case catalog::PatchOutcome::kAlreadyExists:
+            break;
+        }
+      }
+      patches_.clear();
+    }
+    if (progress_) {
+      // Positions can read as unknown (0) at the end of a stream; never report going back.
+      if (position_) bytes_ = std::max(bytes_, position_());
+      progress_(ImportProgress{records_, bytes_});
+    }
+    return Status::Ok();
+  }
+
+  ImportSummary Take() { return std::move(summary_); }
+
+  // Replaces the source of input positions (a reader that buffers ahead knows better).
+  void set_position(std::function<std::uint64_t()> position) { position_ = std::move(position); }
+
+ private:
+  model::MerchantId merchant_;
+  catalog::StockService& stock_;
+  std::size_t chunk_size_;
+  std::function<void(const ImportProgress&)> progress_;
+  std::function<std::uint64_t()> position_;
+  std::vector<model::ProductPatch> patches_;
+  std::size_t records_ = 0;
+  std::uint64_t bytes_ = 0;
+  ImportSummary summary_;
+};
+
+// Reads Ordergroove's XML product feed from `in` into `sink` (xml_import.cc).
+// REQUIRES: `in` is seekable: the feed is checked whole before anything is written.
+Status ImportXml(std::istream& in, ChunkedUpsert& sink);
+
+}  // namespace restock::feed

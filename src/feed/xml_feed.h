@@ -1,0 +1,60 @@
+// restock::feed — a streaming reader of Ordergroove's XML Product Feed:
+//   <products><product><product_id><![CDATA[…]]></product_id><name>…</name>…</product>…
+//   </products>
+// It hands out one <product> at a time as tag -> text pairs, reading the input in 64 KiB
+// pieces, so memory stays bounded whatever the feed size. This file set is the only one
+// that includes expat.
+//
+// What it accepts: any XML encoding expat knows (text comes out as UTF-8), entities and
+// CDATA, attributes (ignored), elements it does not know (ignored, with everything inside).
+// What it refuses, for the whole feed: malformed XML, a DOCTYPE (no entity declarations, so
+// no entity-expansion bombs), a root other than <products>.
+// Not thread-safe; reads from a stream it does not own.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+
+namespace restock::feed {
+
+// One <product> element.
+struct FeedProduct {
+  std::size_t element = 0;  // 1-based position among the feed's <product> elements
+  std::size_t line = 0;     // line of its start tag
+  // Its child elements as (tag, text) in document order, text with surrounding whitespace
+  // trimmed. Children with element content (e.g. <extra_data><field key=…>) have empty text
+  // and are listed in `structured`.
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<std::string> structured;
+};
+
+class XmlFeedReader {
+ public:
+  explicit XmlFeedReader(std::istream& in);
+  ~XmlFeedReader();
+  XmlFeedReader(const XmlFeedReader&) = delete;
+  XmlFeedReader& operator=(const XmlFeedReader&) = delete;
+
+  // The next product, or nullopt once the document ended well-formed. InvalidArgument
+  // ("XML error at line N: …") when the feed is malformed or refused; after an error every
+  // call returns the same error.
+  Result<std::optional<FeedProduct>> Next();
+
+  // Bytes of the input consumed so far.
+  std::uint64_t bytes_read() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace restock::feed

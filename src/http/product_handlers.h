@@ -1,0 +1,68 @@
+// restock::http — the product endpoints shaped like Ordergroove's (application scope,
+// merchant-scoped: another merchant's product is 404):
+//   GET   /products/                      list, filters live / discontinued / search, cursor pages
+//   GET   /products/{id}/                 one product
+//   PATCH /products/{id}/                 one update, as one element of the batch update
+//   GET   /products/{id}/stock-history/   the product's stock events, newest first, cursor pages
+//   POST  /products-batch/create/         see products_create_handler.h
+// Adapters over catalog/: they parse, call one catalog function and render.
+#pragma once
+
+#include "catalog/stock_update.h"
+#include "http/merchant_endpoint.h"
+#include "store/database.h"
+
+namespace restock::http {
+
+// GET /products/?live=B&discontinued=B&search=S&page_size=N&cursor=C
+// -> {"next": URL|null, "previous": URL|null, "results": [product, …]} in product_id order.
+// B is true/false (or 1/0); S matches product_id, sku or name (ASCII case ignored);
+// page_size 1..100 (default 10). Invalid values are 400.
+class ProductsHandler final : public MerchantEndpoint {
+ public:
+  ProductsHandler(const auth::Authenticator& a, Executor w, store::Database& db)
+      : MerchantEndpoint(a, std::move(w)), db_(db) {}
+
+ protected:
+  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+
+ private:
+  store::Database& db_;
+};
+
+// GET /products/{id}/ -> the product. PATCH /products/{id}/ with a JSON object of updatable
+// fields (SPEC §2; `product_id` may be omitted, else must equal the id in the path) -> 200
+// with the product as updated; 400 {"detail","errors":{field:[…]}}; 404; 415. The update
+// goes through StockService::UpdateAsync like a batch element (group commit, stock events
+// with source api, the restock trigger) and is durable before the response.
+class ProductHandler final : public MerchantEndpoint {
+ public:
+  ProductHandler(const auth::Authenticator& a, Executor w, store::Database& db,
+                 catalog::StockService& stock)
+      : MerchantEndpoint(a, std::move(w)), db_(db), stock_(stock) {}
+
+ protected:
+  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+  void ServeAsync(std::shared_ptr<const Request> request, const auth::Principal& principal,
+                  Respond respond) override;
+
+ private:
+  store::Database& db_;
+  catalog::StockService& stock_;
+};
+
+// GET /products/{id}/stock-history/?page_size=N&cursor=C -> {"next","previous","results":
+// [stock event, …]} newest first; 404 when the merchant has no such product.
+class StockHistoryHandler final : public MerchantEndpoint {
+ public:
+  StockHistoryHandler(const auth::Authenticator& a, Executor w, store::Database& db)
+      : MerchantEndpoint(a, std::move(w)), db_(db) {}
+
+ protected:
+  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+
+ private:
+  store::Database& db_;
+};
+
+}  // namespace restock::http

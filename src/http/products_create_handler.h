@@ -1,0 +1,30 @@
+// restock::http — POST /products-batch/create/ (Ordergroove's bulk create): a JSON array of
+// product objects with the fields of the batch update, answered 207 with one result per
+// element in input order: 200 created, 400 invalid (with "errors") or already existing.
+// `?force_all_fields=true|false` is accepted for compatibility (see docs/catalog.md).
+// An adapter over catalog::StockService::CreateAsync (group commit, durable before 207).
+#pragma once
+
+#include "catalog/stock_update.h"
+#include "http/batch_body.h"
+#include "http/merchant_endpoint.h"
+
+namespace restock::http {
+
+// Thread-safe. Does not own its dependencies, which must outlive it.
+class ProductsCreateHandler final : public MerchantEndpoint {
+ public:
+  ProductsCreateHandler(const auth::Authenticator& a, Executor w, catalog::StockService& stock,
+                        BatchLimits limits)
+      : MerchantEndpoint(a, std::move(w)), stock_(stock), limits_(limits) {}
+
+ protected:
+  void ServeAsync(std::shared_ptr<const Request> request, const auth::Principal& principal,
+                  Respond respond) override;
+
+ private:
+  catalog::StockService& stock_;
+  BatchLimits limits_;
+};
+
+}  // namespace restock::http
