@@ -15,6 +15,8 @@
 #include <cctype>
 #include <exception>
 
+#include "http/beast_request.h"
+
 namespace restock::http::internal {
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -190,6 +192,12 @@ template <class Stream>
 void Session<Stream>::OnReadHeader(error_code ec, std::size_t /*bytes*/) {
   if (ec) return FailRead(ec);
   const auto& header = parser_->get();
+  // A request whose Transfer-Encoding does not end in chunked has no knowable length (RFC 9112
+  // §6.3: answer 400 and close). Beast would read it as bodiless and then parse the body as
+  // the next request: a request-smuggling vector behind a proxy that frames it differently.
+  if (header.count(bhttp::field::transfer_encoding) > 0 && !parser_->chunked()) {
+    return FailRead(bhttp::error::bad_transfer_encoding);
+  }
   if (!parser_->is_done() && header.version() >= 11 &&
       beast::iequals(header[bhttp::field::expect], "100-continue")) {
     auto interim = std::make_shared<HttpResponse>(bhttp::status::continue_, header.version());
@@ -255,19 +263,7 @@ void Session<Stream>::FailRead(error_code ec) {
 template <class Stream>
 void Session<Stream>::Dispatch() {
   auto& message = parser_->get();
-  Request request;
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  const std::size_t question = request.target.find('?');
-  request.path = request.target.substr(0, question);
-  if (question != std::string::npos) request.query = request.target.substr(question + 1);
-  for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  request.body = std::move(message.body());
-  request.remote_address = remote_address_;
+  Request request = RequestFromBeast(message, remote_address_);
 
   Slot slot;
   slot.seq = next_seq_++;
