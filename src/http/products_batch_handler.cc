@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "http/merchant_endpoint.h"
 #include "http/status_mapping.h"
 
 namespace restock::http {
@@ -43,11 +44,12 @@ bool IsJsonContentType(std::string_view content_type) {
 ProductsBatchHandler::ProductsBatchHandler(const auth::Authenticator& authenticator,
                                            catalog::StockService& stock,
                                            metrics::Registry& registry, Executor workers,
-                                           BatchLimits limits)
+                                           BatchLimits limits, RateLimits* rate_limits)
     : authenticator_(authenticator),
       stock_(stock),
       workers_(std::move(workers)),
       limits_(limits),
+      rate_limits_(rate_limits),
       applied_(registry.GetCounter("restock_batch_elements_total",
                                    "Batch update elements by outcome.", {{"status", "200"}})),
       rejected_(registry.GetCounter("restock_batch_elements_total",
@@ -64,14 +66,17 @@ void ProductsBatchHandler::Handle(Request request, Respond respond) {
 }
 
 void ProductsBatchHandler::Process(const Request& request, Respond respond) {
-  auth::AuthHeaders headers{request.Header("authorization"), request.Header("og-authorization"),
-                            request.Header("x-api-key")};
-  Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(headers);
+  Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(AuthHeadersOf(request));
   if (!principal.ok()) {
     if (HttpStatusFor(principal.status().code()) >= 500) {
       spdlog::error("credential lookup failed: {}", principal.status().ToString());
     }
     return respond(ResponseForStatus(principal.status()));
+  }
+  if (rate_limits_ != nullptr) {
+    if (auto refused = rate_limits_->CheckMerchant(principal->merchant_id)) {
+      return respond(std::move(*refused));
+    }
   }
   auto content_type = request.Header("content-type");
   if (!content_type || !IsJsonContentType(*content_type)) {
@@ -108,24 +113,21 @@ void ProductsBatchHandler::Process(const Request& request, Respond respond) {
       principal->merchant_id, std::move(patches), model::StockSource::kApi,
       [this, batch, results, patch_index = std::move(patch_index),
        respond = std::move(respond)](Result<std::vector<catalog::PatchOutcome>> outcomes) mutable {
-        // This runs on the database writer: hand rendering to a worker so the writer goes
-        // straight back to committing the next group.
-        auto shared_outcomes =
-            std::make_shared<Result<std::vector<catalog::PatchOutcome>>>(std::move(outcomes));
-        workers_([this, batch, results, patch_index = std::move(patch_index),
-                  respond = std::move(respond), shared_outcomes]() {
-          const auto& outcome = *shared_outcomes;
-          if (!outcome.ok()) {
-            spdlog::error("stock update failed: {}", outcome.status().ToString());
-            return respond(ResponseForStatus(outcome.status()));
-          }
-          for (std::size_t k = 0; k < patch_index.size(); ++k) {
-            bool found = (*outcome)[k] != catalog::PatchOutcome::kNotFound;
-            (*results)[patch_index[k]].status = found ? 200 : 404;
-            (found ? applied_ : not_found_).Inc();
-          }
-          respond(MultiStatus(RenderBatchResults(batch->product_id_json, *results)));
-        });
+        // This runs on the database writer, after the commit. Rendering here costs about
+        // 35 ns per element (bench/micro_bench: 34 µs for 1,000), far less than handing the
+        // request to a worker thread and back, which showed as futex wake-ups and context
+        // switches in profiles of single-product PATCHes; `respond` itself only posts to
+        // the session.
+        if (!outcomes.ok()) {
+          spdlog::error("stock update failed: {}", outcomes.status().ToString());
+          return respond(ResponseForStatus(outcomes.status()));
+        }
+        for (std::size_t k = 0; k < patch_index.size(); ++k) {
+          bool found = (*outcomes)[k] != catalog::PatchOutcome::kNotFound;
+          (*results)[patch_index[k]].status = found ? 200 : 404;
+          (found ? applied_ : not_found_).Inc();
+        }
+        respond(MultiStatus(RenderBatchResults(batch->product_id_json, *results)));
       });
 }
 

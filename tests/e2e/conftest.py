@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import requests
 
+import harness
 from harness import (BACKEND, ENDPOINT, Cli, Merchant, Server, drop_new_dbs, new_db,
                      restock_bin, stock_events)
 
@@ -169,6 +170,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if report.when == "call" and report.failed and isinstance(env, Env):
         for name, text in env.server_logs():
             report.sections.append((f"restock {name}", text))
+
+
+@pytest.fixture(autouse=True)
+def no_sanitizer_reports():
+    """Fails a test whose servers printed a sanitizer report (sanitized builds), including
+    reports printed at exit (leaks, races during shutdown): every server the test started is
+    stopped first. Autouse fixtures are set up first, so this tears down after `restock`."""
+    first = len(harness.STARTED_SERVERS)
+    yield
+    started = harness.STARTED_SERVERS[first:]
+    del harness.STARTED_SERVERS[first:]
+    reports = []
+    for server in started:
+        if server.running:
+            server.stop()
+        report = server.sanitizer_report()
+        if report:
+            reports.append(f"{server.stderr_path.name}: {report}\n{server.stderr_tail(60)}")
+    if reports:
+        pytest.fail("sanitizer report(s) on server stderr:\n" + "\n\n".join(reports))
 
 
 @pytest.fixture(scope="session")

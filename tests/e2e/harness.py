@@ -54,6 +54,26 @@ PRODUCT_KEYS = {
 }
 
 
+# The first line of a report from AddressSanitizer, LeakSanitizer, UndefinedBehaviorSanitizer
+# or ThreadSanitizer (scripts/build asan|tsan). With the options of scripts/sanitizer-env a
+# report also aborts the process, but one printed at exit (a leak, a race during shutdown)
+# would otherwise go unnoticed by a test that already passed.
+SANITIZER_REPORT = re.compile(
+    r"^.*(ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|"
+    r"ThreadSanitizer: reported|ERROR: UndefinedBehaviorSanitizer|: runtime error: ).*$",
+    re.MULTILINE)
+
+
+def sanitizer_report(text: str) -> str | None:
+    """The first sanitizer report line in `text` (a process's stderr), or None."""
+    m = SANITIZER_REPORT.search(text)
+    return m.group(0) if m else None
+
+
+# Every Server started in this process, in order; conftest checks their stderr after each test.
+STARTED_SERVERS: list["Server"] = []
+
+
 def restock_bin() -> Path:
     """The binary under test: $RESTOCK_BIN, else build/debug/restock."""
     return Path(os.environ.get("RESTOCK_BIN", REPO_ROOT / "build" / "debug" / "restock"))
@@ -149,6 +169,8 @@ class Cli:
         proc = subprocess.run([str(restock_bin()), *args], cwd=self.cwd, env=full_env,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True,
                               timeout=CLI_TIMEOUT_S)
+        report = sanitizer_report(proc.stderr)
+        assert report is None, f"sanitizer report from {args}: {report}\n{proc.stderr[-4000:]}"
         return CliResult(args, proc.returncode, proc.stdout, proc.stderr)
 
     def ok(self, *args: str, **kw: Any) -> Any:
@@ -186,9 +208,16 @@ class Server:
         # tests turn it on explicitly when they test it.
         if not any(str(a).startswith("--scheduler") for a in args):
             args += ["--scheduler", "false"]
+        # Likewise the rate limits (600 batch calls/min per merchant by default) would throttle
+        # load and durability tests; tests of the limits pass a --rate-limit-* flag, a
+        # RESTOCK_RATE_LIMIT_* variable or a --config file, and then get the real defaults.
+        if not any(str(a).startswith(("--rate-limit", "--config")) for a in args) and \
+                not any(k.startswith("RESTOCK_RATE_LIMIT") for k in (env or {})):
+            args += ["--rate-limit-merchant", "0", "--rate-limit-client", "0"]
         cmd = [str(restock_bin()), "serve", *(["--db", str(db)] if db is not None else []),
                "--listen", "127.0.0.1:0", *args]
         self._stderr = open(self.stderr_path, "wb")
+        STARTED_SERVERS.append(self)
         self.proc = subprocess.Popen(cmd, cwd=workdir, env=full_env, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self._stderr)
         try:
@@ -248,6 +277,13 @@ class Server:
         except OSError:
             return ""
         return "\n".join(lines[-n:])
+
+    def sanitizer_report(self) -> str | None:
+        """The first sanitizer report line the server wrote to stderr so far, or None."""
+        try:
+            return sanitizer_report(self.stderr_path.read_text(errors="replace"))
+        except OSError:
+            return None
 
     @property
     def running(self) -> bool:

@@ -169,6 +169,25 @@ TEST_P(StoreTransactionTest, LoneWorkCommitsWithoutWaitingForMore) {
   EXPECT_EQ(ReadProduct(merchant_, "solo"), MakeProduct("solo"));
 }
 
+TEST_P(StoreTransactionTest, LoneFailingWorkRollsBackAndWriterGoesOn) {
+  // Alone in its group (SQLite runs such a work without a savepoint): its own error, none of
+  // its writes, and the next work commits normally.
+  std::future<Status> failing = SubmitForStatus([this](Transaction& tx) -> Status {
+    RESTOCK_RETURN_IF_ERROR(InsertWork("doomed")(tx));
+    return InvalidArgumentError("bad element");
+  });
+  EXPECT_EQ(failing.get(), InvalidArgumentError("bad element"));
+  std::future<Status> throwing = SubmitForStatus([this](Transaction& tx) -> Status {
+    RESTOCK_RETURN_IF_ERROR(InsertWork("thrown")(tx));
+    throw std::runtime_error("boom");
+  });
+  EXPECT_EQ(throwing.get().code(), StatusCode::kInternal);
+  EXPECT_EQ(SubmitForStatus(InsertWork("after")).get(), Status::Ok());
+  EXPECT_EQ(ReadProduct(merchant_, "doomed"), std::nullopt);
+  EXPECT_EQ(ReadProduct(merchant_, "thrown"), std::nullopt);
+  EXPECT_EQ(ReadProduct(merchant_, "after"), MakeProduct("after"));
+}
+
 TEST_P(StoreTransactionTest, ShutdownDrainsQueueThenRejectsSubmits) {
   HeldWriter held = HoldWriter(*db_);
   std::vector<std::future<Status>> queued;

@@ -7,8 +7,9 @@ namespace restock::store::sqlite {
 namespace {
 
 // order_events has no foreign key (see the migration): inserts nothing without the order.
+// OR FAIL: one row, so no statement journal is needed (see order_repo.cc).
 constexpr std::string_view kInsertEvent =
-    "INSERT INTO order_events (merchant_id, order_id, type, day_in_flow, date, created) "
+    "INSERT OR FAIL INTO order_events (merchant_id, order_id, type, day_in_flow, date, created) "
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?2 "
     "AND merchant_id = ?1)";
 constexpr std::string_view kSelectEvents =

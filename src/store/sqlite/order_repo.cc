@@ -70,19 +70,24 @@ constexpr std::string_view kInsertItem =
     "VALUES (?1, ?2, ?3, ?4, ?5)";
 // order_items has no foreign key (see the migration): inserts nothing without the order.
 constexpr std::string_view kAddItem =
-    "INSERT INTO order_items (merchant_id, order_id, subscription_id, product_id, quantity) "
+    "INSERT OR FAIL INTO order_items (merchant_id, order_id, subscription_id, product_id, quantity) "
     "SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?2 "
     "AND merchant_id = ?1)";
+// Single-row writes say OR FAIL: with the default (ABORT), SQLite opens a statement journal
+// for every UPDATE and INSERT … SELECT with a NOT NULL column, copying each page it touches
+// first, to undo a half-done multi-row statement. A single row has no half to undo (its
+// constraints are checked before anything is written), so FAIL is the same outcome without
+// the copies.
 // An UPDATE rewrites the entries of every index holding a column it sets, changed or not.
 // Placement changes an order's state but not its customer or place date, so Update first
 // tries kUpdateOrderState, which leaves orders_by_customer alone and matches only while
 // those fields are unchanged, and falls back to kUpdateOrder. Both bind ?1..?12 alike.
 constexpr std::string_view kUpdateOrderState =
-    "UPDATE orders SET status = ?5, oos_since = ?6, oos_expires = ?7, last_notice_day = ?8, "
+    "UPDATE OR FAIL orders SET status = ?5, oos_since = ?6, oos_expires = ?7, last_notice_day = ?8, "
     "placed_on = ?9, cancel_reason = ?10, updated = ?12 WHERE id = ?2 AND merchant_id = ?1 "
     "AND customer_id = ?3 AND place_date = ?4 AND created = ?11";
 constexpr std::string_view kUpdateOrder =
-    "UPDATE orders SET customer_id = ?3, place_date = ?4, status = ?5, oos_since = ?6, "
+    "UPDATE OR FAIL orders SET customer_id = ?3, place_date = ?4, status = ?5, oos_since = ?6, "
     "oos_expires = ?7, last_notice_day = ?8, placed_on = ?9, cancel_reason = ?10, "
     "created = ?11, updated = ?12 WHERE id = ?2 AND merchant_id = ?1";
 constexpr std::string_view kDeleteItems =

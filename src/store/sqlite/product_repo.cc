@@ -14,8 +14,9 @@ constexpr std::string_view kInsertProduct =
     "INSERT INTO products (merchant_id, product_id, sku, name, price_cents, live, "
     "discontinued, autoship_enabled, image_url, detail_url, inventory, low_stock_threshold, "
     "created, last_update) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+// OR FAIL: a single-row update needs no statement journal (see order_repo.cc).
 constexpr std::string_view kUpdateProduct =
-    "UPDATE products SET sku = ?3, name = ?4, price_cents = ?5, live = ?6, discontinued = ?7, "
+    "UPDATE OR FAIL products SET sku = ?3, name = ?4, price_cents = ?5, live = ?6, discontinued = ?7, "
     "autoship_enabled = ?8, image_url = ?9, detail_url = ?10, inventory = ?11, "
     "low_stock_threshold = ?12, created = ?13, last_update = ?14 "
     "WHERE merchant_id = ?1 AND product_id = ?2";
