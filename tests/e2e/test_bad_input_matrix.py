@@ -472,7 +472,7 @@ def dump(db) -> dict[str, list[tuple]]:
 
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory, seeded):
-    env = Env(tmp_path_factory.mktemp("matrix"))
+    env = Env(tmp_path_factory.mktemp("matrix"), template=seeded.db)
     env.copy_seed(seeded)
     env.serve()
     tables = dump(env.db)
