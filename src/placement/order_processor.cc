@@ -1,6 +1,7 @@
 #include "placement/order_processor.h"
 
 #include <algorithm>
+#include <map>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -51,6 +52,10 @@ class Batch {
   std::unordered_map<std::int64_t, model::Subscription> subscriptions_;
   std::unordered_set<std::int64_t> batch_order_ids_;
   std::vector<OrderEvent> order_events_;
+  // Next orders created by this batch, inserted together by Flush(); by (customer, place
+  // date in days) the first of them, which is the one FindUnsent would have returned.
+  std::vector<Order> next_orders_;
+  std::map<std::pair<std::string, std::int64_t>, std::size_t> first_next_order_;
   PlacementSummary summary_;
 };
 
@@ -172,13 +177,22 @@ Status Batch::ScheduleNextOrders(const Order& order) {
       RESTOCK_RETURN_IF_ERROR(tx_.orders().AddItem(merchant_.id, *existing, next_item));
       continue;
     }
+    // The next orders of this batch are not written yet, and have larger ids than any order
+    // in the database: FindUnsent would return the first of them only when it found nothing.
+    std::pair<std::string, std::int64_t> key{order.customer_id, DaysFromCivil(next)};
+    auto first = first_next_order_.find(key);
+    if (!existing && first != first_next_order_.end()) {
+      next_orders_[first->second].items.push_back(std::move(next_item));
+      continue;
+    }
     Order fresh;
     fresh.merchant_id = merchant_.id;
     fresh.customer_id = order.customer_id;
     fresh.place_date = next;
     fresh.items.push_back(std::move(next_item));
     fresh.created = fresh.updated = now_;
-    RESTOCK_RETURN_IF_ERROR(tx_.orders().Insert(fresh).status());
+    if (first == first_next_order_.end()) first_next_order_.emplace(std::move(key), next_orders_.size());
+    next_orders_.push_back(std::move(fresh));
     ++summary_.next_orders;
   }
   return Status::Ok();
@@ -288,6 +302,7 @@ Status Batch::Process(Order& order) {
 }
 
 Status Batch::Flush() {
+  if (!next_orders_.empty()) RESTOCK_RETURN_IF_ERROR(tx_.orders().InsertMany(next_orders_).status());
   std::vector<model::Product> changed;
   std::vector<model::StockEvent> events;
   for (auto& [id, product] : products_) {

@@ -133,6 +133,9 @@ class SqliteOrderRepo final : public OrderRepo {
       model::MerchantId merchant, std::int64_t subscription_id) override;
   // AlreadyExists when two items share a subscription id.
   Result<std::int64_t> Insert(const model::Order& order) override;
+  // Multi-row statements with ids assigned as SQLite would (the largest id + 1, …); an order
+  // that would fail (two items of one subscription) goes through Insert() to fail alike.
+  Result<std::vector<std::int64_t>> InsertMany(std::span<const model::Order> orders) override;
   // AlreadyExists when the order already has an item of that subscription; NotFound when
   // the merchant has no such order.
   Status AddItem(model::MerchantId merchant, std::int64_t order_id,
@@ -151,6 +154,8 @@ class SqliteOrderRepo final : public OrderRepo {
   Status UpdateRow(const model::Order& order);
   // Deletes the order and its items.
   Status DeleteOrder(model::MerchantId merchant, std::int64_t id);
+  // InsertMany for orders Insert() would accept: multi-row statements, explicit ids.
+  Result<std::vector<std::int64_t>> InsertRows(std::span<const model::Order> orders);
 
   Connection& conn_;
 };
