@@ -93,6 +93,13 @@ class OrderRepo {
   // Overwrites the order's own fields; with `items_changed`, replaces its items as well.
   // NotFound when missing.
   virtual Status Update(const model::Order& order, bool items_changed) = 0;
+  // Update(order, false) for each of `orders`, one after the other; stops at the first that
+  // fails (those before it stay updated). As with InsertMany, a backend may override it to
+  // write the batch with fewer statements, with the same result.
+  virtual Status UpdateMany(std::span<const model::Order> orders) {
+    for (const model::Order& order : orders) RESTOCK_RETURN_IF_ERROR(Update(order, false));
+    return Status::Ok();
+  }
   // Units of `product_id` in unsent and out_of_stock orders by place date, for dates in
   // [from, to], ascending; dates without units are absent. Out-of-stock orders count on
   // their own place date.

@@ -122,6 +122,20 @@ const MultiRowSql& ItemRows() {
   return sql;
 }
 
+// UpdateMany: kUpdateOrderState for many orders at once; the rows are matched by the same
+// conditions, and a batch where any does not match falls back to Update() one by one.
+const MultiRowSql& OrderStateRows() {
+  static const MultiRowSql sql(
+      "UPDATE OR FAIL orders SET status = v.column5, oos_since = v.column6, "
+      "oos_expires = v.column7, last_notice_day = v.column8, placed_on = v.column9, "
+      "cancel_reason = v.column10, updated = v.column12 FROM (VALUES ",
+      12,
+      ") AS v WHERE orders.id = v.column2 AND orders.merchant_id = v.column1 "
+      "AND orders.customer_id = v.column3 AND orders.place_date = v.column4 "
+      "AND orders.created = v.column11");
+  return sql;
+}
+
 // The one way Insert() fails on a valid database: two items of one subscription.
 bool HasDuplicateSubscription(const model::Order& order) {
   for (std::size_t i = 0; i < order.items.size(); ++i) {
@@ -513,6 +527,29 @@ Status SqliteOrderRepo::Update(const model::Order& order, bool items_changed) {
     }
     return Status::Ok();
   });
+}
+
+Status SqliteOrderRepo::UpdateMany(std::span<const model::Order> orders) {
+  if (orders.size() <= 1) return OrderRepo::UpdateMany(orders);
+  auto run = [&](std::string_view sql) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
+    return stmt.Run();
+  };
+  // One savepoint per batch (not per order) costs a copy of the few pages the batch touches.
+  RESTOCK_RETURN_IF_ERROR(run("SAVEPOINT update_many"));
+  Result<std::int64_t> changed =
+      OrderStateRows().Run(conn_, orders.size(), [&](Statement& stmt, int first, std::size_t row) {
+        stmt.BindInt64(first, orders[row].merchant_id);
+        stmt.BindInt64(first + 1, orders[row].id);
+        BindOrderFields(stmt, first + 2, orders[row]);
+      });
+  if (changed.ok() && *changed == static_cast<std::int64_t>(orders.size())) {
+    return run("RELEASE update_many");
+  }
+  // A missing order, a changed customer or date, or an order twice: undo, and let the loop
+  // give the result (and the error) of one Update() after the other.
+  RESTOCK_RETURN_IF_ERROR(conn_.Exec("ROLLBACK TO update_many; RELEASE update_many"));
+  return OrderRepo::UpdateMany(orders);
 }
 
 Result<std::vector<std::pair<CivilDate, std::int64_t>>> SqliteOrderRepo::UnitsDue(

@@ -141,6 +141,9 @@ class SqliteOrderRepo final : public OrderRepo {
   Status AddItem(model::MerchantId merchant, std::int64_t order_id,
                  const model::OrderItem& item) override;
   Status Update(const model::Order& order, bool items_changed) override;
+  // Multi-row statements inside a savepoint for orders whose customer, place date and
+  // creation time are unchanged (placement's case); any other batch goes through Update().
+  Status UpdateMany(std::span<const model::Order> orders) override;
   Result<std::vector<std::pair<CivilDate, std::int64_t>>> UnitsDue(model::MerchantId merchant,
                                                                    std::string_view product_id,
                                                                    CivilDate from,
