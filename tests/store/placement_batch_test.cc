@@ -45,7 +45,7 @@ class StorePlacementBatchTest : public StorePlacementRepoTest {
 
   // Every order of `merchant`, oldest first, ids cleared, for comparing two merchants.
   std::vector<Order> AllWithoutIds(model::MerchantId merchant) {
-    std::vector<Order> all = List(merchant, {}, {.limit = 10'000});
+    std::vector<Order> all = List(merchant, {}, {.after_id = 0, .before_id = std::nullopt, .limit = 10'000});
     for (Order& o : all) {
       o.id = 0;
       o.merchant_id = 0;
@@ -70,7 +70,9 @@ TEST_P(StorePlacementBatchTest, InsertManyStoresWhatALoopOverInsertStores) {
       EXPECT_EQ(FindOrder(merchant_, ids[i]), want);
     }
     const Order after = InsertOrder(MakeOrder(merchant_, "c0", Day(0), OrderStatus::kUnsent, {}));
-    if (n > 0) EXPECT_GT(after.id, ids.back()) << "a later Insert comes after the batch";
+    if (n > 0) {
+      EXPECT_GT(after.id, ids.back()) << "a later Insert comes after the batch";
+    }
 
     // The same orders of the other merchant, one Insert at a time.
     (void)InsertOrder(MakeOrder(other_, "c0", Day(0), OrderStatus::kUnsent, {}));
@@ -107,7 +109,7 @@ TEST_P(StorePlacementBatchTest, InsertManyStopsAtTheFirstFailingOrderLikeALoop) 
             }),
             Status::Ok());
   EXPECT_EQ(inside.code(), StatusCode::kAlreadyExists);
-  std::vector<Order> stored = List(merchant_, {}, {.limit = 1000});
+  std::vector<Order> stored = List(merchant_, {}, {.after_id = 0, .before_id = std::nullopt, .limit = 1000});
   ASSERT_EQ(stored.size(), 100u) << "the orders before the failing one stay, none after";
   for (std::size_t i = 0; i < stored.size(); ++i) {
     Order want = Sorted(orders[i]);
