@@ -63,6 +63,7 @@ Result<model::Merchant> CreateMerchant(store::Database& db, const Clock& clock,
     return InvalidArgumentError("placement time must be within the day");
   }
   merchant.placement_minute = request.placement_minute;
+  merchant.replay_protection = request.replay_protection;
   merchant.created = clock.NowMicros();
   model::Merchant stored;
   RESTOCK_RETURN_IF_ERROR(db.RunInTransaction([&](store::Transaction& tx) -> Status {
@@ -70,6 +71,17 @@ Result<model::Merchant> CreateMerchant(store::Database& db, const Clock& clock,
     return Status::Ok();
   }));
   return stored;
+}
+
+Result<model::Merchant> SetReplayProtection(store::Database& db,
+                                            const std::string& merchant_public_id,
+                                            model::ReplayProtection mode) {
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant, FindMerchant(db, merchant_public_id));
+  RESTOCK_RETURN_IF_ERROR(db.RunInTransaction([&](store::Transaction& tx) {
+    return tx.merchants().SetReplayProtection(merchant.id, mode);
+  }));
+  merchant.replay_protection = mode;
+  return merchant;
 }
 
 Result<model::ApiUser> CreateApiUser(store::Database& db, const std::string& merchant_public_id,

@@ -21,12 +21,19 @@ struct NewMerchant {
   std::string timezone = "UTC";
   model::OosPolicy oos_policy = model::OosPolicy::kSplit;
   int placement_minute = 6 * 60;  // local time of the daily placement run
+  model::ReplayProtection replay_protection = model::ReplayProtection::kOff;
 };
 
 // Returns the stored merchant (with its hash key). InvalidArgument for an empty or overlong
 // public id, or a timezone that is not an IANA name; AlreadyExists for a taken public id.
 Result<model::Merchant> CreateMerchant(store::Database& db, const Clock& clock,
                                        const NewMerchant& request);
+
+// Sets the merchant's replay protection mode (docs/security.md); returns the merchant as
+// stored. NotFound for an unknown merchant.
+Result<model::Merchant> SetReplayProtection(store::Database& db,
+                                            const std::string& merchant_public_id,
+                                            model::ReplayProtection mode);
 
 // Returns the user with its secret (generated when absent). NotFound for an unknown merchant;
 // AlreadyExists for a taken username.

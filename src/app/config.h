@@ -26,7 +26,26 @@ struct ServeConfig {
   std::string sqlite_synchronous = "FULL";
   std::string log_level = "info";
   bool scheduler = true;
+  // Hardening (docs/security.md).
+  std::size_t max_json_depth = 32;
+  std::int64_t header_timeout_seconds = 10;
+  std::int64_t write_timeout_seconds = 30;
+  std::uint64_t rate_limit_merchant = 600;  // calls per minute on the batch endpoints; 0 = off
+  std::uint64_t rate_limit_client = 6'000;  // requests per minute per client address; 0 = off
+  bool trust_forwarded_for = false;
+  std::string tls_cert;  // PEM certificate chain; with tls_key, serve HTTPS
+  std::string tls_key;   // PEM private key (unencrypted)
   std::int64_t scheduler_tick_seconds = 30;
+  // Webhook delivery (docs/webhooks.md). Times in milliseconds.
+  bool webhooks = true;
+  int webhook_workers = 2;
+  std::size_t webhook_batch = 8;
+  std::int64_t webhook_poll_ms = 1000;
+  std::int64_t webhook_timeout_ms = 5000;
+  std::int64_t webhook_first_retry_ms = 60'000;
+  std::int64_t webhook_max_retry_ms = 600'000;
+  int webhook_max_attempts = 60;
+  std::int64_t webhook_lease_margin_ms = 30'000;
 };
 
 }  // namespace restock::app

@@ -1,13 +1,16 @@
 #include "app/database_factory.h"
 
+#include "store/postgres/pg_database.h"
 #include "store/sqlite/sqlite_database.h"
+#include "webhooks/outbox_database.h"
 
 namespace restock::app {
 
 Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
                                                       const DatabaseSettings& settings) {
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return InvalidArgumentError("this build has no PostgreSQL backend yet; use a SQLite path");
+    RESTOCK_ASSIGN_OR_RETURN(auto db, store::postgres::PgDatabase::Open(url, {}));
+    return std::unique_ptr<store::Database>(std::move(db));
   }
   std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
   if (path.empty()) return InvalidArgumentError("--db needs a file path");
@@ -17,7 +20,11 @@ Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
   store::sqlite::SqliteOptions options;
   options.synchronous = settings.sqlite_synchronous;
   RESTOCK_ASSIGN_OR_RETURN(auto db, store::sqlite::SqliteDatabase::Open(path, options));
-  return std::unique_ptr<store::Database>(std::move(db));
+  static const SystemClock system_clock;
+  auto outbox = std::make_unique<webhooks::OutboxDatabase>(
+      std::move(db), settings.clock ? *settings.clock : system_clock);
+  if (settings.on_webhooks_enqueued) outbox->SetEnqueueObserver(settings.on_webhooks_enqueued);
+  return std::unique_ptr<store::Database>(std::move(outbox));
 }
 
 }  // namespace restock::app

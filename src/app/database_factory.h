@@ -1,9 +1,11 @@
 // restock::app — opens the database named by --db. The one place that names backends.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "store/database.h"
 
@@ -11,10 +13,16 @@ namespace restock::app {
 
 struct DatabaseSettings {
   std::string sqlite_synchronous = "FULL";
+  // Stamps outbox rows; the system clock when null. Must outlive the database.
+  const Clock* clock = nullptr;
+  // Runs after each commit that enqueued webhook deliveries (e.g. wakes the dispatcher).
+  std::function<void()> on_webhooks_enqueued;
 };
 
 // `url` is a file path, "sqlite:PATH", or a "postgresql://…" URL. InvalidArgument for an
-// unsupported scheme; Unavailable when the database cannot be opened.
+// unsupported scheme; Unavailable when the database cannot be opened. Whatever the backend,
+// the database is wrapped in webhooks::OutboxDatabase, so every stock and order event also
+// writes its webhook deliveries in the same transaction.
 Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
                                                       const DatabaseSettings& settings);
 

@@ -12,6 +12,7 @@
 #include "app/database_factory.h"
 #include "app/serve.h"
 #include "app/toml_defaults.h"
+#include "app/webhook_commands.h"
 #include "cli/commands.h"
 #include "core/clock.h"
 
@@ -24,6 +25,7 @@ struct Options {
   accounts::NewMerchant merchant;
   std::optional<std::string> hash_key;
   std::string oos_policy = "split";
+  std::string replay_protection = "off";
   std::string merchant_id, username, name;
   std::optional<std::string> secret;
   cli::ProductAddArgs product;
@@ -66,6 +68,35 @@ Result<std::unique_ptr<store::Database>> OpenMigrated(const std::string& db) {
   return database;
 }
 
+// Limits, rate limits and TLS (docs/security.md).
+void AddHardeningOptions(CLI::App* serve, ServeConfig& c) {
+  auto opt = [&](const char* name, auto& value, const char* help, const char* env) {
+    return serve->add_option(name, value, help)->envname(env)->capture_default_str();
+  };
+  opt("--max-json-depth", c.max_json_depth, "deepest JSON nesting in a body (400 above)",
+      "RESTOCK_MAX_JSON_DEPTH")
+      ->check(CLI::Range(1, 1000));
+  opt("--header-timeout", c.header_timeout_seconds,
+      "seconds to receive a request's header block", "RESTOCK_HEADER_TIMEOUT")
+      ->check(CLI::Range(1, 86400));
+  opt("--write-timeout", c.write_timeout_seconds, "seconds to send one response",
+      "RESTOCK_WRITE_TIMEOUT")
+      ->check(CLI::Range(1, 86400));
+  opt("--rate-limit-merchant", c.rate_limit_merchant,
+      "batch calls per minute per merchant (429 above; 0 = off)", "RESTOCK_RATE_LIMIT_MERCHANT")
+      ->check(CLI::Range(0, 1'000'000'000));
+  opt("--rate-limit-client", c.rate_limit_client,
+      "requests per minute per client address (429 above; 0 = off)",
+      "RESTOCK_RATE_LIMIT_CLIENT")
+      ->check(CLI::Range(0, 1'000'000'000));
+  opt("--trust-forwarded-for", c.trust_forwarded_for,
+      "count clients by X-Forwarded-For's last address (only behind a proxy)",
+      "RESTOCK_TRUST_FORWARDED_FOR");
+  opt("--tls-cert", c.tls_cert, "PEM certificate chain: serve HTTPS (with --tls-key)",
+      "RESTOCK_TLS_CERT");
+  opt("--tls-key", c.tls_key, "PEM private key for --tls-cert", "RESTOCK_TLS_KEY");
+}
+
 void AddServeOptions(CLI::App* serve, ServeConfig& c) {
   serve->add_option("--config", "TOML file with settings (keys as the flags, '_' for '-')")
       ->envname("RESTOCK_CONFIG");
@@ -102,6 +133,8 @@ void AddServeOptions(CLI::App* serve, ServeConfig& c) {
       "RESTOCK_SCHEDULER");
   opt("--scheduler-tick", c.scheduler_tick_seconds,
       "seconds between checks for merchants due for placement", "RESTOCK_SCHEDULER_TICK");
+  AddWebhookServeOptions(opt, c);
+  AddHardeningOptions(serve, c);
 }
 
 int Run(int argc, char** argv) {
@@ -129,6 +162,15 @@ int Run(int argc, char** argv) {
   merchant_add->add_option("--placement-time", o.placement_time,
                            "local time of the daily placement run, HH:MM")
       ->capture_default_str();
+
+  merchant_add->add_option("--replay-protection", o.replay_protection,
+                           "strict: signed requests must also sign their body, once (off|strict)")
+      ->capture_default_str();
+  CLI::App* merchant_update = merchant->add_subcommand("update", "change a merchant's settings");
+  AddDb(merchant_update, o.db);
+  merchant_update->add_option("--public-id", o.merchant_id, "merchant public id")->required();
+  merchant_update->add_option("--replay-protection", o.replay_protection, "off|strict")
+      ->required();
 
   CLI::App* api_user = app.add_subcommand("api-user", "API users (HMAC)")->require_subcommand(1);
   CLI::App* api_user_add = api_user->add_subcommand("add", "create an API user");
@@ -198,6 +240,8 @@ int Run(int argc, char** argv) {
   sign->add_option("--secret", o.secret, "API user secret or merchant hash key")->required();
   sign->add_option("--ts", o.ts, "seconds since the epoch (default: now)");
 
+  WebhookCommands webhook_commands(app, [&o](CLI::App* c) { AddDb(c, o.db); });
+
   // A TOML file supplies defaults for serve's flags; flags and environment still win.
   if (std::string config = FindConfigPath(argc, argv); !config.empty()) {
     if (Status s = ApplyTomlDefaults(config, *serve); !s.ok()) return Fail(s);
@@ -238,7 +282,12 @@ int Run(int argc, char** argv) {
     if (!minute) return Fail(InvalidArgumentError("--placement-time must be HH:MM"));
     o.merchant.placement_minute = *minute;
     o.merchant.hash_key = o.hash_key;
+    auto replay = model::ParseReplayProtection(o.replay_protection);
+    if (!replay) return Fail(InvalidArgumentError("--replay-protection must be strict or off"));
+    o.merchant.replay_protection = *replay;
     s = cli::MerchantAdd(ctx, o.merchant);
+  } else if (*merchant_update) {
+    s = cli::MerchantUpdate(ctx, o.merchant_id, o.replay_protection);
   } else if (*api_user_add) {
     s = cli::ApiUserAdd(ctx, o.merchant_id, o.username, o.secret);
   } else if (*api_key_add) {
@@ -255,6 +304,8 @@ int Run(int argc, char** argv) {
     s = cli::OrdersList(ctx, o.merchant_id, o.status, o.date);
   } else if (*place_orders) {
     s = cli::PlaceOrders(ctx, o.merchant_filter, o.date, o.chunk_size);
+  } else if (webhook_commands.chosen()) {
+    s = webhook_commands.Run(ctx);
   }
   (*db)->Shutdown();
   return s.ok() ? 0 : Fail(s);

@@ -5,24 +5,30 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <atomic>
 #include <chrono>
 #include <iostream>
 
 #include "app/database_factory.h"
 #include "auth/authenticator.h"
 #include "auth/store_credential_source.h"
+#include "auth/store_replay_guard.h"
 #include "catalog/stock_update.h"
 #include "http/ops_handlers.h"
 #include "http/order_handlers.h"
 #include "http/product_handlers.h"
 #include "http/products_create_handler.h"
 #include "http/subscription_handlers.h"
+#include "http/webhook_handlers.h"
 #include "placement/restock_trigger.h"
 #include "placement/scheduler.h"
 #include "http/products_batch_handler.h"
+#include "http/rate_limits.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "metrics/registry.h"
+#include "webhooks/curl_poster.h"
+#include "webhooks/dispatcher.h"
 
 namespace restock::app {
 namespace {
@@ -61,14 +67,36 @@ Status RunServe(const ServeConfig& config) {
   if (config.io_threads == 0 || config.workers == 0) {
     return InvalidArgumentError("--io-threads and --workers must be at least 1");
   }
+  if (config.read_timeout_seconds < 1 || config.idle_timeout_seconds < 1) {
+    return InvalidArgumentError("--read-timeout and --idle-timeout must be at least 1");
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return InvalidArgumentError("--tls-cert and --tls-key must be given together");
+  }
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  webhooks::DispatcherOptions delivery;
+  delivery.retry.first_delay = config.webhook_first_retry_ms * 1000;
+  delivery.retry.max_delay = config.webhook_max_retry_ms * 1000;
+  delivery.retry.max_attempts = config.webhook_max_attempts;
+  delivery.retry.timeout = config.webhook_timeout_ms * 1000;
+  delivery.workers = config.webhook_workers;
+  delivery.batch = config.webhook_batch;
+  delivery.poll_interval = config.webhook_poll_ms * 1000;
+  delivery.lease_margin = config.webhook_lease_margin_ms * 1000;
+  RESTOCK_RETURN_IF_ERROR(webhooks::ValidateDispatcherOptions(delivery));
+
   SystemClock clock;
-  RESTOCK_ASSIGN_OR_RETURN(auto db, OpenDatabase(config.db, {config.sqlite_synchronous}));
+  // Commits that enqueue deliveries wake the dispatcher, which exists once the database does.
+  std::atomic<webhooks::Dispatcher*> dispatcher_ptr{nullptr};
+  DatabaseSettings settings{config.sqlite_synchronous, &clock, [&dispatcher_ptr] {
+                              if (auto* d = dispatcher_ptr.load()) d->Wake();
+                            }};
+  RESTOCK_ASSIGN_OR_RETURN(auto db, OpenDatabase(config.db, settings));
   RESTOCK_RETURN_IF_ERROR(db->Migrate());
 
   metrics::Registry registry;
@@ -89,8 +117,10 @@ Status RunServe(const ServeConfig& config) {
 
   auth::StoreCredentialSource credentials(*db, clock,
                                           std::chrono::seconds(config.credential_cache_seconds));
+  auth::StoreReplayGuard replay_guard(*db, clock);
   auth::Authenticator authenticator(
-      credentials, clock, auth::AuthWindow{config.ts_max_age_seconds, config.ts_max_future_seconds});
+      credentials, clock, auth::AuthWindow{config.ts_max_age_seconds, config.ts_max_future_seconds},
+      &replay_guard);
   catalog::StockService stock(*db, clock);
   placement::PlacementService placement(*db, clock, placement::FlowOptions{});
   placement::ZoneCache zones;
@@ -106,9 +136,16 @@ Status RunServe(const ServeConfig& config) {
   });
   placement::Scheduler scheduler(placement, *db, clock, zones,
                                  std::chrono::seconds(config.scheduler_tick_seconds));
+  webhooks::CurlPoster poster;
+  webhooks::Dispatcher dispatcher(*db, clock, poster, delivery, &registry);
+  dispatcher_ptr.store(&dispatcher);
 
+  http::RateLimits rate_limits(clock, registry,
+                               {config.rate_limit_client, config.rate_limit_merchant,
+                                config.trust_forwarded_for});
   http::ProductsBatchHandler batch(authenticator, stock, registry, executor,
-                                   http::BatchLimits{config.max_elements, 32});
+                                   http::BatchLimits{config.max_elements, config.max_json_depth},
+                                   &rate_limits);
   http::HealthHandler health;
   http::MetricsHandler metrics_handler(registry);
   http::SubscriptionsHandler subscriptions(authenticator, executor, *db, clock);
@@ -116,11 +153,14 @@ Status RunServe(const ServeConfig& config) {
   http::OrdersHandler orders(authenticator, executor, *db);
   http::OrderHandler order(authenticator, executor, *db, clock);
   http::DemandHandler demand(authenticator, executor, *db, clock, zones);
+  http::WebhooksHandler webhook_endpoints(authenticator, executor, *db, clock);
   http::ProductsHandler products(authenticator, executor, *db);
   http::ProductHandler product(authenticator, executor, *db, stock);
   http::StockHistoryHandler stock_history(authenticator, executor, *db);
-  http::ProductsCreateHandler products_create(authenticator, executor, stock,
-                                              http::BatchLimits{config.max_elements, 32});
+  http::ProductsCreateHandler products_create(
+      authenticator, executor, stock,
+      http::BatchLimits{config.max_elements, config.max_json_depth});
+  products_create.LimitPerMerchant(&rate_limits);
   http::Router router(registry);
   router.Add("PATCH", "/products-batch/update/", batch, "products_batch_update");
   router.Add("POST", "/subscriptions/", subscriptions, "subscriptions");
@@ -130,6 +170,14 @@ Status RunServe(const ServeConfig& config) {
   router.Add("GET", "/orders/{id}/", order, "order");
   router.Add("POST", "/orders/{id}/cancel/", order, "order_cancel");
   router.Add("GET", "/products/{id}/demand/", demand, "product_demand");
+  router.Add("GET", "/webhooks/", webhook_endpoints, "webhooks");
+  router.Add("POST", "/webhooks/", webhook_endpoints, "webhooks");
+  router.Add("GET", "/webhooks/{id}/", webhook_endpoints, "webhook");
+  for (const char* action : {"rotate", "disable", "enable", "replay"}) {
+    router.Add("POST", std::string("/webhooks/{id}/") + action + "/", webhook_endpoints,
+               std::string("webhook_") + action);
+  }
+  router.Add("GET", "/webhooks/{id}/deliveries/", webhook_endpoints, "webhook_deliveries");
   router.Add("POST", "/products-batch/create/", products_create, "products_batch_create");
   router.Add("GET", "/products/", products, "products");
   router.Add("GET", "/products/{id}/", product, "product");
@@ -145,21 +193,28 @@ Status RunServe(const ServeConfig& config) {
   options.max_connections = config.max_connections;
   options.read_timeout = std::chrono::seconds(config.read_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
-  http::Server server(options, router);
+  options.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
+  options.write_timeout = std::chrono::seconds(config.write_timeout_seconds);
+  options.tls = {config.tls_cert, config.tls_key};
+  http::ClientRateLimitedHandler limited(rate_limits, router);
+  http::Server server(options, limited);
   RESTOCK_ASSIGN_OR_RETURN(std::uint16_t port, server.Listen(listen.first, listen.second));
   std::string bound = (listen.first.find(':') != std::string::npos ? "[" + listen.first + "]"
                                                                      : listen.first) +
                       ":" + std::to_string(port);
   std::cout << "{\"listen\":\"" << bound << "\"}" << std::endl;
-  spdlog::info("restock listening on http://{} (db {})", bound, config.db);
+  spdlog::info("restock listening on {}://{} (db {})", config.tls_cert.empty() ? "http" : "https",
+               bound, config.db);
   server.Start();
   if (config.scheduler) scheduler.Start();
+  if (config.webhooks) dispatcher.Start();
 
   WaitForShutdownSignal(signals);
   // Order matters: stop taking requests and let in-flight ones finish (they wait on the
   // writer), then the scheduler and retries, then the workers, then the writer.
   server.Stop();
   scheduler.Stop();
+  dispatcher.Stop();
   background.join();
   workers.join();
   db->Shutdown();

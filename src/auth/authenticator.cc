@@ -16,6 +16,10 @@ constexpr std::string_view kInvalidSignature = "Invalid signature.";
 constexpr std::string_view kExpired = "Signature expired.";
 constexpr std::string_view kFuture = "Timestamp is in the future.";
 constexpr std::string_view kCustomerForbidden = "Customer credentials may not update products.";
+constexpr std::string_view kBodySignatureRequired = "Body signature required.";
+constexpr std::string_view kBodySignatureTs = "Body signature ts does not match.";
+constexpr std::string_view kInvalidBodySignature = "Invalid body signature.";
+constexpr std::string_view kReplayed = "Signature already used.";
 
 // Used only to spend the same HMAC work when the merchant or user does not exist; the
 // outcome is discarded, so its value does not matter.
@@ -55,15 +59,16 @@ bool IsApiUserScope(std::optional<std::string_view> og_authorization) {
   return true;
 }
 
-Authenticator::Authenticator(CredentialSource& source, const Clock& clock, AuthWindow window)
-    : source_(source), clock_(clock), window_(window) {
+Authenticator::Authenticator(CredentialSource& source, const Clock& clock, AuthWindow window,
+                             ReplayGuard* replay)
+    : source_(source), clock_(clock), window_(window), replay_(replay) {
   assert(window_.max_age_seconds >= 0 && window_.max_future_seconds >= 0);
 }
 
 Result<Principal> Authenticator::Authenticate(const AuthHeaders& headers) const {
   if (headers.api_key) return AuthenticateApiKey(*headers.api_key);
   if (headers.authorization) {
-    return AuthenticateSignature(*headers.authorization, IsApiUserScope(headers.og_authorization));
+    return AuthenticateSignature(headers, IsApiUserScope(headers.og_authorization));
   }
   return Unauthenticated(kNoCredentials);
 }
@@ -89,9 +94,29 @@ Result<Principal> Authenticator::AuthenticateApiKey(std::string_view key) const 
                    .actor = found->name};
 }
 
-Result<Principal> Authenticator::AuthenticateSignature(std::string_view authorization,
+Status Authenticator::CheckBodySignature(const AuthHeaders& headers,
+                                         const model::Merchant& merchant,
+                                         std::string_view secret, std::int64_t ts) const {
+  if (merchant.replay_protection != model::ReplayProtection::kStrict) return Status::Ok();
+  if (!headers.body_signature) return Unauthenticated(kBodySignatureRequired);
+  Result<BodySignature> body_sig = ParseBodySignatureHeader(*headers.body_signature);
+  if (!body_sig.ok()) return Unauthenticated(body_sig.status().message());
+  if (body_sig->ts != ts) return Unauthenticated(kBodySignatureTs);
+  if (!ConstantTimeEquals(ComputeBodySignature(secret, ts, headers.body), body_sig->sig_hex)) {
+    return Unauthenticated(kInvalidBodySignature);
+  }
+  if (replay_ == nullptr) return InternalError("replay protection is not configured");
+  // The digest names the request without storing its signature.
+  const std::string digest = HexEncode(Sha256(std::to_string(ts) + ":" + body_sig->sig_hex));
+  const UnixMicros expires = (ts + window_.max_age_seconds + 1) * 1'000'000;
+  RESTOCK_ASSIGN_OR_RETURN(bool first, replay_->FirstUse(merchant.id, digest, expires));
+  if (!first) return Unauthenticated(kReplayed);
+  return Status::Ok();
+}
+
+Result<Principal> Authenticator::AuthenticateSignature(const AuthHeaders& headers,
                                                        bool api_user_scope) const {
-  RESTOCK_ASSIGN_OR_RETURN(SignedClaim claim, ParseAuthorizationHeader(authorization));
+  RESTOCK_ASSIGN_OR_RETURN(SignedClaim claim, ParseAuthorizationHeader(*headers.authorization));
 
   // claim.ts < 10^18 and now is a real clock, so these differences cannot overflow.
   const std::int64_t now = clock_.NowSeconds();
@@ -107,6 +132,7 @@ Result<Principal> Authenticator::AuthenticateSignature(std::string_view authoriz
 
   if (!api_user_scope) {
     if (!SignatureMatches(merchant->hash_key, claim)) return Unauthenticated(kInvalidSignature);
+    RESTOCK_RETURN_IF_ERROR(CheckBodySignature(headers, *merchant, merchant->hash_key, claim.ts));
     return Principal{.merchant_id = merchant->id,
                      .public_id = std::move(claim.public_id),
                      .scope = Scope::kCustomer,
@@ -120,6 +146,7 @@ Result<Principal> Authenticator::AuthenticateSignature(std::string_view authoriz
     return Unauthenticated(kInvalidSignature);
   }
   if (!SignatureMatches(user->secret, claim)) return Unauthenticated(kInvalidSignature);
+  RESTOCK_RETURN_IF_ERROR(CheckBodySignature(headers, *merchant, user->secret, claim.ts));
   return Principal{.merchant_id = merchant->id,
                    .public_id = std::move(claim.public_id),
                    .scope = Scope::kApiUser,

@@ -19,6 +19,12 @@
 //      key, so neither the message nor the work done tells which merchants or users exist
 //      (a cache miss in the CredentialSource can still be visible in latency).
 //   4. signature, compared in constant time against the canonical base64 of the HMAC.
+//   5. only for a merchant in strict replay protection (auth/replay_protection.h), after a
+//      valid signature: X-Restock-Signature present ("Body signature required."), well
+//      formed ("Malformed X-Restock-Signature header."), same ts ("Body signature ts does
+//      not match."), valid over the body ("Invalid body signature."), and not used before
+//      ("Signature already used."; remembering it is the one database write of this path).
+//      x-api-key requests are not affected: whoever holds that header holds the key.
 // Errors from the CredentialSource (Unavailable, Internal, …) are returned unchanged.
 // No message ever contains a secret, a signature or a key.
 #pragma once
@@ -32,6 +38,7 @@
 #include "core/result.h"
 #include "model/ids.h"
 #include "model/merchant.h"
+#include "auth/replay_protection.h"
 
 namespace restock::auth {
 
@@ -62,6 +69,10 @@ struct AuthHeaders {
   std::optional<std::string_view> authorization;
   std::optional<std::string_view> og_authorization;
   std::optional<std::string_view> api_key;
+  // For merchants in strict replay protection (auth/replay_protection.h): the
+  // X-Restock-Signature header and the raw request body it signs.
+  std::optional<std::string_view> body_signature = std::nullopt;
+  std::string_view body = {};
 };
 
 // Where credentials come from. Implementations must be thread-safe.
@@ -81,8 +92,11 @@ class CredentialSource {
 // Does not own `source` or `clock`; both must outlive it.
 class Authenticator {
  public:
+  // `replay` (not owned, may be null) remembers strictly signed requests; without it a
+  // merchant in strict mode cannot authenticate (Internal).
   // REQUIRES: window.max_age_seconds >= 0, window.max_future_seconds >= 0.
-  Authenticator(CredentialSource& source, const Clock& clock, AuthWindow window = {});
+  Authenticator(CredentialSource& source, const Clock& clock, AuthWindow window = {},
+                ReplayGuard* replay = nullptr);
 
   // Returns the principal of any valid credential, customer scope included.
   // Unauthenticated when credentials are absent ("Authentication credentials were not
@@ -97,12 +111,15 @@ class Authenticator {
 
  private:
   Result<Principal> AuthenticateApiKey(std::string_view key) const;
-  Result<Principal> AuthenticateSignature(std::string_view authorization,
-                                          bool api_user_scope) const;
+  Result<Principal> AuthenticateSignature(const AuthHeaders& headers, bool api_user_scope) const;
+  // Strict replay protection, after the authorization signature verified with `secret`.
+  Status CheckBodySignature(const AuthHeaders& headers, const model::Merchant& merchant,
+                            std::string_view secret, std::int64_t ts) const;
 
   CredentialSource& source_;
   const Clock& clock_;
   AuthWindow window_;
+  ReplayGuard* replay_;
 };
 
 // True when an og-authorization value selects API-user scope: "true" in any letter case,

@@ -69,6 +69,10 @@ Status OrdersList(Context& ctx, const std::string& merchant, const std::optional
 Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
                    const std::optional<std::string>& date, std::size_t chunk_size);
 
+// `merchant update`: sets the replay protection mode ("strict" or "off"; InvalidArgument
+// otherwise) and prints {"public_id","replay_protection"}.
+Status MerchantUpdate(Context& ctx, const std::string& merchant, const std::string& replay);
+
 // Prints a ready `authorization` header value, signed for `ts` (now when absent).
 Status Sign(std::ostream& out, const Clock& clock, const std::string& public_id,
             const std::string& sig_field, const std::string& secret,

@@ -15,12 +15,23 @@ namespace restock::http {
 void MerchantEndpoint::Handle(Request request, Respond respond) {
   auto shared = std::make_shared<const Request>(std::move(request));
   workers_([this, shared, respond = std::move(respond)]() {
-    auth::AuthHeaders headers{shared->Header("authorization"), shared->Header("og-authorization"),
-                              shared->Header("x-api-key")};
-    Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(headers);
+    Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(AuthHeadersOf(*shared));
     if (!principal.ok()) return respond(ResponseForStatus(principal.status()));
+    if (rate_limits_ != nullptr) {
+      if (auto refused = rate_limits_->CheckMerchant(principal->merchant_id)) {
+        return respond(std::move(*refused));
+      }
+    }
     ServeAsync(shared, *principal, respond);
   });
+}
+
+auth::AuthHeaders AuthHeadersOf(const Request& request) {
+  return auth::AuthHeaders{.authorization = request.Header("authorization"),
+                           .og_authorization = request.Header("og-authorization"),
+                           .api_key = request.Header("x-api-key"),
+                           .body_signature = request.Header("x-restock-signature"),
+                           .body = request.body};
 }
 
 Result<Response> MerchantEndpoint::Serve(const Request&, const auth::Principal&) {

@@ -12,6 +12,7 @@
 #include "auth/authenticator.h"
 #include "core/result.h"
 #include "http/message.h"
+#include "http/rate_limits.h"
 
 namespace restock::http {
 
@@ -25,6 +26,10 @@ class MerchantEndpoint : public Handler {
       : authenticator_(authenticator), workers_(std::move(workers)) {}
 
   void Handle(Request request, Respond respond) final;
+
+  // Applies the per-merchant rate limit (after authentication) to this endpoint, as for the
+  // batch endpoints. `limits` is not owned and must outlive the endpoint. Call before serving.
+  void LimitPerMerchant(RateLimits* limits) { rate_limits_ = limits; }
 
  protected:
   // Serves an authenticated request on a worker thread; may block on the database.
@@ -47,7 +52,12 @@ class MerchantEndpoint : public Handler {
  private:
   const auth::Authenticator& authenticator_;
   Executor workers_;
+  RateLimits* rate_limits_ = nullptr;
 };
+
+// The credential headers of `request` (and its body, for strict replay protection).
+// The views point into `request`.
+auth::AuthHeaders AuthHeadersOf(const Request& request);
 
 // A 200 (or `status`) response with `body` serialised.
 Response JsonResponse(const boost::json::value& body, int status = 200);

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "http/merchant_endpoint.h"
 #include "http/status_mapping.h"
 
 namespace restock::http {
@@ -43,11 +44,12 @@ bool IsJsonContentType(std::string_view content_type) {
 ProductsBatchHandler::ProductsBatchHandler(const auth::Authenticator& authenticator,
                                            catalog::StockService& stock,
                                            metrics::Registry& registry, Executor workers,
-                                           BatchLimits limits)
+                                           BatchLimits limits, RateLimits* rate_limits)
     : authenticator_(authenticator),
       stock_(stock),
       workers_(std::move(workers)),
       limits_(limits),
+      rate_limits_(rate_limits),
       applied_(registry.GetCounter("restock_batch_elements_total",
                                    "Batch update elements by outcome.", {{"status", "200"}})),
       rejected_(registry.GetCounter("restock_batch_elements_total",
@@ -64,14 +66,17 @@ void ProductsBatchHandler::Handle(Request request, Respond respond) {
 }
 
 void ProductsBatchHandler::Process(const Request& request, Respond respond) {
-  auth::AuthHeaders headers{request.Header("authorization"), request.Header("og-authorization"),
-                            request.Header("x-api-key")};
-  Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(headers);
+  Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(AuthHeadersOf(request));
   if (!principal.ok()) {
     if (HttpStatusFor(principal.status().code()) >= 500) {
       spdlog::error("credential lookup failed: {}", principal.status().ToString());
     }
     return respond(ResponseForStatus(principal.status()));
+  }
+  if (rate_limits_ != nullptr) {
+    if (auto refused = rate_limits_->CheckMerchant(principal->merchant_id)) {
+      return respond(std::move(*refused));
+    }
   }
   auto content_type = request.Header("content-type");
   if (!content_type || !IsJsonContentType(*content_type)) {

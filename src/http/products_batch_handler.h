@@ -9,6 +9,7 @@
 #include "catalog/stock_update.h"
 #include "http/batch_body.h"
 #include "http/message.h"
+#include "http/rate_limits.h"
 #include "metrics/registry.h"
 
 namespace restock::http {
@@ -19,11 +20,13 @@ using Executor = std::function<void(std::function<void()>)>;
 // Thread-safe. Does not own its dependencies, which must outlive it.
 class ProductsBatchHandler final : public Handler {
  public:
+  // `rate_limits` (optional, not owned) is asked after authentication (per merchant).
   ProductsBatchHandler(const auth::Authenticator& authenticator, catalog::StockService& stock,
-                       metrics::Registry& registry, Executor workers, BatchLimits limits);
+                       metrics::Registry& registry, Executor workers, BatchLimits limits,
+                       RateLimits* rate_limits = nullptr);
 
   // Responds 207 with per-element results once every applied element is durable; or a
-  // whole-request error (400, 401, 403, 413, 415, 5xx) with nothing applied.
+  // whole-request error (400, 401, 403, 413, 415, 429, 5xx) with nothing applied.
   void Handle(Request request, Respond respond) override;
 
  private:
@@ -33,6 +36,7 @@ class ProductsBatchHandler final : public Handler {
   catalog::StockService& stock_;
   Executor workers_;
   BatchLimits limits_;
+  RateLimits* rate_limits_;
   metrics::Counter& applied_;
   metrics::Counter& rejected_;
   metrics::Counter& not_found_;

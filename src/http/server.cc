@@ -7,11 +7,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <cstdlib>
 #include <exception>
+#include <openssl/ssl.h>
+
 #include <optional>
 
 #include "http/session.h"
@@ -25,6 +28,40 @@ using net::ip::tcp;
 namespace {
 // After an accept error (e.g. out of file descriptors) wait before retrying instead of spinning.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// Modern defaults: TLS 1.2 and 1.3 only; for 1.2 only forward-secret AEAD suites
+// (Mozilla's "intermediate" list); no compression, no renegotiation, server cipher order.
+Result<std::unique_ptr<net::ssl::context>> MakeTlsContext(const TlsOptions& tls) {
+  auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  error_code ec;
+  ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1 | net::ssl::context::no_compression |
+                       net::ssl::context::single_dh_use,
+                   ec);
+  SSL_CTX* native = ctx->native_handle();
+  if (ec || SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
+      SSL_CTX_set_cipher_list(native,
+                              "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                              "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                              "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1) {
+    return InternalError("cannot configure TLS");
+  }
+  SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
+  ctx->use_certificate_chain_file(tls.cert_file, ec);
+  if (ec) {
+    return InvalidArgumentError("cannot load TLS certificate '" + tls.cert_file +
+                                "': " + ec.message());
+  }
+  ctx->use_private_key_file(tls.key_file, net::ssl::context::pem, ec);
+  if (ec) {
+    return InvalidArgumentError("cannot load TLS key '" + tls.key_file + "': " + ec.message());
+  }
+  if (SSL_CTX_check_private_key(native) != 1) {
+    return InvalidArgumentError("TLS key '" + tls.key_file + "' does not match the certificate");
+  }
+  return ctx;
+}
+
 }  // namespace
 
 // Owns the I/O context, the acceptor and the session registry. Accepting runs on the acceptor's
@@ -39,6 +76,9 @@ class Listener {
         tracker_(std::make_shared<ConnectionTracker>()) {}
 
   Result<std::uint16_t> Listen(std::string host, std::uint16_t port) {
+    if (!options_.tls.cert_file.empty() || !options_.tls.key_file.empty()) {
+      RESTOCK_ASSIGN_OR_RETURN(tls_, MakeTlsContext(options_.tls));
+    }
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
       host = host.substr(1, host.size() - 2);
     }
@@ -84,7 +124,7 @@ class Listener {
   // Stops accepting and asks every session to finish. Returns at once; the I/O threads return
   // from RunIo once the last session and the last request in flight are done.
   void Stop(bool started) {
-    std::vector<std::shared_ptr<Session>> sessions;
+    std::vector<std::shared_ptr<Connection>> sessions;
     {
       std::lock_guard lock(tracker_->mu);
       tracker_->stopping = true;
@@ -138,16 +178,28 @@ class Listener {
       });
       return;
     }
-    std::shared_ptr<Session> session;
+    bool at_cap = false;
+    {
+      std::lock_guard lock(tracker_->mu);
+      at_cap = tracker_->live.size() >= options_.max_connections;
+    }
+    const bool room = !at_cap || EvictIdle();
+    std::shared_ptr<Connection> session;
     {
       std::lock_guard lock(tracker_->mu);
       if (tracker_->stopping) return;  // `socket` closes on return
-      if (tracker_->live.size() >= options_.max_connections) {
+      if (!room) {
         spdlog::warn("http: connection limit {} reached; closing new connection",
                      options_.max_connections);
       } else {
         const std::uint64_t id = tracker_->next_id++;
-        session = std::make_shared<Session>(std::move(socket), options_, handler_, tracker_, id);
+        if (tls_) {
+          session = std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *tls_),
+                                                         options_, handler_, tracker_, id);
+        } else {
+          session = std::make_shared<Session<PlainStream>>(PlainStream(std::move(socket)),
+                                                           options_, handler_, tracker_, id);
+        }
         tracker_->live.emplace(id, session);
       }
     }
@@ -155,8 +207,37 @@ class Listener {
     DoAccept();
   }
 
+  // At the cap, closes the oldest idle keep-alive connection to make room (the new one is
+  // admitted at once; the count is briefly one over), so idle connections cannot lock new
+  // clients out. Returns false when none is idle.
+  // REQUIRES: tracker_->mu not held (a session reference dropped here may run its
+  // destructor, which takes the lock).
+  bool EvictIdle() {
+    std::vector<std::pair<std::uint64_t, std::weak_ptr<Connection>>> live;
+    {
+      std::lock_guard lock(tracker_->mu);
+      live.assign(tracker_->live.begin(), tracker_->live.end());
+    }
+    std::shared_ptr<Connection> victim;
+    std::uint64_t victim_id = 0;
+    for (const auto& [id, weak] : live) {
+      if (victim && id > victim_id) continue;
+      auto session = weak.lock();
+      if (session && session->IsIdle()) {
+        victim = std::move(session);
+        victim_id = id;
+      }
+    }
+    if (!victim) return false;
+    spdlog::debug("http: connection limit {} reached; closing an idle connection",
+                  options_.max_connections);
+    victim->Shutdown();
+    return true;
+  }
+
   const ServerOptions options_;
   Handler& handler_;
+  std::unique_ptr<net::ssl::context> tls_;  // null for plain HTTP
   net::io_context ioc_;
   tcp::acceptor acceptor_;
   net::steady_timer retry_timer_;

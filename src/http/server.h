@@ -14,6 +14,8 @@
 //   400 {"detail":"Malformed HTTP request."}           anything the HTTP parser rejects
 //   500 {"detail":"Internal server error."}            the handler threw, or dropped `respond`
 //                                                       without calling it
+// With ServerOptions::tls every connection starts with a TLS handshake (TLS 1.2+, forward-secret
+// AEAD ciphers for 1.2); a failed handshake closes the connection silently.
 // `Expect: 100-continue` is answered with an interim 100 before the body is read.
 // Every response carries `Server: restock`, Content-Type and Content-Length. Logs (spdlog) hold
 // one line per error and never headers or bodies, which may carry credentials.
@@ -31,10 +33,19 @@
 
 namespace restock::http {
 
+// HTTPS: both set = TLS (1.2 or newer) on every connection; both empty = plain HTTP.
+struct TlsOptions {
+  std::string cert_file;  // PEM certificate chain, leaf first
+  std::string key_file;   // PEM private key, not encrypted
+};
+
 struct ServerOptions {
   std::size_t io_threads = 2;
   std::uint64_t body_limit = 16 * 1024 * 1024;  // bytes
   std::uint32_t header_limit = 16 * 1024;       // bytes, request line and fields
+  // Bounds reading one request's header block, from its first byte (slow-header clients).
+  // With TLS it also bounds the handshake.
+  std::chrono::seconds header_timeout{10};
   // Bounds reading one request, from its first byte to the end of its body.
   std::chrono::seconds read_timeout{30};
   // Bounds waiting for the first byte of the next request on a kept-alive connection (also while
@@ -45,6 +56,7 @@ struct ServerOptions {
   // Bounds writing one response (not in the original brief; added so a client that stops
   // reading cannot hold a connection forever).
   std::chrono::seconds write_timeout{30};
+  TlsOptions tls;
 };
 
 namespace internal {
@@ -65,7 +77,8 @@ class Server {
 
   // Binds and listens on `host` (an IP address or a name to resolve; "" = all IPv4 interfaces;
   // "[::1]" brackets allowed) and `port` (0 = an ephemeral port). Returns the bound port.
-  // InvalidArgument: host does not resolve. Unavailable: the address cannot be bound.
+  // InvalidArgument: host does not resolve, or the TLS certificate or key cannot be loaded.
+  // Unavailable: the address cannot be bound.
   // FailedPrecondition: already listening, or stopped.
   // REQUIRES: not started.
   Result<std::uint16_t> Listen(std::string host, std::uint16_t port);

@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
@@ -12,6 +14,8 @@
 #include <boost/beast/http/write.hpp>
 #include <cctype>
 #include <exception>
+
+#include "http/beast_request.h"
 
 namespace restock::http::internal {
 namespace net = boost::asio;
@@ -31,7 +35,8 @@ constexpr std::uint64_t kLingerMaxBytes = std::uint64_t{1} << 20;
 // waits for requests in flight.
 class Completion {
  public:
-  Completion(std::shared_ptr<Session> session, std::uint64_t seq, const net::any_io_executor& ex)
+  Completion(std::shared_ptr<Connection> session, std::uint64_t seq,
+             const net::any_io_executor& ex)
       : session_(std::move(session)),
         seq_(seq),
         work_(net::prefer(ex, net::execution::outstanding_work.tracked)) {}
@@ -63,7 +68,7 @@ class Completion {
 
  private:
   std::atomic<bool> done_{false};
-  std::shared_ptr<Session> session_;
+  std::shared_ptr<Connection> session_;
   const std::uint64_t seq_;
   net::any_io_executor work_;
 };
@@ -84,29 +89,53 @@ bool IsSafeHeader(std::string_view name, std::string_view value) {
 
 }  // namespace
 
-Session::Session(net::ip::tcp::socket socket, const ServerOptions& options, Handler& handler,
-                 std::shared_ptr<ConnectionTracker> tracker, std::uint64_t id)
-    : stream_(std::move(socket)),
+template <class Stream>
+Session<Stream>::Session(Stream stream, const ServerOptions& options, Handler& handler,
+                         std::shared_ptr<ConnectionTracker> tracker, std::uint64_t id)
+    : stream_(std::move(stream)),
       options_(options),
       handler_(handler),
       tracker_(std::move(tracker)),
       id_(id) {
   error_code ec;
-  const auto endpoint = stream_.socket().remote_endpoint(ec);
+  const auto endpoint = Tcp().socket().remote_endpoint(ec);
   if (!ec) remote_address_ = endpoint.address().to_string();
 }
 
-Session::~Session() {
+template <class Stream>
+Session<Stream>::~Session() {
   std::lock_guard lock(tracker_->mu);
   tracker_->live.erase(id_);
 }
 
-void Session::Run() {
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
+template <class Stream>
+void Session<Stream>::Run() {
+  net::dispatch(stream_.get_executor(), [self = Self()] {
+    if constexpr (kTls) {
+      // A handshake is as short as a header block; stalled ones must not pile up.
+      self->Tcp().expires_after(
+          std::min(self->options_.header_timeout, self->options_.read_timeout));
+      self->stream_.async_handshake(net::ssl::stream_base::server,
+                                    beast::bind_front_handler(&Session::OnHandshake, self));
+    } else {
+      self->DoRead();
+    }
+  });
 }
 
-void Session::Shutdown() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void Session<Stream>::OnHandshake(error_code ec) {
+  if (ec) {
+    // Scanners and plain-HTTP clients end here; nothing useful can be sent back.
+    spdlog::debug("http: TLS handshake with {} failed: {}", remote_address_, ec.message());
+    return Close();
+  }
+  DoRead();
+}
+
+template <class Stream>
+void Session<Stream>::Shutdown() {
+  net::post(stream_.get_executor(), [self = Self()] {
     self->stopping_ = true;
     self->read_closed_ = true;
     if (self->closed_) return;
@@ -115,12 +144,13 @@ void Session::Shutdown() {
     } else if (self->reading_) {
       // Ends the pending read with EOF but leaves the sending side open for responses owed.
       error_code ec;
-      self->stream_.socket().shutdown(net::ip::tcp::socket::shutdown_receive, ec);
+      self->Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_receive, ec);
     }
   });
 }
 
-void Session::DoRead() {
+template <class Stream>
+void Session<Stream>::DoRead() {
   if (closed_ || read_closed_ || reading_ || lingering_) return;
   if (slots_.size() >= options_.pipeline_limit) return;  // OnWrite resumes reading
   // Requests of one connection take effect in order: the next is read only once the
@@ -134,45 +164,61 @@ void Session::DoRead() {
     DoReadHeader();  // a pipelined request is already (partly) buffered
     return;
   }
-  stream_.expires_after(options_.idle_timeout);
+  idle_.store(slots_.empty(), std::memory_order_relaxed);
+  Tcp().expires_after(options_.idle_timeout);
   stream_.async_read_some(buffer_.prepare(kIdleReadChunk),
-                          beast::bind_front_handler(&Session::OnIdleRead, shared_from_this()));
+                          beast::bind_front_handler(&Session<Stream>::OnIdleRead, Self()));
 }
 
-void Session::OnIdleRead(error_code ec, std::size_t bytes) {
+template <class Stream>
+void Session<Stream>::OnIdleRead(error_code ec, std::size_t bytes) {
+  idle_.store(false, std::memory_order_relaxed);
   if (ec) return FailRead(ec);
   buffer_.commit(bytes);
   DoReadHeader();
 }
 
-void Session::DoReadHeader() {
-  // One deadline for the whole request, header and body.
-  stream_.expires_after(options_.read_timeout);
+template <class Stream>
+void Session<Stream>::DoReadHeader() {
+  // The header block has its own, shorter deadline; the whole request (header and body) is
+  // bounded by read_timeout from its first byte.
+  request_started_ = std::chrono::steady_clock::now();
+  Tcp().expires_after(std::min(options_.header_timeout, options_.read_timeout));
   bhttp::async_read_header(stream_, buffer_, *parser_,
-                           beast::bind_front_handler(&Session::OnReadHeader, shared_from_this()));
+                           beast::bind_front_handler(&Session<Stream>::OnReadHeader, Self()));
 }
 
-void Session::OnReadHeader(error_code ec, std::size_t /*bytes*/) {
+template <class Stream>
+void Session<Stream>::OnReadHeader(error_code ec, std::size_t /*bytes*/) {
   if (ec) return FailRead(ec);
   const auto& header = parser_->get();
+  // A request whose Transfer-Encoding does not end in chunked has no knowable length (RFC 9112
+  // §6.3: answer 400 and close). Beast would read it as bodiless and then parse the body as
+  // the next request: a request-smuggling vector behind a proxy that frames it differently.
+  if (header.count(bhttp::field::transfer_encoding) > 0 && !parser_->chunked()) {
+    return FailRead(bhttp::error::bad_transfer_encoding);
+  }
   if (!parser_->is_done() && header.version() >= 11 &&
       beast::iequals(header[bhttp::field::expect], "100-continue")) {
     auto interim = std::make_shared<HttpResponse>(bhttp::status::continue_, header.version());
     EnqueueReady(std::move(interim), /*interim=*/true, /*keep_alive=*/true);
   }
   if (parser_->is_done()) return OnReadBody({}, 0);
+  Tcp().expires_at(request_started_ + options_.read_timeout);
   bhttp::async_read(stream_, buffer_, *parser_,
-                    beast::bind_front_handler(&Session::OnReadBody, shared_from_this()));
+                    beast::bind_front_handler(&Session<Stream>::OnReadBody, Self()));
 }
 
-void Session::OnReadBody(error_code ec, std::size_t /*bytes*/) {
+template <class Stream>
+void Session<Stream>::OnReadBody(error_code ec, std::size_t /*bytes*/) {
   if (ec) return FailRead(ec);
   reading_ = false;
   Dispatch();
   DoRead();
 }
 
-void Session::FailRead(error_code ec) {
+template <class Stream>
+void Session<Stream>::FailRead(error_code ec) {
   reading_ = false;
   read_closed_ = true;
   if (closed_) return;
@@ -214,21 +260,10 @@ void Session::FailRead(error_code ec) {
   MaybeFinish();  // the client may have half-closed after pipelining: still answer it
 }
 
-void Session::Dispatch() {
+template <class Stream>
+void Session<Stream>::Dispatch() {
   auto& message = parser_->get();
-  Request request;
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  const std::size_t question = request.target.find('?');
-  request.path = request.target.substr(0, question);
-  if (question != std::string::npos) request.query = request.target.substr(question + 1);
-  for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  request.body = std::move(message.body());
-  request.remote_address = remote_address_;
+  Request request = RequestFromBeast(message, remote_address_);
 
   Slot slot;
   slot.seq = next_seq_++;
@@ -240,7 +275,7 @@ void Session::Dispatch() {
 
   handling_ = true;
   auto completion =
-      std::make_shared<Completion>(shared_from_this(), slot.seq, stream_.get_executor());
+      std::make_shared<Completion>(Self(), slot.seq, stream_.get_executor());
   try {
     handler_.Handle(std::move(request),
                     [completion](Response response) { completion->Deliver(std::move(response)); });
@@ -253,7 +288,8 @@ void Session::Dispatch() {
   }
 }
 
-void Session::Complete(std::uint64_t seq, Response response) {
+template <class Stream>
+void Session<Stream>::Complete(std::uint64_t seq, Response response) {
   if (closed_) return;
   handling_ = false;
   DoRead();
@@ -284,7 +320,8 @@ void Session::Complete(std::uint64_t seq, Response response) {
   spdlog::error("http: response for unknown request {}", seq);
 }
 
-void Session::EnqueueReady(std::shared_ptr<HttpResponse> response, bool interim, bool keep_alive) {
+template <class Stream>
+void Session<Stream>::EnqueueReady(std::shared_ptr<HttpResponse> response, bool interim, bool keep_alive) {
   Slot slot;
   slot.seq = next_seq_++;
   slot.version = response->version();
@@ -295,7 +332,8 @@ void Session::EnqueueReady(std::shared_ptr<HttpResponse> response, bool interim,
   DoWrite();
 }
 
-void Session::DoWrite() {
+template <class Stream>
+void Session<Stream>::DoWrite() {
   if (closed_ || writing_ || slots_.empty() || !slots_.front().response) return;
   Slot& slot = slots_.front();
   if (!slot.interim) {
@@ -304,15 +342,16 @@ void Session::DoWrite() {
     slot.response->keep_alive(slot.keep_alive && !last);
   }
   writing_ = true;
-  stream_.expires_after(options_.write_timeout);
+  Tcp().expires_after(options_.write_timeout);
   auto response = slot.response;
   const bool interim = slot.interim;
   bhttp::async_write(
       stream_, *response,
-      beast::bind_front_handler(&Session::OnWrite, shared_from_this(), response, interim));
+      beast::bind_front_handler(&Session<Stream>::OnWrite, Self(), response, interim));
 }
 
-void Session::OnWrite(const std::shared_ptr<HttpResponse>& response, bool interim, error_code ec,
+template <class Stream>
+void Session<Stream>::OnWrite(const std::shared_ptr<HttpResponse>& response, bool interim, error_code ec,
                       std::size_t /*bytes*/) {
   writing_ = false;
   if (ec) {
@@ -326,8 +365,13 @@ void Session::OnWrite(const std::shared_ptr<HttpResponse>& response, bool interi
     read_closed_ = true;
     if (reading_ || stopping_) return Close();  // only when stopping: no one to linger for
     lingering_ = true;
+    if constexpr (kTls) {
+      // Send close_notify (and wait briefly for the client's) instead of draining.
+      Tcp().expires_after(kLingerTimeout);
+      return stream_.async_shutdown([self = Self()](error_code) { self->Close(); });
+    }
     error_code ignored;
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
     return DoLinger();
   }
   DoWrite();
@@ -335,30 +379,37 @@ void Session::OnWrite(const std::shared_ptr<HttpResponse>& response, bool interi
   MaybeFinish();
 }
 
-void Session::DoLinger() {
+template <class Stream>
+void Session<Stream>::DoLinger() {
   buffer_.consume(buffer_.size());
-  stream_.expires_after(kLingerTimeout);
+  Tcp().expires_after(kLingerTimeout);
   stream_.async_read_some(buffer_.prepare(kIdleReadChunk),
-                          beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
+                          beast::bind_front_handler(&Session<Stream>::OnLinger, Self()));
 }
 
-void Session::OnLinger(error_code ec, std::size_t bytes) {
+template <class Stream>
+void Session<Stream>::OnLinger(error_code ec, std::size_t bytes) {
   lingered_bytes_ += bytes;
   if (ec || closed_ || lingered_bytes_ > kLingerMaxBytes) return Close();
   buffer_.commit(bytes);
   DoLinger();
 }
 
-void Session::MaybeFinish() {
+template <class Stream>
+void Session<Stream>::MaybeFinish() {
   if (read_closed_ && !reading_ && !writing_ && slots_.empty() && !lingering_) Close();
 }
 
-void Session::Close() {
+template <class Stream>
+void Session<Stream>::Close() {
   if (closed_) return;
   closed_ = true;
   error_code ignored;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-  stream_.close();
+  Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  Tcp().close();
 }
+
+template class Session<PlainStream>;
+template class Session<TlsStream>;
 
 }  // namespace restock::http::internal

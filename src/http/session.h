@@ -2,18 +2,22 @@
 // http/server.h instead.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 
 #include "http/message.h"
@@ -21,7 +25,27 @@
 
 namespace restock::http::internal {
 
-class Session;
+// What the server and in-flight requests know of a session, whatever its transport.
+// Thread-safety: Shutdown may be called from any thread; Complete only on the session's strand.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  virtual ~Connection() = default;
+  // Starts the session (TLS handshake if any, then reading requests). Any thread.
+  virtual void Run() = 0;
+  // Stops reading; closes the connection once responses already owed are written.
+  virtual void Shutdown() = 0;
+  // Delivers the handler's response for request `seq`. Called on the strand.
+  virtual void Complete(std::uint64_t seq, Response response) = 0;
+  // True while the connection waits for the first byte of its next request with nothing
+  // owed (an idle keep-alive connection, the first to go when the cap is reached). Any thread.
+  bool IsIdle() const { return idle_.load(std::memory_order_relaxed); }
+
+ protected:
+  std::atomic<bool> idle_{false};
+};
+
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 // The live sessions of one server, for the connection cap and for Stop().
 // Thread-safety: guarded by `mu`. Shared by the listener and every session, so a session that
@@ -30,30 +54,30 @@ struct ConnectionTracker {
   std::mutex mu;
   bool stopping = false;                                           // guarded by mu
   std::uint64_t next_id = 0;                                       // guarded by mu
-  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> live;  // guarded by mu
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> live;  // guarded by mu
 };
 
 // Reads requests from one connection, hands them to the handler and writes the responses in
 // request order. All state is touched only on the session's strand (the executor of its
 // socket); Run and Shutdown may be called from any thread.
+// `Stream` is PlainStream or TlsStream (explicitly instantiated in session.cc); with TLS the
+// session starts with the server-side handshake.
 // Ownership: kept alive by its pending asynchronous operations and by respond callbacks not yet
 // called; `options` and `handler` must outlive it (the server ensures this by joining its I/O
 // threads only after every session is gone).
-class Session : public std::enable_shared_from_this<Session> {
+template <class Stream>
+class Session final : public Connection {
  public:
-  // REQUIRES: `socket` is connected and its executor is a strand.
-  Session(boost::asio::ip::tcp::socket socket, const ServerOptions& options, Handler& handler,
+  // REQUIRES: the stream's socket is connected and its executor is a strand.
+  Session(Stream stream, const ServerOptions& options, Handler& handler,
           std::shared_ptr<ConnectionTracker> tracker, std::uint64_t id);
-  ~Session();
+  ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Starts reading requests.
-  void Run();
-  // Stops reading; closes the connection once responses already owed are written.
-  void Shutdown();
-  // Delivers the handler's response for request `seq`. Called on the strand.
-  void Complete(std::uint64_t seq, Response response);
+  void Run() override;
+  void Shutdown() override;
+  void Complete(std::uint64_t seq, Response response) override;
 
  private:
   using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
@@ -66,6 +90,11 @@ class Session : public std::enable_shared_from_this<Session> {
     std::shared_ptr<HttpResponse> response;
   };
 
+  static constexpr bool kTls = !std::is_same_v<Stream, PlainStream>;
+
+  std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+  boost::beast::tcp_stream& Tcp() { return boost::beast::get_lowest_layer(stream_); }
+  void OnHandshake(boost::beast::error_code ec);
   void DoRead();
   void OnIdleRead(boost::beast::error_code ec, std::size_t bytes);
   void DoReadHeader();
@@ -86,7 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void MaybeFinish();
   void Close();
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   const ServerOptions& options_;
@@ -98,6 +127,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::deque<Slot> slots_;
   std::uint64_t next_seq_ = 0;
   std::uint64_t lingered_bytes_ = 0;
+  std::chrono::steady_clock::time_point request_started_;
   bool reading_ = false;      // a read operation (or a read phase) is in progress
   bool handling_ = false;     // a request is with the handler, not yet answered
   bool read_closed_ = false;  // no further requests will be read

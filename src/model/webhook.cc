@@ -7,9 +7,9 @@ namespace restock::model {
 namespace {
 
 constexpr std::array kEventTypes = {
-    WebhookEventType::kStockChanged,    WebhookEventType::kLowStock,
-    WebhookEventType::kOrderPlaced,     WebhookEventType::kOrderOutOfStock,
-    WebhookEventType::kOrderOosNotice,  WebhookEventType::kOrderCancelled,
+    WebhookEventType::kStockChanged,   WebhookEventType::kLowStock,
+    WebhookEventType::kOrderPlaced,    WebhookEventType::kOrderOutOfStock,
+    WebhookEventType::kOrderOosNotice, WebhookEventType::kOrderCancelled,
 };
 
 }  // namespace
@@ -18,12 +18,18 @@ std::span<const WebhookEventType> AllWebhookEventTypes() { return kEventTypes; }
 
 std::string_view WebhookEventTypeName(WebhookEventType t) {
   switch (t) {
-    case WebhookEventType::kStockChanged: return "product.stock_changed";
-    case WebhookEventType::kLowStock: return "product.low_stock";
-    case WebhookEventType::kOrderPlaced: return "order.placed";
-    case WebhookEventType::kOrderOutOfStock: return "order.out_of_stock";
-    case WebhookEventType::kOrderOosNotice: return "order.oos_notice";
-    case WebhookEventType::kOrderCancelled: return "order.cancelled";
+    case WebhookEventType::kStockChanged:
+      return "product.stock_changed";
+    case WebhookEventType::kLowStock:
+      return "product.low_stock";
+    case WebhookEventType::kOrderPlaced:
+      return "order.placed";
+    case WebhookEventType::kOrderOutOfStock:
+      return "order.out_of_stock";
+    case WebhookEventType::kOrderOosNotice:
+      return "order.oos_notice";
+    case WebhookEventType::kOrderCancelled:
+      return "order.cancelled";
   }
   return "product.stock_changed";
 }
@@ -41,9 +47,12 @@ bool WebhookEndpoint::Subscribes(WebhookEventType t) const {
 
 std::string_view DeliveryStatusName(DeliveryStatus s) {
   switch (s) {
-    case DeliveryStatus::kPending: return "pending";
-    case DeliveryStatus::kDelivered: return "delivered";
-    case DeliveryStatus::kFailed: return "failed";
+    case DeliveryStatus::kPending:
+      return "pending";
+    case DeliveryStatus::kDelivered:
+      return "delivered";
+    case DeliveryStatus::kFailed:
+      return "failed";
   }
   return "pending";
 }
@@ -58,16 +67,19 @@ std::optional<DeliveryStatus> ParseDeliveryStatus(std::string_view name) {
 
 std::string_view AttemptOutcomeName(AttemptOutcome o) {
   switch (o) {
-    case AttemptOutcome::kDelivered: return "delivered";
-    case AttemptOutcome::kRetry: return "retry";
-    case AttemptOutcome::kFailed: return "failed";
+    case AttemptOutcome::kDelivered:
+      return "delivered";
+    case AttemptOutcome::kRetry:
+      return "retry";
+    case AttemptOutcome::kFailed:
+      return "failed";
   }
   return "retry";
 }
 
 std::optional<AttemptOutcome> ParseAttemptOutcome(std::string_view name) {
-  for (AttemptOutcome o : {AttemptOutcome::kDelivered, AttemptOutcome::kRetry,
-                           AttemptOutcome::kFailed}) {
+  for (AttemptOutcome o :
+       {AttemptOutcome::kDelivered, AttemptOutcome::kRetry, AttemptOutcome::kFailed}) {
     if (AttemptOutcomeName(o) == name) return o;
   }
   return std::nullopt;

@@ -65,8 +65,8 @@ struct WebhookDelivery {
   std::string body;  // the JSON document POSTed
   UnixMicros created = 0;
   DeliveryStatus status = DeliveryStatus::kPending;
-  int attempts = 0;                // attempts started so far (claimed)
-  UnixMicros next_attempt_at = 0;  // pending: due time, or the end of a claim's lease
+  int attempts = 0;                     // attempts started so far (claimed)
+  UnixMicros next_attempt_at = 0;       // pending: due time, or the end of a claim's lease
   std::optional<UnixMicros> completed;  // when it became delivered or failed
 
   bool operator==(const WebhookDelivery&) const = default;

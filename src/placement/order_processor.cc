@@ -8,6 +8,7 @@
 
 #include "catalog/availability.h"
 #include "model/subscription.h"
+#include "model/webhook.h"
 
 namespace restock::placement {
 namespace {
@@ -356,7 +357,18 @@ Status Batch::Flush() {
 Result<PlacementSummary> ProcessOrders(store::Transaction& tx, const model::Merchant& merchant,
                                        CivilDate date, std::vector<model::Order> orders,
                                        const FlowOptions& options, UnixMicros now) {
-  Batch batch(tx, merchant, date, options, now);
+  // order.placed events are written only when someone listens: a webhook endpoint of the
+  // merchant subscribed to them (or the options ask for them anyway).
+  FlowOptions effective = options;
+  if (!effective.record_placed_events) {
+    RESTOCK_ASSIGN_OR_RETURN(auto endpoints, tx.webhook_endpoints().ListForMerchant(merchant.id));
+    for (const model::WebhookEndpoint& e : endpoints) {
+      if (e.enabled && e.Subscribes(model::WebhookEventType::kOrderPlaced)) {
+        effective.record_placed_events = true;
+      }
+    }
+  }
+  Batch batch(tx, merchant, date, effective, now);
   RESTOCK_RETURN_IF_ERROR(batch.Load(orders));
   for (Order& order : orders) RESTOCK_RETURN_IF_ERROR(batch.Process(order));
   RESTOCK_RETURN_IF_ERROR(batch.Flush());

@@ -15,8 +15,9 @@ struct FlowOptions {
   // Orders per transaction. Larger groups share an fsync; smaller ones let stock updates
   // interleave sooner.
   std::size_t chunk_size = 1000;
-  // Write an order.placed event for every placed order (for webhooks). Off by default: a
-  // large morning would otherwise write a row per order that nobody reads.
+  // Write an order.placed event for every placed order. Off by default: a large morning
+  // would otherwise write a row per order that nobody reads. Placement writes them anyway
+  // for a merchant with an enabled webhook endpoint subscribed to order.placed.
   bool record_placed_events = false;
 };
 

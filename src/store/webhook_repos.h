@@ -45,8 +45,7 @@ class WebhookOutboxRepo {
   // next_attempt_at = `lease_until`, so that no one else claims it until then (a claimant
   // that dies simply lets the lease run out). Returns them as updated, by id.
   // REQUIRES: token is unique to this claim; lease_until > now.
-  virtual Result<std::vector<model::WebhookDelivery>> Claim(UnixMicros now,
-                                                            std::string_view token,
+  virtual Result<std::vector<model::WebhookDelivery>> Claim(UnixMicros now, std::string_view token,
                                                             UnixMicros lease_until,
                                                             std::size_t limit) = 0;
 
@@ -63,9 +62,11 @@ class WebhookOutboxRepo {
                                                              std::int64_t id) = 0;
   // The endpoint's deliveries created at or after `since` with id > after_id, by id, at most
   // `limit`.
-  virtual Result<std::vector<model::WebhookDelivery>> ListForEndpoint(
-      model::MerchantId merchant, std::int64_t endpoint_id, UnixMicros since,
-      std::int64_t after_id, std::size_t limit) = 0;
+  virtual Result<std::vector<model::WebhookDelivery>> ListForEndpoint(model::MerchantId merchant,
+                                                                      std::int64_t endpoint_id,
+                                                                      UnixMicros since,
+                                                                      std::int64_t after_id,
+                                                                      std::size_t limit) = 0;
   // Deliveries by status over every merchant (for metrics and operations).
   virtual Result<std::int64_t> CountByStatus(model::DeliveryStatus status) = 0;
 };

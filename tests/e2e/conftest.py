@@ -4,19 +4,37 @@
 merchants (A and B, each with an API user and an API key) and a few products (seeded once
 per session, copied per test), and a `restock serve` on an ephemeral port, started on
 first use. `cli` gives a bare, un-initialised database.
+
+The databases are SQLite files, or PostgreSQL databases when RESTOCK_TEST_DB_URL names a
+server (see harness.BACKEND); tests that only make sense on SQLite (files, sqlite: URLs)
+are marked `sqlite_only` and skipped there.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from harness import ENDPOINT, Cli, Merchant, Server, restock_bin, stock_events
+import harness
+from harness import (BACKEND, ENDPOINT, Cli, Merchant, Server, drop_new_dbs, new_db,
+                     restock_bin, stock_events)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: about SQLite files; skipped on PostgreSQL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND == "sqlite":
+        return
+    skip = pytest.mark.skip(reason="SQLite-only (the run is on PostgreSQL)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -44,9 +62,9 @@ class Env:
     """A seeded database plus (lazily) a running server. Tests talk to it through `patch`,
     `request`, `product` and `cli`."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, template: "Path | str | None" = None):
         self.tmp = tmp
-        self.db = tmp / "restock.db"
+        self.db = new_db(tmp, "restock", template)
         self.cli = Cli(self.db, tmp)
         self._servers: list[Server] = []
         self._server: Server | None = None
@@ -63,10 +81,8 @@ class Env:
                                     SEED_B)
 
     def copy_seed(self, seeded: "Env") -> None:
-        """Copies the seeded database files (no process has them open) and credentials."""
-        for f in seeded.tmp.iterdir():
-            if f.name.startswith(seeded.db.name):
-                shutil.copyfile(f, self.tmp / (self.db.name + f.name[len(seeded.db.name):]))
+        """Takes the seeded database's credentials (the database itself was copied from it
+        when this Env was made)."""
         self.a, self.b = seeded.a, seeded.b
 
     def _add_merchant(self, pid: str, hash_key: str, user: str, secret: str,
@@ -156,17 +172,57 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             report.sections.append((f"restock {name}", text))
 
 
+@pytest.fixture(autouse=True)
+def no_sanitizer_reports():
+    """Fails a test whose servers printed a sanitizer report (sanitized builds), including
+    reports printed at exit (leaks, races during shutdown): every server the test started is
+    stopped first. Autouse fixtures are set up first, so this tears down after `restock`."""
+    first = len(harness.STARTED_SERVERS)
+    yield
+    started = harness.STARTED_SERVERS[first:]
+    del harness.STARTED_SERVERS[first:]
+    reports = []
+    for server in started:
+        if server.running:
+            server.stop()
+        report = server.sanitizer_report()
+        if report:
+            reports.append(f"{server.stderr_path.name}: {report}\n{server.stderr_tail(60)}")
+    if reports:
+        pytest.fail("sanitizer report(s) on server stderr:\n" + "\n\n".join(reports))
+
+
 @pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Env:
+def seeded(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Env:
     """A database seeded once through the CLI; each test gets its own copy of it."""
     env = Env(tmp_path_factory.mktemp("seed"))
+    request.session.stash[_SEED_KEY] = env
     env.seed()
     return env
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if BACKEND == "postgresql":
+        drop_new_dbs()
+
+
+@pytest.fixture(autouse=True)
+def _drop_databases(request: pytest.FixtureRequest):
+    """Drops the PostgreSQL databases a test made (the session's seed stays)."""
+    yield
+    if BACKEND == "postgresql":
+        seeded = request.session.stash.get(_SEED_KEY, None)
+        drop_new_dbs(keep=[seeded.db] if seeded is not None else [])
+
+
+_SEED_KEY = pytest.StashKey["Env"]()
+
+
 @pytest.fixture
-def restock(tmp_path: Path, seeded: Env):
-    env = Env(tmp_path)
+def restock(tmp_path: Path, seeded: Env, request: pytest.FixtureRequest):
+    # A copy of the seed (a file copy, or CREATE DATABASE … TEMPLATE: no process has the
+    # seed open once seeding is done).
+    env = Env(tmp_path, template=seeded.db)
     env.copy_seed(seeded)
     try:
         yield env
@@ -176,6 +232,6 @@ def restock(tmp_path: Path, seeded: Env):
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
-    """A CLI bound to a fresh database path that has not been initialised."""
-    return Cli(tmp_path / "cli.db", tmp_path)
+    """A CLI bound to a fresh database that has not been initialised."""
+    return Cli(new_db(tmp_path, "cli"), tmp_path)
 

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import selectors
+import shutil
 import signal
 import socket
 import sqlite3
@@ -27,6 +28,12 @@ from typing import Any, Iterable
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# With RESTOCK_TEST_DB_URL=postgresql://… (a superuser's URL on a test server, e.g. from
+# scripts/pg-cluster), every test gets a PostgreSQL database of its own instead of a SQLite
+# file; the tests are the same.
+PG_SERVER_URL = os.environ.get("RESTOCK_TEST_DB_URL", "")
+BACKEND = "postgresql" if PG_SERVER_URL.startswith(("postgresql://", "postgres://")) else "sqlite"
 ENDPOINT = "/products-batch/update/"
 
 CLI_TIMEOUT_S = 30
@@ -45,6 +52,26 @@ PRODUCT_KEYS = {
     "product_id", "sku", "name", "price", "live", "discontinued", "autoship_enabled",
     "image_url", "detail_url", "inventory", "low_stock_threshold", "created", "last_update",
 }
+
+
+# The first line of a report from AddressSanitizer, LeakSanitizer, UndefinedBehaviorSanitizer
+# or ThreadSanitizer (scripts/build asan|tsan). With the options of scripts/sanitizer-env a
+# report also aborts the process, but one printed at exit (a leak, a race during shutdown)
+# would otherwise go unnoticed by a test that already passed.
+SANITIZER_REPORT = re.compile(
+    r"^.*(ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|"
+    r"ThreadSanitizer: reported|ERROR: UndefinedBehaviorSanitizer|: runtime error: ).*$",
+    re.MULTILINE)
+
+
+def sanitizer_report(text: str) -> str | None:
+    """The first sanitizer report line in `text` (a process's stderr), or None."""
+    m = SANITIZER_REPORT.search(text)
+    return m.group(0) if m else None
+
+
+# Every Server started in this process, in order; conftest checks their stderr after each test.
+STARTED_SERVERS: list["Server"] = []
 
 
 def restock_bin() -> Path:
@@ -142,6 +169,8 @@ class Cli:
         proc = subprocess.run([str(restock_bin()), *args], cwd=self.cwd, env=full_env,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True,
                               timeout=CLI_TIMEOUT_S)
+        report = sanitizer_report(proc.stderr)
+        assert report is None, f"sanitizer report from {args}: {report}\n{proc.stderr[-4000:]}"
         return CliResult(args, proc.returncode, proc.stdout, proc.stderr)
 
     def ok(self, *args: str, **kw: Any) -> Any:
@@ -179,9 +208,16 @@ class Server:
         # tests turn it on explicitly when they test it.
         if not any(str(a).startswith("--scheduler") for a in args):
             args += ["--scheduler", "false"]
+        # Likewise the rate limits (600 batch calls/min per merchant by default) would throttle
+        # load and durability tests; tests of the limits pass a --rate-limit-* flag, a
+        # RESTOCK_RATE_LIMIT_* variable or a --config file, and then get the real defaults.
+        if not any(str(a).startswith(("--rate-limit", "--config")) for a in args) and \
+                not any(k.startswith("RESTOCK_RATE_LIMIT") for k in (env or {})):
+            args += ["--rate-limit-merchant", "0", "--rate-limit-client", "0"]
         cmd = [str(restock_bin()), "serve", *(["--db", str(db)] if db is not None else []),
                "--listen", "127.0.0.1:0", *args]
         self._stderr = open(self.stderr_path, "wb")
+        STARTED_SERVERS.append(self)
         self.proc = subprocess.Popen(cmd, cwd=workdir, env=full_env, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self._stderr)
         try:
@@ -241,6 +277,13 @@ class Server:
         except OSError:
             return ""
         return "\n".join(lines[-n:])
+
+    def sanitizer_report(self) -> str | None:
+        """The first sanitizer report line the server wrote to stderr so far, or None."""
+        try:
+            return sanitizer_report(self.stderr_path.read_text(errors="replace"))
+        except OSError:
+            return None
 
     @property
     def running(self) -> bool:
@@ -362,13 +405,104 @@ def raw_patch(auth: dict[str, str], body: bytes, *, extra: str = "", close: bool
     return head.encode() + body
 
 
+# --------------------------------------------------------------------------- databases
+
+_db_counter = 0
+_created: list[str] = []  # PostgreSQL databases made by new_db() and not yet dropped
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg2  # only needed (and installed) for PostgreSQL runs
+    con = psycopg2.connect(PG_SERVER_URL)
+    try:
+        con.autocommit = True
+        with con.cursor() as cur:
+            cur.execute(sql)
+    finally:
+        con.close()
+
+
+def _pg_url(name: str) -> str:
+    head, _, query = PG_SERVER_URL.partition("?")
+    scheme, _, rest = head.partition("://")
+    authority = rest.split("/", 1)[0]
+    return f"{scheme}://{authority}/{name}" + (f"?{query}" if query else "")
+
+
+def new_db(tmp: Path, name: str = "restock", template: "Path | str | None" = None) -> Path | str:
+    """A new, empty database for `restock --db`: a file path under `tmp` on SQLite (not yet
+    created), or the URL of a new PostgreSQL database (a copy of `template` when given).
+    PostgreSQL databases are dropped by drop_new_dbs()."""
+    global _db_counter
+    if BACKEND == "sqlite":
+        path = tmp / f"{name}.db"
+        if template is not None:
+            src = Path(template)
+            for f in src.parent.iterdir():
+                if f.name.startswith(src.name):
+                    shutil.copyfile(f, tmp / (path.name + f.name[len(src.name):]))
+        return path
+    _db_counter += 1
+    db = f"e2e_{os.getpid()}_{_db_counter}"
+    tpl = f' TEMPLATE "{str(template).rsplit("/", 1)[1].split("?")[0]}"' if template else ""
+    _pg_admin(f'CREATE DATABASE "{db}"{tpl}')
+    _created.append(db)
+    return _pg_url(db)
+
+
+def drop_new_dbs(keep: Iterable[Path | str] = ()) -> None:
+    """Drops the PostgreSQL databases new_db() made, except `keep` (connections are cut)."""
+    keep_names = {str(k).rsplit("/", 1)[-1].split("?")[0] for k in keep}
+    for db in [d for d in _created if d not in keep_names]:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        _created.remove(db)
+
+
+def db_exists(db: Path | str) -> bool:
+    """Whether the database has been created (a file on SQLite; a schema on PostgreSQL)."""
+    if BACKEND == "sqlite":
+        return Path(db).exists()
+    return bool(query(db, "SELECT count(*) FROM information_schema.tables "
+                          "WHERE table_name = 'schema_migrations'")[0][0])
+
+
+def query(db: Path | str, sql: str, params: tuple = ()) -> list[tuple]:
+    """Runs one read-only SQL statement (with `?` placeholders) on either backend. Tests use it
+    only for what restock has no read API for (stock history, counting rows mid-run)."""
+    if BACKEND == "sqlite":
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.close()
+    import psycopg2
+    con = psycopg2.connect(str(db))
+    try:
+        with con.cursor() as cur:
+            cur.execute(sql.replace("?", "%s"), params)
+            return cur.fetchall()
+    finally:
+        con.close()
+
+
 # --------------------------------------------------------------------------- stock events
 
 
 def stock_events(db: Path | str) -> list[dict[str, Any]]:
     """The rows of the stock event table, oldest first. restock has no read API for stock
-    history yet, so this peeks into the SQLite file (read-only use) and finds the table by
-    name (one containing "stock" and "event")."""
+    history yet, so this peeks into the database (read-only use)."""
+    if BACKEND == "postgresql":
+        import psycopg2
+        import psycopg2.extras
+        con = psycopg2.connect(str(db))
+        try:
+            with con.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cur:
+                cur.execute("SELECT * FROM stock_events ORDER BY id")
+                # Booleans as SQLite gives them (0/1), so tests compare one way.
+                return [{k: int(v) if isinstance(v, bool) else v for k, v in r.items()}
+                        for r in cur.fetchall()]
+        finally:
+            con.close()
     con = sqlite3.connect(str(db), timeout=10)
     try:
         con.row_factory = sqlite3.Row

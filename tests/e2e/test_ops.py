@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import re
 
-from harness import Cli, Server, results
+import pytest
+
+from harness import Cli, Server, new_db, results
 
 GOOD = [{"product_id": "P1", "live": False}]
 
@@ -54,6 +56,7 @@ def test_sigterm_after_updates_keeps_them(restock):
     assert restock.product("P1")["live"] is False
 
 
+@pytest.mark.sqlite_only
 def test_serve_accepts_sqlite_url(restock):
     restock.serve(db=f"sqlite:{restock.db}")
     assert results(restock.patch(GOOD)) == [{"product_id": "P1", "status": 200}]
@@ -67,7 +70,7 @@ def test_serve_reads_db_from_environment(restock):
 
 
 def test_serve_migrates_a_fresh_database(tmp_path):
-    db = tmp_path / "fresh.db"
+    db = new_db(tmp_path, "fresh")
     server = Server(db, tmp_path)
     try:
         assert server.request("GET", "/healthz").status_code == 200

@@ -4,15 +4,13 @@ its CLI and HTTP API, on a real SQLite file."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-import subprocess
 import time
 from typing import Any
 
 import pytest
 import requests
 
-from harness import Cli, Server, restock_bin
+from harness import Cli, Server
 
 DAY = "2026-12-01"
 
@@ -220,59 +218,8 @@ def test_rerunning_a_day_places_nothing_twice(shop):
     assert shop.ok("product", "get", "--merchant", "shop", "COFFEE")["inventory"] == 0
 
 
-def test_kill_9_in_the_middle_of_a_run_then_rerun_places_each_order_once(restock):
-    """A run committed in chunks is killed mid-way; the re-run finishes the rest and no order
-    is placed twice, none is lost, and every subscription has exactly one upcoming order."""
-    cli, pid = restock.cli, restock.a.public_id
-    n = 3000
-    cli.ok("product", "add", "--merchant", pid, "--product-id", "BULK")
-    session = requests.Session()
-    headers = {**restock.a.key_headers(), "content-type": "application/json"}
-    for i in range(n):
-        r = restock.request("POST", "/subscriptions/", session=session, headers=headers,
-                            json={"customer": f"k{i}", "product_id": "BULK", "every": 1,
-                                  "period": "week", "start": DAY})
-        assert r.status_code == 201, r.text
-    restock.server.stop()
-
-    # One order per transaction makes the run long enough to catch in the middle.
-    proc = subprocess.Popen([str(restock_bin()), "place-orders", "--db", str(restock.db),
-                             "--merchant", pid, "--date", DAY, "--chunk-size", "1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    caught_mid_run = False
-    con = sqlite3.connect(f"file:{restock.db}?mode=ro", uri=True, timeout=5)
-    try:
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < deadline:
-            placed = con.execute("SELECT count(*) FROM orders WHERE status='placed'").fetchone()[0]
-            if 0 < placed < n // 2:
-                proc.kill()
-                caught_mid_run = True
-                break
-    finally:
-        con.close()
-    proc.wait(timeout=30)
-    assert caught_mid_run, "the run finished before the test could kill it"
-
-    summary = place(cli, pid, DAY)
-
-    con = sqlite3.connect(str(restock.db))
-    try:
-        placed_items = con.execute(
-            "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
-            "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
-            "WHERE o.status = 'placed' AND o.place_date = ? GROUP BY i.subscription_id",
-            (DAY,)).fetchall()
-        upcoming = con.execute(
-            "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
-            "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
-            "WHERE o.status = 'unsent' GROUP BY i.subscription_id").fetchall()
-        integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        con.close()
-    assert integrity == "ok"
-    assert len(placed_items) == n and all(c == 1 for _, c in placed_items), summary
-    assert len(upcoming) == n and all(c == 1 for _, c in upcoming)
+# Killing a run (SIGKILL at random moments) and re-running it:
+# test_crash_consistency.py::test_placement_killed_at_random_moments_places_each_order_once.
 
 
 def test_http_orders_and_subscriptions(restock):

@@ -5,8 +5,10 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -28,6 +30,9 @@ class BackendInstance {
 struct Backend {
   std::string name;  // a gtest-safe name: letters and digits
   std::function<std::unique_ptr<BackendInstance>()> make;
+  // Non-empty when the backend cannot run here (e.g. no test server configured): its tests
+  // are still listed, and skip with this reason.
+  std::string skip;
 };
 
 inline std::ostream& operator<<(std::ostream& os, const Backend& backend) {
@@ -36,5 +41,14 @@ inline std::ostream& operator<<(std::ostream& os, const Backend& backend) {
 
 // The SQLite backend: a fresh file in a temp dir per instance.
 Backend SqliteBackend();
+
+// The PostgreSQL server for tests, from RESTOCK_TEST_PG_URL (a postgresql:// URL of a
+// superuser's connection, e.g. from scripts/pg-cluster); nullopt when unset.
+std::optional<std::string> PostgresTestUrl();
+
+// Every backend to run the suite on: SQLite, and PostgreSQL (a database created and dropped
+// per test) which skips unless RESTOCK_TEST_PG_URL is set. Both are always listed, so test
+// discovery at build time sees the PostgreSQL instances that ctest later runs with a server.
+std::vector<Backend> AllBackends();
 
 }  // namespace restock::store::testing

@@ -25,7 +25,9 @@ inline std::string BackendName(const ::testing::TestParamInfo<Backend>& param) {
 
 class DatabaseFixture : public ::testing::TestWithParam<Backend> {
  protected:
+  // Skips (see Backend::skip) before touching the backend; derived fixtures check IsSkipped().
   void SetUp() override {
+    if (!GetParam().skip.empty()) GTEST_SKIP() << GetParam().skip;
     instance_ = GetParam().make();
     Reopen();
     if (HasFatalFailure()) return;

@@ -314,7 +314,7 @@ TEST_P(StorePlacementQueryTest, PlacementRunsRecordIdempotentlyAndReportTheLates
   EXPECT_EQ(last(other_), std::nullopt);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StorePlacementQueryTest, ::testing::Values(SqliteBackend()),
+INSTANTIATE_TEST_SUITE_P(Backends, StorePlacementQueryTest, ::testing::ValuesIn(AllBackends()),
                          BackendName);
 
 }  // namespace

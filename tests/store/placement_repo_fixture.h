@@ -58,7 +58,7 @@ class StorePlacementRepoTest : public DatabaseFixture {
  protected:
   void SetUp() override {
     DatabaseFixture::SetUp();
-    if (HasFatalFailure()) return;
+    if (HasFatalFailure() || IsSkipped()) return;
     merchant_ = CreateMerchant("m");
     other_ = CreateMerchant("other");
   }

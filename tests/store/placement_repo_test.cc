@@ -268,7 +268,7 @@ TEST_P(StorePlacementRepoTest, OrderAddItemAppendsOneItem) {
   EXPECT_EQ(FindOrder(other_, o.id), std::nullopt);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StorePlacementRepoTest, ::testing::Values(SqliteBackend()),
+INSTANTIATE_TEST_SUITE_P(Backends, StorePlacementRepoTest, ::testing::ValuesIn(AllBackends()),
                          BackendName);
 
 }  // namespace

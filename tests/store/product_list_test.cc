@@ -200,7 +200,7 @@ TEST_P(StoreProductListTest, StockEventPagesByIdInBothDirections) {
   EXPECT_EQ(EventIds(m, "nope", Older(std::nullopt, 100)).size(), 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreProductListTest, ::testing::Values(SqliteBackend()),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreProductListTest, ::testing::ValuesIn(AllBackends()),
                          BackendName);
 
 }  // namespace

@@ -137,7 +137,7 @@ TEST_P(StoreReplayRepoTest, RememberRejectsEmptyOrOversizedDigest) {
   EXPECT_EQ(big.code(), StatusCode::kInvalidArgument);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreReplayRepoTest, ::testing::Values(SqliteBackend()),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreReplayRepoTest, ::testing::ValuesIn(AllBackends()),
                          BackendName);
 
 }  // namespace

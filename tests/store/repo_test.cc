@@ -243,7 +243,7 @@ TEST_P(StoreRepoTest, StockEventsListNewestFirstWithLimit) {
             Status::Ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreRepoTest, ::testing::Values(SqliteBackend()), BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, StoreRepoTest, ::testing::ValuesIn(AllBackends()), BackendName);
 
 }  // namespace
 }  // namespace restock::store::testing

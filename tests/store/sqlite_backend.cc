@@ -26,7 +26,7 @@ class SqliteBackendInstance final : public BackendInstance {
 }  // namespace
 
 Backend SqliteBackend() {
-  return Backend{"Sqlite", [] { return std::make_unique<SqliteBackendInstance>(); }};
+  return Backend{"Sqlite", [] { return std::make_unique<SqliteBackendInstance>(); }, ""};
 }
 
 }  // namespace restock::store::testing

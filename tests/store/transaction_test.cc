@@ -22,7 +22,7 @@ class StoreTransactionTest : public DatabaseFixture {
  protected:
   void SetUp() override {
     DatabaseFixture::SetUp();
-    if (HasFatalFailure()) return;
+    if (HasFatalFailure() || IsSkipped()) return;
     merchant_ = CreateMerchant("m");
   }
 
@@ -219,7 +219,7 @@ TEST_P(StoreTransactionTest, CommittedDataSurvivesReopen) {
   EXPECT_EQ(ReadProduct(merchant_, "grouped"), MakeProduct("grouped"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTransactionTest, ::testing::Values(SqliteBackend()),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTransactionTest, ::testing::ValuesIn(AllBackends()),
                          BackendName);
 
 }  // namespace

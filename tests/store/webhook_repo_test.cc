@@ -1,7 +1,6 @@
 // Webhook endpoints, the outbox and the attempt log of store/webhook_repos.h, on every backend.
-#include "store/placement_repo_fixture.h"
-
 #include "model/webhook.h"
+#include "store/placement_repo_fixture.h"
 
 namespace restock::store::testing {
 namespace {
@@ -53,8 +52,8 @@ class StoreWebhookRepoTest : public StorePlacementRepoTest {
         [&](Transaction& tx) { return tx.webhook_outbox().Claim(now, token, until, limit); });
   }
 
-  bool Complete(std::int64_t id, const std::string& token, DeliveryStatus status,
-                UnixMicros next, UnixMicros now) {
+  bool Complete(std::int64_t id, const std::string& token, DeliveryStatus status, UnixMicros next,
+                UnixMicros now) {
     return Write([&](Transaction& tx) {
       return tx.webhook_outbox().Complete(id, token, status, next, now);
     });
@@ -101,9 +100,9 @@ TEST_P(StoreWebhookRepoTest, EndpointCreateFindListUpdateRoundTripEveryField) {
 
   WebhookEndpoint foreign = e;
   foreign.merchant_id = other_;
-  EXPECT_EQ(WriteStatus([&](Transaction& tx) { return tx.webhook_endpoints().Update(foreign); })
-                .code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      WriteStatus([&](Transaction& tx) { return tx.webhook_endpoints().Update(foreign); }).code(),
+      StatusCode::kNotFound);
 }
 
 TEST_P(StoreWebhookRepoTest, OutboxRoundTripsBodiesByteForByte) {
@@ -249,7 +248,7 @@ TEST_P(StoreWebhookRepoTest, OutboxRowsSurviveReopen) {
   EXPECT_EQ(all[0].event_id, "durable");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreWebhookRepoTest, ::testing::Values(SqliteBackend()),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreWebhookRepoTest, ::testing::ValuesIn(AllBackends()),
                          BackendName);
 
 }  // namespace

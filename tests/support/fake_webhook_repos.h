@@ -20,8 +20,8 @@ struct FakeWebhookState {
     model::WebhookDelivery delivery;
     std::string lease_token;
   };
-  std::map<std::int64_t, Row> outbox;                        // by id
-  std::map<std::int64_t, model::DeliveryAttempt> attempts;   // by id
+  std::map<std::int64_t, Row> outbox;                       // by id
+  std::map<std::int64_t, model::DeliveryAttempt> attempts;  // by id
   std::int64_t next_id = 1;
 };
 
@@ -159,9 +159,10 @@ class FakeWebhookAttemptRepo final : public store::WebhookAttemptRepo {
     s_.attempts[stored.id] = stored;
     return stored.id;
   }
-  Result<std::vector<model::DeliveryAttempt>> ListForEndpoint(
-      model::MerchantId m, std::int64_t endpoint_id, std::optional<std::int64_t> before_id,
-      std::size_t limit) override {
+  Result<std::vector<model::DeliveryAttempt>> ListForEndpoint(model::MerchantId m,
+                                                              std::int64_t endpoint_id,
+                                                              std::optional<std::int64_t> before_id,
+                                                              std::size_t limit) override {
     std::vector<model::DeliveryAttempt> out;
     std::int64_t before = before_id.value_or(std::numeric_limits<std::int64_t>::max());
     for (auto it = s_.attempts.rbegin(); it != s_.attempts.rend() && out.size() < limit; ++it) {

@@ -51,8 +51,7 @@ constexpr std::string_view kSelectDeliveries =
     "next_attempt_at, completed FROM webhook_outbox "
     "WHERE merchant_id = ?1 AND endpoint_id = ?2 AND created >= ?3 AND id > ?4 "
     "ORDER BY id LIMIT ?5";
-constexpr std::string_view kCountByStatus =
-    "SELECT COUNT(*) FROM webhook_outbox WHERE status = ?1";
+constexpr std::string_view kCountByStatus = "SELECT COUNT(*) FROM webhook_outbox WHERE status = ?1";
 
 constexpr std::string_view kInsertAttempt =
     "INSERT INTO webhook_attempts (merchant_id, endpoint_id, delivery_id, event_id, event_type, "
@@ -226,8 +225,10 @@ Status SqliteWebhookOutboxRepo::Enqueue(std::span<const model::WebhookDelivery> 
   });
 }
 
-Result<std::vector<model::WebhookDelivery>> SqliteWebhookOutboxRepo::Claim(
-    UnixMicros now, std::string_view token, UnixMicros lease_until, std::size_t limit) {
+Result<std::vector<model::WebhookDelivery>> SqliteWebhookOutboxRepo::Claim(UnixMicros now,
+                                                                           std::string_view token,
+                                                                           UnixMicros lease_until,
+                                                                           std::size_t limit) {
   std::vector<std::int64_t> ids;
   {
     RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectDue));
@@ -292,8 +293,8 @@ Result<std::optional<model::WebhookDelivery>> SqliteWebhookOutboxRepo::Find(
 }
 
 Result<std::vector<model::WebhookDelivery>> SqliteWebhookOutboxRepo::ListForEndpoint(
-    model::MerchantId merchant, std::int64_t endpoint_id, UnixMicros since,
-    std::int64_t after_id, std::size_t limit) {
+    model::MerchantId merchant, std::int64_t endpoint_id, UnixMicros since, std::int64_t after_id,
+    std::size_t limit) {
   RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectDeliveries));
   stmt.BindInt64(1, merchant);
   stmt.BindInt64(2, endpoint_id);

@@ -1,0 +1,26 @@
+#include "http/beast_request.h"
+
+#include <cctype>
+#include <utility>
+
+namespace restock::http {
+
+Request RequestFromBeast(boost::beast::http::request<boost::beast::http::string_body>& message,
+                         std::string remote_address) {
+  Request request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  const std::size_t question = request.target.find('?');
+  request.path = request.target.substr(0, question);
+  if (question != std::string::npos) request.query = request.target.substr(question + 1);
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  request.remote_address = std::move(remote_address);
+  return request;
+}
+
+}  // namespace restock::http

@@ -1,0 +1,153 @@
+#include "http/webhook_handlers.h"
+
+#include <boost/json/array.hpp>
+#include <charconv>
+
+#include "core/time_format.h"
+#include "http/router.h"
+#include "json/webhook_json.h"
+#include "webhooks/endpoints.h"
+
+namespace restock::http {
+namespace {
+
+constexpr std::size_t kDefaultPageSize = 10;
+constexpr std::size_t kMaxPageSize = 100;
+
+std::optional<std::int64_t> ParseNumber(std::string_view text) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+// The body as an object; an empty body counts as {} (rotate, disable and enable need none).
+Result<boost::json::object> OptionalObjectBody(const Request& request) {
+  if (request.body.empty()) return boost::json::object();
+  return ParseObjectBody(request);
+}
+
+Result<std::vector<model::WebhookEventType>> EventsField(const boost::json::object& o) {
+  const boost::json::value* v = o.if_contains("events");
+  if (v == nullptr || !v->is_array()) {
+    return InvalidArgumentError("events must be an array of event type names.");
+  }
+  std::vector<std::string> names;
+  for (const boost::json::value& e : v->as_array()) {
+    if (!e.is_string()) return InvalidArgumentError("events must be an array of event type names.");
+    names.emplace_back(e.as_string());
+  }
+  return webhooks::ParseEventTypes(names);
+}
+
+Result<Response> Deliveries(webhooks::EndpointService& service, const Request& request,
+                            model::MerchantId merchant, std::int64_t id) {
+  std::size_t page_size = kDefaultPageSize;
+  if (auto size = request.QueryParam("page_size")) {
+    auto parsed = ParseNumber(*size);
+    if (!parsed || *parsed < 1 || *parsed > static_cast<std::int64_t>(kMaxPageSize)) {
+      return InvalidArgumentError("page_size must be 1 to 100.");
+    }
+    page_size = static_cast<std::size_t>(*parsed);
+  }
+  std::optional<std::int64_t> before;
+  if (auto cursor = request.QueryParam("cursor")) {
+    before = ParseNumber(*cursor);
+    if (!before) return InvalidArgumentError("Invalid cursor.");
+  }
+  RESTOCK_ASSIGN_OR_RETURN(auto attempts, service.Attempts(merchant, id, before, page_size + 1));
+  bool more = attempts.size() > page_size;
+  if (more) attempts.pop_back();
+  boost::json::array results;
+  for (const auto& a : attempts) results.push_back(json::DeliveryAttemptToJson(a));
+  boost::json::object body;
+  if (more && !attempts.empty()) {
+    body["next"] = "http://" + std::string(request.Header("host").value_or("localhost")) +
+                   request.path + "?cursor=" + std::to_string(attempts.back().id) +
+                   "&page_size=" + std::to_string(page_size);
+  } else {
+    body["next"] = nullptr;
+  }
+  body["previous"] = nullptr;
+  body["results"] = std::move(results);
+  return JsonResponse(body);
+}
+
+}  // namespace
+
+Result<Response> WebhooksHandler::Serve(const Request& request, const auth::Principal& principal) {
+  if (principal.scope == auth::Scope::kCustomer) {
+    return PermissionDeniedError("Customers may not manage webhooks.");
+  }
+  const model::MerchantId merchant = principal.merchant_id;
+  webhooks::EndpointService service(db_, clock_);
+  const UnixMicros now = clock_.NowMicros();
+
+  if (MatchPath("/webhooks/", request.path)) {
+    if (request.method == "GET") {
+      RESTOCK_ASSIGN_OR_RETURN(auto endpoints, service.List(merchant));
+      boost::json::array results;
+      for (const auto& e : endpoints) results.push_back(json::WebhookEndpointToJson(e, now));
+      return JsonResponse(boost::json::object{
+          {"next", nullptr}, {"previous", nullptr}, {"results", std::move(results)}});
+    }
+    if (auto unsupported = RequireJson(request)) return *unsupported;
+    RESTOCK_ASSIGN_OR_RETURN(boost::json::object body, ParseObjectBody(request));
+    RESTOCK_ASSIGN_OR_RETURN(std::optional<std::string> url, StringField(body, "url"));
+    if (!url) return InvalidArgumentError("url is required.");
+    RESTOCK_ASSIGN_OR_RETURN(auto events, EventsField(body));
+    RESTOCK_ASSIGN_OR_RETURN(std::optional<std::string> secret, StringField(body, "secret"));
+    RESTOCK_ASSIGN_OR_RETURN(model::WebhookEndpoint e, service.Add(merchant, *url, events, secret));
+    boost::json::object out = json::WebhookEndpointToJson(e, now);
+    out["secret"] = e.secret;
+    return JsonResponse(out, 201);
+  }
+
+  auto params = MatchPath("/webhooks/{id}/{action}/", request.path);
+  std::string_view action;
+  if (params && params->size() == 2) {
+    action = (*params)[1];
+  } else {
+    params = MatchPath("/webhooks/{id}/", request.path);
+    if (!params || params->size() != 1) return NotFoundError("Not found.");
+  }
+  std::optional<std::int64_t> id = ParseNumber((*params)[0]);
+  if (!id || *id == 0) return NotFoundError("Not found.");
+
+  if (action.empty()) {
+    RESTOCK_ASSIGN_OR_RETURN(model::WebhookEndpoint e, service.Get(merchant, *id));
+    return JsonResponse(json::WebhookEndpointToJson(e, now));
+  }
+  if (action == "deliveries") return Deliveries(service, request, merchant, *id);
+  if (!request.body.empty()) {
+    if (auto unsupported = RequireJson(request)) return *unsupported;
+  }
+  RESTOCK_ASSIGN_OR_RETURN(boost::json::object body, OptionalObjectBody(request));
+  if (action == "rotate") {
+    RESTOCK_ASSIGN_OR_RETURN(std::optional<std::string> secret, StringField(body, "secret"));
+    RESTOCK_ASSIGN_OR_RETURN(model::WebhookEndpoint e, service.Rotate(merchant, *id, secret));
+    return JsonResponse(
+        boost::json::object{{"id", e.id},
+                            {"secret", e.secret},
+                            {"previous_secret_expires", FormatIsoUtc(e.previous_secret_expires)}});
+  }
+  if (action == "disable" || action == "enable") {
+    RESTOCK_ASSIGN_OR_RETURN(model::WebhookEndpoint e,
+                             service.SetEnabled(merchant, *id, action == "enable"));
+    return JsonResponse(json::WebhookEndpointToJson(e, now));
+  }
+  if (action == "replay") {
+    webhooks::ReplayRequest replay;
+    RESTOCK_ASSIGN_OR_RETURN(replay.delivery_id, IntField(body, "delivery_id"));
+    RESTOCK_ASSIGN_OR_RETURN(std::optional<std::string> since, StringField(body, "since"));
+    if (since) {
+      RESTOCK_ASSIGN_OR_RETURN(UnixMicros t, webhooks::ParseTimestamp(*since));
+      replay.since = t;
+    }
+    RESTOCK_ASSIGN_OR_RETURN(std::size_t n, service.Replay(merchant, *id, replay));
+    return JsonResponse(boost::json::object{{"enqueued", n}});
+  }
+  return NotFoundError("Not found.");
+}
+
+}  // namespace restock::http

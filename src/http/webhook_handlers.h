@@ -1,0 +1,32 @@
+// restock::http — the merchant's webhook endpoints over HTTP (docs/webhooks.md), an adapter
+// over webhooks::EndpointService. Authenticated like every merchant endpoint (x-api-key or
+// API-user HMAC); customer signatures get 403.
+//   GET  /webhooks/                      -> {"next":null,"previous":null,"results":[endpoint…]}
+//   POST /webhooks/ {"url","events":[…],"secret"?}   -> 201 endpoint + "secret"
+//   GET  /webhooks/{id}/                 -> endpoint
+//   POST /webhooks/{id}/rotate/ {"secret"?}          -> {"id","secret","previous_secret_expires"}
+//   POST /webhooks/{id}/disable/, /enable/           -> endpoint
+//   POST /webhooks/{id}/replay/ {"delivery_id"} | {"since"}  -> {"enqueued": N}
+//   GET  /webhooks/{id}/deliveries/?page_size=N&cursor=C    -> attempts, newest first
+#pragma once
+
+#include "core/clock.h"
+#include "http/merchant_endpoint.h"
+#include "store/database.h"
+
+namespace restock::http {
+
+class WebhooksHandler final : public MerchantEndpoint {
+ public:
+  WebhooksHandler(const auth::Authenticator& a, Executor w, store::Database& db, const Clock& clock)
+      : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock) {}
+
+ protected:
+  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+
+ private:
+  store::Database& db_;
+  const Clock& clock_;
+};
+
+}  // namespace restock::http

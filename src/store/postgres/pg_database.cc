@@ -1,0 +1,259 @@
+#include "store/postgres/pg_database.h"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <utility>
+
+#include "store/postgres/connection.h"
+#include "store/postgres/errors.h"
+#include "store/postgres/migrations.h"
+#include "store/postgres/repos.h"
+
+namespace restock::store::postgres {
+namespace {
+
+Status RunWork(const Work& work, Transaction& tx) {
+  try {
+    return work(tx);
+  } catch (...) {
+    return InternalError("unexpected exception in unit of work");
+  }
+}
+
+template <typename Fn, typename... Args>
+void CallQuietly(const Fn& fn, Args&&... args) {
+  if (!fn) return;
+  try {
+    fn(std::forward<Args>(args)...);
+  } catch (...) {
+  }
+}
+
+// A work that ignored a failed statement leaves the transaction unusable: PostgreSQL would
+// turn its COMMIT into a ROLLBACK. That is the work's failure, not a success.
+Status CheckUsable(const Connection& conn, Status status) {
+  if (status.ok() && conn.InFailedTransaction()) {
+    return InternalError("database error: a statement of the unit of work failed");
+  }
+  return status;
+}
+
+void RollbackIfOpen(Connection& conn) {
+  if (conn.healthy() && conn.InTransaction()) (void)conn.Exec("ROLLBACK");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgDatabase>> PgDatabase::Open(const std::string& url,
+                                                     const PgOptions& options) {
+  if (options.pool_size < 1) return InvalidArgumentError("pool_size must be >= 1");
+  if (options.max_group_works < 1) return InvalidArgumentError("max_group_works must be >= 1");
+  if (options.max_attempts < 1) return InvalidArgumentError("max_attempts must be >= 1");
+  if (options.retry_window_ms < 0) return InvalidArgumentError("retry_window_ms must be >= 0");
+  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> first, Connection::Open(url));
+  return std::unique_ptr<PgDatabase>(new PgDatabase(url, options, std::move(first)));
+}
+
+PgDatabase::PgDatabase(std::string url, const PgOptions& options,
+                       std::unique_ptr<Connection> first)
+    : url_(std::move(url)),
+      options_(options),
+      clock_(options.clock != nullptr ? *options.clock : system_clock_) {
+  idle_.push_back(std::move(first));
+  open_ = 1;
+}
+
+PgDatabase::~PgDatabase() { Shutdown(); }
+
+Result<std::unique_ptr<Connection>> PgDatabase::Acquire() {
+  {
+    std::unique_lock<std::mutex> lock(pool_mu_);
+    pool_cv_.wait(lock, [this] { return !idle_.empty() || open_ < options_.pool_size; });
+    if (!idle_.empty()) {
+      std::unique_ptr<Connection> conn = std::move(idle_.back());
+      idle_.pop_back();
+      if (conn->healthy()) return conn;
+      // Lost while idle (e.g. the server restarted): replace it below.
+    } else {
+      ++open_;  // reserve the slot, then connect without holding the lock
+    }
+  }
+  Result<std::unique_ptr<Connection>> conn = Connection::Open(url_);
+  if (!conn.ok()) {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    --open_;
+    pool_cv_.notify_one();
+  }
+  return conn;
+}
+
+void PgDatabase::Release(std::unique_ptr<Connection> conn) {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  if (conn->healthy() && !conn->InTransaction()) {
+    idle_.push_back(std::move(conn));
+  } else {
+    --open_;  // dropped; the next Acquire opens a fresh one
+  }
+  pool_cv_.notify_one();
+}
+
+Status PgDatabase::Migrate() {
+  return WithRetries([&](bool& commit_sent) -> Status {
+    commit_sent = false;
+    RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Acquire());
+    Status status = ApplyMigrations(*conn);
+    RollbackIfOpen(*conn);
+    Release(std::move(conn));
+    return status;
+  });
+}
+
+Status PgDatabase::WithRetries(const std::function<Status(bool& commit_sent)>& attempt) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(options_.retry_window_ms);
+  int aborted = 0;
+  for (int n = 0;; ++n) {
+    bool commit_sent = false;
+    Status status = attempt(commit_sent);
+    switch (RetryFor(status, commit_sent)) {
+      case Retry::kNo:
+        return status;
+      case Retry::kAborted:
+        if (++aborted >= options_.max_attempts) return status;
+        break;
+      case Retry::kReconnect:
+        if (Clock::now() >= deadline) return status;
+        break;
+    }
+    // Short and growing: a deadlock victim retries at once-ish; a restarting server needs
+    // a moment (25 ms doubling up to half a second).
+    auto pause = std::chrono::milliseconds(std::min(25 << std::min(n, 5), 500));
+    std::this_thread::sleep_for(pause);
+  }
+}
+
+Status PgDatabase::RunOnce(const Work& work, bool writable, bool& commit_sent) {
+  commit_sent = false;
+  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Acquire());
+  Status status = conn->Exec(writable ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (status.ok()) {
+    PgTransaction tx(*conn, clock_, writable);
+    status = CheckUsable(*conn, RunWork(work, tx));
+    if (status.ok()) {
+      commit_sent = true;
+      status = conn->Exec("COMMIT");
+    }
+  }
+  if (!status.ok()) RollbackIfOpen(*conn);
+  Release(std::move(conn));
+  return status;
+}
+
+Status PgDatabase::RunInTransaction(const Work& work) {
+  return WithRetries([&](bool& commit_sent) { return RunOnce(work, true, commit_sent); });
+}
+
+Status PgDatabase::RunReadOnly(const Work& work) {
+  // Nothing to commit: a read may always be retried.
+  return WithRetries([&](bool& commit_sent) {
+    Status status = RunOnce(work, false, commit_sent);
+    commit_sent = false;
+    return status;
+  });
+}
+
+void PgDatabase::SetGroupObserver(std::function<void(std::size_t works)> observer) {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  observer_ = std::move(observer);
+}
+
+void PgDatabase::Submit(Work work, WorkDone done) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(work), std::move(done)});
+      if (!writer_.joinable()) writer_ = std::thread([this] { WriterLoop(); });
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  CallQuietly(done, UnavailableError("database is shut down"));
+}
+
+void PgDatabase::Shutdown() {
+  std::lock_guard<std::mutex> shutdown_lock(shutdown_mu_);
+  std::thread writer;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    stopping_ = true;
+    writer = std::move(writer_);
+    queue_cv_.notify_all();
+  }
+  if (writer.joinable()) writer.join();
+}
+
+void PgDatabase::WriterLoop() {
+  for (;;) {
+    std::vector<Pending> group;
+    std::function<void(std::size_t)> observer;
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      std::size_t n = std::min(queue_.size(), options_.max_group_works);
+      group.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      observer = observer_;
+    }
+    CommitGroup(group);
+    CallQuietly(observer, group.size());
+  }
+}
+
+void PgDatabase::CommitGroup(std::vector<Pending>& group) {
+  std::vector<Status> statuses(group.size());
+  Status group_status = WithRetries([&](bool& commit_sent) {
+    return TryCommitGroup(group, statuses, commit_sent);
+  });
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    CallQuietly(group[i].done, group_status.ok() ? statuses[i] : group_status);
+  }
+}
+
+Status PgDatabase::TryCommitGroup(std::vector<Pending>& group, std::vector<Status>& statuses,
+                                  bool& commit_sent) {
+  commit_sent = false;
+  if (writer_conn_ == nullptr || !writer_conn_->healthy()) {
+    writer_conn_.reset();
+    RESTOCK_ASSIGN_OR_RETURN(writer_conn_, Connection::Open(url_));
+  }
+  Connection& conn = *writer_conn_;
+  // Savepoint commands ride along with the next one, so a work costs one extra round trip.
+  Status group_status = [&]() -> Status {
+    RESTOCK_RETURN_IF_ERROR(conn.Exec("BEGIN; SAVEPOINT w"));
+    PgTransaction tx(conn, clock_, true);
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      bool last = i + 1 == group.size();
+      statuses[i] = CheckUsable(conn, RunWork(group[i].work, tx));
+      // A transient fault inside a work (deadlock, lost connection) is the group's: the
+      // whole group is retried, rather than one work answered with a spurious error.
+      if (RetryFor(statuses[i], false) != Retry::kNo) return statuses[i];
+      if (statuses[i].ok()) {
+        RESTOCK_RETURN_IF_ERROR(conn.Exec(last ? "RELEASE w" : "RELEASE w; SAVEPOINT w"));
+      } else {
+        RESTOCK_RETURN_IF_ERROR(
+            conn.Exec(last ? "ROLLBACK TO w; RELEASE w" : "ROLLBACK TO w; RELEASE w; SAVEPOINT w"));
+      }
+    }
+    commit_sent = true;
+    return conn.Exec("COMMIT");
+  }();
+  if (!group_status.ok()) RollbackIfOpen(conn);
+  return group_status;
+}
+
+}  // namespace restock::store::postgres

@@ -1,0 +1,277 @@
+// restock::store::postgres — the repositories of store/database.h over one PostgreSQL
+// connection, and the Transaction handing them to a unit of work. Internal to store/postgres.
+//
+// Every statement is prepared once per connection. Batches are set-based: one statement per
+// call whatever the number of elements (arrays bound as parameters and expanded with
+// unnest()), never a round trip per element. Writes of several rows are all-or-nothing.
+//
+// Locking (transactions run at READ COMMITTED; see docs/scaling.md):
+//  - in a write transaction, products are read FOR UPDATE: a read-modify-write of a product
+//    (a stock update, a placement reservation) excludes every other one until commit, on
+//    every node;
+//  - in a write transaction, reading a merchant's orders first takes that merchant's
+//    transaction-level advisory lock, so order decisions (placement chunks, restock retries,
+//    new subscriptions' orders) of one merchant run one at a time across all nodes and each
+//    sees everything the previous one committed.
+// A statement that may fail for the caller's reasons (a duplicate) runs inside its own
+// savepoint, in the same round trip (pipeline), so the work can go on after the error.
+//
+// Thread-safety: none; these objects live inside one unit of work on one thread.
+// Ownership: they borrow the Connection and Clock, which must outlive them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/clock.h"
+#include "store/database.h"
+#include "store/postgres/connection.h"
+
+namespace restock::store::postgres {
+
+// What the repositories of one unit of work share.
+struct TxContext {
+  Connection& conn;
+  const Clock& clock;
+  bool writable;
+
+  // Runs `call` inside a savepoint in one round trip; on failure rolls back to it, so the
+  // transaction stays usable, and returns the statement's error.
+  Result<Rows> Guarded(std::string_view sql, const Params& params);
+  // Takes `merchant`'s order lock (in write transactions only) and runs `sql`, in one round
+  // trip.
+  Result<Rows> LockedOrderQuery(std::int64_t merchant, std::string_view sql,
+                                const Params& params);
+};
+
+class PgMerchantRepo final : public MerchantRepo {
+ public:
+  explicit PgMerchantRepo(TxContext& cx) : cx_(cx) {}
+  Result<model::Merchant> Create(const model::Merchant& merchant) override;
+  Result<std::optional<model::Merchant>> FindByPublicId(std::string_view public_id) override;
+  Status AddApiUser(const model::ApiUser& user) override;
+  Result<std::optional<model::ApiUser>> FindApiUser(model::MerchantId merchant,
+                                                    std::string_view username) override;
+  Status AddApiKey(const model::ApiKey& key) override;
+  Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) override;
+  Result<std::vector<model::Merchant>> ListAll() override;
+  Status SetReplayProtection(model::MerchantId merchant, model::ReplayProtection mode) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgSeenSignatureRepo final : public SeenSignatureRepo {
+ public:
+  explicit PgSeenSignatureRepo(TxContext& cx) : cx_(cx) {}
+  // INSERT … ON CONFLICT DO UPDATE … WHERE expired: of two concurrent transactions (on any
+  // node) remembering one digest, the second waits for the first and then writes nothing.
+  Result<bool> Remember(model::MerchantId merchant, std::string_view digest, UnixMicros now,
+                        UnixMicros expires) override;
+  Result<std::size_t> DeleteExpired(UnixMicros now, std::size_t limit) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgProductRepo final : public ProductRepo {
+ public:
+  explicit PgProductRepo(TxContext& cx) : cx_(cx) {}
+  Result<std::optional<model::Product>> Find(model::MerchantId merchant,
+                                             std::string_view product_id) override;
+  // One statement for all ids (= ANY of an array).
+  Result<std::vector<std::optional<model::Product>>> FindMany(
+      model::MerchantId merchant, std::span<const std::string_view> product_ids) override;
+  Status Insert(model::MerchantId merchant, std::span<const model::Product> products) override;
+  Status Update(model::MerchantId merchant, std::span<const model::Product> products) override;
+  Result<std::vector<model::Product>> List(model::MerchantId merchant, const ProductFilter& filter,
+                                           const ProductPage& page) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgStockEventRepo final : public StockEventRepo {
+ public:
+  explicit PgStockEventRepo(TxContext& cx) : cx_(cx) {}
+  Status Append(std::span<const model::StockEvent> events) override;
+  Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,
+                                                        std::string_view product_id,
+                                                        std::size_t limit) override;
+  Result<std::vector<model::StockEvent>> ListPage(model::MerchantId merchant,
+                                                  std::string_view product_id,
+                                                  const StockEventPage& page) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgSubscriptionRepo final : public SubscriptionRepo {
+ public:
+  explicit PgSubscriptionRepo(TxContext& cx) : cx_(cx) {}
+  Result<std::int64_t> Create(const model::Subscription& s) override;
+  Result<std::optional<model::Subscription>> Find(model::MerchantId merchant,
+                                                  std::int64_t id) override;
+  Result<std::vector<std::optional<model::Subscription>>> FindMany(
+      model::MerchantId merchant, std::span<const std::int64_t> ids) override;
+  Status Update(const model::Subscription& s) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgOrderRepo final : public OrderRepo {
+ public:
+  explicit PgOrderRepo(TxContext& cx) : cx_(cx) {}
+  Result<std::optional<model::Order>> Find(model::MerchantId merchant, std::int64_t id) override;
+  Result<std::vector<model::Order>> ListForPlacement(model::MerchantId merchant, CivilDate date,
+                                                     std::int64_t after_id,
+                                                     std::size_t limit) override;
+  Result<std::vector<model::Order>> ListOutOfStockWithProducts(
+      model::MerchantId merchant, std::span<const std::string_view> product_ids,
+      std::int64_t after_id, std::size_t limit) override;
+  Result<std::vector<model::Order>> List(model::MerchantId merchant, const OrderFilter& filter,
+                                         const OrderPage& page) override;
+  Result<std::optional<std::int64_t>> FindUnsent(model::MerchantId merchant,
+                                                 std::string_view customer_id,
+                                                 CivilDate date) override;
+  Result<std::optional<model::Order>> FindUnsentWithSubscription(
+      model::MerchantId merchant, std::int64_t subscription_id) override;
+  // One statement for the order and its items. AlreadyExists when two items share a
+  // subscription id.
+  Result<std::int64_t> Insert(const model::Order& order) override;
+  Status AddItem(model::MerchantId merchant, std::int64_t order_id,
+                 const model::OrderItem& item) override;
+  Status Update(const model::Order& order, bool items_changed) override;
+  Result<std::vector<std::pair<CivilDate, std::int64_t>>> UnitsDue(model::MerchantId merchant,
+                                                                   std::string_view product_id,
+                                                                   CivilDate from,
+                                                                   CivilDate to) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgOrderEventRepo final : public OrderEventRepo {
+ public:
+  explicit PgOrderEventRepo(TxContext& cx) : cx_(cx) {}
+  // Internal (and nothing appended) when an event names an order the merchant lacks.
+  Status Append(std::span<const model::OrderEvent> events) override;
+  Result<std::vector<model::OrderEvent>> ListForOrder(model::MerchantId merchant,
+                                                      std::int64_t order_id) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgPlacementRunRepo final : public PlacementRunRepo {
+ public:
+  explicit PgPlacementRunRepo(TxContext& cx) : cx_(cx) {}
+  Result<std::optional<CivilDate>> LastCompleted(model::MerchantId merchant) override;
+  Status RecordCompleted(model::MerchantId merchant, CivilDate date, UnixMicros at) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgWebhookEndpointRepo final : public WebhookEndpointRepo {
+ public:
+  explicit PgWebhookEndpointRepo(TxContext& cx) : cx_(cx) {}
+  Result<std::int64_t> Create(const model::WebhookEndpoint& endpoint) override;
+  Result<std::optional<model::WebhookEndpoint>> Find(model::MerchantId merchant,
+                                                     std::int64_t id) override;
+  Result<std::vector<model::WebhookEndpoint>> ListForMerchant(model::MerchantId merchant) override;
+  Status Update(const model::WebhookEndpoint& endpoint) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgWebhookOutboxRepo final : public WebhookOutboxRepo {
+ public:
+  explicit PgWebhookOutboxRepo(TxContext& cx) : cx_(cx) {}
+  // One statement for the whole batch.
+  Status Enqueue(std::span<const model::WebhookDelivery> deliveries) override;
+  // One UPDATE over the due rows picked FOR UPDATE SKIP LOCKED: dispatchers on several
+  // nodes claim disjoint rows without waiting for each other.
+  Result<std::vector<model::WebhookDelivery>> Claim(UnixMicros now, std::string_view token,
+                                                    UnixMicros lease_until,
+                                                    std::size_t limit) override;
+  Result<bool> Complete(std::int64_t id, std::string_view token, model::DeliveryStatus status,
+                        UnixMicros next_attempt_at, UnixMicros now) override;
+  Result<std::optional<model::WebhookDelivery>> Find(model::MerchantId merchant,
+                                                     std::int64_t id) override;
+  Result<std::vector<model::WebhookDelivery>> ListForEndpoint(model::MerchantId merchant,
+                                                              std::int64_t endpoint_id,
+                                                              UnixMicros since,
+                                                              std::int64_t after_id,
+                                                              std::size_t limit) override;
+  Result<std::int64_t> CountByStatus(model::DeliveryStatus status) override;
+
+ private:
+  TxContext& cx_;
+};
+
+class PgWebhookAttemptRepo final : public WebhookAttemptRepo {
+ public:
+  explicit PgWebhookAttemptRepo(TxContext& cx) : cx_(cx) {}
+  Result<std::int64_t> Append(const model::DeliveryAttempt& attempt) override;
+  Result<std::vector<model::DeliveryAttempt>> ListForEndpoint(model::MerchantId merchant,
+                                                              std::int64_t endpoint_id,
+                                                              std::optional<std::int64_t> before_id,
+                                                              std::size_t limit) override;
+
+ private:
+  TxContext& cx_;
+};
+
+// The repositories of one unit of work. The caller begins and ends the SQL transaction.
+class PgTransaction final : public Transaction {
+ public:
+  PgTransaction(Connection& conn, const Clock& clock, bool writable)
+      : cx_{conn, clock, writable},
+        merchants_(cx_),
+        products_(cx_),
+        stock_events_(cx_),
+        subscriptions_(cx_),
+        orders_(cx_),
+        order_events_(cx_),
+        placement_runs_(cx_),
+        webhook_endpoints_(cx_),
+        webhook_outbox_(cx_),
+        webhook_attempts_(cx_),
+        seen_signatures_(cx_) {}
+
+  MerchantRepo& merchants() override { return merchants_; }
+  ProductRepo& products() override { return products_; }
+  StockEventRepo& stock_events() override { return stock_events_; }
+  SubscriptionRepo& subscriptions() override { return subscriptions_; }
+  OrderRepo& orders() override { return orders_; }
+  OrderEventRepo& order_events() override { return order_events_; }
+  PlacementRunRepo& placement_runs() override { return placement_runs_; }
+  WebhookEndpointRepo& webhook_endpoints() override { return webhook_endpoints_; }
+  WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
+  WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
+  SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
+
+ private:
+  TxContext cx_;
+  PgMerchantRepo merchants_;
+  PgProductRepo products_;
+  PgStockEventRepo stock_events_;
+  PgSubscriptionRepo subscriptions_;
+  PgOrderRepo orders_;
+  PgOrderEventRepo order_events_;
+  PgPlacementRunRepo placement_runs_;
+  PgWebhookEndpointRepo webhook_endpoints_;
+  PgWebhookOutboxRepo webhook_outbox_;
+  PgWebhookAttemptRepo webhook_attempts_;
+  PgSeenSignatureRepo seen_signatures_;
+};
+
+}  // namespace restock::store::postgres

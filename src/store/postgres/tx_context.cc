@@ -1,0 +1,36 @@
+#include <array>
+#include <utility>
+
+#include "store/postgres/repos.h"
+
+namespace restock::store::postgres {
+
+Result<Rows> TxContext::Guarded(std::string_view sql, const Params& params) {
+  std::array<Call, 3> calls = {Call{"SAVEPOINT guard", {}}, Call{sql, params},
+                               Call{"RELEASE SAVEPOINT guard", {}}};
+  Result<std::vector<Rows>> rows = conn.Pipeline(calls);
+  if (rows.ok()) return std::move((*rows)[1]);
+  // The statement failed (or the connection did): undo it alone when the transaction is
+  // still there, so the work may carry on. When even preparing it failed (before the
+  // savepoint existed) the transaction stays failed and the work with it.
+  if (conn.healthy() && conn.InFailedTransaction()) {
+    (void)conn.Exec("ROLLBACK TO SAVEPOINT guard; RELEASE SAVEPOINT guard");
+  }
+  return rows.status();
+}
+
+Result<Rows> TxContext::LockedOrderQuery(std::int64_t merchant, std::string_view sql,
+                                         const Params& params) {
+  if (!writable) return conn.Query(sql, params);
+  // Transaction-level: released by COMMIT or ROLLBACK, never held across units of work. The
+  // query runs after the lock is granted, so (at READ COMMITTED) its snapshot includes every
+  // decision committed by the previous holder.
+  Params lock_params;
+  lock_params.Int(merchant);
+  std::array<Call, 2> calls = {Call{"SELECT pg_advisory_xact_lock($1::bigint)", lock_params},
+                               Call{sql, params}};
+  RESTOCK_ASSIGN_OR_RETURN(std::vector<Rows> rows, conn.Pipeline(calls));
+  return std::move(rows[1]);
+}
+
+}  // namespace restock::store::postgres

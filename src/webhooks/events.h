@@ -1,0 +1,47 @@
+// restock::webhooks — which webhook events a stock or order event produces, and their
+// bodies: {"id","type","created","data"} (SPEC §3; payloads in docs/webhooks.md).
+// Pure functions, thread-safe (NewEventId reads the system's random source).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "model/order.h"
+#include "model/product.h"
+#include "model/stock_event.h"
+#include "model/webhook.h"
+
+namespace restock::webhooks {
+
+// True when tracked inventory moved from above `threshold` (or from untracked) to at or
+// below it. False without a threshold or when the product is (now) untracked.
+bool CrossesLowStock(const model::StockState& previous, const model::StockState& current,
+                     const std::optional<std::int64_t>& threshold);
+
+// product.stock_changed for every stock event, plus product.low_stock when it crosses the
+// product's threshold (`threshold` = the product's low_stock_threshold after the change).
+std::vector<model::WebhookEventType> StockEventTypes(const model::StockEvent& event,
+                                                     const std::optional<std::int64_t>& threshold);
+
+// The webhook event type of an order event (a one-to-one mapping).
+model::WebhookEventType OrderEventType(model::OrderEventType type);
+
+// "evt_" followed by 128 random bits in URL-safe base64 (22 characters).
+std::string NewEventId();
+
+// The body of a product event. data: {"product_id","sku","name","live","previous_live",
+// "discontinued","previous_discontinued","inventory","previous_inventory",
+// "low_stock_threshold","source","changed"}. `product` is the product after the change, when
+// known (sku and name are "" otherwise).
+std::string RenderStockEvent(const std::string& id, model::WebhookEventType type,
+                             const model::StockEvent& event, const model::Product* product);
+
+// The body of an order event. data: {"order": the order as `orders list` prints it,
+// "date": the placement day, "day_in_flow": for order.oos_notice}. `order` is the order
+// after the change.
+std::string RenderOrderEvent(const std::string& id, const model::OrderEvent& event,
+                             const model::Order& order);
+
+}  // namespace restock::webhooks

@@ -1,0 +1,46 @@
+// restock::webhooks — the transactional outbox's one choke point. OutboxDatabase decorates
+// any store::Database: inside every unit of work, appending stock events or order events
+// also writes one outbox row per resulting webhook event and subscribed, enabled endpoint —
+// in the same transaction, so a change and its webhook deliveries commit (or roll back)
+// together. Every writer (HTTP API, CLI, feed import, placement, product endpoints) goes
+// through a Transaction, so none has to remember webhooks. app/database_factory.cc wraps
+// every backend with it.
+//
+// Thread-safety: as the wrapped database (every method may be called from any thread).
+// Ownership: owns the wrapped database; borrows the clock, which must outlive it.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include "core/clock.h"
+#include "store/database.h"
+
+namespace restock::webhooks {
+
+class OutboxDatabase final : public store::Database {
+ public:
+  OutboxDatabase(std::unique_ptr<store::Database> inner, const Clock& clock)
+      : inner_(std::move(inner)), clock_(clock) {}
+
+  // `observer` runs after each commit that wrote outbox rows (on the committing thread; it
+  // must return quickly), e.g. to wake the dispatcher. REQUIRES: called before any work.
+  void SetEnqueueObserver(std::function<void()> observer) { observer_ = std::move(observer); }
+
+  Status Migrate() override { return inner_->Migrate(); }
+  Status RunInTransaction(const store::Work& work) override;
+  Status RunReadOnly(const store::Work& work) override { return inner_->RunReadOnly(work); }
+  void Submit(store::Work work, store::WorkDone done) override;
+  void SetGroupObserver(std::function<void(std::size_t)> observer) override {
+    inner_->SetGroupObserver(std::move(observer));
+  }
+  void Shutdown() override { inner_->Shutdown(); }
+
+ private:
+  std::unique_ptr<store::Database> inner_;
+  const Clock& clock_;
+  std::function<void()> observer_;
+};
+
+}  // namespace restock::webhooks

@@ -1,0 +1,217 @@
+"""Several restock nodes on one database (docs/scaling.md): two `restock serve` processes
+share the test's database. They run on SQLite too (two processes on one file), but they are
+meant for PostgreSQL, where scripts/test-postgres runs them; the fault test restarts the
+PostgreSQL server and needs RESTOCK_TEST_PG_DIR (the cluster's directory)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import threading
+import time
+
+import pytest
+import requests
+
+from harness import BACKEND, REPO_ROOT, Server, query, restock_bin, results
+
+
+def second_node(restock, **kw) -> Server:
+    node = Server(restock.db, restock.tmp, name="node2", **kw)
+    restock._servers.append(node)  # stopped (and its log shown on failure) with the others
+    return node
+
+
+def test_update_through_one_node_is_seen_by_the_other_at_once(restock):
+    node1, node2 = restock.server, second_node(restock)
+    headers = {**restock.a.key_headers(), "content-type": "application/json"}
+    r = node1.request("POST", "/subscriptions/", headers=headers,
+                      json={"customer": "c1", "product_id": "P1", "every": 1, "period": "week",
+                            "start": "2026-12-01"})
+    assert r.status_code == 201, r.text
+    sub = r.json()
+    got = node2.request("GET", f"/subscriptions/{sub['subscription_id']}/", headers=headers)
+    assert got.status_code == 200, got.text
+    assert got.json()["customer"] == "c1"
+
+    assert results(restock.patch([{"product_id": "P1", "live": False}], server=node1)) == \
+        [{"product_id": "P1", "status": 200}]
+    # Node 2 reads the product inside its own update: it sees live:false and changes only
+    # what it is asked to.
+    assert results(restock.patch([{"product_id": "P1", "inventory": 3}], server=node2)) == \
+        [{"product_id": "P1", "status": 200}]
+    p = restock.product("P1")
+    assert p["live"] is False and p["inventory"] == 3
+
+
+def test_concurrent_updates_of_one_product_on_two_nodes_lose_no_field(restock):
+    """Node 1 keeps renaming P1 while node 2 keeps changing its sku: each update is a
+    read-modify-write of the whole row, so without row locks one would undo the other."""
+    node1, node2 = restock.server, second_node(restock)
+    rounds = 40
+    failures: list[str] = []
+
+    def hammer(server: Server, field: str) -> None:
+        session = requests.Session()
+        for i in range(rounds):
+            resp = restock.patch([{"product_id": "P1", field: f"{field}-{i}"}], server=server,
+                                 session=session)
+            if resp.status_code != 207 or resp.json()["results"][0]["status"] != 200:
+                failures.append(f"{field} {i}: {resp.status_code} {resp.text}")
+
+    threads = [threading.Thread(target=hammer, args=(node1, "name")),
+               threading.Thread(target=hammer, args=(node2, "sku"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not failures, failures
+    p = restock.product("P1")
+    assert (p["name"], p["sku"]) == (f"name-{rounds - 1}", f"sku-{rounds - 1}")
+
+
+def _subscribe_many(restock, node: Server, product: str, n: int, start: str) -> None:
+    session = requests.Session()
+    headers = {**restock.a.key_headers(), "content-type": "application/json"}
+    for i in range(n):
+        r = node.request("POST", "/subscriptions/", session=session, headers=headers,
+                         json={"customer": f"k{i}", "product_id": product, "every": 1,
+                               "period": "week", "start": start})
+        assert r.status_code == 201, r.text
+
+
+def _check_placed_once(restock, day: str, n: int, units: int) -> None:
+    per_sub = query(
+        restock.db,
+        "SELECT i.subscription_id, o.status, count(*) FROM orders o JOIN order_items i "
+        "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
+        "WHERE o.place_date = ? GROUP BY i.subscription_id, o.status", (day,))
+    placed = [s for s, status, c in per_sub if status == "placed"]
+    waiting = [s for s, status, c in per_sub if status == "out_of_stock"]
+    assert all(c == 1 for _, _, c in per_sub), per_sub  # no subscription placed twice
+    assert len(placed) == units and len(waiting) == n - units, (len(placed), len(waiting))
+    upcoming = query(
+        restock.db,
+        "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
+        "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
+        "WHERE o.status = 'unsent' GROUP BY i.subscription_id")
+    assert len(upcoming) == n and all(c == 1 for _, c in upcoming), upcoming
+    assert restock.product("LIMITED")["inventory"] == 0  # never oversold
+
+
+def test_two_placement_runs_at_once_place_every_order_exactly_once(restock):
+    n, units, day = 300, 120, "2026-12-01"
+    cli, pid = restock.cli, restock.a.public_id
+    cli.ok("product", "add", "--merchant", pid, "--product-id", "LIMITED", "--inventory",
+           str(units))
+    _subscribe_many(restock, restock.server, "LIMITED", n, day)
+    restock.server.stop()
+    # Two processes (two nodes) start the same day's run together, in small chunks so that
+    # they interleave.
+    cmd = [str(restock_bin()), "place-orders", "--db", str(restock.db), "--merchant", pid,
+           "--date", day, "--chunk-size", "7"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    _check_placed_once(restock, day, n, units)
+
+
+def test_scheduler_on_every_node_places_once(restock):
+    n, units = 200, 80
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    cli, pid = restock.cli, "sched"
+    cli.ok("merchant", "add", "--public-id", pid, "--placement-time", "00:00", "--timezone", "UTC")
+    cli.ok("api-key", "add", "--merchant", pid)
+    cli.ok("product", "add", "--merchant", pid, "--product-id", "LIMITED", "--inventory",
+           str(units))
+    for i in range(n):
+        cli.ok("subscription", "add", "--merchant", pid, "--customer", f"k{i}", "--product",
+               "LIMITED", "--quantity", "1", "--every", "1", "--period", "week", "--start", today)
+    nodes = [restock.serve("--scheduler", "true", "--scheduler-tick", "1"),
+             second_node(restock, args=["--scheduler", "true", "--scheduler-tick", "1"])]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if query(restock.db, "SELECT count(*) FROM placement_runs")[0][0] > 0 and \
+                query(restock.db, "SELECT count(*) FROM orders WHERE status = 'unsent' "
+                                  "AND place_date = ?", (today,))[0][0] == 0:
+            break
+        time.sleep(0.2)
+    time.sleep(1.5)  # a tick of each node after the run: nothing more may happen
+    assert all(node.running for node in nodes)
+    restock_product = cli.ok("product", "get", "--merchant", pid, "LIMITED")
+    assert restock_product["inventory"] == 0
+    placed = cli.ok("orders", "list", "--merchant", pid, "--status", "placed")
+    # orders list pages by 10 by default on HTTP; the CLI prints them all.
+    assert len(placed) == units, len(placed)
+    per_sub = query(
+        restock.db,
+        "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
+        "ON i.merchant_id = o.merchant_id AND i.order_id = o.id JOIN merchants m "
+        "ON m.id = o.merchant_id WHERE m.public_id = ? AND o.place_date = ? "
+        "GROUP BY i.subscription_id", (pid, today))
+    assert len(per_sub) == n and all(c == 1 for _, c in per_sub)
+
+
+@pytest.mark.skipif(BACKEND != "postgresql" or not os.environ.get("RESTOCK_TEST_PG_DIR"),
+                    reason="restarts the PostgreSQL test server (scripts/test-postgres)")
+def test_postgres_restart_during_update_load_loses_no_acknowledged_update(restock):
+    threads_n = 4
+    product_ids = [f"R{t}" for t in range(threads_n)]
+    for pid in product_ids:
+        restock.cli.ok("product", "add", "--merchant", restock.a.public_id, "--product-id", pid,
+                       "--inventory", "0")
+    server = restock.server
+    acked = [0] * threads_n
+    sent = [0] * threads_n
+    codes: dict[int, int] = {}
+    bad: list[str] = []
+    stop = threading.Event()
+
+    def client(t: int) -> None:
+        session = requests.Session()
+        n = 0
+        while not stop.is_set():
+            n += 1
+            sent[t] = n
+            try:
+                resp = restock.patch([{"product_id": product_ids[t], "inventory": n}],
+                                     server=server, session=session, timeout=15)
+            except requests.RequestException:
+                session = requests.Session()
+                codes[-1] = codes.get(-1, 0) + 1
+                continue
+            codes[resp.status_code] = codes.get(resp.status_code, 0) + 1
+            if resp.status_code == 207 and resp.json()["results"][0]["status"] == 200:
+                acked[t] = n
+            elif resp.status_code == 503:
+                if not resp.headers.get("retry-after"):
+                    bad.append(f"503 without Retry-After: {resp.headers}")
+            else:
+                bad.append(f"{resp.status_code} {resp.text}")
+                return
+
+    workers = [threading.Thread(target=client, args=(t,), daemon=True) for t in range(threads_n)]
+    for w in workers:
+        w.start()
+    time.sleep(1.5)
+    before = sum(acked)
+    restart = subprocess.run([str(REPO_ROOT / "scripts" / "pg-cluster"), "restart",
+                              os.environ["RESTOCK_TEST_PG_DIR"]], capture_output=True, text=True,
+                             timeout=120)
+    assert restart.returncode == 0, restart.stderr
+    time.sleep(2.5)
+    stop.set()
+    for w in workers:
+        w.join(timeout=60)
+    assert not bad, bad
+    assert server.running, server.stderr_tail()
+    assert before > 0 and sum(acked) > before, (before, acked, codes)  # load went on after it
+    for t, pid in enumerate(product_ids):
+        inventory = restock.product(pid)["inventory"]
+        # Every acknowledged value is stored; a later unacknowledged one may be too.
+        assert acked[t] <= inventory <= sent[t], (pid, inventory, acked[t], sent[t], codes)
+    # The server recovered: a fresh update is acknowledged.
+    assert results(restock.patch([{"product_id": "R0", "inventory": 10**6}], server=server)) == \
+        [{"product_id": "R0", "status": 200}]

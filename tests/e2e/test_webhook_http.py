@@ -1,0 +1,100 @@
+"""The webhook management API over HTTP (docs/webhooks.md): authenticated per merchant,
+validated like the CLI, and the same endpoints as `restock webhook …`."""
+
+from __future__ import annotations
+
+import json
+
+from harness import assert_detail
+from webhook_support import FAST, Receiver, wait_for
+
+SECRET = "whsec_http_secret_0123456789"
+
+
+def post(restock, path, body=None, merchant=None, raw=None):
+    h = (merchant or restock.a).key_headers()
+    data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+    if data is not None:
+        h["content-type"] = "application/json"
+    return restock.request("POST", path, headers=h, data=data)
+
+
+def get(restock, path, merchant=None):
+    return restock.request("GET", path, headers=(merchant or restock.a).key_headers())
+
+
+def test_manage_endpoints_over_http(restock, tmp_path):
+    rx = Receiver(tmp_path, secrets=[SECRET])
+    try:
+        restock.serve(*FAST)
+        created = post(restock, "/webhooks/", {"url": rx.url, "events": ["product.stock_changed"],
+                                               "secret": SECRET})
+        assert created.status_code == 201, created.text
+        hook = created.json()
+        assert hook["secret"] == SECRET and hook["events"] == ["product.stock_changed"]
+        hid = hook["id"]
+        listed = get(restock, "/webhooks/").json()
+        assert [h["id"] for h in listed["results"]] == [hid] and "secret" not in listed["results"][0]
+        assert get(restock, "/webhooks/", merchant=restock.b).json()["results"] == []
+        assert_detail(get(restock, f"/webhooks/{hid}/", merchant=restock.b), 404)
+        assert get(restock, f"/webhooks/{hid}").json()["url"] == rx.url
+
+        # HMAC API-user scope works too; no credentials do not.
+        user = restock.request("GET", "/webhooks/", headers=restock.a.user_headers())
+        assert user.status_code == 200
+        assert_detail(restock.request("GET", "/webhooks/"), 401)
+
+        restock.patch([{"product_id": "P2", "live": False}])
+        wait_for(rx.accepted, 30, "a delivery")
+        log = get(restock, f"/webhooks/{hid}/deliveries/?page_size=1").json()
+        assert [a["outcome"] for a in log["results"]] == ["delivered"]
+        assert log["results"][0]["status_code"] == 200
+
+        replay = post(restock, f"/webhooks/{hid}/replay/", {"delivery_id": log["results"][0]["delivery_id"]})
+        assert replay.json() == {"enqueued": 1}, replay.text
+        wait_for(lambda: len(rx.accepted()) == 2, 30, "the replay")
+        assert rx.accepted()[0]["body"] == rx.accepted()[1]["body"]
+        page = get(restock, f"/webhooks/{hid}/deliveries/?page_size=1").json()
+        assert page["next"] is not None
+        cursor = page["next"].split("cursor=")[1].split("&")[0]
+        older = get(restock, f"/webhooks/{hid}/deliveries/?page_size=1&cursor={cursor}").json()
+        assert older["results"][0]["id"] < page["results"][0]["id"]
+
+        rotated = post(restock, f"/webhooks/{hid}/rotate/")
+        assert rotated.status_code == 200 and rotated.json()["secret"].startswith("whsec_")
+        assert rotated.json()["secret"] != SECRET
+        disabled = post(restock, f"/webhooks/{hid}/disable/").json()
+        assert disabled["enabled"] is False and disabled["previous_secret_expires"] is not None
+        assert post(restock, f"/webhooks/{hid}/enable/").json()["enabled"] is True
+    finally:
+        rx.stop()
+
+
+def test_bad_requests_are_rejected_and_change_nothing(restock):
+    restock.serve()
+    bad = [
+        {"url": "ftp://x/", "events": ["order.placed"]},
+        {"events": ["order.placed"]},
+        {"url": "http://x/", "events": "order.placed"},
+        {"url": "http://x/", "events": ["order.nope"]},
+        {"url": "http://x/", "events": []},
+        {"url": "http://x/", "events": ["order.placed"], "secret": "short"},
+        {"url": 5, "events": ["order.placed"]},
+    ]
+    for body in bad:
+        assert_detail(post(restock, "/webhooks/", body), 400)
+    assert_detail(post(restock, "/webhooks/", raw="{not json"), 400)
+    assert_detail(post(restock, "/webhooks/", raw="[]"), 400)
+    r = restock.request("POST", "/webhooks/", headers=restock.a.key_headers(),
+                        data=json.dumps({"url": "http://x/", "events": ["order.placed"]}))
+    assert_detail(r, 415)
+    customer = restock.request("GET", "/webhooks/", headers=restock.a.customer_headers("c1"))
+    assert customer.status_code in (401, 403)
+    assert get(restock, "/webhooks/").json()["results"] == []
+    assert_detail(post(restock, "/webhooks/77/rotate/"), 404)
+    assert_detail(get(restock, "/webhooks/abc/"), 404)
+    hid = post(restock, "/webhooks/", {"url": "http://x/", "events": ["order.placed"]}).json()["id"]
+    assert_detail(post(restock, f"/webhooks/{hid}/replay/", {}), 400)
+    assert_detail(post(restock, f"/webhooks/{hid}/replay/", {"since": "soon"}), 400)
+    assert_detail(post(restock, f"/webhooks/{hid}/replay/", {"delivery_id": 5}), 404)
+    assert_detail(get(restock, f"/webhooks/{hid}/deliveries/?page_size=0"), 400)

@@ -1,0 +1,79 @@
+#include "http/rate_limits.h"
+
+#include <gtest/gtest.h>
+
+#include "support/fake_clock.h"
+
+namespace restock::http {
+namespace {
+
+Request From(std::string address, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  Request r;
+  r.remote_address = std::move(address);
+  r.headers = std::move(headers);
+  return r;
+}
+
+TEST(ClientKeyTest, PeerAddressUnlessForwardedForIsTrusted) {
+  Request r = From("10.1.1.1", {{"x-forwarded-for", "203.0.113.9"}});
+  EXPECT_EQ(ClientKey(r, false), "10.1.1.1");
+  EXPECT_EQ(ClientKey(r, true), "203.0.113.9");
+}
+
+TEST(ClientKeyTest, TrustedForwardedForUsesTheLastEntryOfTheLastHeader) {
+  Request r = From("10.1.1.1", {{"x-forwarded-for", "1.1.1.1, 2.2.2.2"},
+                                {"x-forwarded-for", "6.6.6.6 ,  7.7.7.7 "}});
+  EXPECT_EQ(ClientKey(r, true), "7.7.7.7");
+  EXPECT_EQ(ClientKey(From("10.1.1.1", {{"x-forwarded-for", " , "}}), true), "10.1.1.1");
+  EXPECT_EQ(ClientKey(From("10.1.1.1", {{"x-forwarded-for", ""}}), true), "10.1.1.1");
+}
+
+TEST(ClientKeyTest, Ipv6IsCountedPerSlash64AndMappedV4AsV4) {
+  EXPECT_EQ(ClientKey(From("2001:db8:1:2:3:4:5:6"), false), "2001:db8:1:2::/64");
+  EXPECT_EQ(ClientKey(From("2001:db8:1:2::ffff"), false), "2001:db8:1:2::/64");
+  EXPECT_EQ(ClientKey(From("::ffff:192.0.2.7"), false), "192.0.2.7");
+  EXPECT_EQ(ClientKey(From("not-an-address"), false), "not-an-address");
+}
+
+TEST(RateLimitsTest, TooManyRequestsHasRetryAfterAndDetail) {
+  Response r = TooManyRequests(7);
+  EXPECT_EQ(r.status, 429);
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Retry-After", "7"}));
+  EXPECT_EQ(r.body, R"({"detail":"Request was throttled. Expected available in 7 seconds."})");
+}
+
+TEST(RateLimitsTest, ClientAndMerchantBucketsAreSeparateAndCounted) {
+  testing::FakeClock clock;
+  metrics::Registry registry;
+  RateLimits limits(clock, registry, {.per_client_per_minute = 2, .per_merchant_per_minute = 1});
+  Request a = From("10.0.0.1");
+  EXPECT_FALSE(limits.CheckClient(a));
+  EXPECT_FALSE(limits.CheckClient(a));
+  auto refused = limits.CheckClient(a);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 429);
+  EXPECT_FALSE(limits.CheckClient(From("10.0.0.2")));
+  EXPECT_FALSE(limits.CheckMerchant(1));
+  EXPECT_TRUE(limits.CheckMerchant(1));
+  EXPECT_FALSE(limits.CheckMerchant(2));
+  clock.AdvanceSeconds(60);
+  EXPECT_FALSE(limits.CheckMerchant(1));
+  const std::string text = registry.RenderPrometheus();
+  EXPECT_NE(text.find("restock_rate_limited_total{limit=\"client\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("restock_rate_limited_total{limit=\"merchant\"} 1"), std::string::npos)
+      << text;
+}
+
+TEST(RateLimitsTest, ZeroIsOff) {
+  testing::FakeClock clock;
+  metrics::Registry registry;
+  RateLimits limits(clock, registry, {.per_client_per_minute = 0, .per_merchant_per_minute = 0});
+  for (int i = 0; i < 10'000; ++i) {
+    ASSERT_FALSE(limits.CheckClient(From("10.0.0.1")));
+    ASSERT_FALSE(limits.CheckMerchant(1));
+  }
+}
+
+}  // namespace
+}  // namespace restock::http

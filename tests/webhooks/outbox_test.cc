@@ -1,0 +1,153 @@
+// OutboxDatabase: every stock and order event appended in a unit of work writes its
+// deliveries in the same unit of work, whoever the caller is.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "catalog/stock_update.h"
+#include "support/fake_clock.h"
+#include "support/fake_database.h"
+#include "webhooks/outbox_database.h"
+
+namespace restock::webhooks {
+namespace {
+
+using model::WebhookEventType;
+
+class OutboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto fake = std::make_unique<testing::FakeDatabase>();
+    fake_ = fake.get();
+    db_ = std::make_unique<OutboxDatabase>(std::move(fake), clock_);
+    db_->SetEnqueueObserver([this] { ++wakes_; });
+    model::Product p;
+    p.product_id = "P1";
+    p.inventory = 10;
+    p.low_stock_threshold = 3;
+    fake_->state().products[{1, "P1"}] = p;
+    fake_->state().products[{2, "P1"}] = p;
+  }
+
+  std::int64_t AddEndpoint(model::MerchantId m, std::vector<WebhookEventType> events,
+                           bool enabled = true) {
+    model::WebhookEndpoint e;
+    e.merchant_id = m;
+    e.url = "http://x/";
+    e.events = std::move(events);
+    e.secret = "s";
+    e.enabled = enabled;
+    std::int64_t id = 0;
+    EXPECT_TRUE(fake_
+                    ->RunInTransaction([&](store::Transaction& tx) -> Status {
+                      RESTOCK_ASSIGN_OR_RETURN(id, tx.webhook_endpoints().Create(e));
+                      return Status::Ok();
+                    })
+                    .ok());
+    return id;
+  }
+
+  std::vector<model::WebhookDelivery> Outbox() {
+    std::vector<model::WebhookDelivery> out;
+    for (auto& [id, row] : fake_->state().webhooks.outbox) out.push_back(row.delivery);
+    return out;
+  }
+
+  Status Update(model::MerchantId m, model::ProductPatch patch) {
+    catalog::StockService stock(*db_, clock_);
+    Status result = InternalError("not called");
+    stock.UpdateAsync(m, {std::move(patch)}, model::StockSource::kApi,
+                      [&](Result<std::vector<catalog::PatchOutcome>> r) { result = r.status(); });
+    return result;
+  }
+
+  testing::FakeClock clock_;
+  testing::FakeDatabase* fake_ = nullptr;
+  std::unique_ptr<OutboxDatabase> db_;
+  int wakes_ = 0;
+};
+
+TEST_F(OutboxTest, StockChangeEnqueuesOnlyForSubscribedEnabledEndpointsOfTheMerchant) {
+  std::int64_t stock = AddEndpoint(1, {WebhookEventType::kStockChanged});
+  std::int64_t low = AddEndpoint(1, {WebhookEventType::kLowStock, WebhookEventType::kStockChanged});
+  AddEndpoint(1, {WebhookEventType::kOrderPlaced});
+  AddEndpoint(1, {WebhookEventType::kStockChanged}, /*enabled=*/false);
+  AddEndpoint(2, {WebhookEventType::kStockChanged});
+
+  model::ProductPatch patch;
+  patch.product_id = "P1";
+  patch.inventory = std::optional<std::int64_t>(2);
+  ASSERT_TRUE(Update(1, patch).ok());
+
+  auto rows = Outbox();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].endpoint_id, stock);
+  EXPECT_EQ(rows[0].type, WebhookEventType::kStockChanged);
+  EXPECT_EQ(rows[1].endpoint_id, low);
+  EXPECT_EQ(rows[1].type, WebhookEventType::kStockChanged);
+  EXPECT_EQ(rows[0].event_id, rows[1].event_id) << "one event, two endpoints";
+  EXPECT_EQ(rows[0].body, rows[1].body);
+  EXPECT_EQ(rows[2].endpoint_id, low);
+  EXPECT_EQ(rows[2].type, WebhookEventType::kLowStock);
+  EXPECT_NE(rows[2].event_id, rows[0].event_id);
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.status, model::DeliveryStatus::kPending);
+    EXPECT_EQ(r.next_attempt_at, clock_.NowMicros());
+    EXPECT_EQ(r.merchant_id, 1);
+  }
+  auto body = boost::json::parse(rows[2].body);
+  EXPECT_EQ(body.at("id").as_string(), rows[2].event_id);
+  EXPECT_EQ(body.at("data").at("inventory").as_int64(), 2);
+  EXPECT_EQ(wakes_, 1);
+}
+
+TEST_F(OutboxTest, NoSubscriberNoRowsAndNoWake) {
+  AddEndpoint(1, {WebhookEventType::kOrderPlaced});
+  model::ProductPatch patch;
+  patch.product_id = "P1";
+  patch.live = false;
+  ASSERT_TRUE(Update(1, patch).ok());
+  EXPECT_TRUE(Outbox().empty());
+  EXPECT_EQ(fake_->state().stock_events.size(), 1u);
+  EXPECT_EQ(wakes_, 0);
+}
+
+TEST_F(OutboxTest, RolledBackWorkLeavesNoDeliveries) {
+  AddEndpoint(1, {WebhookEventType::kStockChanged});
+  Status s = db_->RunInTransaction([](store::Transaction& tx) -> Status {
+    model::StockEvent e{0, 1, "P1", {}, {false, false, std::nullopt}, model::StockSource::kCli, 1};
+    RESTOCK_RETURN_IF_ERROR(tx.stock_events().Append(std::span(&e, 1)));
+    return AbortedError("changed my mind");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kAborted);
+  EXPECT_TRUE(Outbox().empty());
+  EXPECT_TRUE(fake_->state().stock_events.empty());
+  EXPECT_EQ(wakes_, 0);
+}
+
+TEST_F(OutboxTest, OrderEventsRenderTheOrderAsSaved) {
+  AddEndpoint(1, {WebhookEventType::kOrderCancelled});
+  model::Order order;
+  order.merchant_id = 1;
+  order.customer_id = "c1";
+  order.status = model::OrderStatus::kCancelled;
+  order.cancel_reason = "merchant";
+  order.items = {{3, "P1", 1}};
+  fake_->state().orders[9] = order;
+  fake_->state().orders[9].id = 9;
+  ASSERT_TRUE(
+      db_->RunInTransaction([](store::Transaction& tx) -> Status {
+           model::OrderEvent e{0, 1, 9, model::OrderEventType::kCancelled, 0, {2026, 1, 2}, 1};
+           return tx.order_events().Append(std::span(&e, 1));
+         })
+          .ok());
+  auto rows = Outbox();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].type, WebhookEventType::kOrderCancelled);
+  auto body = boost::json::parse(rows[0].body);
+  EXPECT_EQ(body.at("data").at("order").at("cancel_reason").as_string(), "merchant");
+  EXPECT_EQ(wakes_, 1);
+}
+
+}  // namespace
+}  // namespace restock::webhooks
