@@ -9,6 +9,7 @@
 // recreated; on another backend a fresh merchant keeps runs apart. The peak RSS reported
 // is the run's own: the high-water mark is reset (/proc/self/clear_refs) after building.
 // The last line is "BENCH_RESULT {json}" for bench/run.
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -58,6 +59,15 @@ void PrintMachine() {
   uname(&u);
   std::printf("machine: %s %s, %u hardware threads\n", u.sysname, u.machine,
               std::thread::hardware_concurrency());
+}
+
+// User + system CPU seconds of the whole process (every thread) so far. On a shared machine
+// the wall time of a run depends on the load; its CPU time much less.
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return secs(u.ru_utime) + secs(u.ru_stime);
 }
 
 [[noreturn]] void Die(const Status& s) {
@@ -137,22 +147,26 @@ int main(int argc, char** argv) {
   ResetPeakRss();
   long rss_before = PeakRssMb();
   auto run_start = std::chrono::steady_clock::now();
+  const double cpu_start = CpuSeconds();
   auto summary = service.Run(merchant, day);
   double run_seconds = Seconds(run_start);
+  const double cpu_seconds = CpuSeconds() - cpu_start;
   if (!summary.ok()) Die(summary.status());
   std::printf("placement run: %zu orders considered, %zu placed, %zu out of stock, %zu next "
               "orders in %.2f s = %.0f orders/s (chunk %ld)\n",
               summary->considered, summary->placed, summary->out_of_stock, summary->next_orders,
               run_seconds, static_cast<double>(summary->considered) / run_seconds, chunk);
+  std::printf("CPU time of the run: %.2f s (%.0f%% of one core over the wall time)\n",
+              cpu_seconds, 100.0 * cpu_seconds / run_seconds);
   long rss_peak = PeakRssMb();
   std::printf("peak RSS during the run: %ld MiB (%ld MiB when it started)\n", rss_peak,
               rss_before);
   std::printf("BENCH_RESULT {\"orders\":%zu,\"placed\":%zu,\"out_of_stock\":%zu,"
               "\"next_orders\":%zu,\"seconds\":%.3f,\"orders_per_s\":%.1f,\"chunk\":%ld,"
-              "\"peak_rss_mib\":%ld,\"build_seconds\":%.1f}\n",
+              "\"cpu_seconds\":%.3f,\"peak_rss_mib\":%ld,\"build_seconds\":%.1f}\n",
               summary->considered, summary->placed, summary->out_of_stock, summary->next_orders,
-              run_seconds, static_cast<double>(summary->considered) / run_seconds, chunk, rss_peak,
-              build_seconds);
+              run_seconds, static_cast<double>(summary->considered) / run_seconds, chunk, cpu_seconds,
+              rss_peak, build_seconds);
   (*db)->Shutdown();
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "placement/order_processor.h"
 
 #include <algorithm>
+#include <map>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -41,6 +42,9 @@ class Batch {
   CivilDate Expiry(const Order& order) const;
   void Notify(Order& order);
   void Emit(const Order& order, OrderEventType type, int day = 0);
+  // Writes the order's state; without changed items, later, with the batch's other updates.
+  Status Save(const Order& order, bool items_changed);
+  Status WriteUpdates();
 
   store::Transaction& tx_;
   const model::Merchant& merchant_;
@@ -52,6 +56,13 @@ class Batch {
   std::unordered_map<std::int64_t, model::Subscription> subscriptions_;
   std::unordered_set<std::int64_t> batch_order_ids_;
   std::vector<OrderEvent> order_events_;
+  // Orders decided by this batch whose rows are not written yet (Save), and their ids.
+  std::vector<Order> updates_;
+  std::unordered_set<std::int64_t> unwritten_ids_;
+  // Next orders created by this batch, inserted together by Flush(); by (customer, place
+  // date in days) the first of them, which is the one FindUnsent would have returned.
+  std::vector<Order> next_orders_;
+  std::map<std::pair<std::string, std::int64_t>, std::size_t> first_next_order_;
   PlacementSummary summary_;
 };
 
@@ -167,10 +178,25 @@ Status Batch::ScheduleNextOrders(const Order& order) {
     CivilDate next = model::Advance(order.place_date, sub.frequency);
     RESTOCK_ASSIGN_OR_RETURN(auto existing,
                              tx_.orders().FindUnsent(merchant_.id, order.customer_id, next));
+    if (existing && unwritten_ids_.count(*existing)) {
+      // Decided already but still unsent in the database (a catch-up run): write the batch's
+      // updates, so the lookup sees what it would have seen with each update written at once.
+      RESTOCK_RETURN_IF_ERROR(WriteUpdates());
+      RESTOCK_ASSIGN_OR_RETURN(existing,
+                               tx_.orders().FindUnsent(merchant_.id, order.customer_id, next));
+    }
     // An order of this very batch (a catch-up run where the next date is already due) is held
     // in memory and would overwrite the added item; give the item an order of its own.
     if (existing && !batch_order_ids_.count(*existing)) {
       RESTOCK_RETURN_IF_ERROR(tx_.orders().AddItem(merchant_.id, *existing, next_item));
+      continue;
+    }
+    // The next orders of this batch are not written yet, and have larger ids than any order
+    // in the database: FindUnsent would return the first of them only when it found nothing.
+    std::pair<std::string, std::int64_t> key{order.customer_id, DaysFromCivil(next)};
+    auto first = first_next_order_.find(key);
+    if (!existing && first != first_next_order_.end()) {
+      next_orders_[first->second].items.push_back(std::move(next_item));
       continue;
     }
     Order fresh;
@@ -179,7 +205,8 @@ Status Batch::ScheduleNextOrders(const Order& order) {
     fresh.place_date = next;
     fresh.items.push_back(std::move(next_item));
     fresh.created = fresh.updated = now_;
-    RESTOCK_RETURN_IF_ERROR(tx_.orders().Insert(fresh).status());
+    if (first == first_next_order_.end()) first_next_order_.emplace(std::move(key), next_orders_.size());
+    next_orders_.push_back(std::move(fresh));
     ++summary_.next_orders;
   }
   return Status::Ok();
@@ -224,7 +251,7 @@ Status Batch::Process(Order& order) {
     order.cancel_reason = "out_of_stock";
     Emit(order, OrderEventType::kCancelled);
     ++summary_.cancelled;
-    return tx_.orders().Update(order, false);
+    return Save(order, false);
   }
 
   ItemSplit split = Decide(order);
@@ -251,7 +278,7 @@ Status Batch::Process(Order& order) {
     }
     Notify(waiting);
     if (waiting.last_notice_day != order.last_notice_day) {
-      RESTOCK_RETURN_IF_ERROR(tx_.orders().Update(waiting, false));
+      RESTOCK_RETURN_IF_ERROR(Save(waiting, false));
     }
     items_changed = true;
   } else if (split.ship.empty() && !split.wait.empty()) {
@@ -266,7 +293,7 @@ Status Batch::Process(Order& order) {
       ++summary_.still_out_of_stock;
     }
     Notify(order);
-    return tx_.orders().Update(order, items_changed);
+    return Save(order, items_changed);
   }
 
   if (split.ship.empty()) {
@@ -277,7 +304,7 @@ Status Batch::Process(Order& order) {
     order.items = std::move(split.dropped);
     Emit(order, OrderEventType::kCancelled);
     ++summary_.cancelled;
-    return tx_.orders().Update(order, false);
+    return Save(order, false);
   }
 
   order.status = OrderStatus::kPlaced;
@@ -285,10 +312,27 @@ Status Batch::Process(Order& order) {
   order.items = std::move(split.ship);
   if (options_.record_placed_events) Emit(order, OrderEventType::kPlaced);
   ++summary_.placed;
-  return tx_.orders().Update(order, items_changed);
+  return Save(order, items_changed);
+}
+
+Status Batch::Save(const Order& order, bool items_changed) {
+  if (items_changed) return tx_.orders().Update(order, true);
+  updates_.push_back(order);
+  unwritten_ids_.insert(order.id);
+  return Status::Ok();
+}
+
+Status Batch::WriteUpdates() {
+  if (updates_.empty()) return Status::Ok();
+  RESTOCK_RETURN_IF_ERROR(tx_.orders().UpdateMany(updates_));
+  updates_.clear();
+  unwritten_ids_.clear();
+  return Status::Ok();
 }
 
 Status Batch::Flush() {
+  RESTOCK_RETURN_IF_ERROR(WriteUpdates());
+  if (!next_orders_.empty()) RESTOCK_RETURN_IF_ERROR(tx_.orders().InsertMany(next_orders_).status());
   std::vector<model::Product> changed;
   std::vector<model::StockEvent> events;
   for (auto& [id, product] : products_) {

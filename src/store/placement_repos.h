@@ -74,12 +74,32 @@ class OrderRepo {
       model::MerchantId merchant, std::int64_t subscription_id) = 0;
   // Inserts `order` (its id is ignored) with its items; returns the id.
   virtual Result<std::int64_t> Insert(const model::Order& order) = 0;
+  // Inserts `orders` as Insert() one after the other would; returns their ids, aligned with
+  // `orders`. Stops at the first order that fails: those before it stay inserted, it does
+  // not. A backend may override this to write the batch with fewer statements (placement
+  // inserts a chunk's next orders at once); the result must be the same as this loop.
+  virtual Result<std::vector<std::int64_t>> InsertMany(std::span<const model::Order> orders) {
+    std::vector<std::int64_t> ids;
+    ids.reserve(orders.size());
+    for (const model::Order& order : orders) {
+      RESTOCK_ASSIGN_OR_RETURN(std::int64_t id, Insert(order));
+      ids.push_back(id);
+    }
+    return ids;
+  }
   // Appends one item to an existing order.
   virtual Status AddItem(model::MerchantId merchant, std::int64_t order_id,
                          const model::OrderItem& item) = 0;
   // Overwrites the order's own fields; with `items_changed`, replaces its items as well.
   // NotFound when missing.
   virtual Status Update(const model::Order& order, bool items_changed) = 0;
+  // Update(order, false) for each of `orders`, one after the other; stops at the first that
+  // fails (those before it stay updated). As with InsertMany, a backend may override it to
+  // write the batch with fewer statements, with the same result.
+  virtual Status UpdateMany(std::span<const model::Order> orders) {
+    for (const model::Order& order : orders) RESTOCK_RETURN_IF_ERROR(Update(order, false));
+    return Status::Ok();
+  }
   // Units of `product_id` in unsent and out_of_stock orders by place date, for dates in
   // [from, to], ascending; dates without units are absent. Out-of-stock orders count on
   // their own place date.

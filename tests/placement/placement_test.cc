@@ -313,6 +313,58 @@ TEST_F(PlacementTest, ChunksCoverEveryOrder) {
   EXPECT_EQ(db_.submits, 8);  // ceil(50 / 7) chunks, each its own transaction
 }
 
+TEST_F(PlacementTest, NextOrdersOfOneCustomerFromOneChunkShareAnOrder) {
+  AddProduct("coffee", std::nullopt);
+  AddProduct("tea", std::nullopt);
+  // Two orders of one customer due by Dec 1 whose next orders both fall on Dec 7.
+  Subscribe("c1", "coffee", D("2026-11-30"), {1, model::Period::kWeek});
+  Subscribe("c1", "tea", D("2026-11-07"), {1, model::Period::kMonth});
+
+  PlacementSummary s = Run(D("2026-12-01"));
+
+  EXPECT_EQ(s.placed, 2u);
+  EXPECT_EQ(s.next_orders, 1u);
+  std::vector<const model::Order*> unsent = OrdersWith(OrderStatus::kUnsent);
+  ASSERT_EQ(unsent.size(), 1u);
+  EXPECT_EQ(unsent[0]->place_date, D("2026-12-07"));
+  EXPECT_EQ(unsent[0]->items.size(), 2u);
+}
+
+TEST_F(PlacementTest, CatchUpNextItemJoinsTheCustomersLaterUnsentOrder) {
+  // Chunks of two: Y (due Dec 1) and X (due Nov 24, weekly, so its next order is due Dec 1)
+  // are decided together; Z, the customer's other unsent order on Dec 1, is in the next chunk.
+  // X's next item goes into Z, as when Y's placement is written before X is decided.
+  FlowOptions small;
+  small.chunk_size = 2;
+  PlacementService service(db_, clock_, small);
+  AddProduct("coffee", std::nullopt);
+  AddProduct("tea", std::nullopt);
+  AddProduct("milk", std::nullopt);
+  std::int64_t y = Subscribe("c1", "tea", D("2026-12-01"));
+  Subscribe("c1", "coffee", D("2026-11-24"), {1, model::Period::kWeek});
+  std::int64_t coffee_sub = db_.state().next_id - 2;
+  ASSERT_EQ(db_.state().subscriptions.at(coffee_sub).product_id, "coffee");
+  std::int64_t z = Subscribe("c1", "milk", D("2026-12-02"));
+  db_.state().orders.at(z).place_date = D("2026-12-01");  // a second unsent order that day
+
+  ASSERT_TRUE(service.Run(merchant_, D("2026-12-01")).ok());
+
+  EXPECT_EQ(Order(y).status, OrderStatus::kPlaced);
+  const model::Order& later = Order(z);
+  bool has_coffee = false;
+  for (const model::OrderItem& item : later.items) has_coffee |= item.subscription_id == coffee_sub;
+  EXPECT_TRUE(has_coffee) << "the next coffee item joined Z instead of an order of its own";
+  std::size_t coffee_orders_on_dec1 = 0;
+  for (auto& [id, o] : db_.state().orders) {
+    for (const model::OrderItem& item : o.items) {
+      if (item.subscription_id == coffee_sub && o.place_date == D("2026-12-01")) {
+        ++coffee_orders_on_dec1;
+      }
+    }
+  }
+  EXPECT_EQ(coffee_orders_on_dec1, 1u);
+}
+
 TEST_F(PlacementTest, CancelledSubscriptionItemIsDropped) {
   AddProduct("coffee", std::nullopt);
   CivilDate day = D("2026-12-01");

@@ -1,5 +1,6 @@
 #include <optional>
 
+#include "store/sqlite/multi_row.h"
 #include "store/sqlite/repos.h"
 #include "store/sqlite/values.h"
 
@@ -7,11 +8,19 @@ namespace restock::store::sqlite {
 namespace {
 
 // order_events has no foreign key (see the migration): inserts nothing without the order.
-// OR FAIL: one row, so no statement journal is needed (see order_repo.cc).
-constexpr std::string_view kInsertEvent =
-    "INSERT OR FAIL INTO order_events (merchant_id, order_id, type, day_in_flow, date, created) "
-    "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?2 "
-    "AND merchant_id = ?1)";
+// OR FAIL: the rows are checked before anything is written, so no statement journal is
+// needed (see order_repo.cc). Many rows per statement (multi_row.h); VALUES yields them in
+// order, so ids increase in append order.
+const MultiRowSql& EventRows() {
+  static const MultiRowSql sql(
+      "INSERT OR FAIL INTO order_events (merchant_id, order_id, type, day_in_flow, date, "
+      "created) SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6 "
+      "FROM (VALUES ",
+      6,
+      ") AS v WHERE EXISTS (SELECT 1 FROM orders WHERE id = v.column2 "
+      "AND merchant_id = v.column1)");
+  return sql;
+}
 constexpr std::string_view kSelectEvents =
     "SELECT id, type, day_in_flow, date, created FROM order_events "
     "WHERE merchant_id = ?1 AND order_id = ?2 ORDER BY id";
@@ -19,17 +28,21 @@ constexpr std::string_view kSelectEvents =
 }  // namespace
 
 Status SqliteOrderEventRepo::Append(std::span<const model::OrderEvent> events) {
+  // A statement skips the rows of missing orders: the savepoint undoes the rest of the batch.
   return RunAtomically(conn_, events.size(), [&]() -> Status {
-    for (const model::OrderEvent& e : events) {
-      RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kInsertEvent));
-      stmt.BindInt64(1, e.merchant_id);
-      stmt.BindInt64(2, e.order_id);
-      stmt.BindText(3, model::OrderEventTypeName(e.type));
-      stmt.BindInt64(4, e.day_in_flow);
-      BindDate(stmt, 5, e.date);
-      stmt.BindInt64(6, e.created);
-      RESTOCK_RETURN_IF_ERROR(stmt.Run());
-      if (conn_.Changes() == 0) return InternalError("order of event does not exist");
+    RESTOCK_ASSIGN_OR_RETURN(
+        std::int64_t written,
+        EventRows().Run(conn_, events.size(), [&](Statement& stmt, int first, std::size_t row) {
+          const model::OrderEvent& e = events[row];
+          stmt.BindInt64(first, e.merchant_id);
+          stmt.BindInt64(first + 1, e.order_id);
+          stmt.BindText(first + 2, model::OrderEventTypeName(e.type));
+          stmt.BindInt64(first + 3, e.day_in_flow);
+          BindDate(stmt, first + 4, e.date);
+          stmt.BindInt64(first + 5, e.created);
+        }));
+    if (written != static_cast<std::int64_t>(events.size())) {
+      return InternalError("order of event does not exist");
     }
     return Status::Ok();
   });

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "store/sqlite/multi_row.h"
 #include "store/sqlite/repos.h"
 #include "store/sqlite/values.h"
 
@@ -101,6 +102,49 @@ constexpr std::string_view kSelectUnitsDue =
     "ON o.id = i.order_id WHERE i.merchant_id = ?1 AND i.product_id = ?2 "
     "AND o.merchant_id = ?1 AND o.status IN ('unsent', 'out_of_stock') "
     "AND o.place_date BETWEEN ?3 AND ?4 GROUP BY o.place_date ORDER BY o.place_date";
+
+// InsertMany: the ids SQLite would assign one by one (no AUTOINCREMENT: the largest + 1),
+// given explicitly so that one statement can write many orders. OR FAIL as for Insert: the
+// rows are checked before anything is written (items of one order are checked in memory).
+constexpr std::string_view kSelectLastOrderId = "SELECT MAX(id) FROM orders";
+const MultiRowSql& OrderRows() {
+  static const MultiRowSql sql(
+      "INSERT OR FAIL INTO orders (id, merchant_id, customer_id, place_date, status, oos_since, "
+      "oos_expires, last_notice_day, placed_on, cancel_reason, created, updated) VALUES ",
+      12, "");
+  return sql;
+}
+const MultiRowSql& ItemRows() {
+  static const MultiRowSql sql(
+      "INSERT OR FAIL INTO order_items (merchant_id, order_id, subscription_id, product_id, "
+      "quantity) VALUES ",
+      5, "");
+  return sql;
+}
+
+// UpdateMany: kUpdateOrderState for many orders at once; the rows are matched by the same
+// conditions, and a batch where any does not match falls back to Update() one by one.
+const MultiRowSql& OrderStateRows() {
+  static const MultiRowSql sql(
+      "UPDATE OR FAIL orders SET status = v.column5, oos_since = v.column6, "
+      "oos_expires = v.column7, last_notice_day = v.column8, placed_on = v.column9, "
+      "cancel_reason = v.column10, updated = v.column12 FROM (VALUES ",
+      12,
+      ") AS v WHERE orders.id = v.column2 AND orders.merchant_id = v.column1 "
+      "AND orders.customer_id = v.column3 AND orders.place_date = v.column4 "
+      "AND orders.created = v.column11");
+  return sql;
+}
+
+// The one way Insert() fails on a valid database: two items of one subscription.
+bool HasDuplicateSubscription(const model::Order& order) {
+  for (std::size_t i = 0; i < order.items.size(); ++i) {
+    for (std::size_t j = i + 1; j < order.items.size(); ++j) {
+      if (order.items[i].subscription_id == order.items[j].subscription_id) return true;
+    }
+  }
+  return false;
+}
 
 // What a List call filters on, which decides the index that walks the orders in id order
 // (an index that would need the page sorted would sort the whole match on every page).
@@ -397,6 +441,70 @@ Result<std::int64_t> SqliteOrderRepo::Insert(const model::Order& order) {
   return id;
 }
 
+Result<std::vector<std::int64_t>> SqliteOrderRepo::InsertMany(
+    std::span<const model::Order> orders) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(orders.size());
+  while (!orders.empty()) {
+    std::size_t good = 0;
+    while (good < orders.size() && !HasDuplicateSubscription(orders[good])) ++good;
+    if (good > 0) {
+      RESTOCK_ASSIGN_OR_RETURN(std::vector<std::int64_t> written, InsertRows(orders.first(good)));
+      ids.insert(ids.end(), written.begin(), written.end());
+    }
+    if (good < orders.size()) {
+      // Fails (and undoes itself) exactly as in a loop over Insert().
+      RESTOCK_ASSIGN_OR_RETURN(std::int64_t id, Insert(orders[good]));
+      ids.push_back(id);
+      ++good;
+    }
+    orders = orders.subspan(good);
+  }
+  return ids;
+}
+
+Result<std::vector<std::int64_t>> SqliteOrderRepo::InsertRows(
+    std::span<const model::Order> orders) {
+  std::int64_t last = 0;
+  {
+    RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectLastOrderId));
+    RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (has_row && !stmt.ColumnIsNull(0)) last = stmt.ColumnInt64(0);
+  }
+  const auto count = static_cast<std::int64_t>(orders.size());
+  if (last > std::numeric_limits<std::int64_t>::max() - count) {
+    // SQLite picks unused ids at random beyond the largest one; let it.
+    return OrderRepo::InsertMany(orders);
+  }
+  std::vector<std::int64_t> ids(orders.size());
+  for (std::size_t i = 0; i < orders.size(); ++i) ids[i] = last + 1 + static_cast<std::int64_t>(i);
+  RESTOCK_RETURN_IF_ERROR(
+      OrderRows()
+          .Run(conn_, orders.size(),
+               [&](Statement& stmt, int first, std::size_t row) {
+                 stmt.BindInt64(first, ids[row]);
+                 stmt.BindInt64(first + 1, orders[row].merchant_id);
+                 BindOrderFields(stmt, first + 2, orders[row]);
+               })
+          .status());
+  std::vector<std::pair<std::size_t, const model::OrderItem*>> items;
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    for (const model::OrderItem& item : orders[i].items) items.emplace_back(i, &item);
+  }
+  RESTOCK_RETURN_IF_ERROR(ItemRows()
+                              .Run(conn_, items.size(),
+                                   [&](Statement& stmt, int first, std::size_t row) {
+                                     const auto& [order, item] = items[row];
+                                     stmt.BindInt64(first, orders[order].merchant_id);
+                                     stmt.BindInt64(first + 1, ids[order]);
+                                     stmt.BindInt64(first + 2, item->subscription_id);
+                                     stmt.BindText(first + 3, item->product_id);
+                                     stmt.BindInt64(first + 4, item->quantity);
+                                   })
+                              .status());
+  return ids;
+}
+
 Status SqliteOrderRepo::AddItem(model::MerchantId merchant, std::int64_t order_id,
                                 const model::OrderItem& item) {
   RESTOCK_RETURN_IF_ERROR(InsertItem(kAddItem, merchant, order_id, item));
@@ -419,6 +527,29 @@ Status SqliteOrderRepo::Update(const model::Order& order, bool items_changed) {
     }
     return Status::Ok();
   });
+}
+
+Status SqliteOrderRepo::UpdateMany(std::span<const model::Order> orders) {
+  if (orders.size() <= 1) return OrderRepo::UpdateMany(orders);
+  auto run = [&](std::string_view sql) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
+    return stmt.Run();
+  };
+  // One savepoint per batch (not per order) costs a copy of the few pages the batch touches.
+  RESTOCK_RETURN_IF_ERROR(run("SAVEPOINT update_many"));
+  Result<std::int64_t> changed =
+      OrderStateRows().Run(conn_, orders.size(), [&](Statement& stmt, int first, std::size_t row) {
+        stmt.BindInt64(first, orders[row].merchant_id);
+        stmt.BindInt64(first + 1, orders[row].id);
+        BindOrderFields(stmt, first + 2, orders[row]);
+      });
+  if (changed.ok() && *changed == static_cast<std::int64_t>(orders.size())) {
+    return run("RELEASE update_many");
+  }
+  // A missing order, a changed customer or date, or an order twice: undo, and let the loop
+  // give the result (and the error) of one Update() after the other.
+  RESTOCK_RETURN_IF_ERROR(conn_.Exec("ROLLBACK TO update_many; RELEASE update_many"));
+  return OrderRepo::UpdateMany(orders);
 }
 
 Result<std::vector<std::pair<CivilDate, std::int64_t>>> SqliteOrderRepo::UnitsDue(

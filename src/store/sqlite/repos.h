@@ -133,11 +133,17 @@ class SqliteOrderRepo final : public OrderRepo {
       model::MerchantId merchant, std::int64_t subscription_id) override;
   // AlreadyExists when two items share a subscription id.
   Result<std::int64_t> Insert(const model::Order& order) override;
+  // Multi-row statements with ids assigned as SQLite would (the largest id + 1, …); an order
+  // that would fail (two items of one subscription) goes through Insert() to fail alike.
+  Result<std::vector<std::int64_t>> InsertMany(std::span<const model::Order> orders) override;
   // AlreadyExists when the order already has an item of that subscription; NotFound when
   // the merchant has no such order.
   Status AddItem(model::MerchantId merchant, std::int64_t order_id,
                  const model::OrderItem& item) override;
   Status Update(const model::Order& order, bool items_changed) override;
+  // Multi-row statements inside a savepoint for orders whose customer, place date and
+  // creation time are unchanged (placement's case); any other batch goes through Update().
+  Status UpdateMany(std::span<const model::Order> orders) override;
   Result<std::vector<std::pair<CivilDate, std::int64_t>>> UnitsDue(model::MerchantId merchant,
                                                                    std::string_view product_id,
                                                                    CivilDate from,
@@ -151,6 +157,8 @@ class SqliteOrderRepo final : public OrderRepo {
   Status UpdateRow(const model::Order& order);
   // Deletes the order and its items.
   Status DeleteOrder(model::MerchantId merchant, std::int64_t id);
+  // InsertMany for orders Insert() would accept: multi-row statements, explicit ids.
+  Result<std::vector<std::int64_t>> InsertRows(std::span<const model::Order> orders);
 
   Connection& conn_;
 };
