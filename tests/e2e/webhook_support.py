@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from harness import BACKEND
+
 HERE = Path(__file__).resolve().parent
 
 # serve flags that make delivery fast enough to test retries in seconds.
@@ -69,13 +71,24 @@ class Receiver:
         self.proc.stdout.close()
 
 
-def rows(db: Path, sql: str, *params: Any) -> list[dict[str, Any]]:
-    con = sqlite3.connect(str(db), timeout=10)
+def rows(db: Path | str, sql: str, *params: Any) -> list[dict[str, Any]]:
+    """Rows as dicts on either backend (`?` placeholders)."""
+    if BACKEND == "sqlite":
+        con = sqlite3.connect(str(db), timeout=10)
+        try:
+            con.row_factory = sqlite3.Row
+            return [dict(r) for r in con.execute(sql, params).fetchall()]
+        finally:
+            con.close()
+    import psycopg2
+    import psycopg2.extras
+    pg = psycopg2.connect(str(db))
     try:
-        con.row_factory = sqlite3.Row
-        return [dict(r) for r in con.execute(sql, params).fetchall()]
+        with pg.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cur:
+            cur.execute(sql.replace("?", "%s"), params)
+            return [dict(r) for r in cur.fetchall()]
     finally:
-        con.close()
+        pg.close()
 
 
 def outbox(db: Path) -> list[dict[str, Any]]:
