@@ -1,5 +1,7 @@
 #include "http/batch_body.h"
 
+#include <cmath>
+
 #include <boost/json.hpp>
 
 #include "http/message.h"
@@ -31,7 +33,10 @@ Result<ParsedBatch> ParseBatchBody(std::string_view body, const BatchLimits& lim
     out.elements[i] = restock::json::RawElementFromJson(items[i]);
     const json::object* object = items[i].if_object();
     const json::value* id = object ? object->if_contains("product_id") : nullptr;
-    out.product_id_json.push_back(id ? json::serialize(*id) : std::string("null"));
+    // A number too large for a double parses as infinity, which Boost.JSON would serialise
+    // as `Infinity` (not JSON): echo such an id as null (found by fuzz/batch_body_fuzzer).
+    const bool non_finite = id && id->is_double() && !std::isfinite(id->get_double());
+    out.product_id_json.push_back(id && !non_finite ? json::serialize(*id) : std::string("null"));
   }
   return out;
 }
