@@ -365,3 +365,37 @@ def test_oos_flow_settings_are_flags_of_place_orders(shop):
     for bad in (["--oos-notice-days", "0"], ["--oos-notice-days", "1,x"],
                 ["--oos-max-days", "0"], ["--oos-max-days", "5", "--oos-notice-days", "6"]):
         shop.fails(2, "place-orders", "--merchant", "shop", "--date", day(6), *bad)
+
+
+def test_cancelling_subscriptions_over_http_trims_then_cancels_the_upcoming_order(restock):
+    from harness import query
+    h = {**restock.a.key_headers(), "content-type": "application/json"}
+
+    def subscribe_http(product):
+        r = restock.request("POST", "/subscriptions/", headers=h,
+                            json={"customer": "c9", "product_id": product, "every": 1,
+                                  "period": "month", "start": DAY})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    a, b = subscribe_http("P1"), subscribe_http("P2")
+    assert a["order_id"] == b["order_id"]
+    order_url = f"/orders/{a['order_id']}/"
+
+    def cancel(sub):
+        r = restock.request("PATCH", f"/subscriptions/{sub['subscription_id']}/", headers=h,
+                            json={"status": "cancelled"})
+        assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+
+    cancel(a)
+    order = restock.request("GET", order_url, headers=h).json()
+    assert order["status"] == "unsent" and [i["product_id"] for i in order["items"]] == ["P2"]
+    cancel(b)
+    order = restock.request("GET", order_url, headers=h).json()
+    assert order["status"] == "cancelled" and order["cancel_reason"] == "subscription_cancelled"
+    assert [i["product_id"] for i in order["items"]] == ["P2"], "the record of what was due"
+    events = query(restock.db, "SELECT type FROM order_events WHERE order_id = ?", (a["order_id"],))
+    assert events == [("order.cancelled",)]
+    again = restock.request("PATCH", f"/subscriptions/{b['subscription_id']}/", headers=h,
+                            json={"status": "cancelled"})
+    assert again.status_code == 409, again.text
