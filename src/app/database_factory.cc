@@ -13,6 +13,8 @@ Result<std::unique_ptr<store::Database>> OpenBackend(const std::string& url,
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     store::postgres::PgOptions options;
     options.clock = settings.clock;
+    options.pool_size = settings.pg_pool_size;
+    options.retry_window_ms = settings.pg_retry_window_ms;
     RESTOCK_ASSIGN_OR_RETURN(auto db, store::postgres::PgDatabase::Open(url, options));
     return std::unique_ptr<store::Database>(std::move(db));
   }
