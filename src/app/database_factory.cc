@@ -18,6 +18,10 @@ Result<std::unique_ptr<store::Database>> OpenBackend(const std::string& url,
     RESTOCK_ASSIGN_OR_RETURN(auto db, store::postgres::PgDatabase::Open(url, options));
     return std::unique_ptr<store::Database>(std::move(db));
   }
+  if (const std::size_t scheme_end = url.find("://"); scheme_end != std::string::npos) {
+    return InvalidArgumentError("unsupported database URL scheme '" + url.substr(0, scheme_end) +
+                                "': use PATH, sqlite:PATH or postgresql://…");
+  }
   std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
   if (path.empty()) return InvalidArgumentError("--db needs a file path");
   if (settings.sqlite_synchronous != "FULL" && settings.sqlite_synchronous != "NORMAL") {

@@ -150,6 +150,14 @@ TEST_P(OpenDatabaseTest, StockEventsWriteTheirWebhookDeliveriesInTheSameTransact
   EXPECT_EQ(wakes_.load(), 2);
 }
 
+TEST(OpenDatabaseUrlTest, UnknownSchemesAndEmptyPathsAreInvalidArguments) {
+  for (const char* url : {"mysql://db/x", "sqlite3://x.db", "http://x", "", "sqlite:"}) {
+    auto db = OpenDatabase(url, {});
+    ASSERT_FALSE(db.ok()) << url;
+    EXPECT_EQ(db.status().code(), StatusCode::kInvalidArgument) << url;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, OpenDatabaseTest, ::testing::Values("Sqlite", "Postgres"),
                          [](const ::testing::TestParamInfo<std::string>& param) {
                            return param.param;
