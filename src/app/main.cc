@@ -15,6 +15,7 @@
 #include "app/webhook_commands.h"
 #include "cli/commands.h"
 #include "core/clock.h"
+#include "placement/policy.h"
 
 namespace restock::app {
 namespace {
@@ -35,7 +36,7 @@ struct Options {
   std::string placement_time = "06:00";
   cli::SubscriptionAddArgs subscription;
   std::optional<std::string> status, date, merchant_filter;
-  std::size_t chunk_size = 1000;
+  std::size_t chunk_size = placement::FlowOptions{}.chunk_size;
 };
 
 // "HH:MM" -> minutes after midnight.

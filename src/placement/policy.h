@@ -13,8 +13,9 @@ struct FlowOptions {
   // Days of the flow on which an order.oos_notice event is written.
   std::vector<int> notice_days = {1, 15, 30};
   // Orders per transaction. Larger groups share an fsync; smaller ones let stock updates
-  // interleave sooner.
-  std::size_t chunk_size = 1000;
+  // interleave sooner. 2,000 orders take about as long to write as 1,000 did before the
+  // batched reads (about 50 ms of CPU on the bench machine; BENCHMARKS.md, Placement).
+  std::size_t chunk_size = 2000;
   // Write an order.placed event for every placed order. Off by default: a large morning
   // would otherwise write a row per order that nobody reads. Placement writes them anyway
   // for a merchant with an enabled webhook endpoint subscribed to order.placed.
