@@ -24,6 +24,10 @@ struct ServeConfig {
   std::int64_t ts_max_future_seconds = 300;
   std::int64_t credential_cache_seconds = 5;
   std::string sqlite_synchronous = "FULL";
+  // PostgreSQL (docs/scaling.md): pooled connections per node (the group-commit writer has
+  // one more), and how long a transaction is retried while the server cannot be reached.
+  std::size_t pg_pool_size = 8;
+  std::int64_t pg_retry_window_ms = 3000;
   std::string log_level = "info";
   bool scheduler = true;
   // Hardening (docs/security.md).

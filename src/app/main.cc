@@ -153,6 +153,17 @@ void AddServeOptions(CLI::App* serve, ServeConfig& c) {
   opt("--sqlite-synchronous", c.sqlite_synchronous,
       "FULL (durable on power loss) or NORMAL (durable on process crash)",
       "RESTOCK_SQLITE_SYNCHRONOUS");
+  serve->add_option("--pg-pool-size", c.pg_pool_size,
+                    "PostgreSQL: pooled connections per node (the writer has one more)")
+      ->envname("RESTOCK_PG_POOL_SIZE")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  serve->add_option("--pg-retry-window-ms", c.pg_retry_window_ms,
+                    "PostgreSQL: ms a transaction is retried while the server is unreachable "
+                    "(then 503)")
+      ->envname("RESTOCK_PG_RETRY_WINDOW_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 600'000));
   opt("--log-level", c.log_level, "trace, debug, info, warn, error", "RESTOCK_LOG_LEVEL");
   opt("--scheduler", c.scheduler, "run the daily placement scheduler (true|false)",
       "RESTOCK_SCHEDULER");

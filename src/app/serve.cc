@@ -98,6 +98,8 @@ Status RunServe(const ServeConfig& config) {
   DatabaseSettings settings{config.sqlite_synchronous, &clock, [&dispatcher_ptr] {
                               if (auto* d = dispatcher_ptr.load()) d->Wake();
                             }};
+  settings.pg_pool_size = config.pg_pool_size;
+  settings.pg_retry_window_ms = static_cast<int>(config.pg_retry_window_ms);
   RESTOCK_ASSIGN_OR_RETURN(auto db, OpenDatabase(config.db, settings));
   RESTOCK_RETURN_IF_ERROR(db->Migrate());
 
