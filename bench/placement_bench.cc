@@ -80,7 +80,7 @@ double CpuSeconds() {
 int main(int argc, char** argv) {
   long orders = 1'000'000;
   long inventory = -1;
-  long chunk = 1000;
+  long chunk = static_cast<long>(placement::FlowOptions{}.chunk_size);
   std::string path = "/tmp/restock-placement-bench.db";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];

@@ -10,6 +10,7 @@
 #include "accounts/provisioning.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "placement/policy.h"
 #include "store/database.h"
 
 namespace restock::cli {
@@ -65,7 +66,7 @@ Status OrdersList(Context& ctx, const std::string& merchant, const std::optional
 
 // Flags of `place-orders` that shape the run (see placement::FlowOptions).
 struct PlacementSettings {
-  std::size_t chunk_size = 1000;  // orders per transaction
+  std::size_t chunk_size = placement::FlowOptions{}.chunk_size;  // orders per transaction
   int oos_max_days = 30;
   std::string oos_notice_days = "1,15,30";
 };

@@ -45,6 +45,12 @@ class Batch {
   // Writes the order's state; without changed items, later, with the batch's other updates.
   Status Save(const Order& order, bool items_changed);
   Status WriteUpdates();
+  // Looks up, for every next order the batch's unsent orders will need, the customer's
+  // unsent order of that day in one FindUnsentMany; FindUnsent then answers from it.
+  Status PrefetchUnsent(const std::vector<Order>& orders);
+  // What tx_.orders().FindUnsent would return now, had every decision of the batch so far
+  // been written (the next orders of the batch aside: they are handled in memory).
+  Result<std::optional<std::int64_t>> FindUnsent(const std::string& customer, CivilDate date);
 
   store::Transaction& tx_;
   const model::Merchant& merchant_;
@@ -56,9 +62,12 @@ class Batch {
   std::unordered_map<std::int64_t, model::Subscription> subscriptions_;
   std::unordered_set<std::int64_t> batch_order_ids_;
   std::vector<OrderEvent> order_events_;
-  // Orders decided by this batch whose rows are not written yet (Save), and their ids.
+  // Orders decided by this batch whose rows are not written yet (Save).
   std::vector<Order> updates_;
-  std::unordered_set<std::int64_t> unwritten_ids_;
+  // Orders this batch has decided (written or in updates_): none of them is unsent any more.
+  std::unordered_set<std::int64_t> decided_ids_;
+  // By (customer, date in days): FindUnsent's answer when the batch started.
+  std::map<std::pair<std::string, std::int64_t>, std::optional<std::int64_t>> unsent_;
   // Next orders created by this batch, inserted together by Flush(); by (customer, place
   // date in days) the first of them, which is the one FindUnsent would have returned.
   std::vector<Order> next_orders_;
@@ -93,7 +102,44 @@ Status Batch::Load(const std::vector<Order>& orders) {
   for (auto& s : subs) {
     if (s) subscriptions_.emplace(s->id, std::move(*s));
   }
+  return PrefetchUnsent(orders);
+}
+
+Status Batch::PrefetchUnsent(const std::vector<Order>& orders) {
+  std::vector<store::UnsentKey> keys;
+  for (const Order& o : orders) {
+    if (o.status != OrderStatus::kUnsent) continue;  // only unsent orders schedule next ones
+    for (const OrderItem& item : o.items) {
+      auto it = subscriptions_.find(item.subscription_id);
+      if (it == subscriptions_.end()) continue;
+      CivilDate next = model::Advance(o.place_date, it->second.frequency);
+      if (unsent_.try_emplace({o.customer_id, DaysFromCivil(next)}).second) {
+        keys.push_back({o.customer_id, next});
+      }
+    }
+  }
+  if (keys.empty()) return Status::Ok();
+  RESTOCK_ASSIGN_OR_RETURN(auto found, tx_.orders().FindUnsentMany(merchant_.id, keys));
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    unsent_[{std::string(keys[i].customer_id), DaysFromCivil(keys[i].date)}] = found[i];
+  }
   return Status::Ok();
+}
+
+// While the batch runs, orders only stop being unsent (its own orders, once decided); none
+// becomes unsent in the database (its next orders are written at the end). So the answer
+// from the batch's start still holds unless it names an order decided since; then the
+// database is asked again, after the batch's pending updates are written.
+Result<std::optional<std::int64_t>> Batch::FindUnsent(const std::string& customer,
+                                                      CivilDate date) {
+  auto it = unsent_.find({customer, DaysFromCivil(date)});
+  if (it != unsent_.end() && (!it->second || !decided_ids_.count(*it->second))) {
+    return it->second;
+  }
+  RESTOCK_RETURN_IF_ERROR(WriteUpdates());
+  RESTOCK_ASSIGN_OR_RETURN(auto existing, tx_.orders().FindUnsent(merchant_.id, customer, date));
+  if (it != unsent_.end()) it->second = existing;
+  return existing;
 }
 
 void Batch::Reserve(const OrderItem& item, bool allow_oversell) {
@@ -176,15 +222,7 @@ Status Batch::ScheduleNextOrders(const Order& order) {
     const model::Subscription& sub = it->second;
     OrderItem next_item{sub.id, sub.product_id, sub.quantity};
     CivilDate next = model::Advance(order.place_date, sub.frequency);
-    RESTOCK_ASSIGN_OR_RETURN(auto existing,
-                             tx_.orders().FindUnsent(merchant_.id, order.customer_id, next));
-    if (existing && unwritten_ids_.count(*existing)) {
-      // Decided already but still unsent in the database (a catch-up run): write the batch's
-      // updates, so the lookup sees what it would have seen with each update written at once.
-      RESTOCK_RETURN_IF_ERROR(WriteUpdates());
-      RESTOCK_ASSIGN_OR_RETURN(existing,
-                               tx_.orders().FindUnsent(merchant_.id, order.customer_id, next));
-    }
+    RESTOCK_ASSIGN_OR_RETURN(auto existing, FindUnsent(order.customer_id, next));
     // An order of this very batch (a catch-up run where the next date is already due) is held
     // in memory and would overwrite the added item; give the item an order of its own.
     if (existing && !batch_order_ids_.count(*existing)) {
@@ -316,9 +354,9 @@ Status Batch::Process(Order& order) {
 }
 
 Status Batch::Save(const Order& order, bool items_changed) {
+  decided_ids_.insert(order.id);
   if (items_changed) return tx_.orders().Update(order, true);
   updates_.push_back(order);
-  unwritten_ids_.insert(order.id);
   return Status::Ok();
 }
 
@@ -326,7 +364,6 @@ Status Batch::WriteUpdates() {
   if (updates_.empty()) return Status::Ok();
   RESTOCK_RETURN_IF_ERROR(tx_.orders().UpdateMany(updates_));
   updates_.clear();
-  unwritten_ids_.clear();
   return Status::Ok();
 }
 

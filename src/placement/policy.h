@@ -16,8 +16,9 @@ struct FlowOptions {
   // Days of the flow on which an order.oos_notice event is written.
   std::vector<int> notice_days = {1, 15, 30};
   // Orders per transaction. Larger groups share an fsync; smaller ones let stock updates
-  // interleave sooner.
-  std::size_t chunk_size = 1000;
+  // interleave sooner. A chunk of 2,000 holds the writer for about 60 ms of CPU on the
+  // bench machine (BENCHMARKS.md, Placement; docs/decisions.md).
+  std::size_t chunk_size = 2000;
   // Write an order.placed event for every placed order. Off by default: a large morning
   // would otherwise write a row per order that nobody reads. Placement writes them anyway
   // for a merchant with an enabled webhook endpoint subscribed to order.placed.

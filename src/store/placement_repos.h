@@ -31,6 +31,12 @@ class SubscriptionRepo {
   virtual Status Update(const model::Subscription& s) = 0;
 };
 
+// A customer's upcoming delivery: the key of FindUnsent.
+struct UnsentKey {
+  std::string_view customer_id;
+  CivilDate date;
+};
+
 struct OrderFilter {
   std::optional<model::OrderStatus> status;
   std::optional<CivilDate> place_date;
@@ -68,6 +74,19 @@ class OrderRepo {
   virtual Result<std::optional<std::int64_t>> FindUnsent(model::MerchantId merchant,
                                                          std::string_view customer_id,
                                                          CivilDate date) = 0;
+  // FindUnsent for each of `keys`, aligned with them. A backend may override it to look them
+  // up with fewer statements (placement asks for a chunk's keys at once).
+  virtual Result<std::vector<std::optional<std::int64_t>>> FindUnsentMany(
+      model::MerchantId merchant, std::span<const UnsentKey> keys) {
+    std::vector<std::optional<std::int64_t>> found;
+    found.reserve(keys.size());
+    for (const UnsentKey& key : keys) {
+      RESTOCK_ASSIGN_OR_RETURN(std::optional<std::int64_t> id,
+                               FindUnsent(merchant, key.customer_id, key.date));
+      found.push_back(id);
+    }
+    return found;
+  }
   // The unsent order holding an item of subscription `subscription_id` (its one upcoming
   // order), with items; nullopt when there is none.
   virtual Result<std::optional<model::Order>> FindUnsentWithSubscription(

@@ -164,6 +164,40 @@ TEST_P(StorePlacementQueryTest, FindUnsentMatchesCustomerDateAndStatus) {
   EXPECT_EQ(find(other_, "c1", Day(3)), std::nullopt);
 }
 
+TEST_P(StorePlacementQueryTest, FindUnsentManyAnswersLikeFindUnsentForEachKey) {
+  Order first = InsertOrder(MakeOrder(merchant_, "c1", Day(3), OrderStatus::kUnsent, {}));
+  InsertOrder(MakeOrder(merchant_, "c1", Day(3), OrderStatus::kUnsent, {}));  // a later one
+  InsertOrder(MakeOrder(merchant_, "c1", Day(4), OrderStatus::kPlaced, {}));
+  Order c2 = InsertOrder(MakeOrder(merchant_, "c2", Day(4), OrderStatus::kUnsent, {}));
+  InsertOrder(MakeOrder(other_, "c3", Day(3), OrderStatus::kUnsent, {}));
+  // More keys than one statement holds, with repeats and misses between the hits.
+  std::vector<std::string> customers;
+  std::vector<store::UnsentKey> keys;
+  for (int i = 0; i < 150; ++i) customers.push_back("c" + std::to_string(i % 5));
+  for (int i = 0; i < 150; ++i) keys.push_back({customers[i], Day(3 + (i % 3))});
+  auto many = Read([&](Transaction& tx) { return tx.orders().FindUnsentMany(merchant_, keys); });
+  ASSERT_EQ(many.size(), keys.size());
+  int hits = 0;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto one = Read([&](Transaction& tx) {
+      return tx.orders().FindUnsent(merchant_, keys[i].customer_id, keys[i].date);
+    });
+    EXPECT_EQ(many[i], one) << "key " << i;
+    hits += many[i].has_value() ? 1 : 0;
+  }
+  EXPECT_GT(hits, 0);
+  // Key 6 is c1 on day 3, which has two unsent orders: the first is the answer.
+  EXPECT_EQ(many[6], first.id);
+  // c3's order belongs to the other merchant.
+  std::vector<store::UnsentKey> direct = {{"c1", Day(3)}, {"c2", Day(4)}, {"c3", Day(3)}};
+  auto exact = Read([&](Transaction& tx) { return tx.orders().FindUnsentMany(merchant_, direct); });
+  EXPECT_EQ(exact, (std::vector<std::optional<std::int64_t>>{first.id, c2.id, std::nullopt}));
+  auto none = Read([&](Transaction& tx) {
+    return tx.orders().FindUnsentMany(merchant_, std::span<const store::UnsentKey>());
+  });
+  EXPECT_TRUE(none.empty());
+}
+
 TEST_P(StorePlacementQueryTest, FindUnsentWithSubscriptionReturnsTheUpcomingOrder) {
   std::int64_t s1 = CreateSubscription(MakeSubscription(merchant_, "c1", "p"));
   std::int64_t s2 = CreateSubscription(MakeSubscription(merchant_, "c1", "q"));

@@ -55,6 +55,12 @@ void Statement::BindText(int index, std::string_view value) {
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
 }
 
+void Statement::BindTextStatic(int index, std::string_view value) {
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+}
+
 void Statement::BindOptionalInt64(int index, const std::optional<std::int64_t>& value) {
   if (value.has_value()) {
     BindInt64(index, *value);

@@ -35,4 +35,23 @@ Result<std::int64_t> MultiRowSql::Run(Connection& conn, std::size_t rows,
   return changed;
 }
 
+Status MultiRowSql::Query(Connection& conn, std::size_t rows, const Binder& bind,
+                          const Reader& read) const {
+  std::size_t done = 0;
+  while (done < rows) {
+    std::size_t k = kSizes - 1;
+    while ((std::size_t{1} << k) > rows - done) --k;
+    const std::size_t n = std::size_t{1} << k;
+    RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql_[k]));
+    for (std::size_t r = 0; r < n; ++r) bind(stmt, 1 + static_cast<int>(r) * columns_, done + r);
+    for (;;) {
+      RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+      if (!has_row) break;
+      RESTOCK_RETURN_IF_ERROR(read(stmt));
+    }
+    done += n;
+  }
+  return Status::Ok();
+}
+
 }  // namespace restock::store::sqlite

@@ -35,6 +35,11 @@ class MultiRowSql {
   using Binder = std::function<void(Statement&, int, std::size_t)>;
   Result<std::int64_t> Run(Connection& conn, std::size_t rows, const Binder& bind) const;
 
+  // For a SELECT: as Run, and read(stmt) is called for every result row of every statement
+  // (statements run in row order); its first error stops the run and is returned.
+  using Reader = std::function<Status(const Statement&)>;
+  Status Query(Connection& conn, std::size_t rows, const Binder& bind, const Reader& read) const;
+
  private:
   int columns_;
   std::array<std::string, kSizes> sql_;  // sql_[k] holds 2^k rows

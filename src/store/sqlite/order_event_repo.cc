@@ -36,7 +36,7 @@ Status SqliteOrderEventRepo::Append(std::span<const model::OrderEvent> events) {
           const model::OrderEvent& e = events[row];
           stmt.BindInt64(first, e.merchant_id);
           stmt.BindInt64(first + 1, e.order_id);
-          stmt.BindText(first + 2, model::OrderEventTypeName(e.type));
+          stmt.BindTextStatic(first + 2, model::OrderEventTypeName(e.type));
           stmt.BindInt64(first + 3, e.day_in_flow);
           BindDate(stmt, first + 4, e.date);
           stmt.BindInt64(first + 5, e.created);

@@ -122,6 +122,16 @@ const MultiRowSql& ItemRows() {
   return sql;
 }
 
+// FindUnsentMany: kSelectUnsent for many keys, each row with its position in the request.
+const MultiRowSql& UnsentRows() {
+  static const MultiRowSql sql(
+      "SELECT v.column1, (SELECT id FROM orders INDEXED BY orders_by_customer "
+      "WHERE merchant_id = v.column2 AND customer_id = v.column3 AND place_date = v.column4 "
+      "AND status = 'unsent' ORDER BY id LIMIT 1) FROM (VALUES ",
+      4, ") AS v");
+  return sql;
+}
+
 // UpdateMany: kUpdateOrderState for many orders at once; the rows are matched by the same
 // conditions, and a batch where any does not match falls back to Update() one by one.
 const MultiRowSql& OrderStateRows() {
@@ -219,15 +229,16 @@ const std::string& ListStatement(ListShape shape, bool backwards) {
 }
 
 // Binds the columns of kInsertOrder (?2..?11) and kUpdateOrder (?3..?12) from `first` on.
+// The texts are bound without a copy: `order` must outlive `stmt`.
 void BindOrderFields(Statement& stmt, int first, const model::Order& order) {
-  stmt.BindText(first, order.customer_id);
+  stmt.BindTextStatic(first, order.customer_id);
   BindDate(stmt, first + 1, order.place_date);
-  stmt.BindText(first + 2, model::OrderStatusName(order.status));
+  stmt.BindTextStatic(first + 2, model::OrderStatusName(order.status));
   BindOptionalDate(stmt, first + 3, order.oos_since);
   BindOptionalDate(stmt, first + 4, order.oos_expires);
   stmt.BindInt64(first + 5, order.last_notice_day);
   BindOptionalDate(stmt, first + 6, order.placed_on);
-  stmt.BindText(first + 7, order.cancel_reason);
+  stmt.BindTextStatic(first + 7, order.cancel_reason);
   stmt.BindInt64(first + 8, order.created);
   stmt.BindInt64(first + 9, order.updated);
 }
@@ -373,6 +384,26 @@ Result<std::optional<std::int64_t>> SqliteOrderRepo::FindUnsent(model::MerchantI
   return std::optional<std::int64_t>(stmt.ColumnInt64(0));
 }
 
+Result<std::vector<std::optional<std::int64_t>>> SqliteOrderRepo::FindUnsentMany(
+    model::MerchantId merchant, std::span<const UnsentKey> keys) {
+  std::vector<std::optional<std::int64_t>> found(keys.size());
+  RESTOCK_RETURN_IF_ERROR(UnsentRows().Query(
+      conn_, keys.size(),
+      [&](Statement& stmt, int first, std::size_t row) {
+        stmt.BindInt64(first, static_cast<std::int64_t>(row));
+        stmt.BindInt64(first + 1, merchant);
+        stmt.BindTextStatic(first + 2, keys[row].customer_id);
+        BindDate(stmt, first + 3, keys[row].date);
+      },
+      [&](const Statement& stmt) -> Status {
+        const auto row = static_cast<std::size_t>(stmt.ColumnInt64(0));
+        if (row >= keys.size()) return InternalError("database error: bad order row");
+        found[row] = stmt.ColumnOptionalInt64(1);
+        return Status::Ok();
+      }));
+  return found;
+}
+
 Result<std::optional<model::Order>> SqliteOrderRepo::FindUnsentWithSubscription(
     model::MerchantId merchant, std::int64_t subscription_id) {
   RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectUnsentWithSubscription));
@@ -498,7 +529,7 @@ Result<std::vector<std::int64_t>> SqliteOrderRepo::InsertRows(
                                      stmt.BindInt64(first, orders[order].merchant_id);
                                      stmt.BindInt64(first + 1, ids[order]);
                                      stmt.BindInt64(first + 2, item->subscription_id);
-                                     stmt.BindText(first + 3, item->product_id);
+                                     stmt.BindTextStatic(first + 3, item->product_id);
                                      stmt.BindInt64(first + 4, item->quantity);
                                    })
                               .status());

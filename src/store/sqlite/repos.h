@@ -126,6 +126,9 @@ class SqliteOrderRepo final : public OrderRepo {
   Result<std::optional<std::int64_t>> FindUnsent(model::MerchantId merchant,
                                                  std::string_view customer_id,
                                                  CivilDate date) override;
+  // 64 keys per statement (multi_row.h).
+  Result<std::vector<std::optional<std::int64_t>>> FindUnsentMany(
+      model::MerchantId merchant, std::span<const UnsentKey> keys) override;
   // Looks among the unsent orders of the subscription's customer (an item's subscription
   // belongs to the order's customer), so nullopt when the subscription does not exist.
   // The latest due such order when (against the rules) there are several.
