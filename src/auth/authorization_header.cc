@@ -2,8 +2,8 @@
 
 #include <optional>
 
-#include "auth/json_text.h"
 #include "core/crypto.h"
+#include "core/json_text.h"
 
 namespace restock::auth {
 namespace {
@@ -60,10 +60,10 @@ class Reader {
       } else if (static_cast<unsigned char>(c) < 0x20) {
         return false;  // raw control characters (NUL included) must be escaped in JSON
       } else {
-        const std::optional<internal::DecodedCodePoint> d = internal::DecodeUtf8(in_.substr(pos_));
-        if (!d) return false;
-        out.append(in_.substr(pos_, d->length));
-        pos_ += d->length;
+        const core::Utf8Sequence seq = core::DecodeUtf8(in_.substr(pos_));
+        if (!seq.valid) return false;
+        out.append(in_.substr(pos_, seq.length));
+        pos_ += seq.length;
       }
     }
   }
@@ -169,7 +169,7 @@ class Reader {
       if (low < 0xDC00 || low > 0xDFFF) return false;
       cp = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
     }
-    internal::AppendUtf8(out, cp);
+    core::AppendUtf8(out, cp);
     return true;
   }
 

@@ -1,7 +1,7 @@
 #include "auth/signature.h"
 
-#include "auth/json_text.h"
 #include "core/crypto.h"
+#include "core/json_text.h"
 
 namespace restock::auth {
 
@@ -17,13 +17,13 @@ std::string ComputeSignature(std::string_view secret, std::string_view sig_field
 std::string SignedAuthorizationHeader(std::string_view public_id, std::string_view sig_field,
                                       std::string_view secret, std::int64_t ts) {
   std::string out = "{\"public_id\":";
-  out += internal::JsonQuoteAscii(public_id);
+  out += core::JsonQuote(public_id, core::JsonQuoting::kAscii);
   out += ",\"ts\":";
   out += std::to_string(ts);
   out += ",\"sig_field\":";
-  out += internal::JsonQuoteAscii(sig_field);
+  out += core::JsonQuote(sig_field, core::JsonQuoting::kAscii);
   out += ",\"sig\":";
-  out += internal::JsonQuoteAscii(ComputeSignature(secret, sig_field, ts));
+  out += core::JsonQuote(ComputeSignature(secret, sig_field, ts), core::JsonQuoting::kAscii);
   out += '}';
   return out;
 }

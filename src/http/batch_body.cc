@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_text.h"
 #include "http/message.h"
 #include "json/model_json.h"
 
@@ -58,11 +59,11 @@ std::string RenderBatchResults(const std::vector<std::string>& product_id_json,
       for (const auto& [field, messages] : results[i].errors) {
         if (!first_field) out += ',';
         first_field = false;
-        out += JsonQuote(field);
+        out += core::JsonQuote(field);
         out += ":[";
         for (std::size_t m = 0; m < messages.size(); ++m) {
           if (m > 0) out += ',';
-          out += JsonQuote(messages[m]);
+          out += core::JsonQuote(messages[m]);
         }
         out += ']';
       }

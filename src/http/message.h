@@ -48,8 +48,4 @@ class Handler {
 // {"detail": message} with `status`.
 Response ErrorResponse(int status, std::string_view detail);
 
-// JSON string literal for `s` (quotes included), escaping per RFC 8259. Invalid UTF-8 bytes
-// are replaced with U+FFFD so the output is always valid JSON.
-std::string JsonQuote(std::string_view s);
-
 }  // namespace restock::http

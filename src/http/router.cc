@@ -141,7 +141,7 @@ void Router::Handle(Request request, Respond respond) {
     if (candidate->method == request.method) target = candidate.get();
   }
   if (target == nullptr) {
-    // The method is echoed through JsonQuote, so arbitrary bytes stay valid JSON.
+    // The method is echoed through core::JsonQuote, so arbitrary bytes stay valid JSON.
     Response response = ErrorResponse(405, "Method \"" + request.method + "\" not allowed.");
     response.headers.emplace_back("Allow", entry->allow);
     RespondDirect(entry->targets.front()->route_name, request.method, start, std::move(response),

@@ -32,7 +32,9 @@ boost::json::object DeliveryAttemptToJson(const model::DeliveryAttempt& a) {
   o["type"] = model::WebhookEventTypeName(a.type);
   o["attempt"] = a.attempt;
   o["time"] = FormatIsoUtc(a.started);
-  o["duration_ms"] = static_cast<double>(a.duration_micros) / 1000.0;
+  // Whole milliseconds: a double would serialise as 3.46E-1, and sub-millisecond precision
+  // says nothing about a webhook receiver.
+  o["duration_ms"] = (a.duration_micros + 500) / 1000;
   if (a.status_code) {
     o["status_code"] = *a.status_code;
   } else {

@@ -58,6 +58,10 @@ def test_manage_endpoints_over_http(restock, tmp_path):
         log = get(restock, f"/webhooks/{hid}/deliveries/?page_size=1").json()
         assert [a["outcome"] for a in log["results"]] == ["delivered"]
         assert log["results"][0]["status_code"] == 200
+        duration = log["results"][0]["duration_ms"]  # whole milliseconds, never 3.46E-1
+        assert isinstance(duration, int) and duration >= 0
+        assert '"duration_ms":' + str(duration) + "," in get(
+            restock, f"/webhooks/{hid}/deliveries/?page_size=1").text
 
         replay = post(restock, f"/webhooks/{hid}/replay/", {"delivery_id": log["results"][0]["delivery_id"]})
         assert replay.json() == {"enqueued": 1}, replay.text

@@ -9,49 +9,6 @@
 namespace restock::http {
 namespace {
 
-struct QuoteCase {
-  std::string input;
-  std::string expected;
-};
-
-TEST(JsonQuoteTest, EscapesPerRfc8259) {
-  const QuoteCase cases[] = {
-      {"", "\"\""},
-      {"plain", "\"plain\""},
-      {"a\"b", "\"a\\\"b\""},
-      {"back\\slash", "\"back\\\\slash\""},
-      {"\n\r\t\b\f", "\"\\n\\r\\t\\b\\f\""},
-      {std::string("\x00\x01\x1f", 3), "\"\\u0000\\u0001\\u001f\""},
-      {"/ and \x7f stay", "\"/ and \x7f stay\""},
-  };
-  for (const auto& c : cases) EXPECT_EQ(JsonQuote(c.input), c.expected) << c.input;
-}
-
-TEST(JsonQuoteTest, KeepsValidUtf8) {
-  const std::string valid =
-      "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xEF\xBF\xBF \xF4\x8F\xBF\xBF";
-  EXPECT_EQ(JsonQuote(valid), "\"" + valid + "\"");
-}
-
-TEST(JsonQuoteTest, ReplacesInvalidUtf8WithReplacementCharacter) {
-  const std::string r = "\xEF\xBF\xBD";
-  const QuoteCase cases[] = {
-      {"\xFF", r},                          // never valid
-      {"\x80", r},                          // lone continuation
-      {"\xC0\xAF", r + r},                  // overlong lead byte
-      {"\xE0\x80\xAF", r + r + r},          // overlong 3-byte: second byte out of range
-      {"\xED\xA0\x80", r + r + r},          // UTF-16 surrogate
-      {"\xF4\x90\x80\x80", r + r + r + r},  // above U+10FFFF
-      {"\xE2\x82", r},                      // truncated at end: one maximal subpart
-      {"\xE2\x82x", r + "x"},               // truncated before ASCII
-      {"\xF0\x9F\x98", r},                  // truncated 4-byte
-      {"a\xC3", "a" + r},
-  };
-  for (const auto& c : cases) {
-    EXPECT_EQ(JsonQuote(c.input), "\"" + c.expected + "\"") << "input bytes: " << c.input.size();
-  }
-}
-
 TEST(ErrorResponseTest, IsJsonDetail) {
   const Response r = ErrorResponse(404, "Not \"found\".");
   EXPECT_EQ(r.status, 404);
