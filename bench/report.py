@@ -103,7 +103,10 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"Mode: **{results['mode']}**; database: `{results['db_kind']}`; "
         f"{results['sizes']['products']:,} products; wrk {results['sizes']['wrk_threads']} "
-        f"threads, {results['sizes']['seconds']} s per scenario.",
+        f"threads, {results['sizes']['seconds']} s per scenario"
+        + (f" ({results['sizes']['steady_seconds']} s for 1,000 products at 64 connections, "
+           "a steady state)" if results['sizes'].get('steady_seconds', 0) >
+           results['sizes']['seconds'] else "") + ".",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_mib']:,} MiB, "
         f"Linux {m['kernel']} ({m['os']}); disk `{m['disk']}`; load average at start "

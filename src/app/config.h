@@ -24,6 +24,10 @@ struct ServeConfig {
   std::int64_t ts_max_future_seconds = 300;
   std::int64_t credential_cache_seconds = 5;
   std::string sqlite_synchronous = "FULL";
+  // PostgreSQL (docs/scaling.md): pooled connections per node (the group-commit writer has
+  // one more), and how long a transaction is retried while the server cannot be reached.
+  std::size_t pg_pool_size = 8;
+  std::int64_t pg_retry_window_ms = 3000;
   std::string log_level = "info";
   bool scheduler = true;
   // Hardening (docs/security.md).
@@ -36,6 +40,9 @@ struct ServeConfig {
   std::string tls_cert;  // PEM certificate chain; with tls_key, serve HTTPS
   std::string tls_key;   // PEM private key (unencrypted)
   std::int64_t scheduler_tick_seconds = 30;
+  // The out-of-stock flow (SPEC §4 rules 6 and 7; placement::MakeFlowOptions).
+  int oos_max_days = 30;
+  std::string oos_notice_days = "1,15,30";
   // Webhook delivery (docs/webhooks.md). Times in milliseconds.
   bool webhooks = true;
   int webhook_workers = 2;

@@ -5,12 +5,22 @@
 #include "webhooks/outbox_database.h"
 
 namespace restock::app {
+namespace {
 
-Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
-                                                      const DatabaseSettings& settings) {
+// The bare backend named by `url`, not yet wrapped in the outbox.
+Result<std::unique_ptr<store::Database>> OpenBackend(const std::string& url,
+                                                     const DatabaseSettings& settings) {
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    RESTOCK_ASSIGN_OR_RETURN(auto db, store::postgres::PgDatabase::Open(url, {}));
+    store::postgres::PgOptions options;
+    options.clock = settings.clock;
+    options.pool_size = settings.pg_pool_size;
+    options.retry_window_ms = settings.pg_retry_window_ms;
+    RESTOCK_ASSIGN_OR_RETURN(auto db, store::postgres::PgDatabase::Open(url, options));
     return std::unique_ptr<store::Database>(std::move(db));
+  }
+  if (const std::size_t scheme_end = url.find("://"); scheme_end != std::string::npos) {
+    return InvalidArgumentError("unsupported database URL scheme '" + url.substr(0, scheme_end) +
+                                "': use PATH, sqlite:PATH or postgresql://…");
   }
   std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
   if (path.empty()) return InvalidArgumentError("--db needs a file path");
@@ -20,6 +30,14 @@ Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
   store::sqlite::SqliteOptions options;
   options.synchronous = settings.sqlite_synchronous;
   RESTOCK_ASSIGN_OR_RETURN(auto db, store::sqlite::SqliteDatabase::Open(path, options));
+  return std::unique_ptr<store::Database>(std::move(db));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
+                                                      const DatabaseSettings& settings) {
+  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<store::Database> db, OpenBackend(url, settings));
   static const SystemClock system_clock;
   auto outbox = std::make_unique<webhooks::OutboxDatabase>(
       std::move(db), settings.clock ? *settings.clock : system_clock);

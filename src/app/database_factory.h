@@ -1,6 +1,7 @@
 // restock::app — opens the database named by --db. The one place that names backends.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,6 +18,10 @@ struct DatabaseSettings {
   const Clock* clock = nullptr;
   // Runs after each commit that enqueued webhook deliveries (e.g. wakes the dispatcher).
   std::function<void()> on_webhooks_enqueued;
+  // PostgreSQL only (store/postgres/pg_database.h, PgOptions): pooled connections, and how
+  // long a transaction is retried while the server cannot be reached.
+  std::size_t pg_pool_size = 8;
+  int pg_retry_window_ms = 3000;
 };
 
 // `url` is a file path, "sqlite:PATH", or a "postgresql://…" URL. InvalidArgument for an

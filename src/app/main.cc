@@ -35,8 +35,33 @@ struct Options {
   std::string placement_time = "06:00";
   cli::SubscriptionAddArgs subscription;
   std::optional<std::string> status, date, merchant_filter;
-  std::size_t chunk_size = 1000;
+  cli::PlacementSettings placement;
 };
+
+// The out-of-stock flow's flags, shared by serve and place-orders (same environment names,
+// so one setting governs both).
+void AddFlowOptions(CLI::App* command, int& max_days, std::string& notice_days) {
+  command->add_option("--oos-max-days", max_days,
+                      "an out-of-stock order is retried through this day of the flow, "
+                      "cancelled on the next")
+      ->envname("RESTOCK_OOS_MAX_DAYS")
+      ->capture_default_str();
+  command->add_option("--oos-notice-days", notice_days,
+                      "days of the flow with an order.oos_notice event (comma-separated)")
+      ->envname("RESTOCK_OOS_NOTICE_DAYS")
+      ->capture_default_str();
+}
+
+// "trace" … "off"; spdlog maps unknown names to off, which would silence a typo.
+std::optional<spdlog::level::level_enum> ParseLogLevel(const std::string& name) {
+  for (auto level : {spdlog::level::trace, spdlog::level::debug, spdlog::level::info,
+                     spdlog::level::warn, spdlog::level::err, spdlog::level::critical,
+                     spdlog::level::off}) {
+    if (spdlog::level::to_string_view(level) == name) return level;
+  }
+  if (name == "warn") return spdlog::level::warn;  // spdlog's own name is "warning"
+  return std::nullopt;
+}
 
 // "HH:MM" -> minutes after midnight.
 std::optional<int> ParseClockTime(const std::string& text) {
@@ -128,11 +153,23 @@ void AddServeOptions(CLI::App* serve, ServeConfig& c) {
   opt("--sqlite-synchronous", c.sqlite_synchronous,
       "FULL (durable on power loss) or NORMAL (durable on process crash)",
       "RESTOCK_SQLITE_SYNCHRONOUS");
+  serve->add_option("--pg-pool-size", c.pg_pool_size,
+                    "PostgreSQL: pooled connections per node (the writer has one more)")
+      ->envname("RESTOCK_PG_POOL_SIZE")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  serve->add_option("--pg-retry-window-ms", c.pg_retry_window_ms,
+                    "PostgreSQL: ms a transaction is retried while the server is unreachable "
+                    "(then 503)")
+      ->envname("RESTOCK_PG_RETRY_WINDOW_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 600'000));
   opt("--log-level", c.log_level, "trace, debug, info, warn, error", "RESTOCK_LOG_LEVEL");
   opt("--scheduler", c.scheduler, "run the daily placement scheduler (true|false)",
       "RESTOCK_SCHEDULER");
   opt("--scheduler-tick", c.scheduler_tick_seconds,
       "seconds between checks for merchants due for placement", "RESTOCK_SCHEDULER_TICK");
+  AddFlowOptions(serve, c.oos_max_days, c.oos_notice_days);
   AddWebhookServeOptions(opt, c);
   AddHardeningOptions(serve, c);
 }
@@ -231,14 +268,16 @@ int Run(int argc, char** argv) {
   AddDb(place_orders, o.db);
   place_orders->add_option("--merchant", o.merchant_filter, "one merchant (default: all)");
   place_orders->add_option("--date", o.date, "placement day (default: each merchant's today)");
-  place_orders->add_option("--chunk-size", o.chunk_size, "orders per transaction")
+  place_orders->add_option("--chunk-size", o.placement.chunk_size, "orders per transaction")
       ->capture_default_str();
+  AddFlowOptions(place_orders, o.placement.oos_max_days, o.placement.oos_notice_days);
 
   CLI::App* sign = app.add_subcommand("sign", "print a signed authorization header value");
   sign->add_option("--public-id", o.public_id, "merchant public id")->required();
   sign->add_option("--sig-field", o.sig_field, "API username or customer id")->required();
   sign->add_option("--secret", o.secret, "API user secret or merchant hash key")->required();
   sign->add_option("--ts", o.ts, "seconds since the epoch (default: now)");
+  AddDb(sign, o.db);  // accepted like everywhere (SPEC §1), unused: signing needs no database
 
   WebhookCommands webhook_commands(app, [&o](CLI::App* c) { AddDb(c, o.db); });
 
@@ -259,7 +298,12 @@ int Run(int argc, char** argv) {
 
   SystemClock clock;
   if (*serve) {
-    spdlog::set_level(spdlog::level::from_str(o.serve.log_level));
+    const auto level = ParseLogLevel(o.serve.log_level);
+    if (!level) {
+      return Fail(InvalidArgumentError("--log-level must be trace, debug, info, warn, error, "
+                                       "critical or off"));
+    }
+    spdlog::set_level(*level);
     Status s = RunServe(o.serve);
     return s.ok() ? 0 : Fail(s);
   }
@@ -303,7 +347,7 @@ int Run(int argc, char** argv) {
   } else if (*orders_list) {
     s = cli::OrdersList(ctx, o.merchant_id, o.status, o.date);
   } else if (*place_orders) {
-    s = cli::PlaceOrders(ctx, o.merchant_filter, o.date, o.chunk_size);
+    s = cli::PlaceOrders(ctx, o.merchant_filter, o.date, o.placement);
   } else if (webhook_commands.chosen()) {
     s = webhook_commands.Run(ctx);
   }

@@ -89,6 +89,8 @@ Status RunServe(const ServeConfig& config) {
   delivery.poll_interval = config.webhook_poll_ms * 1000;
   delivery.lease_margin = config.webhook_lease_margin_ms * 1000;
   RESTOCK_RETURN_IF_ERROR(webhooks::ValidateDispatcherOptions(delivery));
+  RESTOCK_ASSIGN_OR_RETURN(placement::FlowOptions flow,
+                           placement::MakeFlowOptions(config.oos_max_days, config.oos_notice_days));
 
   SystemClock clock;
   // Commits that enqueue deliveries wake the dispatcher, which exists once the database does.
@@ -96,6 +98,8 @@ Status RunServe(const ServeConfig& config) {
   DatabaseSettings settings{config.sqlite_synchronous, &clock, [&dispatcher_ptr] {
                               if (auto* d = dispatcher_ptr.load()) d->Wake();
                             }};
+  settings.pg_pool_size = config.pg_pool_size;
+  settings.pg_retry_window_ms = static_cast<int>(config.pg_retry_window_ms);
   RESTOCK_ASSIGN_OR_RETURN(auto db, OpenDatabase(config.db, settings));
   RESTOCK_RETURN_IF_ERROR(db->Migrate());
 
@@ -122,7 +126,7 @@ Status RunServe(const ServeConfig& config) {
       credentials, clock, auth::AuthWindow{config.ts_max_age_seconds, config.ts_max_future_seconds},
       &replay_guard);
   catalog::StockService stock(*db, clock);
-  placement::PlacementService placement(*db, clock, placement::FlowOptions{});
+  placement::PlacementService placement(*db, clock, flow);
   placement::ZoneCache zones;
   // Restock retries run one at a time off the request path.
   boost::asio::thread_pool background(1);

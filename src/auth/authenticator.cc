@@ -42,6 +42,25 @@ void SpendDummyVerification(const SignedClaim& claim) {
   [[maybe_unused]] const bool ignored = SignatureMatches(kDummySecret, claim);
 }
 
+// A credential lookup's answer: found, absent, or the source's error.
+template <typename T>
+using Lookup = Result<std::optional<T>>;
+
+// An in-memory answer as a lookup; nullopt (not known in memory) stays nullopt.
+template <typename T>
+std::optional<Lookup<T>> FromMemory(std::optional<T> cached) {
+  if (!cached) return std::nullopt;
+  return Lookup<T>(std::optional<T>(std::move(*cached)));
+}
+
+// Merchant-scope endpoints refuse customer signatures.
+std::optional<Result<Principal>> TryMerchant(std::optional<Result<Principal>> principal) {
+  if (principal && principal->ok() && (*principal)->scope == Scope::kCustomer) {
+    return Result<Principal>(PermissionDeniedError(std::string(kCustomerForbidden)));
+  }
+  return principal;
+}
+
 char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 }  // namespace
@@ -66,27 +85,39 @@ Authenticator::Authenticator(CredentialSource& source, const Clock& clock, AuthW
 }
 
 Result<Principal> Authenticator::Authenticate(const AuthHeaders& headers) const {
-  if (headers.api_key) return AuthenticateApiKey(*headers.api_key);
+  // Without in-memory mode every path decides.
+  return *AuthenticateAny(headers, /*in_memory=*/false);
+}
+
+Result<Principal> Authenticator::AuthenticateMerchant(const AuthHeaders& headers) const {
+  return *TryMerchant(AuthenticateAny(headers, /*in_memory=*/false));
+}
+
+std::optional<Result<Principal>> Authenticator::TryAuthenticateMerchantInMemory(
+    const AuthHeaders& headers) const {
+  return TryMerchant(AuthenticateAny(headers, /*in_memory=*/true));
+}
+
+std::optional<Result<Principal>> Authenticator::AuthenticateAny(const AuthHeaders& headers,
+                                                                bool in_memory) const {
+  if (headers.api_key) return AuthenticateApiKey(*headers.api_key, in_memory);
   if (headers.authorization) {
-    return AuthenticateSignature(headers, IsApiUserScope(headers.og_authorization));
+    return AuthenticateSignature(headers, IsApiUserScope(headers.og_authorization), in_memory);
   }
   return Unauthenticated(kNoCredentials);
 }
 
-Result<Principal> Authenticator::AuthenticateMerchant(const AuthHeaders& headers) const {
-  Result<Principal> principal = Authenticate(headers);
-  if (principal.ok() && principal->scope == Scope::kCustomer) {
-    return PermissionDeniedError(std::string(kCustomerForbidden));
-  }
-  return principal;
-}
-
-Result<Principal> Authenticator::AuthenticateApiKey(std::string_view key) const {
+std::optional<Result<Principal>> Authenticator::AuthenticateApiKey(std::string_view key,
+                                                                   bool in_memory) const {
   if (key.empty()) return Unauthenticated(kInvalidApiKey);
   // Looking up by hash means the stored value never equals the secret, and the lookup's
   // timing depends on the hash, not on how much of the key an attacker guessed.
-  RESTOCK_ASSIGN_OR_RETURN(std::optional<model::ApiKey> found,
-                           source_.FindApiKey(HexEncode(Sha256(key))));
+  const std::string hash = HexEncode(Sha256(key));
+  std::optional<Lookup<model::ApiKey>> lookup =
+      in_memory ? FromMemory(source_.CachedApiKey(hash))
+                : std::optional<Lookup<model::ApiKey>>(source_.FindApiKey(hash));
+  if (!lookup) return std::nullopt;
+  RESTOCK_ASSIGN_OR_RETURN(std::optional<model::ApiKey> found, std::move(*lookup));
   if (!found) return Unauthenticated(kInvalidApiKey);
   return Principal{.merchant_id = found->merchant_id,
                    .public_id = {},
@@ -114,8 +145,8 @@ Status Authenticator::CheckBodySignature(const AuthHeaders& headers,
   return Status::Ok();
 }
 
-Result<Principal> Authenticator::AuthenticateSignature(const AuthHeaders& headers,
-                                                       bool api_user_scope) const {
+std::optional<Result<Principal>> Authenticator::AuthenticateSignature(
+    const AuthHeaders& headers, bool api_user_scope, bool in_memory) const {
   RESTOCK_ASSIGN_OR_RETURN(SignedClaim claim, ParseAuthorizationHeader(*headers.authorization));
 
   // claim.ts < 10^18 and now is a real clock, so these differences cannot overflow.
@@ -123,11 +154,18 @@ Result<Principal> Authenticator::AuthenticateSignature(const AuthHeaders& header
   if (now - claim.ts > window_.max_age_seconds) return Unauthenticated(kExpired);
   if (claim.ts - now > window_.max_future_seconds) return Unauthenticated(kFuture);
 
-  RESTOCK_ASSIGN_OR_RETURN(std::optional<model::Merchant> merchant,
-                           source_.FindMerchant(claim.public_id));
+  std::optional<Lookup<model::Merchant>> merchant_lookup =
+      in_memory ? FromMemory(source_.CachedMerchant(claim.public_id))
+                : std::optional<Lookup<model::Merchant>>(source_.FindMerchant(claim.public_id));
+  if (!merchant_lookup) return std::nullopt;
+  RESTOCK_ASSIGN_OR_RETURN(std::optional<model::Merchant> merchant, std::move(*merchant_lookup));
   if (!merchant) {
     SpendDummyVerification(claim);
     return Unauthenticated(kInvalidSignature);
+  }
+  // Strict replay protection remembers each signature in the database: not in memory.
+  if (in_memory && merchant->replay_protection == model::ReplayProtection::kStrict) {
+    return std::nullopt;
   }
 
   if (!api_user_scope) {
@@ -139,8 +177,12 @@ Result<Principal> Authenticator::AuthenticateSignature(const AuthHeaders& header
                      .actor = std::move(claim.sig_field)};
   }
 
-  RESTOCK_ASSIGN_OR_RETURN(std::optional<model::ApiUser> user,
-                           source_.FindApiUser(merchant->id, claim.sig_field));
+  std::optional<Lookup<model::ApiUser>> user_lookup =
+      in_memory ? FromMemory(source_.CachedApiUser(merchant->id, claim.sig_field))
+                : std::optional<Lookup<model::ApiUser>>(
+                      source_.FindApiUser(merchant->id, claim.sig_field));
+  if (!user_lookup) return std::nullopt;
+  RESTOCK_ASSIGN_OR_RETURN(std::optional<model::ApiUser> user, std::move(*user_lookup));
   if (!user) {
     SpendDummyVerification(claim);
     return Unauthenticated(kInvalidSignature);

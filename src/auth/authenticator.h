@@ -86,6 +86,21 @@ class CredentialSource {
                                                             std::string_view username) = 0;
   // `key_sha256_hex` is the lower-case hex SHA-256 of the key as sent.
   virtual Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) = 0;
+
+  // Non-blocking lookups, for callers that must not wait (an I/O thread): the credential
+  // when the source holds it in memory, nullopt when only the Find* call above can tell
+  // (it may exist or not). A value returned here must be what Find* would return now.
+  // The defaults know nothing without blocking.
+  virtual std::optional<model::Merchant> CachedMerchant(std::string_view /*public_id*/) {
+    return std::nullopt;
+  }
+  virtual std::optional<model::ApiUser> CachedApiUser(model::MerchantId /*merchant*/,
+                                                      std::string_view /*username*/) {
+    return std::nullopt;
+  }
+  virtual std::optional<model::ApiKey> CachedApiKey(std::string_view /*key_sha256_hex*/) {
+    return std::nullopt;
+  }
 };
 
 // Checks credentials. Thread-safe (immutable after construction) when the source is.
@@ -109,9 +124,25 @@ class Authenticator {
   // update products.").
   Result<Principal> AuthenticateMerchant(const AuthHeaders& headers) const;
 
+  // AuthenticateMerchant without blocking, for an I/O thread: decides only from what needs
+  // no database (the header, the ts window, credentials the source holds in memory:
+  // CredentialSource::Cached*). Returns nullopt when that is not enough — a credential not
+  // in memory (unknown ones never are), or a merchant in strict replay protection (whose
+  // check writes to the database) — and the caller must call AuthenticateMerchant where it
+  // may block, which then decides. A result returned is the one AuthenticateMerchant would
+  // return.
+  std::optional<Result<Principal>> TryAuthenticateMerchantInMemory(
+      const AuthHeaders& headers) const;
+
  private:
-  Result<Principal> AuthenticateApiKey(std::string_view key) const;
-  Result<Principal> AuthenticateSignature(const AuthHeaders& headers, bool api_user_scope) const;
+  // In these, `in_memory` selects the Cached* lookups, and nullopt means "not decidable in
+  // memory"; without it they never return nullopt.
+  std::optional<Result<Principal>> AuthenticateAny(const AuthHeaders& headers,
+                                                   bool in_memory) const;
+  std::optional<Result<Principal>> AuthenticateApiKey(std::string_view key, bool in_memory) const;
+  std::optional<Result<Principal>> AuthenticateSignature(const AuthHeaders& headers,
+                                                         bool api_user_scope,
+                                                         bool in_memory) const;
   // Strict replay protection, after the authorization signature verified with `secret`.
   Status CheckBodySignature(const AuthHeaders& headers, const model::Merchant& merchant,
                             std::string_view secret, std::int64_t ts) const;

@@ -25,6 +25,12 @@ Result<std::optional<T>> ReadOnce(store::Database& db, Read read) {
   return found;
 }
 
+// The API-user cache key. The id is all digits, so the first ':' separates it unambiguously
+// from the username.
+std::string ApiUserKey(model::MerchantId merchant, std::string_view username) {
+  return std::to_string(merchant) + ':' + std::string(username);
+}
+
 }  // namespace
 
 StoreCredentialSource::StoreCredentialSource(store::Database& db, const Clock& clock,
@@ -46,8 +52,7 @@ Result<std::optional<model::Merchant>> StoreCredentialSource::FindMerchant(
 
 Result<std::optional<model::ApiUser>> StoreCredentialSource::FindApiUser(
     model::MerchantId merchant, std::string_view username) {
-  // The id is all digits, so the first ':' separates it unambiguously from the username.
-  std::string key = std::to_string(merchant) + ':' + std::string(username);
+  std::string key = ApiUserKey(merchant, username);
   if (std::optional<model::ApiUser> hit = api_users_.Get(key)) return hit;
   Result<std::optional<model::ApiUser>> r =
       ReadOnce<model::ApiUser>(db_, [merchant, username](store::MerchantRepo& repo) {
@@ -65,6 +70,19 @@ Result<std::optional<model::ApiKey>> StoreCredentialSource::FindApiKey(
       db_, [key_sha256_hex](store::MerchantRepo& repo) { return repo.FindApiKey(key_sha256_hex); });
   if (r.ok() && r->has_value()) api_keys_.Put(std::move(key), **r);
   return r;
+}
+
+std::optional<model::Merchant> StoreCredentialSource::CachedMerchant(std::string_view public_id) {
+  return merchants_.Get(std::string(public_id));
+}
+
+std::optional<model::ApiUser> StoreCredentialSource::CachedApiUser(model::MerchantId merchant,
+                                                                   std::string_view username) {
+  return api_users_.Get(ApiUserKey(merchant, username));
+}
+
+std::optional<model::ApiKey> StoreCredentialSource::CachedApiKey(std::string_view key_sha256_hex) {
+  return api_keys_.Get(std::string(key_sha256_hex));
 }
 
 }  // namespace restock::auth

@@ -41,6 +41,12 @@ class StoreCredentialSource final : public CredentialSource {
                                                     std::string_view username) override;
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) override;
 
+  // The cache alone: a credential read less than `ttl` ago, never the database.
+  std::optional<model::Merchant> CachedMerchant(std::string_view public_id) override;
+  std::optional<model::ApiUser> CachedApiUser(model::MerchantId merchant,
+                                              std::string_view username) override;
+  std::optional<model::ApiKey> CachedApiKey(std::string_view key_sha256_hex) override;
+
  private:
   store::Database& db_;
   internal::TtlCache<model::Merchant> merchants_;  // by public id

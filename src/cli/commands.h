@@ -63,11 +63,17 @@ Status SubscriptionAdd(Context& ctx, const SubscriptionAddArgs& args);
 Status OrdersList(Context& ctx, const std::string& merchant, const std::optional<std::string>& status,
                   const std::optional<std::string>& date);
 
+// Flags of `place-orders` that shape the run (see placement::FlowOptions).
+struct PlacementSettings {
+  std::size_t chunk_size = 1000;  // orders per transaction
+  int oos_max_days = 30;
+  std::string oos_notice_days = "1,15,30";
+};
+
 // SPEC §1 `place-orders`: runs placement now for one merchant or all, on `date` or each
 // merchant's local today; prints {"placed","out_of_stock","cancelled",…} summed over merchants.
-// `chunk_size` orders per transaction (see placement::FlowOptions).
 Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
-                   const std::optional<std::string>& date, std::size_t chunk_size);
+                   const std::optional<std::string>& date, const PlacementSettings& settings);
 
 // `merchant update`: sets the replay protection mode ("strict" or "off"; InvalidArgument
 // otherwise) and prints {"public_id","replay_protection"}.

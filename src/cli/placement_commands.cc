@@ -72,10 +72,14 @@ Status OrdersList(Context& ctx, const std::string& merchant, const std::optional
 }
 
 Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
-                   const std::optional<std::string>& date, std::size_t chunk_size) {
-  if (chunk_size < 1 || chunk_size > 100'000) {
+                   const std::optional<std::string>& date, const PlacementSettings& settings) {
+  if (settings.chunk_size < 1 || settings.chunk_size > 100'000) {
     return InvalidArgumentError("--chunk-size must be 1 to 100000");
   }
+  RESTOCK_ASSIGN_OR_RETURN(
+      placement::FlowOptions options,
+      placement::MakeFlowOptions(settings.oos_max_days, settings.oos_notice_days));
+  options.chunk_size = settings.chunk_size;
   std::optional<CivilDate> fixed_date;
   if (date) {
     RESTOCK_ASSIGN_OR_RETURN(CivilDate d, ParseDateArg("--date", *date));
@@ -91,8 +95,6 @@ Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
       return Status::Ok();
     }));
   }
-  placement::FlowOptions options;
-  options.chunk_size = chunk_size;
   placement::PlacementService service(ctx.db, ctx.clock, options);
   placement::ZoneCache zones;
   placement::PlacementSummary total;

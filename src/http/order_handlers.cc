@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "accounts/provisioning.h"
+#include "http/pagination.h"
 #include "http/router.h"
 #include "json/model_json.h"
 #include "placement/demand.h"
@@ -11,47 +12,11 @@
 namespace restock::http {
 namespace {
 
-constexpr std::size_t kDefaultPageSize = 10;
-constexpr std::size_t kMaxPageSize = 100;
-
 std::optional<std::int64_t> ParsePositive(std::string_view text) {
   std::int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || v < 0) return std::nullopt;
   return v;
-}
-
-// "a123" pages forward after order 123, "b123" backward before it.
-Result<store::OrderPage> ParseCursor(const std::optional<std::string>& cursor) {
-  store::OrderPage page;
-  if (!cursor) return page;
-  auto id = cursor->size() > 1 ? ParsePositive(std::string_view(*cursor).substr(1)) : std::nullopt;
-  if (!id || ((*cursor)[0] != 'a' && (*cursor)[0] != 'b')) {
-    return InvalidArgumentError("Invalid cursor.");
-  }
-  if ((*cursor)[0] == 'a') {
-    page.after_id = *id;
-  } else {
-    page.before_id = *id;
-  }
-  return page;
-}
-
-// `kind` 'a' (after) or 'b' (before) and an order id. Built by appending: GCC 12 at -O3 warns
-// falsely (-Wrestrict) about `"a" + std::to_string(id)`.
-std::string Cursor(char kind, std::int64_t id) {
-  std::string cursor(1, kind);
-  cursor += std::to_string(id);
-  return cursor;
-}
-
-std::string PageLink(const Request& request, const std::string& cursor, std::size_t page_size) {
-  std::string url = "http://" + std::string(request.Header("host").value_or("localhost")) +
-                    request.path + "?cursor=" + cursor + "&page_size=" + std::to_string(page_size);
-  for (const char* name : {"status", "place_date"}) {
-    if (auto v = request.QueryParam(name)) url += std::string("&") + name + "=" + *v;
-  }
-  return url;
 }
 
 }  // namespace
@@ -69,15 +34,11 @@ Result<Response> OrdersHandler::Serve(const Request& request, const auth::Princi
     filter.place_date = ParseDate(*date);
     if (!filter.place_date) return InvalidArgumentError("place_date must be YYYY-MM-DD.");
   }
-  std::size_t page_size = kDefaultPageSize;
-  if (auto size = request.QueryParam("page_size")) {
-    auto parsed = ParsePositive(*size);
-    if (!parsed || *parsed < 1 || *parsed > static_cast<std::int64_t>(kMaxPageSize)) {
-      return InvalidArgumentError("page_size must be 1 to 100.");
-    }
-    page_size = static_cast<std::size_t>(*parsed);
-  }
-  RESTOCK_ASSIGN_OR_RETURN(store::OrderPage page, ParseCursor(request.QueryParam("cursor")));
+  RESTOCK_ASSIGN_OR_RETURN(std::size_t page_size, PageSizeOf(request));
+  RESTOCK_ASSIGN_OR_RETURN(IdCursor cursor, ParseIdCursor(request.QueryParam("cursor")));
+  store::OrderPage page;
+  page.after_id = cursor.after_id;
+  page.before_id = cursor.before_id;
   page.limit = page_size + 1;  // one more tells whether another page exists
   RESTOCK_ASSIGN_OR_RETURN(std::vector<model::Order> orders,
                            placement::ListOrders(db_, principal.merchant_id, filter, page));
@@ -95,12 +56,12 @@ Result<Response> OrdersHandler::Serve(const Request& request, const auth::Princi
   boost::json::array results;
   for (const auto& o : orders) results.push_back(json::OrderToJson(o));
   boost::json::object body;
-  body["next"] = has_next && !orders.empty()
-                     ? boost::json::value(PageLink(request, Cursor('a', orders.back().id), page_size))
-                     : nullptr;
-  body["previous"] = has_previous && !orders.empty()
-                         ? boost::json::value(PageLink(request, Cursor('b', orders.front().id), page_size))
-                         : nullptr;
+  auto link = [&](char kind, std::int64_t id) -> boost::json::value {
+    return boost::json::value(
+        PageLink(request, IdCursorText(kind, id), page_size, {"status", "place_date"}));
+  };
+  body["next"] = has_next && !orders.empty() ? link('a', orders.back().id) : nullptr;
+  body["previous"] = has_previous && !orders.empty() ? link('b', orders.front().id) : nullptr;
   body["results"] = std::move(results);
   return JsonResponse(body);
 }

@@ -15,6 +15,30 @@ Result<std::size_t> PageSizeOf(const Request& request) {
   return size;
 }
 
+Result<IdCursor> ParseIdCursor(const std::optional<std::string>& cursor) {
+  IdCursor page;
+  if (!cursor) return page;
+  std::int64_t id = 0;
+  const char* first = cursor->data() + 1;
+  const char* last = cursor->data() + cursor->size();
+  const bool valid = cursor->size() > 1 && ((*cursor)[0] == 'a' || (*cursor)[0] == 'b') &&
+                     std::from_chars(first, last, id).ptr == last && id >= 0;
+  if (!valid) return InvalidArgumentError("Invalid cursor.");
+  if ((*cursor)[0] == 'a') {
+    page.after_id = id;
+  } else {
+    page.before_id = id;
+  }
+  return page;
+}
+
+// Built by appending: GCC 12 at -O3 warns falsely (-Wrestrict) about `"a" + std::to_string(id)`.
+std::string IdCursorText(char kind, std::int64_t id) {
+  std::string cursor(1, kind);
+  cursor += std::to_string(id);
+  return cursor;
+}
+
 std::string PercentEncode(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

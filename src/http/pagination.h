@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +24,19 @@ Result<std::size_t> PageSizeOf(const Request& request);
 // values of the query parameters named in `keep` (percent-encoded again).
 std::string PageLink(const Request& request, std::string_view cursor, std::size_t page_size,
                      std::initializer_list<std::string_view> keep);
+
+// A cursor over an id-ordered list: "a<id>" pages forward after `id`, "b<id>" backward
+// before it. No cursor = the first page (after_id 0).
+struct IdCursor {
+  std::int64_t after_id = 0;
+  std::optional<std::int64_t> before_id;
+};
+
+// InvalidArgument "Invalid cursor." unless absent or of the form above.
+Result<IdCursor> ParseIdCursor(const std::optional<std::string>& cursor);
+
+// The text of a cursor: `kind` 'a' (after) or 'b' (before) and an id.
+std::string IdCursorText(char kind, std::int64_t id);
 
 // RFC 3986 percent-encoding of everything but the unreserved characters.
 std::string PercentEncode(std::string_view s);

@@ -27,10 +27,16 @@ class ProductsBatchHandler final : public Handler {
 
   // Responds 207 with per-element results once every applied element is durable; or a
   // whole-request error (400, 401, 403, 413, 415, 429, 5xx) with nothing applied.
+  // Serves small requests (body up to kInlineBodyBytes) whose credentials are in memory on
+  // the calling thread without blocking; everything else on a worker.
   void Handle(Request request, Respond respond) override;
 
+  // About 200 elements: parsing and validating them takes ~0.2 ms.
+  static constexpr std::size_t kInlineBodyBytes = 8 * 1024;
+
  private:
-  void Process(const Request& request, Respond respond);
+  // Serves an authenticated (or refused) request; never blocks.
+  void Process(const Request& request, Result<auth::Principal> principal, Respond respond);
 
   const auth::Authenticator& authenticator_;
   catalog::StockService& stock_;

@@ -178,6 +178,10 @@ class Listener {
       });
       return;
     }
+    // Responses go out in one write each; do not let Nagle's algorithm hold a small one back
+    // waiting for the client's delayed ACK (nginx's tcp_nodelay does the same).
+    error_code nodelay_ec;
+    socket.set_option(tcp::no_delay(true), nodelay_ec);
     bool at_cap = false;
     {
       std::lock_guard lock(tracker_->mu);

@@ -1,18 +1,18 @@
 #include "http/webhook_handlers.h"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <charconv>
+#include <iterator>
 
 #include "core/time_format.h"
+#include "http/pagination.h"
 #include "http/router.h"
 #include "json/webhook_json.h"
 #include "webhooks/endpoints.h"
 
 namespace restock::http {
 namespace {
-
-constexpr std::size_t kDefaultPageSize = 10;
-constexpr std::size_t kMaxPageSize = 100;
 
 std::optional<std::int64_t> ParseNumber(std::string_view text) {
   std::int64_t v = 0;
@@ -42,14 +42,7 @@ Result<std::vector<model::WebhookEventType>> EventsField(const boost::json::obje
 
 Result<Response> Deliveries(webhooks::EndpointService& service, const Request& request,
                             model::MerchantId merchant, std::int64_t id) {
-  std::size_t page_size = kDefaultPageSize;
-  if (auto size = request.QueryParam("page_size")) {
-    auto parsed = ParseNumber(*size);
-    if (!parsed || *parsed < 1 || *parsed > static_cast<std::int64_t>(kMaxPageSize)) {
-      return InvalidArgumentError("page_size must be 1 to 100.");
-    }
-    page_size = static_cast<std::size_t>(*parsed);
-  }
+  RESTOCK_ASSIGN_OR_RETURN(std::size_t page_size, PageSizeOf(request));
   std::optional<std::int64_t> before;
   if (auto cursor = request.QueryParam("cursor")) {
     before = ParseNumber(*cursor);
@@ -61,16 +54,52 @@ Result<Response> Deliveries(webhooks::EndpointService& service, const Request& r
   boost::json::array results;
   for (const auto& a : attempts) results.push_back(json::DeliveryAttemptToJson(a));
   boost::json::object body;
-  if (more && !attempts.empty()) {
-    body["next"] = "http://" + std::string(request.Header("host").value_or("localhost")) +
-                   request.path + "?cursor=" + std::to_string(attempts.back().id) +
-                   "&page_size=" + std::to_string(page_size);
-  } else {
-    body["next"] = nullptr;
-  }
+  // Newest first, forward only: the cursor is the id the next page starts below.
+  body["next"] = more && !attempts.empty()
+                     ? boost::json::value(
+                           PageLink(request, std::to_string(attempts.back().id), page_size, {}))
+                     : nullptr;
   body["previous"] = nullptr;
   body["results"] = std::move(results);
   return JsonResponse(body);
+}
+
+// GET /webhooks/: the merchant's endpoints in id order, paged like every list (SPEC §5).
+// A merchant has few endpoints, so the page is cut from the whole list.
+Result<Response> ListEndpoints(webhooks::EndpointService& service, const Request& request,
+                               model::MerchantId merchant, UnixMicros now) {
+  RESTOCK_ASSIGN_OR_RETURN(std::size_t page_size, PageSizeOf(request));
+  RESTOCK_ASSIGN_OR_RETURN(IdCursor cursor, ParseIdCursor(request.QueryParam("cursor")));
+  RESTOCK_ASSIGN_OR_RETURN(std::vector<model::WebhookEndpoint> endpoints, service.List(merchant));
+  std::sort(endpoints.begin(), endpoints.end(),
+            [](const auto& x, const auto& y) { return x.id < y.id; });
+  auto begin = endpoints.begin();
+  auto end = endpoints.end();
+  bool has_next = false;
+  bool has_previous = false;
+  if (cursor.before_id) {
+    end = std::lower_bound(begin, end, *cursor.before_id,
+                           [](const auto& e, std::int64_t id) { return e.id < id; });
+    has_next = true;
+    has_previous = static_cast<std::size_t>(end - begin) > page_size;
+    if (has_previous) begin = end - static_cast<std::ptrdiff_t>(page_size);
+  } else {
+    begin = std::upper_bound(begin, end, cursor.after_id,
+                             [](std::int64_t id, const auto& e) { return id < e.id; });
+    has_previous = cursor.after_id > 0;
+    has_next = static_cast<std::size_t>(end - begin) > page_size;
+    if (has_next) end = begin + static_cast<std::ptrdiff_t>(page_size);
+  }
+  boost::json::array results;
+  for (auto it = begin; it != end; ++it) results.push_back(json::WebhookEndpointToJson(*it, now));
+  auto link = [&](bool wanted, char kind, bool last) -> boost::json::value {
+    if (!wanted || begin == end) return nullptr;
+    const std::int64_t id = last ? std::prev(end)->id : begin->id;
+    return boost::json::value(PageLink(request, IdCursorText(kind, id), page_size, {}));
+  };
+  return JsonResponse(boost::json::object{{"next", link(has_next, 'a', true)},
+                                          {"previous", link(has_previous, 'b', false)},
+                                          {"results", std::move(results)}});
 }
 
 }  // namespace
@@ -84,13 +113,7 @@ Result<Response> WebhooksHandler::Serve(const Request& request, const auth::Prin
   const UnixMicros now = clock_.NowMicros();
 
   if (MatchPath("/webhooks/", request.path)) {
-    if (request.method == "GET") {
-      RESTOCK_ASSIGN_OR_RETURN(auto endpoints, service.List(merchant));
-      boost::json::array results;
-      for (const auto& e : endpoints) results.push_back(json::WebhookEndpointToJson(e, now));
-      return JsonResponse(boost::json::object{
-          {"next", nullptr}, {"previous", nullptr}, {"results", std::move(results)}});
-    }
+    if (request.method == "GET") return ListEndpoints(service, request, merchant, now);
     if (auto unsupported = RequireJson(request)) return *unsupported;
     RESTOCK_ASSIGN_OR_RETURN(boost::json::object body, ParseObjectBody(request));
     RESTOCK_ASSIGN_OR_RETURN(std::optional<std::string> url, StringField(body, "url"));

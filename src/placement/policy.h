@@ -3,7 +3,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
+
+#include "core/result.h"
 
 namespace restock::placement {
 
@@ -20,6 +23,12 @@ struct FlowOptions {
   // for a merchant with an enabled webhook endpoint subscribed to order.placed.
   bool record_placed_events = false;
 };
+
+// The flow's settings as an operator writes them (serve and place-orders flags): `max_days`
+// at least 1, and `notice_days` a comma-separated list of days 1..max_days, or empty for no
+// notices ("1,15,30"; spaces allowed, order and repeats irrelevant). InvalidArgument naming
+// the flag (--oos-max-days, --oos-notice-days) otherwise. Other fields keep their defaults.
+Result<FlowOptions> MakeFlowOptions(int max_days, std::string_view notice_days);
 
 // What one run did. `out_of_stock` counts orders that entered the flow in this run.
 struct PlacementSummary {

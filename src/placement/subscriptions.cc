@@ -97,18 +97,28 @@ Result<model::Subscription> UpdateSubscription(store::Database& db, const Clock&
     RESTOCK_ASSIGN_OR_RETURN(auto upcoming, tx.orders().FindUnsentWithSubscription(merchant, id));
     if (upcoming && (change.cancel || change.quantity)) {
       model::Order& order = *upcoming;
-      if (change.cancel) {
-        std::erase_if(order.items, [&](const model::OrderItem& i) { return i.subscription_id == id; });
-      }
+      const bool others = std::any_of(order.items.begin(), order.items.end(),
+                                      [&](const model::OrderItem& i) { return i.subscription_id != id; });
       for (auto& item : order.items) {
         if (item.subscription_id == id) item.quantity = sub.quantity;
       }
-      if (order.items.empty()) {
+      // The subscription's item leaves an order that ships other items; an order with no
+      // other item is cancelled whole and keeps its items as the record of what was due.
+      const bool cancel_order = change.cancel && !others;
+      if (change.cancel && others) {
+        std::erase_if(order.items, [&](const model::OrderItem& i) { return i.subscription_id == id; });
+      }
+      if (cancel_order) {
         order.status = model::OrderStatus::kCancelled;
         order.cancel_reason = "subscription_cancelled";
       }
       order.updated = now;
-      RESTOCK_RETURN_IF_ERROR(tx.orders().Update(order, !order.items.empty()));
+      RESTOCK_RETURN_IF_ERROR(tx.orders().Update(order, !cancel_order));
+      if (cancel_order) {
+        model::OrderEvent event{0, merchant, order.id, model::OrderEventType::kCancelled, 0,
+                                order.place_date, now};
+        RESTOCK_RETURN_IF_ERROR(tx.order_events().Append(std::span(&event, 1)));
+      }
     }
     result = sub;
     return Status::Ok();

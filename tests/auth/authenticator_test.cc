@@ -255,5 +255,82 @@ TEST(IsApiUserScopeTest, OnlyTrue) {
   EXPECT_FALSE(IsApiUserScope("false"));
 }
 
+// ---------------------------------------------------------------- in memory (I/O thread)
+
+TEST_F(AuthenticatorTest, InMemoryDecidesNothingWhenCredentialsAreNotInMemory) {
+  EXPECT_FALSE(auth_.TryAuthenticateMerchantInMemory(ApiUserHeaders(kUser, kUserSecret, kNow)));
+  EXPECT_FALSE(auth_.TryAuthenticateMerchantInMemory(
+      {.authorization = std::nullopt, .og_authorization = std::nullopt, .api_key = kApiKey}));
+  EXPECT_EQ(source_.lookups(), 0);
+  // The blocking call still decides.
+  EXPECT_TRUE(auth_.AuthenticateMerchant(ApiUserHeaders(kUser, kUserSecret, kNow)).ok());
+}
+
+TEST_F(AuthenticatorTest, InMemoryDecidesHeaderProblemsWithoutCredentials) {
+  // No lookup is needed to refuse these, so they are decided even with nothing in memory.
+  const AuthHeaders none{.authorization = std::nullopt, .og_authorization = std::nullopt,
+                         .api_key = std::nullopt};
+  const std::string malformed = "not json";
+  const AuthHeaders cases[] = {
+      none,
+      {.authorization = malformed, .og_authorization = "True", .api_key = std::nullopt},
+      ApiUserHeaders(kUser, kUserSecret, kNow - 7201),
+      ApiUserHeaders(kUser, kUserSecret, kNow + 301),
+      {.authorization = std::nullopt, .og_authorization = std::nullopt, .api_key = ""},
+  };
+  for (const AuthHeaders& headers : cases) {
+    std::optional<Result<Principal>> decided = auth_.TryAuthenticateMerchantInMemory(headers);
+    ASSERT_TRUE(decided.has_value());
+    EXPECT_EQ(decided->status(), auth_.AuthenticateMerchant(headers).status());
+    EXPECT_EQ(decided->status().code(), StatusCode::kUnauthenticated);
+  }
+  EXPECT_EQ(source_.lookups(), 0);
+}
+
+TEST_F(AuthenticatorTest, InMemoryAnswersAsTheBlockingCallWhenCredentialsAreInMemory) {
+  source_.SetInMemory(true);
+  const std::string customer = "customer-1";
+  const AuthHeaders cases[] = {
+      ApiUserHeaders(kUser, kUserSecret, kNow),                   // valid API user
+      ApiUserHeaders(kUser, "wrong-secret", kNow),                // wrong signature
+      CustomerHeaders(customer, kHashKey, kNow),                  // customer: 403
+      CustomerHeaders(customer, "wrong", kNow),                   // customer, wrong: 401
+      {.authorization = std::nullopt, .og_authorization = std::nullopt, .api_key = kApiKey},
+  };
+  for (const AuthHeaders& headers : cases) {
+    std::optional<Result<Principal>> decided = auth_.TryAuthenticateMerchantInMemory(headers);
+    ASSERT_TRUE(decided.has_value());
+    Result<Principal> blocking = auth_.AuthenticateMerchant(headers);
+    EXPECT_EQ(decided->status(), blocking.status());
+    if (blocking.ok()) {
+      EXPECT_EQ(**decided, *blocking);
+    }
+  }
+  EXPECT_EQ(**auth_.TryAuthenticateMerchantInMemory(ApiUserHeaders(kUser, kUserSecret, kNow)),
+            kApiUserPrincipal);
+}
+
+TEST_F(AuthenticatorTest, InMemoryLeavesUnknownCredentialsToTheBlockingCall) {
+  // Unknown merchants, users and keys are never in memory: the blocking call answers them
+  // (with its dummy HMAC), so the in-memory path reveals no more than it does.
+  source_.SetInMemory(true);
+  EXPECT_FALSE(auth_.TryAuthenticateMerchantInMemory(
+      ApiUserHeaders(kUser, kUserSecret, kNow, "True", "nobody")));
+  EXPECT_FALSE(auth_.TryAuthenticateMerchantInMemory(ApiUserHeaders("ghost", kUserSecret, kNow)));
+  const std::string unknown_key = "unknown-key";
+  EXPECT_FALSE(auth_.TryAuthenticateMerchantInMemory(
+      {.authorization = std::nullopt, .og_authorization = std::nullopt, .api_key = unknown_key}));
+}
+
+TEST_F(AuthenticatorTest, InMemoryLeavesStrictReplayProtectionToTheBlockingCall) {
+  // Strict mode remembers every signature in the database: never decided in memory.
+  model::Merchant strict = MakeMerchant(kMerchantId, kPublicId, kHashKey);
+  strict.replay_protection = model::ReplayProtection::kStrict;
+  source_.AddMerchant(strict);
+  source_.SetInMemory(true);
+  EXPECT_FALSE(auth_.TryAuthenticateMerchantInMemory(ApiUserHeaders(kUser, kUserSecret, kNow)));
+  EXPECT_FALSE(auth_.TryAuthenticateMerchantInMemory(ApiUserHeaders(kUser, "wrong", kNow)));
+}
+
 }  // namespace
 }  // namespace restock::auth

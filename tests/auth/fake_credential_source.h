@@ -19,6 +19,10 @@ class FakeCredentialSource final : public CredentialSource {
   // While set, every lookup returns `status`.
   void FailWith(Status status) { failure_ = std::move(status); }
 
+  // While set, the Cached* lookups answer like the Find* ones (everything is "in memory");
+  // otherwise they know nothing. They never count as lookups.
+  void SetInMemory(bool in_memory) { in_memory_ = in_memory; }
+
   int lookups() const { return lookups_; }
 
   Result<std::optional<model::Merchant>> FindMerchant(std::string_view public_id) override {
@@ -31,6 +35,16 @@ class FakeCredentialSource final : public CredentialSource {
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) override {
     return Find(keys_, std::string(key_sha256_hex));
   }
+  std::optional<model::Merchant> CachedMerchant(std::string_view public_id) override {
+    return Cached(merchants_, std::string(public_id));
+  }
+  std::optional<model::ApiUser> CachedApiUser(model::MerchantId merchant,
+                                              std::string_view username) override {
+    return Cached(users_, std::pair{merchant, std::string(username)});
+  }
+  std::optional<model::ApiKey> CachedApiKey(std::string_view key_sha256_hex) override {
+    return Cached(keys_, std::string(key_sha256_hex));
+  }
 
  private:
   template <typename Map, typename Key>
@@ -42,11 +56,20 @@ class FakeCredentialSource final : public CredentialSource {
     return std::optional<typename Map::mapped_type>(it->second);
   }
 
+  template <typename Map, typename Key>
+  std::optional<typename Map::mapped_type> Cached(const Map& map, const Key& key) const {
+    if (!in_memory_) return std::nullopt;
+    auto it = map.find(key);
+    if (it == map.end()) return std::nullopt;  // misses are never "in memory"
+    return it->second;
+  }
+
   std::map<std::string, model::Merchant> merchants_;
   std::map<std::pair<model::MerchantId, std::string>, model::ApiUser> users_;
   std::map<std::string, model::ApiKey> keys_;
   Status failure_;
   int lookups_ = 0;
+  bool in_memory_ = false;
 };
 
 }  // namespace restock::auth

@@ -95,6 +95,28 @@ TEST_F(StoreCredentialSourceTest, ZeroTtlDisablesCaching) {
   EXPECT_EQ(db_.reads, 2);
 }
 
+TEST_F(StoreCredentialSourceTest, CachedLookupsAnswerFromTheCacheOnly) {
+  EXPECT_FALSE(source_.CachedMerchant("acme"));
+  EXPECT_FALSE(source_.CachedApiUser(7, "bob"));
+  EXPECT_FALSE(source_.CachedApiKey("abc123"));
+  EXPECT_EQ(db_.reads, 0);
+  ASSERT_TRUE(source_.FindMerchant("acme").ok());
+  ASSERT_TRUE(source_.FindApiUser(7, "bob").ok());
+  ASSERT_TRUE(source_.FindApiKey("abc123").ok());
+  ASSERT_TRUE(source_.CachedMerchant("acme"));
+  EXPECT_EQ(source_.CachedMerchant("acme")->id, 7);
+  ASSERT_TRUE(source_.CachedApiUser(7, "bob"));
+  EXPECT_EQ(source_.CachedApiUser(7, "bob")->secret, "s");
+  EXPECT_FALSE(source_.CachedApiUser(8, "bob"));
+  ASSERT_TRUE(source_.CachedApiKey("abc123"));
+  EXPECT_EQ(db_.reads, 3);
+  clock_.AdvanceSeconds(5);  // expired: the cache no longer answers
+  EXPECT_FALSE(source_.CachedMerchant("acme"));
+  EXPECT_FALSE(source_.CachedApiUser(7, "bob"));
+  EXPECT_FALSE(source_.CachedApiKey("abc123"));
+  EXPECT_EQ(db_.reads, 3);
+}
+
 TEST_F(StoreCredentialSourceTest, UserCacheKeyIsPerMerchant) {
   db_.state().api_users[{77, "bob"}] = {.merchant_id = 77, .username = "bob", .secret = "t"};
   EXPECT_EQ((*source_.FindApiUser(7, "bob"))->secret, "s");

@@ -458,6 +458,23 @@ def drop_new_dbs(keep: Iterable[Path | str] = ()) -> None:
         _created.remove(db)
 
 
+def _pg_name(db: Path | str) -> str:
+    return str(db).rsplit("/", 1)[-1].split("?")[0]
+
+
+def hold_db(db: Path | str) -> None:
+    """Keeps a database new_db() made out of drop_new_dbs() (the per-test clean-up) until
+    release_db(): for module-scoped fixtures. No-op on SQLite."""
+    if BACKEND == "postgresql":
+        _created.remove(_pg_name(db))
+
+
+def release_db(db: Path | str) -> None:
+    """Hands a held database back to drop_new_dbs()."""
+    if BACKEND == "postgresql":
+        _created.append(_pg_name(db))
+
+
 def db_exists(db: Path | str) -> bool:
     """Whether the database has been created (a file on SQLite; a schema on PostgreSQL)."""
     if BACKEND == "sqlite":

@@ -20,17 +20,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
-import sqlite3
 import time
 from typing import Any, Callable
 
 import pytest
 
 from conftest import Env
-from harness import ENDPOINT, HTTP_TIMEOUT_S, Merchant, RawResponse, authorization, sign
-
-# Reads the SQLite file directly; not yet ported to PostgreSQL (harness.query).
-pytestmark = pytest.mark.sqlite_only
+from harness import (BACKEND, ENDPOINT, HTTP_TIMEOUT_S, Merchant, RawResponse, authorization,
+                     hold_db, query, release_db, sign)
 
 # --------------------------------------------------------------------------- the cases
 
@@ -459,26 +456,27 @@ CASES: list[Case] = [
 
 
 def dump(db) -> dict[str, list[tuple]]:
-    """Every row of every table (read-only connection; WAL lets it run beside the server)."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
-                for t in tables}
-    finally:
-        con.close()
+    """Every row of every table, on either backend (read-only; beside the running server)."""
+    if BACKEND == "sqlite":
+        tables_sql = "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+    else:
+        tables_sql = ("SELECT table_name FROM information_schema.tables WHERE "
+                      "table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name")
+    tables = [r[0] for r in query(db, tables_sql)]
+    return {t: sorted(query(db, f'SELECT * FROM "{t}"'), key=repr) for t in tables}
 
 
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory, seeded):
     env = Env(tmp_path_factory.mktemp("matrix"), template=seeded.db)
+    hold_db(env.db)  # one database for the module, not dropped after the first case
     env.copy_seed(seeded)
     env.serve()
     tables = dump(env.db)
     assert tables["products"] and "stock_events" in tables, sorted(tables)
     yield env
     env.close()
+    release_db(env.db)
     reports = [(s.stderr_path.name, s.sanitizer_report()) for s in env._servers]
     assert not [r for r in reports if r[1]], reports
 

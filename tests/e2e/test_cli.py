@@ -13,7 +13,9 @@ COMMANDS = [
     [], ["serve"], ["init"], ["merchant"], ["merchant", "add"], ["api-user", "add"],
     ["api-key", "add"], ["product"], ["product", "add"], ["product", "get"],
     ["product", "import"], ["subscription", "add"], ["orders", "list"], ["place-orders"],
-    ["sign"],
+    ["sign"], ["merchant", "update"], ["webhook"], ["webhook", "add"], ["webhook", "list"],
+    ["webhook", "rotate"], ["webhook", "disable"], ["webhook", "enable"], ["webhook", "replay"],
+    ["webhook", "deliveries"],
 ]
 
 
@@ -279,3 +281,19 @@ def test_import_missing_file_fails(db):
     r = db.run("product", "import", "--merchant", "m1", str(db.cwd / "absent.jsonl"))
     assert r.rc in (2, 3), r.describe()
     assert r.stderr.strip() and not r.stdout.strip(), r.describe()
+
+
+def test_sign_takes_db_like_every_command(cli):
+    """SPEC §1: every subcommand takes --db; sign accepts it and needs no database."""
+    args = ["sign", "--public-id", "m1", "--sig-field", "u", "--secret", "s", "--ts", "100"]
+    with_db = cli.ok(*args)
+    assert with_db == cli.ok(*args, db=False)
+    assert not db_exists(cli.db), "sign must not create the database"
+
+
+@pytest.mark.parametrize("bad", [["--log-level", "bogus"], ["--oos-notice-days", "0"],
+                                 ["--oos-max-days", "-1"]])
+def test_serve_refuses_bad_settings_before_listening(cli, bad):
+    cli.ok("init")
+    r = cli.fails(2, "serve", "--listen", "127.0.0.1:0", *bad)
+    assert bad[0] in r.stderr, r.describe()

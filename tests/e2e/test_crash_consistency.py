@@ -9,7 +9,6 @@ concurrent and randomised ones.
 
 from __future__ import annotations
 
-import pytest
 import os
 import random
 import sqlite3
@@ -20,11 +19,8 @@ from pathlib import Path
 
 import requests
 
-from harness import restock_bin
+from harness import BACKEND, query, restock_bin
 from test_placement import DAY, place
-
-# Reads the SQLite file directly; not yet ported to PostgreSQL (harness.query).
-pytestmark = pytest.mark.sqlite_only
 
 CLIENTS = 4
 PRODUCTS_PER_CLIENT = 3
@@ -39,24 +35,41 @@ def seed() -> int:
     return value
 
 
-def integrity(db: Path) -> str:
-    con = sqlite3.connect(str(db), timeout=10)
+def integrity(db: Path | str) -> str:
+    """"ok" when the database passes its backend's structural check: SQLite's integrity_check
+    of the file restock was killed writing; on PostgreSQL (whose server was not killed, only
+    its client) amcheck's B-tree check of every index of restock's tables."""
+    if BACKEND == "sqlite":
+        con = sqlite3.connect(str(db), timeout=10)
+        try:
+            return con.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            con.close()
+    import psycopg2
+    con = psycopg2.connect(str(db))
     try:
-        return con.execute("PRAGMA integrity_check").fetchone()[0]
+        con.autocommit = True
+        with con.cursor() as cur:
+            cur.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+            cur.execute("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                        "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am a "
+                        "ON a.oid = c.relam WHERE n.nspname = 'public' AND a.amname = 'btree'")
+            indexes = [r[0] for r in cur.fetchall()]
+            assert indexes, "no index to check"
+            for index in indexes:
+                cur.execute("SELECT bt_index_check(%s::regclass, true)", (index,))
+        return "ok"
+    except psycopg2.Error as e:
+        return str(e)
     finally:
         con.close()
 
 
-def inventories(db: Path, product_ids: list[str]) -> dict[str, int | None]:
+def inventories(db: Path | str, product_ids: list[str]) -> dict[str, int | None]:
     """Inventory per product of merchant A (id 1 in the seeded database), read straight from
-    the file after the kill: SQLite recovers the WAL on open like the server would."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
-    try:
-        rows = con.execute(
-            "SELECT p.product_id, p.inventory FROM products p JOIN merchants m "
-            "ON m.id = p.merchant_id WHERE m.public_id = 'merchant-a'").fetchall()
-    finally:
-        con.close()
+    the database after the kill (SQLite recovers the WAL on open like the server would)."""
+    rows = query(db, "SELECT p.product_id, p.inventory FROM products p JOIN merchants m "
+                     "ON m.id = p.merchant_id WHERE m.public_id = 'merchant-a'")
     stored = dict(rows)
     return {p: stored.get(p) for p in product_ids}
 
@@ -163,12 +176,8 @@ PLACEMENT_SUBSCRIPTIONS = 1500
 PLACEMENT_KILLS = 5
 
 
-def placed_count(db: Path) -> int:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-    try:
-        return con.execute("SELECT count(*) FROM orders WHERE status='placed'").fetchone()[0]
-    finally:
-        con.close()
+def placed_count(db: Path | str) -> int:
+    return query(db, "SELECT count(*) FROM orders WHERE status='placed'")[0][0]
 
 
 def test_placement_killed_at_random_moments_places_each_order_once(restock):
@@ -217,20 +226,17 @@ def test_placement_killed_at_random_moments_places_each_order_once(restock):
 
     summary = place(cli, pid, DAY)
 
-    con = sqlite3.connect(str(restock.db))
-    try:
-        placed_items = con.execute(
-            "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
-            "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
-            "WHERE o.status = 'placed' AND o.place_date = ? GROUP BY i.subscription_id",
-            (DAY,)).fetchall()
-        upcoming = con.execute(
-            "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
-            "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
-            "WHERE o.status = 'unsent' GROUP BY i.subscription_id").fetchall()
-        check = con.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        con.close()
+    placed_items = query(
+        restock.db,
+        "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
+        "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
+        "WHERE o.status = 'placed' AND o.place_date = ? GROUP BY i.subscription_id", (DAY,))
+    upcoming = query(
+        restock.db,
+        "SELECT i.subscription_id, count(*) FROM orders o JOIN order_items i "
+        "ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
+        "WHERE o.status = 'unsent' GROUP BY i.subscription_id")
+    check = integrity(restock.db)
     assert check == "ok", s
     assert len(placed_items) == n and all(c == 1 for _, c in placed_items), (s, summary)
     assert len(upcoming) == n and all(c == 1 for _, c in upcoming), s

@@ -343,3 +343,59 @@ def test_scheduler_in_serve_places_due_orders_at_the_merchants_time(cli):
         assert len(orders(cli, "late", "unsent")) == 1, "placement ran before its time"
     finally:
         assert server.stop() == 0
+
+
+def test_oos_flow_settings_are_flags_of_place_orders(shop):
+    """SPEC §4 rules 6 and 7 are configurable: --oos-notice-days and --oos-max-days (the same
+    settings as serve's, also through RESTOCK_OOS_*)."""
+    from harness import query
+    shop.ok("product", "add", "--merchant", "shop", "--product-id", "TEA", "--live", "false")
+    subscribe(shop, "shop", "c1", "TEA", every=2, period="month")
+    flags = ["--oos-max-days", "5", "--oos-notice-days", "2, 4"]
+    for d in range(5):
+        s = shop.ok("place-orders", "--merchant", "shop", "--date", day(d), *flags)
+        assert s["cancelled"] == 0, (d, s)
+    notices = query(shop.db, "SELECT day_in_flow FROM order_events WHERE type = 'order.oos_notice'"
+                             " ORDER BY id")
+    assert [n[0] for n in notices] == [2, 4]
+    s = shop.ok("place-orders", "--merchant", "shop", "--date", day(5),
+                env={"RESTOCK_OOS_MAX_DAYS": "5", "RESTOCK_OOS_NOTICE_DAYS": "1"})  # day 6
+    assert s["cancelled"] == 1, s
+
+    for bad in (["--oos-notice-days", "0"], ["--oos-notice-days", "1,x"],
+                ["--oos-max-days", "0"], ["--oos-max-days", "5", "--oos-notice-days", "6"]):
+        shop.fails(2, "place-orders", "--merchant", "shop", "--date", day(6), *bad)
+
+
+def test_cancelling_subscriptions_over_http_trims_then_cancels_the_upcoming_order(restock):
+    from harness import query
+    h = {**restock.a.key_headers(), "content-type": "application/json"}
+
+    def subscribe_http(product):
+        r = restock.request("POST", "/subscriptions/", headers=h,
+                            json={"customer": "c9", "product_id": product, "every": 1,
+                                  "period": "month", "start": DAY})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    a, b = subscribe_http("P1"), subscribe_http("P2")
+    assert a["order_id"] == b["order_id"]
+    order_url = f"/orders/{a['order_id']}/"
+
+    def cancel(sub):
+        r = restock.request("PATCH", f"/subscriptions/{sub['subscription_id']}/", headers=h,
+                            json={"status": "cancelled"})
+        assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+
+    cancel(a)
+    order = restock.request("GET", order_url, headers=h).json()
+    assert order["status"] == "unsent" and [i["product_id"] for i in order["items"]] == ["P2"]
+    cancel(b)
+    order = restock.request("GET", order_url, headers=h).json()
+    assert order["status"] == "cancelled" and order["cancel_reason"] == "subscription_cancelled"
+    assert [i["product_id"] for i in order["items"]] == ["P2"], "the record of what was due"
+    events = query(restock.db, "SELECT type FROM order_events WHERE order_id = ?", (a["order_id"],))
+    assert events == [("order.cancelled",)]
+    again = restock.request("PATCH", f"/subscriptions/{b['subscription_id']}/", headers=h,
+                            json={"status": "cancelled"})
+    assert again.status_code == 409, again.text

@@ -8,15 +8,6 @@ import json
 from harness import assert_detail
 from webhook_support import FAST, Receiver, wait_for
 
-import pytest as _pytest
-from harness import BACKEND as _BACKEND
-
-# Webhook delivery on PostgreSQL does not work yet: outbox rows are not delivered there
-# (found at the end of the 2026-11-26 session; issue #4 stays open until it is fixed).
-# Expected to fail on PostgreSQL, so an accidental fix shows up as XPASS.
-pytestmark = _pytest.mark.xfail(_BACKEND == "postgresql", strict=False,
-                                reason="webhooks on PostgreSQL: not working yet (issue #4)")
-
 SECRET = "whsec_http_secret_0123456789"
 
 
@@ -111,3 +102,30 @@ def test_bad_requests_are_rejected_and_change_nothing(restock):
     assert_detail(post(restock, f"/webhooks/{hid}/replay/", {"since": "soon"}), 400)
     assert_detail(post(restock, f"/webhooks/{hid}/replay/", {"delivery_id": 5}), 404)
     assert_detail(get(restock, f"/webhooks/{hid}/deliveries/?page_size=0"), 400)
+
+
+def test_endpoint_list_is_paged_like_every_list(restock):
+    ids = [post(restock, "/webhooks/", {"url": f"http://127.0.0.1:9/h{i}",
+                                        "events": ["order.placed"]}).json()["id"]
+           for i in range(5)]
+    other = post(restock, "/webhooks/", {"url": "http://127.0.0.1:9/b", "events": ["order.placed"]},
+                 merchant=restock.b).json()["id"]
+
+    def page(url):
+        r = get(restock, url.split(restock.server.address, 1)[-1])
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    first = page("/webhooks/?page_size=2")
+    assert [e["id"] for e in first["results"]] == ids[:2] and first["previous"] is None
+    second = page(first["next"])
+    assert [e["id"] for e in second["results"]] == ids[2:4]
+    last = page(second["next"])
+    assert [e["id"] for e in last["results"]] == ids[4:] and last["next"] is None
+    back = page(last["previous"])
+    assert [e["id"] for e in back["results"]] == ids[2:4]
+    assert page(back["previous"])["results"] == first["results"]
+    assert other not in [e["id"] for e in page("/webhooks/?page_size=100")["results"]]
+    assert len(page("/webhooks/")["results"]) == 5
+    for bad in ("page_size=0", "page_size=101", "page_size=abc", "cursor=zz", "cursor=a-1"):
+        assert_detail(get(restock, f"/webhooks/?{bad}"), 400)

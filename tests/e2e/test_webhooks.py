@@ -10,15 +10,6 @@ import json
 from harness import results
 from webhook_support import FAST, Receiver, attempts, free_port, outbox, wait_for
 
-import pytest as _pytest
-from harness import BACKEND as _BACKEND
-
-# Webhook delivery on PostgreSQL does not work yet: outbox rows are not delivered there
-# (found at the end of the 2026-11-26 session; issue #4 stays open until it is fixed).
-# Expected to fail on PostgreSQL, so an accidental fix shows up as XPASS.
-pytestmark = _pytest.mark.xfail(_BACKEND == "postgresql", strict=False,
-                                reason="webhooks on PostgreSQL: not working yet (issue #4)")
-
 SECRET = "whsec_test_secret_0123456789"
 
 

@@ -78,13 +78,21 @@ TEST_F(SubscriptionsTest, RejectsBadInputAndUnknownProducts) {
   EXPECT_TRUE(db_.state().subscriptions.empty());
 }
 
-TEST_F(SubscriptionsTest, CancelRemovesTheItemAndEmptiesTheOrder) {
+TEST_F(SubscriptionsTest, CancelRemovesTheItemOrCancelsTheOrder) {
   auto a = Create("c1", "coffee", D("2026-12-01"));
   auto b = Create("c1", "tea", D("2026-12-01"));
   ASSERT_TRUE(UpdateSubscription(db_, clock_, 1, a.subscription_id, Cancel()).ok());
   EXPECT_EQ(db_.state().orders.at(a.order_id).items.size(), 1u);
+  EXPECT_TRUE(db_.state().order_events.empty()) << "the order still ships tea";
   ASSERT_TRUE(UpdateSubscription(db_, clock_, 1, b.subscription_id, Cancel()).ok());
-  EXPECT_EQ(db_.state().orders.at(a.order_id).status, OrderStatus::kCancelled);
+  const model::Order& cancelled = db_.state().orders.at(a.order_id);
+  EXPECT_EQ(cancelled.status, OrderStatus::kCancelled);
+  EXPECT_EQ(cancelled.cancel_reason, "subscription_cancelled");
+  ASSERT_EQ(cancelled.items.size(), 1u) << "a cancelled order keeps what was due";
+  EXPECT_EQ(cancelled.items[0].subscription_id, b.subscription_id);
+  ASSERT_EQ(db_.state().order_events.size(), 1u);
+  EXPECT_EQ(db_.state().order_events[0].type, model::OrderEventType::kCancelled);
+  EXPECT_EQ(db_.state().order_events[0].order_id, a.order_id);
   EXPECT_EQ(UpdateSubscription(db_, clock_, 1, b.subscription_id, Quantity(2)).status().code(),
             StatusCode::kFailedPrecondition);
 }

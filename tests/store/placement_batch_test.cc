@@ -175,6 +175,28 @@ TEST_P(StorePlacementBatchTest, UpdateManyWritesWhatALoopOverUpdateWrites) {
   }
 }
 
+TEST_P(StorePlacementBatchTest, UpdateManyOfAnOrderGivenTwiceKeepsTheLaterValuesLikeALoop) {
+  std::vector<Order> stored;
+  for (const Order& o : VariedOrders(merchant_, 6)) stored.push_back(InsertOrder(o));
+  std::vector<Order> batch = {stored[0], stored[1], stored[0], stored[2], stored[1]};
+  batch[0].status = OrderStatus::kPlaced;
+  batch[0].updated = 1;
+  batch[1].status = OrderStatus::kCancelled;
+  batch[1].updated = 2;
+  batch[2].status = OrderStatus::kOutOfStock;  // order 0 again: this one wins
+  batch[2].oos_since = Day(1);
+  batch[2].updated = 3;
+  batch[3].updated = 4;
+  batch[4].cancel_reason = "again";  // order 1 again
+  batch[4].updated = 5;
+  ASSERT_EQ(WriteStatus([&](Transaction& tx) { return tx.orders().UpdateMany(batch); }),
+            Status::Ok());
+  EXPECT_EQ(FindOrder(merchant_, stored[0].id), batch[2]);
+  EXPECT_EQ(FindOrder(merchant_, stored[1].id), batch[4]);
+  EXPECT_EQ(FindOrder(merchant_, stored[2].id), batch[3]);
+  EXPECT_EQ(FindOrder(merchant_, stored[3].id), stored[3]);
+}
+
 TEST_P(StorePlacementBatchTest, AppendOfManyEventsKeepsTheirOrderAndIsAllOrNothing) {
   Order o1 = InsertOrder(MakeOrder(merchant_, "c1", Day(0), OrderStatus::kOutOfStock, {}));
   Order o2 = InsertOrder(MakeOrder(merchant_, "c2", Day(0), OrderStatus::kOutOfStock, {}));

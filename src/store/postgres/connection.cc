@@ -75,6 +75,9 @@ ArrayLiteral& ArrayLiteral::Null() {
 ArrayLiteral& ArrayLiteral::OptionalInt(const std::optional<std::int64_t>& v) {
   return v ? Int(*v) : Null();
 }
+ArrayLiteral& ArrayLiteral::OptionalDate(const std::optional<CivilDate>& d) {
+  return d ? Date(*d) : Null();
+}
 
 // ---------------------------------------------------------------- Rows
 

@@ -53,6 +53,7 @@ class ArrayLiteral {
   ArrayLiteral& Date(CivilDate d);
   ArrayLiteral& Null();
   ArrayLiteral& OptionalInt(const std::optional<std::int64_t>& v);
+  ArrayLiteral& OptionalDate(const std::optional<CivilDate>& d);
 
   // The literal, e.g. {"a\"b",NULL}.
   std::string str() const { return "{" + body_ + "}"; }

@@ -148,6 +148,14 @@ class PgOrderRepo final : public OrderRepo {
   Status AddItem(model::MerchantId merchant, std::int64_t order_id,
                  const model::OrderItem& item) override;
   Status Update(const model::Order& order, bool items_changed) override;
+  // Set-based (order_repo_batch.cc): one statement writes every order and item of the batch
+  // (ids drawn from the orders sequence in batch order). An order with two items of one
+  // subscription fails with AlreadyExists after the orders before it, as Insert() would.
+  Result<std::vector<std::int64_t>> InsertMany(std::span<const model::Order> orders) override;
+  // Set-based: one statement updates the batch up to its first missing order (NotFound after
+  // the ones before it, as the loop). An order given twice starts a new statement, so the
+  // later values win as in the loop.
+  Status UpdateMany(std::span<const model::Order> orders) override;
   Result<std::vector<std::pair<CivilDate, std::int64_t>>> UnitsDue(model::MerchantId merchant,
                                                                    std::string_view product_id,
                                                                    CivilDate from,
