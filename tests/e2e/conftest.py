@@ -26,6 +26,10 @@ from harness import (BACKEND, ENDPOINT, Cli, Merchant, Server, drop_new_dbs, new
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: about SQLite files; skipped on PostgreSQL")
+    # Tests run in parallel (pytest-xdist, scripts/e2e); one that disturbs what the others
+    # share (restarting the PostgreSQL test server) is marked and run on its own afterwards.
+    config.addinivalue_line("markers", "exclusive: disturbs shared test infrastructure; "
+                                       "scripts/e2e runs these alone, after the rest")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

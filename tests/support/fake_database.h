@@ -1,9 +1,13 @@
 // An in-memory store::Database for unit tests. Transactions work on a copy of the state and
 // publish it on success, so a failing work leaves nothing behind. Submit runs the work at
-// once on the calling thread. Thread-safe (one mutex around everything).
+// once on the calling thread. Thread-safe: one mutex around every transaction, read and
+// Snapshot(); the counters are atomic. state() is the unlocked back door for arranging and
+// asserting while no other thread uses the database; a test that reads while workers run
+// (a dispatcher, a scheduler) uses Snapshot() or RunReadOnly.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -450,24 +454,29 @@ class FakeDatabase final : public store::Database {
     return work(tx);
   }
   void Submit(store::Work work, store::WorkDone done) override {
-    if (shut_down_) return done(UnavailableError("shut down"));
+    if (shut_down_.load()) return done(UnavailableError("shut down"));
     ++submits;
     done(RunInTransaction(work));
   }
   void SetGroupObserver(std::function<void(std::size_t)>) override {}
-  void Shutdown() override { shut_down_ = true; }
+  void Shutdown() override { shut_down_.store(true); }
 
   // Direct access for arranging and asserting. REQUIRES: no concurrent transaction.
   FakeState& state() { return state_; }
-  int transactions = 0;
-  int submits = 0;
-  int reads = 0;
+  // A copy of the committed state, taken under the lock: safe while other threads commit.
+  FakeState Snapshot() {
+    std::lock_guard lock(mu_);
+    return state_;
+  }
+  std::atomic<int> transactions = 0;
+  std::atomic<int> submits = 0;
+  std::atomic<int> reads = 0;
   Status read_failure;  // while not OK, RunReadOnly returns it without running the work
 
  private:
   std::mutex mu_;
   FakeState state_;
-  bool shut_down_ = false;
+  std::atomic<bool> shut_down_ = false;
 };
 
 }  // namespace restock::testing

@@ -1,5 +1,7 @@
 // In-memory webhook repositories for FakeDatabase (fake_database.h): endpoints, the outbox
-// and the attempt log, with the semantics store/webhook_repos.h promises.
+// and the attempt log, with the semantics store/webhook_repos.h promises. The repos do not
+// lock: they only ever work on FakeDatabase's per-transaction copy of the state, made and
+// published under FakeDatabase's mutex (read concurrently through FakeDatabase::Snapshot()).
 #pragma once
 
 #include <algorithm>

@@ -65,10 +65,13 @@ class DispatcherTest : public ::testing::Test {
                     .ok());
   }
 
-  model::WebhookDelivery Delivery() { return db_.state().webhooks.outbox.begin()->second.delivery; }
+  // Through Snapshot(): WorkersDeliverAfterAWake reads while two dispatcher workers commit.
+  model::WebhookDelivery Delivery() {
+    return db_.Snapshot().webhooks.outbox.begin()->second.delivery;
+  }
   std::vector<model::DeliveryAttempt> Attempts() {
     std::vector<model::DeliveryAttempt> out;
-    for (auto& [id, a] : db_.state().webhooks.attempts) out.push_back(a);
+    for (auto& [id, a] : db_.Snapshot().webhooks.attempts) out.push_back(a);
     return out;
   }
   std::size_t Run(Dispatcher& d) {
