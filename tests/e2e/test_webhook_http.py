@@ -46,7 +46,11 @@ def test_manage_endpoints_over_http(restock, tmp_path):
 
         restock.patch([{"product_id": "P2", "live": False}])
         wait_for(rx.accepted, 30, "a delivery")
-        log = get(restock, f"/webhooks/{hid}/deliveries/?page_size=1").json()
+        # The attempt is logged once the receiver's answer is back, a moment after it accepted.
+        def logged():
+            body = get(restock, f"/webhooks/{hid}/deliveries/?page_size=1").json()
+            return body if body["results"] else None
+        log = wait_for(logged, 30, "the attempt log")
         assert [a["outcome"] for a in log["results"]] == ["delivered"]
         assert log["results"][0]["status_code"] == 200
         duration = log["results"][0]["duration_ms"]  # whole milliseconds, never 3.46E-1
@@ -58,6 +62,8 @@ def test_manage_endpoints_over_http(restock, tmp_path):
         assert replay.json() == {"enqueued": 1}, replay.text
         wait_for(lambda: len(rx.accepted()) == 2, 30, "the replay")
         assert rx.accepted()[0]["body"] == rx.accepted()[1]["body"]
+        wait_for(lambda: len(get(restock, f"/webhooks/{hid}/deliveries/").json()["results"]) == 2,
+                 30, "the replay's attempt logged")
         page = get(restock, f"/webhooks/{hid}/deliveries/?page_size=1").json()
         assert page["next"] is not None
         cursor = page["next"].split("cursor=")[1].split("&")[0]

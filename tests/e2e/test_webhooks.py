@@ -36,6 +36,9 @@ def test_every_event_arrives_signed_and_exactly_as_sent_despite_failures(restock
         patch_ok(restock, [{"product_id": "P1", "inventory": 1}])            # already below: no low_stock
 
         wait_for(lambda: len({r["event_id"] for r in rx.accepted()}) == 6, 60, "6 deliveries")
+        # The outbox row is marked delivered once the receiver's answer is back.
+        wait_for(lambda: all(r["status"] == "delivered" for r in outbox(restock.db)), 30,
+                 "the outbox marked delivered")
         sent = outbox(restock.db)
         assert len(sent) == 6
         assert all(r["status"] == "delivered" for r in sent), sent
