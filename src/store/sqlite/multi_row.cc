@@ -18,9 +18,8 @@ MultiRowSql::MultiRowSql(std::string_view prefix, int columns, std::string_view 
   }
 }
 
-Result<std::int64_t> MultiRowSql::Run(Connection& conn, std::size_t rows,
-                                      const Binder& bind) const {
-  std::int64_t changed = 0;
+Status MultiRowSql::ForEachStatement(Connection& conn, std::size_t rows, const Binder& bind,
+                                     const std::function<Status(Statement&)>& each) const {
   std::size_t done = 0;
   while (done < rows) {
     std::size_t k = kSizes - 1;
@@ -28,30 +27,32 @@ Result<std::int64_t> MultiRowSql::Run(Connection& conn, std::size_t rows,
     const std::size_t n = std::size_t{1} << k;
     RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql_[k]));
     for (std::size_t r = 0; r < n; ++r) bind(stmt, 1 + static_cast<int>(r) * columns_, done + r);
-    RESTOCK_RETURN_IF_ERROR(stmt.Run());
-    changed += conn.Changes();
+    RESTOCK_RETURN_IF_ERROR(each(stmt));
     done += n;
   }
+  return Status::Ok();
+}
+
+Result<std::int64_t> MultiRowSql::Run(Connection& conn, std::size_t rows,
+                                      const Binder& bind) const {
+  std::int64_t changed = 0;
+  RESTOCK_RETURN_IF_ERROR(ForEachStatement(conn, rows, bind, [&](Statement& stmt) -> Status {
+    RESTOCK_RETURN_IF_ERROR(stmt.Run());
+    changed += conn.Changes();
+    return Status::Ok();
+  }));
   return changed;
 }
 
 Status MultiRowSql::Query(Connection& conn, std::size_t rows, const Binder& bind,
                           const Reader& read) const {
-  std::size_t done = 0;
-  while (done < rows) {
-    std::size_t k = kSizes - 1;
-    while ((std::size_t{1} << k) > rows - done) --k;
-    const std::size_t n = std::size_t{1} << k;
-    RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql_[k]));
-    for (std::size_t r = 0; r < n; ++r) bind(stmt, 1 + static_cast<int>(r) * columns_, done + r);
+  return ForEachStatement(conn, rows, bind, [&](Statement& stmt) -> Status {
     for (;;) {
       RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-      if (!has_row) break;
+      if (!has_row) return Status::Ok();
       RESTOCK_RETURN_IF_ERROR(read(stmt));
     }
-    done += n;
-  }
-  return Status::Ok();
+  });
 }
 
 }  // namespace restock::store::sqlite

@@ -41,6 +41,11 @@ class MultiRowSql {
   Status Query(Connection& conn, std::size_t rows, const Binder& bind, const Reader& read) const;
 
  private:
+  // Prepares and binds the statements covering `rows` rows (largest first) and calls
+  // each(stmt) on every one, in row order; stops at the first error.
+  Status ForEachStatement(Connection& conn, std::size_t rows, const Binder& bind,
+                          const std::function<Status(Statement&)>& each) const;
+
   int columns_;
   std::array<std::string, kSizes> sql_;  // sql_[k] holds 2^k rows
 };
