@@ -1,15 +1,10 @@
 #include "auth/replay_protection.h"
 
 #include "core/crypto.h"
+#include "core/text.h"
 
 namespace restock::auth {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 Status Malformed() { return InvalidArgumentError("Malformed X-Restock-Signature header."); }
 
@@ -19,7 +14,7 @@ Result<BodySignature> ParseBodySignatureHeader(std::string_view value) {
   std::optional<std::string_view> ts_text, sig_text;
   while (!value.empty()) {
     const std::size_t comma = value.find(',');
-    std::string_view item = Trim(value.substr(0, comma));
+    std::string_view item = core::TrimBlanks(value.substr(0, comma));
     value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
     const std::size_t eq = item.find('=');
     if (eq == std::string_view::npos) return Malformed();

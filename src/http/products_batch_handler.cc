@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/text.h"
 #include "http/merchant_endpoint.h"
 #include "http/status_mapping.h"
 
@@ -22,12 +23,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 Response MultiStatus(std::string body) {
   Response r;
   r.status = 207;
@@ -38,7 +33,7 @@ Response MultiStatus(std::string body) {
 }  // namespace
 
 bool IsJsonContentType(std::string_view content_type) {
-  return EqualsIgnoreCase(Trim(content_type.substr(0, content_type.find(';'))),
+  return EqualsIgnoreCase(core::TrimBlanks(content_type.substr(0, content_type.find(';'))),
                           "application/json");
 }
 

@@ -2,16 +2,12 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "core/text.h"
+
 namespace restock::http {
 namespace {
 
 constexpr std::string_view kHelp = "Requests refused with 429 by a rate limit.";
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // An IPv6 address becomes its /64 network ("2001:db8:1:2::/64"); anything else is kept.
 std::string Normalise(std::string_view address) {
@@ -39,7 +35,8 @@ std::string ClientKey(const Request& request, bool trust_forwarded_for) {
     if (last) {
       std::string_view list = *last;
       const std::size_t comma = list.rfind(',');
-      std::string_view entry = Trim(comma == std::string_view::npos ? list : list.substr(comma + 1));
+      std::string_view entry =
+          core::TrimBlanks(comma == std::string_view::npos ? list : list.substr(comma + 1));
       if (!entry.empty() && entry.size() <= 64) return Normalise(entry);
     }
   }

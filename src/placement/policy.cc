@@ -4,17 +4,9 @@
 #include <charconv>
 #include <string>
 
+#include "core/text.h"
+
 namespace restock::placement {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
 Result<FlowOptions> MakeFlowOptions(int max_days, std::string_view notice_days) {
   if (max_days < 1 || max_days > 3650) {
     return InvalidArgumentError("--oos-max-days must be 1 to 3650");
@@ -22,10 +14,10 @@ Result<FlowOptions> MakeFlowOptions(int max_days, std::string_view notice_days) 
   FlowOptions options;
   options.max_days = max_days;
   options.notice_days.clear();
-  std::string_view rest = Trim(notice_days);
+  std::string_view rest = core::TrimBlanks(notice_days);
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
-    const std::string_view item = Trim(rest.substr(0, comma));
+    const std::string_view item = core::TrimBlanks(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     int day = 0;
     const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), day);

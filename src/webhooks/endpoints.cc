@@ -5,16 +5,11 @@
 #include <utility>
 
 #include "core/crypto.h"
+#include "core/text.h"
 #include "core/time_format.h"
 
 namespace restock::webhooks {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
 
 std::string KnownTypes() {
   std::string out;
@@ -71,7 +66,7 @@ Result<std::vector<model::WebhookEventType>> ParseEventTypes(
     const std::vector<std::string>& names) {
   std::vector<model::WebhookEventType> out;
   for (const std::string& raw : names) {
-    std::string_view name = Trim(raw);
+    std::string_view name = core::TrimBlanks(raw);
     std::optional<model::WebhookEventType> t = model::ParseWebhookEventType(name);
     if (!t) {
       return InvalidArgumentError("unknown event type '" + std::string(name) +
@@ -91,7 +86,7 @@ Result<std::vector<model::WebhookEventType>> ParseEventTypeList(std::string_view
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
-  if (names.size() == 1 && Trim(names[0]).empty()) names.clear();
+  if (names.size() == 1 && core::TrimBlanks(names[0]).empty()) names.clear();
   return ParseEventTypes(names);
 }
 
