@@ -212,4 +212,25 @@ std::int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
 
 bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
+void Connection::SetCommitHook(CommitHook after_commit) {
+  after_commit_ = std::move(after_commit);
+  // sqlite3_wal_hook replaces the automatic checkpoint, which is itself a WAL hook.
+  sqlite3_wal_hook(db_, after_commit_ ? &Connection::OnWalCommit : nullptr, this);
+}
+
+int Connection::OnWalCommit(void* self, sqlite3* db, const char* name, int pages) {
+  auto* conn = static_cast<Connection*>(self);
+  // What the automatic checkpoint does; its errors are not the commit's (it succeeded).
+  if (conn->after_commit_(pages)) {
+    (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
+Status Connection::CheckpointPassive() {
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK) return TranslateError(sqlite3_extended_errcode(db_));
+  return Status::Ok();
+}
+
 }  // namespace restock::store::sqlite

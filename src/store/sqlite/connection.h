@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -123,11 +124,26 @@ class Connection {
   // True while a transaction is open (false after SQLite rolled one back by itself).
   bool InTransaction() const;
 
+  // Replaces the automatic checkpoint (PRAGMA wal_autocheckpoint) with `after_commit`,
+  // called on the committing thread after every commit, once the write lock is released,
+  // with the number of pages now in the WAL. When it returns true the connection
+  // checkpoints at once (passive), as the automatic checkpoint would. `after_commit` must
+  // not use this connection, and must outlive it or be replaced first.
+  using CommitHook = std::function<bool(int wal_pages)>;
+  void SetCommitHook(CommitHook after_commit);
+
+  // Copies what it can of the WAL back into the database file without waiting for, or
+  // blocking, readers and writers (SQLITE_CHECKPOINT_PASSIVE), then syncs the file as
+  // PRAGMA synchronous says. Aborted when another checkpoint is running.
+  Status CheckpointPassive();
+
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
 
   sqlite3* db_;                                                   // owned
   std::map<std::string, sqlite3_stmt*, std::less<>> statements_;  // owned
+  CommitHook after_commit_;
 };
 
 // Runs `fn`, which executes `statements` writing statements on `conn`, all-or-nothing:

@@ -1,5 +1,8 @@
 #include "store/sqlite/sqlite_database.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -38,6 +41,14 @@ void RollbackIfOpen(Connection& conn) {
   if (conn.InTransaction()) (void)conn.Exec("ROLLBACK");
 }
 
+// fdatasync of the file at `path`, best effort: only makes a later sync faster.
+void SyncFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fdatasync(fd);
+  ::close(fd);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path,
@@ -59,20 +70,90 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
                            Connection::Open(path, conn_options));
   RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> group_conn,
                            Connection::Open(path, conn_options));
-  return std::unique_ptr<SqliteDatabase>(
-      new SqliteDatabase(path, options, std::move(write_conn), std::move(group_conn)));
+  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> checkpoint_conn,
+                           Connection::Open(path, conn_options));
+  return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(
+      path, options, std::move(write_conn), std::move(group_conn), std::move(checkpoint_conn)));
 }
 
 SqliteDatabase::SqliteDatabase(std::string path, const SqliteOptions& options,
                                std::unique_ptr<Connection> write_conn,
-                               std::unique_ptr<Connection> group_conn)
+                               std::unique_ptr<Connection> group_conn,
+                               std::unique_ptr<Connection> checkpoint_conn)
     : path_(std::move(path)),
       options_(options),
       clock_(options.clock != nullptr ? *options.clock : system_clock_),
       write_conn_(std::move(write_conn)),
-      group_conn_(std::move(group_conn)) {}
+      group_conn_(std::move(group_conn)),
+      checkpoint_conn_(std::move(checkpoint_conn)) {
+  auto hook = [this](int wal_pages) { return AfterCommit(wal_pages); };
+  write_conn_->SetCommitHook(hook);
+  group_conn_->SetCommitHook(hook);
+}
 
-SqliteDatabase::~SqliteDatabase() { Shutdown(); }
+SqliteDatabase::~SqliteDatabase() {
+  Shutdown();
+  // Commits from here on (none are expected) checkpoint inline.
+  std::thread checkpointer;
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    checkpoint_stopping_ = true;
+    checkpointer = std::move(checkpointer_);
+    checkpoint_cv_.notify_all();
+  }
+  if (checkpointer.joinable()) checkpointer.join();
+}
+
+// A WAL is only started over (written from its beginning again) by a writer whose
+// transaction began when every frame in it was already copied back: a checkpoint on another
+// thread always lags the commit that asked for it, so under a steady stream of transactions
+// (placement chunks) the WAL would grow without end. So the checkpointer copies the bulk of
+// the WAL and syncs the database file in the background, and the first commit after it is
+// done copies the few frames written meanwhile itself (a small copy and fsync), which lets
+// the next transaction start the WAL over.
+bool SqliteDatabase::AfterCommit(int wal_pages) {
+  const int limit = options_.wal_autocheckpoint_pages;
+  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  if (wal_pages < limit) {
+    checkpoint_done_ = false;  // the WAL was started over
+    return false;
+  }
+  if (checkpoint_stopping_) return true;
+  if (checkpoint_running_ || checkpoint_requested_) {
+    // Far behind (the disk is slower than the writers): the writer helps, as without the
+    // checkpointer. A passive checkpoint while the checkpointer's runs returns at once.
+    return wal_pages / 4 >= limit;
+  }
+  if (checkpoint_done_) {
+    checkpoint_done_ = false;
+    return true;
+  }
+  checkpoint_requested_ = true;
+  if (!checkpointer_.joinable()) checkpointer_ = std::thread([this] { CheckpointerLoop(); });
+  checkpoint_cv_.notify_one();
+  return false;
+}
+
+void SqliteDatabase::CheckpointerLoop() {
+  std::unique_lock<std::mutex> lock(checkpoint_mu_);
+  for (;;) {
+    checkpoint_cv_.wait(lock, [this] { return checkpoint_stopping_ || checkpoint_requested_; });
+    if (checkpoint_stopping_) return;
+    checkpoint_requested_ = false;
+    checkpoint_running_ = true;
+    lock.unlock();
+    // Busy (another checkpoint runs) or failed: the next commit over the limit asks again,
+    // and closing the last connection checkpoints whatever is left.
+    Status status = checkpoint_conn_->CheckpointPassive();
+    // A checkpoint that could not copy everything (a writer committed meanwhile, as it
+    // usually has) leaves the database file unsynced; the commit finishing it would then
+    // wait for the whole copy to reach the disk. Syncing here takes that wait off it.
+    if (status.ok()) SyncFile(path_);
+    lock.lock();
+    checkpoint_running_ = false;
+    checkpoint_done_ = status.ok();
+  }
+}
 
 Status SqliteDatabase::Migrate() {
   std::lock_guard<std::mutex> lock(write_mu_);

@@ -1,11 +1,15 @@
 // restock::store::sqlite — the embedded SQLite backend of store::Database.
 //
-// One database file in WAL mode, used through three kinds of connection:
+// One database file in WAL mode, used through four kinds of connection:
 //   - a write connection for RunInTransaction and Migrate, one caller at a time;
 //   - the group-commit writer: one thread with its own connection that runs everything
 //     Submit()ted in one transaction (a savepoint per work) and commits once, so a single
 //     fsync makes a whole group durable;
-//   - a pool of up to `read_connections` query-only connections for RunReadOnly.
+//   - a pool of up to `read_connections` query-only connections for RunReadOnly;
+//   - a checkpointer: one thread with its own connection that copies the WAL back into the
+//     database file (and syncs it) when a commit leaves wal_autocheckpoint_pages in it, so
+//     the writers neither do most of that work nor wait for its fsync (the next commit
+//     copies what was written meanwhile, so that the WAL can start over).
 // The two writers serialise on SQLite's write lock (BEGIN IMMEDIATE + busy timeout).
 // SQLite itself (sqlite3.h) stays inside this folder's .cc files.
 #pragma once
@@ -41,7 +45,9 @@ struct SqliteOptions {
   // the WAL before commit and reread pages from the OS.
   int cache_mib = 64;
   // The WAL is copied back into the database file once a commit leaves this many pages
-  // (4 KiB each by default) in it. >= 1. Each copy writes every page the commits since the
+  // (4 KiB each by default) in it, by the checkpointer thread (passive: it neither waits
+  // for nor blocks the writers). Should it fall behind by four times this much, the
+  // committing writer checkpoints itself, so the WAL stays bounded. >= 1. Each copy writes every page the commits since the
   // last one touched, once: placement chunks dirty index pages all over the database, and
   // SQLite's default of 1000 pages copies after every chunk (about 40% more writes than
   // this default for a million orders in chunks of 1000). A crash replays at most this much.
@@ -107,7 +113,8 @@ class SqliteDatabase final : public Database {
   };
 
   SqliteDatabase(std::string path, const SqliteOptions& options,
-                 std::unique_ptr<Connection> write_conn, std::unique_ptr<Connection> group_conn);
+                 std::unique_ptr<Connection> write_conn, std::unique_ptr<Connection> group_conn,
+                 std::unique_ptr<Connection> checkpoint_conn);
 
   // One attempt: `begin`, work, COMMIT, or ROLLBACK on any failure.
   Status RunOnce(Connection& conn, const char* begin, const Work& work);
@@ -118,6 +125,12 @@ class SqliteDatabase final : public Database {
   Status TryCommitGroup(std::vector<Pending>& group, std::vector<Status>& statuses);
   void WriterLoop();
   void Backoff(int attempt) const;
+
+  // The commit hook of both writing connections: asks the checkpointer for a checkpoint
+  // when the WAL holds wal_autocheckpoint_pages; true = checkpoint inline instead (to
+  // finish what the checkpointer copied, or when it is shut down or far behind).
+  bool AfterCommit(int wal_pages);
+  void CheckpointerLoop();
 
   Result<std::unique_ptr<Connection>> AcquireReader();
   void ReleaseReader(std::unique_ptr<Connection> conn);
@@ -146,6 +159,18 @@ class SqliteDatabase final : public Database {
   bool stopping_ = false;                      // guarded by queue_mu_
   std::function<void(std::size_t)> observer_;  // guarded by queue_mu_
   std::thread writer_;                         // started by the first Submit; guarded by queue_mu_
+
+  // Used only by the checkpointer thread once it has started.
+  std::unique_ptr<Connection> checkpoint_conn_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_requested_ = false;  // guarded by checkpoint_mu_
+  bool checkpoint_running_ = false;    // guarded by checkpoint_mu_
+  // The checkpointer copied the WAL since it was last started over. Guarded by checkpoint_mu_.
+  bool checkpoint_done_ = false;
+  bool checkpoint_stopping_ = false;   // guarded by checkpoint_mu_
+  // Started by the first full WAL; guarded by checkpoint_mu_.
+  std::thread checkpointer_;
 };
 
 }  // namespace restock::store::sqlite
