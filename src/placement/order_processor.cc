@@ -1,7 +1,6 @@
 #include "placement/order_processor.h"
 
 #include <algorithm>
-#include <map>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -18,6 +17,15 @@ using model::OrderEvent;
 using model::OrderEventType;
 using model::OrderItem;
 using model::OrderStatus;
+
+// A customer and a date (in days since the epoch).
+using CustomerDay = std::pair<std::string, std::int64_t>;
+struct CustomerDayHash {
+  std::size_t operator()(const CustomerDay& key) const {
+    return std::hash<std::string_view>{}(key.first) ^
+           (std::hash<std::int64_t>{}(key.second) * 0x9e3779b97f4a7c15ULL);
+  }
+};
 
 // Everything one batch reads and writes, kept in memory until the end of the batch.
 class Batch {
@@ -42,8 +50,9 @@ class Batch {
   CivilDate Expiry(const Order& order) const;
   void Notify(Order& order);
   void Emit(const Order& order, OrderEventType type, int day = 0);
-  // Writes the order's state; without changed items, later, with the batch's other updates.
-  Status Save(const Order& order, bool items_changed);
+  // Writes the order's state; without changed items, later, with the batch's other updates
+  // (the order is moved there: an order is not used once decided).
+  Status Save(Order&& order, bool items_changed);
   Status WriteUpdates();
   // Looks up, for every next order the batch's unsent orders will need, the customer's
   // unsent order of that day in one FindUnsentMany; FindUnsent then answers from it.
@@ -67,17 +76,24 @@ class Batch {
   // Orders this batch has decided (written or in updates_): none of them is unsent any more.
   std::unordered_set<std::int64_t> decided_ids_;
   // By (customer, date in days): FindUnsent's answer when the batch started.
-  std::map<std::pair<std::string, std::int64_t>, std::optional<std::int64_t>> unsent_;
+  std::unordered_map<CustomerDay, std::optional<std::int64_t>, CustomerDayHash> unsent_;
   // Next orders created by this batch, inserted together by Flush(); by (customer, place
   // date in days) the first of them, which is the one FindUnsent would have returned.
   std::vector<Order> next_orders_;
-  std::map<std::pair<std::string, std::int64_t>, std::size_t> first_next_order_;
+  std::unordered_map<CustomerDay, std::size_t, CustomerDayHash> first_next_order_;
   PlacementSummary summary_;
 };
 
 Status Batch::Load(const std::vector<Order>& orders) {
   std::vector<std::string_view> product_ids;
   std::vector<std::int64_t> subscription_ids;
+  subscription_ids.reserve(orders.size());
+  batch_order_ids_.reserve(orders.size());
+  decided_ids_.reserve(orders.size());
+  subscriptions_.reserve(orders.size());
+  updates_.reserve(orders.size());
+  next_orders_.reserve(orders.size());
+  first_next_order_.reserve(orders.size());
   for (const Order& o : orders) {
     batch_order_ids_.insert(o.id);
     for (const OrderItem& item : o.items) {
@@ -107,22 +123,27 @@ Status Batch::Load(const std::vector<Order>& orders) {
 
 Status Batch::PrefetchUnsent(const std::vector<Order>& orders) {
   std::vector<store::UnsentKey> keys;
+  // Where each key's answer goes (elements of an unordered_map stay where they are).
+  std::vector<std::optional<std::int64_t>*> answers;
+  keys.reserve(orders.size());
+  answers.reserve(orders.size());
+  unsent_.reserve(orders.size());
   for (const Order& o : orders) {
     if (o.status != OrderStatus::kUnsent) continue;  // only unsent orders schedule next ones
     for (const OrderItem& item : o.items) {
       auto it = subscriptions_.find(item.subscription_id);
       if (it == subscriptions_.end()) continue;
       CivilDate next = model::Advance(o.place_date, it->second.frequency);
-      if (unsent_.try_emplace({o.customer_id, DaysFromCivil(next)}).second) {
+      auto [entry, added] = unsent_.try_emplace({o.customer_id, DaysFromCivil(next)});
+      if (added) {
         keys.push_back({o.customer_id, next});
+        answers.push_back(&entry->second);
       }
     }
   }
   if (keys.empty()) return Status::Ok();
   RESTOCK_ASSIGN_OR_RETURN(auto found, tx_.orders().FindUnsentMany(merchant_.id, keys));
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    unsent_[{std::string(keys[i].customer_id), DaysFromCivil(keys[i].date)}] = found[i];
-  }
+  for (std::size_t i = 0; i < keys.size(); ++i) *answers[i] = found[i];
   return Status::Ok();
 }
 
@@ -231,7 +252,7 @@ Status Batch::ScheduleNextOrders(const Order& order) {
     }
     // The next orders of this batch are not written yet, and have larger ids than any order
     // in the database: FindUnsent would return the first of them only when it found nothing.
-    std::pair<std::string, std::int64_t> key{order.customer_id, DaysFromCivil(next)};
+    CustomerDay key{order.customer_id, DaysFromCivil(next)};
     auto first = first_next_order_.find(key);
     if (!existing && first != first_next_order_.end()) {
       next_orders_[first->second].items.push_back(std::move(next_item));
@@ -289,7 +310,7 @@ Status Batch::Process(Order& order) {
     order.cancel_reason = "out_of_stock";
     Emit(order, OrderEventType::kCancelled);
     ++summary_.cancelled;
-    return Save(order, false);
+    return Save(std::move(order), false);
   }
 
   ItemSplit split = Decide(order);
@@ -316,7 +337,7 @@ Status Batch::Process(Order& order) {
     }
     Notify(waiting);
     if (waiting.last_notice_day != order.last_notice_day) {
-      RESTOCK_RETURN_IF_ERROR(Save(waiting, false));
+      RESTOCK_RETURN_IF_ERROR(Save(std::move(waiting), false));
     }
     items_changed = true;
   } else if (split.ship.empty() && !split.wait.empty()) {
@@ -331,7 +352,7 @@ Status Batch::Process(Order& order) {
       ++summary_.still_out_of_stock;
     }
     Notify(order);
-    return Save(order, items_changed);
+    return Save(std::move(order), items_changed);
   }
 
   if (split.ship.empty()) {
@@ -342,7 +363,7 @@ Status Batch::Process(Order& order) {
     order.items = std::move(split.dropped);
     Emit(order, OrderEventType::kCancelled);
     ++summary_.cancelled;
-    return Save(order, false);
+    return Save(std::move(order), false);
   }
 
   order.status = OrderStatus::kPlaced;
@@ -350,13 +371,13 @@ Status Batch::Process(Order& order) {
   order.items = std::move(split.ship);
   if (options_.record_placed_events) Emit(order, OrderEventType::kPlaced);
   ++summary_.placed;
-  return Save(order, items_changed);
+  return Save(std::move(order), items_changed);
 }
 
-Status Batch::Save(const Order& order, bool items_changed) {
+Status Batch::Save(Order&& order, bool items_changed) {
   decided_ids_.insert(order.id);
   if (items_changed) return tx_.orders().Update(order, true);
-  updates_.push_back(order);
+  updates_.push_back(std::move(order));
   return Status::Ok();
 }
 
