@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -68,6 +69,28 @@ double CpuSeconds() {
   getrusage(RUSAGE_SELF, &u);
   auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
   return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
+// Per thread of this process (by tid): seconds on a core and seconds waiting for one
+// (/proc/self/task/*/schedstat). The longest thread's time on a core plus its waits for I/O
+// is what the run would take on an idle machine: its time waiting for a core is the load.
+struct ThreadTime {
+  double on_core = 0;
+  double waiting_for_core = 0;
+};
+std::map<long, ThreadTime> ThreadTimes() {
+  std::map<long, ThreadTime> times;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::FILE* f = std::fopen((task.path() / "schedstat").c_str(), "r");
+    if (f == nullptr) continue;
+    unsigned long long on_core = 0, waiting = 0;
+    if (std::fscanf(f, "%llu %llu", &on_core, &waiting) == 2) {
+      times[std::atol(task.path().filename().c_str())] = {on_core / 1e9, waiting / 1e9};
+    }
+    std::fclose(f);
+  }
+  return times;
 }
 
 [[noreturn]] void Die(const Status& s) {
@@ -148,9 +171,11 @@ int main(int argc, char** argv) {
   long rss_before = PeakRssMb();
   auto run_start = std::chrono::steady_clock::now();
   const double cpu_start = CpuSeconds();
+  const std::map<long, ThreadTime> threads_start = ThreadTimes();
   auto summary = service.Run(merchant, day);
   double run_seconds = Seconds(run_start);
   const double cpu_seconds = CpuSeconds() - cpu_start;
+  std::map<long, ThreadTime> threads = ThreadTimes();
   if (!summary.ok()) Die(summary.status());
   std::printf("placement run: %zu orders considered, %zu placed, %zu out of stock, %zu next "
               "orders in %.2f s = %.0f orders/s (chunk %ld)\n",
@@ -158,6 +183,20 @@ int main(int argc, char** argv) {
               run_seconds, static_cast<double>(summary->considered) / run_seconds, chunk);
   std::printf("CPU time of the run: %.2f s (%.0f%% of one core over the wall time)\n",
               cpu_seconds, 100.0 * cpu_seconds / run_seconds);
+  // The writer is the thread that spent longest waiting for a core or on one.
+  double writer_waiting = 0;
+  for (auto& [tid, t] : threads) {
+    if (auto it = threads_start.find(tid); it != threads_start.end()) {
+      t.on_core -= it->second.on_core;
+      t.waiting_for_core -= it->second.waiting_for_core;
+    }
+    if (t.on_core < 0.01) continue;
+    std::printf("  thread %ld: %.2f s on a core, %.2f s waiting for one\n", tid, t.on_core,
+                t.waiting_for_core);
+    if (t.on_core > 0.5 * cpu_seconds) writer_waiting = t.waiting_for_core;
+  }
+  std::printf("run time less the writer's waits for a core (the load): %.2f s\n",
+              run_seconds - writer_waiting);
   long rss_peak = PeakRssMb();
   std::printf("peak RSS during the run: %ld MiB (%ld MiB when it started)\n", rss_peak,
               rss_before);
