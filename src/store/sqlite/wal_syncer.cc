@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 namespace restock::store::sqlite {
 namespace {
 
@@ -79,7 +81,10 @@ void WalSyncer::Loop() {
     // Entries arrive in commit order: the last committed one covers all the others.
     std::uint64_t seq = 0;
     for (const Entry& e : batch) seq = std::max(seq, e.seq);
-    if (seq != 0 && failure.ok()) failure = sync_();
+    if (seq != 0 && failure.ok()) {
+      failure = sync_();
+      if (!failure.ok()) spdlog::critical("{}", failure.message());  // once: it is sticky
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       failure_ = failure;
