@@ -292,8 +292,26 @@ def test_sign_takes_db_like_every_command(cli):
 
 
 @pytest.mark.parametrize("bad", [["--log-level", "bogus"], ["--oos-notice-days", "0"],
-                                 ["--oos-max-days", "-1"]])
+                                 ["--oos-max-days", "-1"],
+                                 # unsigned settings: "-1" is not their largest value
+                                 ["--workers", "-1"], ["--io-threads", "-1"],
+                                 ["--max-body-bytes", "-1"], ["--max-elements", "-1"],
+                                 ["--max-connections", "-1"], ["--webhook-batch", "-1"],
+                                 ["--workers", "5000"], ["--io-threads", "0"]])
 def test_serve_refuses_bad_settings_before_listening(cli, bad):
     cli.ok("init")
     r = cli.fails(2, "serve", "--listen", "127.0.0.1:0", *bad)
     assert bad[0] in r.stderr, r.describe()
+
+
+@pytest.mark.parametrize("line", ["max_json_depth = 0", "webhook_batch = -1", "workers = -1",
+                                  "max_elements = \"many\""])
+def test_serve_refuses_a_bad_value_in_its_config_file(cli, line):
+    """A value the flag would refuse is refused from the TOML file too (exit 2, one line
+    naming the setting and the file), not an abort."""
+    cli.ok("init")
+    config = cli.cwd / "restock.toml"
+    config.write_text(line + "\n")
+    r = cli.fails(2, "serve", "--listen", "127.0.0.1:0", "--config", str(config))
+    setting = line.split(" ")[0].replace("_", "-")
+    assert setting in r.stderr and "restock.toml" in r.stderr, r.describe()
