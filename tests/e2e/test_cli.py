@@ -267,6 +267,25 @@ def test_import_csv_applies_good_rows_and_rejects_bad(db):
     db.fails(3, "product", "get", "--merchant", "m1", "C2")
 
 
+def test_import_csv_empty_cells_clear_and_empty_booleans_are_rejected(db):
+    """docs/decisions.md: an empty CSV cell clears a text field, price, inventory or
+    low_stock_threshold (`null` too for the last three); an empty boolean cell is rejected."""
+    db.ok("product", "add", "--merchant", "m1", "--product-id", "E1", "--sku", "S-1",
+          "--name", "Full", "--price", "9.99", "--inventory", "4", "--live", "false")
+    db.ok("product", "add", "--merchant", "m1", "--product-id", "E2", "--name", "Kept",
+          "--price", "1.00", "--inventory", "2")
+    path = _write(db, "feed.csv", "product_id,sku,name,price,inventory,live\n"
+                                  "E1,,,,,true\n"
+                                  "E2,,Renamed,null,null,\n")
+    out = db.ok("product", "import", "--merchant", "m1", str(path))
+    assert (out["created"], out["updated"], out["unchanged"]) == (0, 1, 0), out
+    assert [(r["line"], list(r["errors"])) for r in out["rejected"]] == [(3, ["live"])], out
+    e1, e2 = _get(db, "E1"), _get(db, "E2")
+    assert (e1["sku"], e1["name"], e1["price"], e1["inventory"], e1["live"]) == \
+        ("", "", None, None, True), e1
+    assert (e2["name"], e2["price"], e2["inventory"]) == ("Kept", "1.00", 2), e2
+
+
 def test_import_unknown_merchant_is_3(db):
     path = _write(db, "feed.jsonl", '{"product_id": "J1"}\n')
     db.fails(3, "product", "import", "--merchant", "nope", str(path))
