@@ -4,6 +4,7 @@ message on stderr and nothing on stdout (test_cli.py covers 2, 3 and 4)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 
@@ -80,7 +81,8 @@ def _forget_migration(db) -> None:
 def test_serve_on_a_newer_schema_exits_5_before_listening(newer):
     proc = subprocess.run([str(restock_bin()), "serve", "--db", str(newer.db), "--listen",
                            "127.0.0.1:0", "--scheduler", "false"],
-                          capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+                          capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+                          env={k: v for k, v in os.environ.items() if not k.startswith("RESTOCK_")})
     assert proc.returncode == 5, (proc.returncode, proc.stdout, proc.stderr)
     assert proc.stdout == "", "no listen line: it never listened"
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
