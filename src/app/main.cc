@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
+#include <type_traits>
 
 #include "app/config.h"
 #include "app/database_factory.h"
@@ -37,6 +38,22 @@ struct Options {
   std::optional<std::string> status, date, merchant_filter;
   cli::PlacementSettings placement;
 };
+
+// CLI11 2.3 reads "-1" into a 64-bit unsigned option as its largest value (a 32-bit one
+// refuses it): every unsigned option of serve refuses a minus sign, from a flag or the
+// environment, so `--webhook-batch -1` is an error (exit 2), not 2^64 - 1.
+template <typename T>
+CLI::Option* RefuseNegative(CLI::Option* option) {
+  if constexpr (std::is_unsigned_v<T> && !std::is_same_v<T, bool>) {
+    option->check(CLI::Validator(
+        [](std::string& text) {
+          return text.find('-') != std::string::npos ? std::string("must not be negative")
+                                                     : std::string();
+        },
+        "NON-NEGATIVE", "non-negative"));
+  }
+  return option;
+}
 
 // The out-of-stock flow's flags, shared by serve and place-orders (same environment names,
 // so one setting governs both).
@@ -96,7 +113,8 @@ Result<std::unique_ptr<store::Database>> OpenMigrated(const std::string& db) {
 // Limits, rate limits and TLS (docs/security.md).
 void AddHardeningOptions(CLI::App* serve, ServeConfig& c) {
   auto opt = [&](const char* name, auto& value, const char* help, const char* env) {
-    return serve->add_option(name, value, help)->envname(env)->capture_default_str();
+    return RefuseNegative<std::decay_t<decltype(value)>>(
+        serve->add_option(name, value, help)->envname(env)->capture_default_str());
   };
   opt("--max-json-depth", c.max_json_depth, "deepest JSON nesting in a body (400 above)",
       "RESTOCK_MAX_JSON_DEPTH")
@@ -126,7 +144,8 @@ void AddServeOptions(CLI::App* serve, ServeConfig& c) {
   serve->add_option("--config", "TOML file with settings (keys as the flags, '_' for '-')")
       ->envname("RESTOCK_CONFIG");
   auto opt = [&](const char* name, auto& value, const char* help, const char* env) {
-    serve->add_option(name, value, help)->envname(env)->capture_default_str();
+    RefuseNegative<std::decay_t<decltype(value)>>(
+        serve->add_option(name, value, help)->envname(env)->capture_default_str());
   };
   opt("--listen", c.listen, "HOST:PORT to listen on (port 0 = any free port)", "RESTOCK_LISTEN");
   opt("--io-threads", c.io_threads, "threads doing socket I/O", "RESTOCK_IO_THREADS");

@@ -33,6 +33,9 @@
 namespace restock::app {
 namespace {
 
+// Most --io-threads and --workers (a typo such as 10000000 would exhaust the process).
+constexpr std::size_t kMaxThreads = 1024;
+
 Result<std::pair<std::string, std::uint16_t>> SplitListen(const std::string& listen) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) {
@@ -64,8 +67,10 @@ void WaitForShutdownSignal(const sigset_t& signals) {
 
 Status RunServe(const ServeConfig& config) {
   RESTOCK_ASSIGN_OR_RETURN(auto listen, SplitListen(config.listen));
-  if (config.io_threads == 0 || config.workers == 0) {
-    return InvalidArgumentError("--io-threads and --workers must be at least 1");
+  if (config.io_threads == 0 || config.workers == 0 || config.io_threads > kMaxThreads ||
+      config.workers > kMaxThreads) {
+    return InvalidArgumentError("--io-threads and --workers must be from 1 to " +
+                                std::to_string(kMaxThreads));
   }
   if (config.read_timeout_seconds < 1 || config.idle_timeout_seconds < 1) {
     return InvalidArgumentError("--read-timeout and --idle-timeout must be at least 1");

@@ -44,7 +44,11 @@ Status ApplyTomlDefaults(const std::string& path, CLI::App& command) {
       return InvalidArgumentError("setting '" + std::string(key.str()) +
                                   "' must be a string, integer or boolean");
     }
-    option->default_val(value);
+    try {
+      option->default_val(value);  // runs the option's checks on the value
+    } catch (const CLI::Error& e) {
+      return InvalidArgumentError(std::string(e.what()) + " (in " + path + ")");
+    }
   }
   return Status::Ok();
 }

@@ -14,7 +14,8 @@ std::string FindConfigPath(int argc, char** argv);
 
 // For every long option "--foo-bar" of `command` with a TOML key "foo_bar" (or "foo-bar")
 // at the top level of `path`, makes the TOML value the option's default.
-// InvalidArgument when the file cannot be read or parsed, or holds an unknown key.
+// InvalidArgument when the file cannot be read or parsed, holds an unknown key, or a value
+// its option refuses (out of range, not a number, negative for an unsigned setting).
 Status ApplyTomlDefaults(const std::string& path, CLI::App& command);
 
 }  // namespace restock::app

@@ -15,7 +15,9 @@
 #include <exception>
 #include <openssl/ssl.h>
 
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "http/session.h"
 
@@ -64,14 +66,20 @@ Result<std::unique_ptr<net::ssl::context>> MakeTlsContext(const TlsOptions& tls)
 
 }  // namespace
 
-// Owns the I/O context, the acceptor and the session registry. Accepting runs on the acceptor's
+// Owns the I/O contexts, the acceptor and the session registry. Accepting runs on the acceptor's
 // strand; Listen/Close are called by Server from its controlling thread.
+//
+// One io_context per I/O thread, each run by its thread alone (like nginx's workers): a
+// connection lives on one context, and work posted to it — a handler's answer from the
+// writer — wakes that context's thread only, with no scheduler shared between I/O threads.
+// New connections go to the contexts in turn.
 class Listener {
  public:
   Listener(const ServerOptions& options, Handler& handler)
       : options_(options),
         handler_(handler),
-        acceptor_(net::make_strand(ioc_)),
+        iocs_(MakeContexts(std::max<std::size_t>(1, options.io_threads))),
+        acceptor_(net::make_strand(*iocs_.front())),
         retry_timer_(acceptor_.get_executor()),
         tracker_(std::make_shared<ConnectionTracker>()) {}
 
@@ -84,7 +92,7 @@ class Listener {
     }
     if (host.empty()) host = "0.0.0.0";
     error_code ec;
-    tcp::resolver resolver(ioc_);
+    tcp::resolver resolver(*iocs_.front());
     const auto results = resolver.resolve(
         host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec || results.empty()) {
@@ -113,11 +121,12 @@ class Listener {
 
   bool IsListening() const { return acceptor_.is_open(); }
 
-  void Start(std::size_t threads, std::vector<std::thread>& out) {
-    work_.emplace(ioc_.get_executor());
+  // One thread per I/O context.
+  void Start(std::vector<std::thread>& out) {
+    for (const auto& ioc : iocs_) work_.emplace_back(ioc->get_executor());
     net::post(acceptor_.get_executor(), [this] { DoAccept(); });
-    for (std::size_t i = 0; i < threads; ++i) {
-      out.emplace_back([this] { RunIo(); });
+    for (const auto& ioc : iocs_) {
+      out.emplace_back([this, ioc = ioc.get()] { RunIo(*ioc); });
     }
   }
 
@@ -144,15 +153,24 @@ class Listener {
     });
     for (const auto& session : sessions) session->Shutdown();
     sessions.clear();  // outside the lock: a session destructor takes it
-    work_.reset();
+    work_.clear();
   }
 
  private:
-  void RunIo() {
+  static std::vector<std::unique_ptr<net::io_context>> MakeContexts(std::size_t n) {
+    std::vector<std::unique_ptr<net::io_context>> iocs;
+    iocs.reserve(n);
+    // Concurrency hint 1: each context is run by one thread (posts from other threads are
+    // still safe).
+    for (std::size_t i = 0; i < n; ++i) iocs.push_back(std::make_unique<net::io_context>(1));
+    return iocs;
+  }
+
+  void RunIo(net::io_context& ioc) {
     // The boundary of every asynchronous handler: nothing may escape into std::thread.
     while (true) {
       try {
-        ioc_.run();
+        ioc.run();
         return;
       } catch (const std::exception& e) {
         spdlog::error("http: exception escaped an I/O handler: {}", e.what());
@@ -163,7 +181,8 @@ class Listener {
   }
 
   void DoAccept() {
-    acceptor_.async_accept(net::make_strand(ioc_),
+    net::io_context& next = *iocs_[next_ioc_++ % iocs_.size()];
+    acceptor_.async_accept(net::make_strand(next),
                            boost::beast::bind_front_handler(&Listener::OnAccept, this));
   }
 
@@ -242,18 +261,18 @@ class Listener {
   const ServerOptions options_;
   Handler& handler_;
   std::unique_ptr<net::ssl::context> tls_;  // null for plain HTTP
-  net::io_context ioc_;
+  std::vector<std::unique_ptr<net::io_context>> iocs_;  // one per I/O thread
+  std::size_t next_ioc_ = 0;                            // on the acceptor's strand
   tcp::acceptor acceptor_;
   net::steady_timer retry_timer_;
   std::shared_ptr<ConnectionTracker> tracker_;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work_;
 };
 
 }  // namespace internal
 
 Server::Server(ServerOptions options, Handler& handler)
-    : io_threads_(options.io_threads),
-      listener_(std::make_unique<internal::Listener>(options, handler)) {}
+    : listener_(std::make_unique<internal::Listener>(options, handler)) {}
 
 Server::~Server() {
   try {
@@ -278,7 +297,7 @@ void Server::Start() {
     std::abort();
   }
   started_ = true;
-  listener_->Start(std::max<std::size_t>(1, io_threads_), threads_);
+  listener_->Start(threads_);
 }
 
 void Server::Stop() {

@@ -40,7 +40,7 @@ struct TlsOptions {
 };
 
 struct ServerOptions {
-  std::size_t io_threads = 2;
+  std::size_t io_threads = 2;  // one io_context each; 0 counts as 1
   std::uint64_t body_limit = 16 * 1024 * 1024;  // bytes
   std::uint32_t header_limit = 16 * 1024;       // bytes, request line and fields
   // Bounds reading one request's header block, from its first byte (slow-header clients).
@@ -93,7 +93,6 @@ class Server {
   void Stop();
 
  private:
-  const std::size_t io_threads_;
   std::unique_ptr<internal::Listener> listener_;
   std::vector<std::thread> threads_;
   bool started_ = false;

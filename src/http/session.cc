@@ -183,9 +183,29 @@ void Session<Stream>::DoReadHeader() {
   // The header block has its own, shorter deadline; the whole request (header and body) is
   // bounded by read_timeout from its first byte.
   request_started_ = std::chrono::steady_clock::now();
+  // Usually the idle read has brought the whole request (or a pipelined one is buffered):
+  // parse it right here instead of through two more asynchronous reads and their timers.
+  // The parser's limits apply the same way; a partial request goes on asynchronously.
+  if (buffer_.size() > 0) {
+    if (const error_code ec = ParseBuffered()) return FailRead(ec);
+    if (parser_->is_header_done()) return OnReadHeader({}, 0);
+  }
   Tcp().expires_after(std::min(options_.header_timeout, options_.read_timeout));
   bhttp::async_read_header(stream_, buffer_, *parser_,
                            beast::bind_front_handler(&Session<Stream>::OnReadHeader, Self()));
+}
+
+template <class Stream>
+error_code Session<Stream>::ParseBuffered() {
+  error_code ec;
+  while (!parser_->is_done() && buffer_.size() > 0) {
+    const std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == bhttp::error::need_more) return {};
+    if (ec) return ec;
+    if (used == 0) break;
+  }
+  return {};
 }
 
 template <class Stream>

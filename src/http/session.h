@@ -98,6 +98,8 @@ class Session final : public Connection {
   void DoRead();
   void OnIdleRead(boost::beast::error_code ec, std::size_t bytes);
   void DoReadHeader();
+  // Feeds what is buffered to the parser; stops when the request is done or needs more.
+  boost::beast::error_code ParseBuffered();
   void OnReadHeader(boost::beast::error_code ec, std::size_t bytes);
   void OnReadBody(boost::beast::error_code ec, std::size_t bytes);
   void FailRead(boost::beast::error_code ec);

@@ -27,7 +27,10 @@ bool IsSuccess(const PostResult& r) {
 Status ValidateDispatcherOptions(const DispatcherOptions& o) {
   RESTOCK_RETURN_IF_ERROR(ValidateRetryPolicy(o.retry));
   if (o.workers < 1) return InvalidArgumentError("webhook workers must be >= 1");
-  if (o.batch < 1) return InvalidArgumentError("webhook batch must be >= 1");
+  if (o.batch < 1 || o.batch > kMaxDispatcherBatch) {
+    return InvalidArgumentError("webhook batch must be from 1 to " +
+                                std::to_string(kMaxDispatcherBatch));
+  }
   if (o.poll_interval <= 0) return InvalidArgumentError("webhook poll interval must be > 0");
   if (o.lease_margin < 0) return InvalidArgumentError("webhook lease margin must be >= 0");
   return Status::Ok();

@@ -26,6 +26,9 @@
 
 namespace restock::webhooks {
 
+// Most deliveries one worker may claim at a time (a lease is batch × timeout long).
+inline constexpr std::size_t kMaxDispatcherBatch = 1000;
+
 struct DispatcherOptions {
   RetryPolicy retry;
   int workers = 2;                       // threads started by Start()

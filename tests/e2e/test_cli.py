@@ -267,6 +267,25 @@ def test_import_csv_applies_good_rows_and_rejects_bad(db):
     db.fails(3, "product", "get", "--merchant", "m1", "C2")
 
 
+def test_import_csv_empty_cells_clear_and_empty_booleans_are_rejected(db):
+    """docs/decisions.md: an empty CSV cell clears a text field, price, inventory or
+    low_stock_threshold (`null` too for the last three); an empty boolean cell is rejected."""
+    db.ok("product", "add", "--merchant", "m1", "--product-id", "E1", "--sku", "S-1",
+          "--name", "Full", "--price", "9.99", "--inventory", "4", "--live", "false")
+    db.ok("product", "add", "--merchant", "m1", "--product-id", "E2", "--name", "Kept",
+          "--price", "1.00", "--inventory", "2")
+    path = _write(db, "feed.csv", "product_id,sku,name,price,inventory,live\n"
+                                  "E1,,,,,true\n"
+                                  "E2,,Renamed,null,null,\n")
+    out = db.ok("product", "import", "--merchant", "m1", str(path))
+    assert (out["created"], out["updated"], out["unchanged"]) == (0, 1, 0), out
+    assert [(r["line"], list(r["errors"])) for r in out["rejected"]] == [(3, ["live"])], out
+    e1, e2 = _get(db, "E1"), _get(db, "E2")
+    assert (e1["sku"], e1["name"], e1["price"], e1["inventory"], e1["live"]) == \
+        ("", "", None, None, True), e1
+    assert (e2["name"], e2["price"], e2["inventory"]) == ("Kept", "1.00", 2), e2
+
+
 def test_import_unknown_merchant_is_3(db):
     path = _write(db, "feed.jsonl", '{"product_id": "J1"}\n')
     db.fails(3, "product", "import", "--merchant", "nope", str(path))
@@ -292,8 +311,26 @@ def test_sign_takes_db_like_every_command(cli):
 
 
 @pytest.mark.parametrize("bad", [["--log-level", "bogus"], ["--oos-notice-days", "0"],
-                                 ["--oos-max-days", "-1"]])
+                                 ["--oos-max-days", "-1"],
+                                 # unsigned settings: "-1" is not their largest value
+                                 ["--workers", "-1"], ["--io-threads", "-1"],
+                                 ["--max-body-bytes", "-1"], ["--max-elements", "-1"],
+                                 ["--max-connections", "-1"], ["--webhook-batch", "-1"],
+                                 ["--workers", "5000"], ["--io-threads", "0"]])
 def test_serve_refuses_bad_settings_before_listening(cli, bad):
     cli.ok("init")
     r = cli.fails(2, "serve", "--listen", "127.0.0.1:0", *bad)
     assert bad[0] in r.stderr, r.describe()
+
+
+@pytest.mark.parametrize("line", ["max_json_depth = 0", "webhook_batch = -1", "workers = -1",
+                                  "max_elements = \"many\""])
+def test_serve_refuses_a_bad_value_in_its_config_file(cli, line):
+    """A value the flag would refuse is refused from the TOML file too (exit 2, one line
+    naming the setting and the file), not an abort."""
+    cli.ok("init")
+    config = cli.cwd / "restock.toml"
+    config.write_text(line + "\n")
+    r = cli.fails(2, "serve", "--listen", "127.0.0.1:0", "--config", str(config))
+    setting = line.split(" ")[0].replace("_", "-")
+    assert setting in r.stderr and "restock.toml" in r.stderr, r.describe()

@@ -91,6 +91,70 @@ TEST_F(ImportTest, CsvMapsColumnsToTypedFields) {
   EXPECT_FALSE(a.inventory.has_value());
 }
 
+// docs/decisions.md (CLI): "an empty CSV cell clears a text field, `price`, `inventory` or
+// `low_stock_threshold` (`null` also works for the last three). CSV booleans are `true`,
+// `false`, `1` or `0` exactly; an empty boolean cell is rejected."
+TEST_F(ImportTest, CsvEmptyCellsClearTextPriceAndCounts) {
+  const std::string full =
+      "product_id,sku,name,price,image_url,detail_url,inventory,low_stock_threshold\n"
+      "a,SKU-A,Coffee,12.99,https://i.example/a.png,https://d.example/a,7,2\n"
+      "b,SKU-B,Tea,3.50,https://i.example/b.png,https://d.example/b,9,4\n";
+  ASSERT_EQ(Import(full, Format::kCsv)->created, 2u);
+  const auto& before = db_.state().products.at({1, "a"});
+  ASSERT_EQ(before.price_cents, 1299);
+  ASSERT_EQ(before.inventory, 7);
+  ASSERT_EQ(before.low_stock_threshold, 2);
+
+  auto summary = Import(
+      "product_id,sku,name,price,image_url,detail_url,inventory,low_stock_threshold\n"
+      "a,,,,,,,\n"                  // every cell empty but the id
+      "b,null,null,null,,,null,null\n",  // null: the nullable three only; text stays text
+      Format::kCsv);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->updated, 2u);
+  EXPECT_TRUE(summary->rejected.empty());
+  const auto& a = db_.state().products.at({1, "a"});
+  EXPECT_EQ(a.sku, "");
+  EXPECT_EQ(a.name, "");
+  EXPECT_FALSE(a.price_cents.has_value());
+  EXPECT_EQ(a.image_url, "");
+  EXPECT_EQ(a.detail_url, "");
+  EXPECT_FALSE(a.inventory.has_value());
+  EXPECT_FALSE(a.low_stock_threshold.has_value());
+  const auto& b = db_.state().products.at({1, "b"});
+  EXPECT_EQ(b.sku, "null");
+  EXPECT_EQ(b.name, "null");
+  EXPECT_FALSE(b.price_cents.has_value());
+  EXPECT_FALSE(b.inventory.has_value());
+  EXPECT_FALSE(b.low_stock_threshold.has_value());
+}
+
+TEST_F(ImportTest, CsvEmptyBooleanCellIsRejectedAndChangesNothing) {
+  ASSERT_EQ(Import("product_id,name,live\na,Coffee,false\n", Format::kCsv)->created, 1u);
+  for (const char* column : {"live", "discontinued", "autoship_enabled"}) {
+    SCOPED_TRACE(column);
+    auto summary = Import(std::string("product_id,name,") + column + "\na,Renamed,\n", Format::kCsv);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    EXPECT_EQ(summary->updated + summary->created + summary->unchanged, 0u);
+    ASSERT_EQ(summary->rejected.size(), 1u);
+    EXPECT_EQ(summary->rejected[0].line, 2u);
+    ASSERT_EQ(summary->rejected[0].errors.size(), 1u);
+    EXPECT_EQ(summary->rejected[0].errors[0].first, column);
+    EXPECT_EQ(db_.state().products.at({1, "a"}).name, "Coffee");
+  }
+  // The accepted spellings, exactly: true/false/1/0.
+  auto ok = Import("product_id,live,discontinued,autoship_enabled\na,1,true,0\n", Format::kCsv);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(ok->rejected.empty());
+  const auto& a = db_.state().products.at({1, "a"});
+  EXPECT_TRUE(a.live);
+  EXPECT_TRUE(a.discontinued);
+  EXPECT_FALSE(a.autoship_enabled);
+  auto bad = Import("product_id,live\na,TRUE\n", Format::kCsv);
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->rejected.size(), 1u);
+}
+
 TEST_F(ImportTest, CsvWithoutHeaderIsAnError) {
   EXPECT_EQ(Import("", Format::kCsv).status().code(), StatusCode::kInvalidArgument);
 }

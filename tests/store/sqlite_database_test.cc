@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <future>
 #include <string>
@@ -313,6 +315,70 @@ TEST_F(SqliteDatabaseTest, ReadersBeyondThePoolWaitTheirTurn) {
     }));
   }
   for (auto& r : reads) EXPECT_EQ(r.get(), Status::Ok());
+}
+
+// Pipelined group commit (wal_syncer.h): with synchronous=FULL a work is completed, and a
+// reader returns what it saw, only once the WAL holding it is flushed.
+TEST_F(SqliteDatabaseTest, NeitherDoneNorReadersSeeACommitBeforeItsFlush) {
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::atomic<int> flushes{0};
+  SqliteOptions options;
+  options.wal_sync_for_test = [&] {
+    ++flushes;
+    gate.wait();
+    return Status::Ok();
+  };
+  auto db = OpenMigrated(options);
+  ASSERT_NE(db, nullptr);
+  model::Merchant merchant;
+  merchant.public_id = "flushed";
+  std::future<Status> done = SubmitForStatus(
+      *db, [&](store::Transaction& tx) { return tx.merchants().Create(merchant).status(); });
+  std::future<Result<std::optional<model::Merchant>>> read = std::async(std::launch::async, [&] {
+    Result<std::optional<model::Merchant>> found = std::optional<model::Merchant>();
+    while (true) {  // until the reader's snapshot holds the commit
+      Status s = db->RunReadOnly([&](store::Transaction& tx) {
+        found = tx.merchants().FindByPublicId("flushed");
+        return found.status();
+      });
+      if (!s.ok() || (found.ok() && found->has_value())) return found;
+    }
+  });
+  EXPECT_EQ(done.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  EXPECT_EQ(read.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  EXPECT_GE(flushes.load(), 1);
+  release.set_value();
+  EXPECT_EQ(done.get(), Status::Ok());
+  auto found = read.get();
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_TRUE(found->has_value());
+}
+
+TEST_F(SqliteDatabaseTest, FailedFlushFailsTheGroupAndEverythingAfter) {
+  SqliteOptions options;
+  options.wal_sync_for_test = [] { return UnavailableError("fdatasync: I/O error"); };
+  auto db = OpenMigrated(options);
+  ASSERT_NE(db, nullptr);
+  auto ok = [](store::Transaction&) { return Status::Ok(); };
+  EXPECT_EQ(SubmitForStatus(*db, ok).get(), UnavailableError("fdatasync: I/O error"));
+  EXPECT_EQ(SubmitForStatus(*db, ok).get(), UnavailableError("fdatasync: I/O error"));
+  EXPECT_EQ(db->RunReadOnly(ok), UnavailableError("fdatasync: I/O error"));
+}
+
+TEST_F(SqliteDatabaseTest, NormalSyncNeverCallsTheFlush) {
+  std::atomic<int> flushes{0};
+  SqliteOptions options;
+  options.synchronous = "NORMAL";
+  options.wal_sync_for_test = [&] {
+    ++flushes;
+    return Status::Ok();
+  };
+  auto db = OpenMigrated(options);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(SubmitForStatus(*db, [](store::Transaction&) { return Status::Ok(); }).get(),
+            Status::Ok());
+  EXPECT_EQ(flushes.load(), 0);
 }
 
 }  // namespace

@@ -196,6 +196,12 @@ TEST(DispatcherOptionsTest, ValidationRejectsNonsense) {
   o = {};
   o.batch = 0;
   EXPECT_EQ(ValidateDispatcherOptions(o).code(), StatusCode::kInvalidArgument);
+  o.batch = kMaxDispatcherBatch;
+  EXPECT_TRUE(ValidateDispatcherOptions(o).ok());
+  o.batch = kMaxDispatcherBatch + 1;
+  EXPECT_EQ(ValidateDispatcherOptions(o).code(), StatusCode::kInvalidArgument);
+  o.batch = static_cast<std::size_t>(-1);  // what "-1" used to become
+  EXPECT_EQ(ValidateDispatcherOptions(o).code(), StatusCode::kInvalidArgument);
   o = {};
   o.retry.timeout = -1;
   EXPECT_EQ(ValidateDispatcherOptions(o).code(), StatusCode::kInvalidArgument);

@@ -3,19 +3,23 @@
 // One database file in WAL mode, used through four kinds of connection:
 //   - a write connection for RunInTransaction and Migrate, one caller at a time;
 //   - the group-commit writer: one thread with its own connection that runs everything
-//     Submit()ted in one transaction (a savepoint per work) and commits once, so a single
-//     fsync makes a whole group durable;
+//     Submit()ted in one transaction (a savepoint per work) and commits once; a WalSyncer
+//     thread then makes the commit durable (one fdatasync may cover several groups) while
+//     the writer already runs the next group, and only then completes the works;
 //   - a pool of up to `read_connections` query-only connections for RunReadOnly;
 //   - a checkpointer: one thread with its own connection that copies the WAL back into the
 //     database file (and syncs it) when a commit leaves wal_autocheckpoint_pages in it, so
 //     the writers neither do most of that work nor wait for its fsync (the next commit
 //     copies what was written meanwhile, so that the WAL can start over).
 // The two writers serialise on SQLite's write lock (BEGIN IMMEDIATE + busy timeout).
+// RunReadOnly and RunInTransaction return only once what they may have read is durable
+// (see wal_syncer.h).
 // SQLite itself (sqlite3.h) stays inside this folder's .cc files.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -28,6 +32,7 @@
 #include "core/result.h"
 #include "core/status.h"
 #include "store/database.h"
+#include "store/sqlite/wal_syncer.h"
 
 namespace restock::store::sqlite {
 
@@ -59,6 +64,9 @@ struct SqliteOptions {
   // How many times RunInTransaction and a group commit are attempted when they fail with
   // Aborted (database busy) before giving up with that error. >= 1.
   int max_attempts = 5;
+  // Test seam: when set, replaces the flush of the WAL (fdatasync of the "-wal" file) that
+  // makes group commits durable; runs on the syncer thread. Only with synchronous=FULL.
+  std::function<Status()> wal_sync_for_test;
   // Stamps rows whose model type carries no creation time (API users, API keys).
   // Not owned; must outlive the database and be thread-safe. nullptr = the system clock.
   const Clock* clock = nullptr;
@@ -89,14 +97,15 @@ class SqliteDatabase final : public Database {
   // REQUIRES: not called from inside another work (it would wait on itself).
   Status RunInTransaction(const Work& work) override;
 
-  // Writes inside `work` fail with Internal. Waits while all read connections are busy.
+  // Writes inside `work` fail with Internal. Returns Unavailable once a WAL sync has failed. Waits while all read connections are busy.
   // REQUIRES: not called from inside another work (it could wait for the connection its
   // own caller holds).
   Status RunReadOnly(const Work& work) override;
 
   // `work` runs on the writer thread, possibly more than once (when the group's commit is
-  // retried). `done` must not block for long: it delays the next group. After Shutdown,
-  // `done(Unavailable)` runs at once on the calling thread.
+  // retried). `done` runs on the syncer thread once the commit is durable; it must not block
+  // for long: it delays the next groups' completions. After Shutdown, or once a WAL sync has
+  // failed, `done(Unavailable)` runs at once on the calling thread.
   void Submit(Work work, WorkDone done) override;
 
   // Safe at any time here (the interface only promises it before the first Submit); takes
@@ -119,10 +128,11 @@ class SqliteDatabase final : public Database {
   // One attempt: `begin`, work, COMMIT, or ROLLBACK on any failure.
   Status RunOnce(Connection& conn, const char* begin, const Work& work);
   // Runs one group to completion (with retries) and calls each work's `done`.
-  void CommitGroup(std::vector<Pending>& group);
+  void CommitGroup(std::vector<Pending> group);
   // One attempt at a group: fills `statuses` with each work's own outcome and returns the
-  // outcome of the transaction as a whole.
-  Status TryCommitGroup(std::vector<Pending>& group, std::vector<Status>& statuses);
+  // outcome of the transaction as a whole; sets `commit_seq` when it issued a COMMIT.
+  Status TryCommitGroup(std::vector<Pending>& group, std::vector<Status>& statuses,
+                        std::uint64_t& commit_seq);
   void WriterLoop();
   void Backoff(int attempt) const;
 
@@ -151,6 +161,8 @@ class SqliteDatabase final : public Database {
 
   // Used only by the writer thread once it has started.
   std::unique_ptr<Connection> group_conn_;
+  // Completes the writer's groups once durable. Set once by the constructor.
+  std::unique_ptr<WalSyncer> syncer_;
 
   std::mutex shutdown_mu_;  // serialises Shutdown calls
   std::mutex queue_mu_;
@@ -162,6 +174,8 @@ class SqliteDatabase final : public Database {
 
   // Used only by the checkpointer thread once it has started.
   std::unique_ptr<Connection> checkpoint_conn_;
+  // fdatasync of the database file, after each checkpoint. Used only by the checkpointer.
+  WalSyncer::SyncFn sync_database_file_;
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool checkpoint_requested_ = false;  // guarded by checkpoint_mu_
