@@ -1,7 +1,8 @@
 #include "placement/placement_service.h"
 
-#include <future>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string_view>
 #include <unordered_set>
 
@@ -10,49 +11,114 @@
 namespace restock::placement {
 namespace {
 
-struct ChunkResult {
+// Where the next chunk starts. Read and written only by the run's works, which the database
+// runs one after the other (on its writer thread), so each chunk starts where the last
+// execution of the chunk before it ended.
+struct RunState {
+  std::int64_t after_id = 0;
+  // Orders split off earlier in this run: decided for today already.
+  std::unordered_set<std::int64_t> split_ids;
+};
+
+// One chunk. The work fills `result` (again, from scratch, when the database retries it)
+// and sets `ran`; `done` is set once the chunk is committed and durable, or failed.
+struct Chunk {
+  // Set by the first execution of the work, so that a retried work starts where it did.
+  bool started = false;
+  std::int64_t start_after = 0;
   PlacementSummary summary;
-  std::int64_t last_id = 0;
   std::size_t fetched = 0;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool ran = false;       // guarded by mu: the work has run (at least once)
+  bool last = false;      // guarded by mu: ...and found fewer orders than a chunk
+  bool finished = false;  // guarded by mu
+  Status status;          // guarded by mu: the chunk's outcome, once finished
 };
 
 }  // namespace
 
+// Chunk k + 1 is submitted as soon as chunk k's work has run, not once chunk k is durable:
+// the writer executes it while chunk k's WAL is being flushed, instead of waiting for the
+// flush with nothing to do. A chunk's work runs only after the one before it (the writer
+// runs works in order), so it still starts where that one ended and sees its writes.
+// Should chunk k fail, the run fails; a chunk k + 1 already queued may still commit, which
+// leaves the same state as a run interrupted after it (its orders are decided, chunk k's
+// are still due for the next run).
 Result<PlacementSummary> PlacementService::RunChunks(const model::Merchant& merchant,
                                                      CivilDate date, const ChunkQuery& query,
                                                      const Progress& progress) {
-  PlacementSummary total;
-  std::unordered_set<std::int64_t> split_ids;
-  std::int64_t after_id = 0;
-  for (;;) {
-    // The chunk's orders are read inside its own transaction, so a stock update acknowledged
-    // before the decision is always seen by it (rule 9).
-    auto result = std::make_shared<ChunkResult>();
-    auto done = std::make_shared<std::promise<Status>>();
-    std::future<Status> finished = done->get_future();
+  auto state = std::make_shared<RunState>();
+  const std::size_t chunk_size = options_.chunk_size;
+  auto submit = [&]() {
+    auto chunk = std::make_shared<Chunk>();
     db_.Submit(
-        [&, result](store::Transaction& tx) -> Status {
-          *result = ChunkResult{};  // a retried group runs the work again from scratch
-          RESTOCK_ASSIGN_OR_RETURN(std::vector<model::Order> orders, query(tx, after_id));
-          result->fetched = orders.size();
-          if (!orders.empty()) result->last_id = orders.back().id;
-          // Orders split off earlier in this run are already decided for today.
-          std::erase_if(orders, [&](const model::Order& o) { return split_ids.count(o.id) > 0; });
+        [&, state, chunk](store::Transaction& tx) -> Status {
+          if (!chunk->started) {
+            chunk->started = true;
+            chunk->start_after = state->after_id;
+          }
+          // A retried work starts again from scratch: forget what its last attempt split.
+          for (std::int64_t id : chunk->summary.split_order_ids) state->split_ids.erase(id);
+          chunk->summary = PlacementSummary{};
+          RESTOCK_ASSIGN_OR_RETURN(std::vector<model::Order> orders,
+                                   query(tx, chunk->start_after));
+          chunk->fetched = orders.size();
+          const std::int64_t last_id = orders.empty() ? chunk->start_after : orders.back().id;
+          std::erase_if(orders,
+                        [&](const model::Order& o) { return state->split_ids.count(o.id) > 0; });
           RESTOCK_ASSIGN_OR_RETURN(
-              result->summary,
+              chunk->summary,
               ProcessOrders(tx, merchant, date, std::move(orders), options_, clock_.NowMicros()));
+          state->after_id = last_id;
+          state->split_ids.insert(chunk->summary.split_order_ids.begin(),
+                                  chunk->summary.split_order_ids.end());
+          {
+            std::lock_guard<std::mutex> lock(chunk->mu);
+            chunk->ran = true;
+            chunk->last = chunk->fetched < chunk_size;
+          }
+          chunk->cv.notify_all();
           return Status::Ok();
         },
-        [done](Status s) { done->set_value(std::move(s)); });
-    RESTOCK_RETURN_IF_ERROR(finished.get());
-    split_ids.insert(result->summary.split_order_ids.begin(),
-                     result->summary.split_order_ids.end());
-    result->summary.split_order_ids.clear();
-    total += result->summary;
-    if (progress) progress(total);
-    if (result->fetched < options_.chunk_size) break;
-    after_id = result->last_id;
+        [chunk](Status s) {
+          {
+            std::lock_guard<std::mutex> lock(chunk->mu);
+            chunk->finished = true;
+            chunk->status = std::move(s);
+          }
+          chunk->cv.notify_all();
+        });
+    return chunk;
+  };
+
+  PlacementSummary total;
+  Status failure;
+  std::shared_ptr<Chunk> current = submit();
+  while (current != nullptr) {
+    std::shared_ptr<Chunk> next;
+    {
+      std::unique_lock<std::mutex> lock(current->mu);
+      current->cv.wait(lock, [&] { return current->ran || current->finished; });
+      const bool more = current->ran && !current->last && failure.ok();
+      lock.unlock();
+      if (more) next = submit();
+      lock.lock();
+      current->cv.wait(lock, [&] { return current->finished; });
+      if (failure.ok()) failure = current->status;
+    }
+    // Read after `finished`: the work wrote these before the chunk was completed.
+    if (failure.ok()) {
+      current->summary.split_order_ids.clear();
+      total += current->summary;
+      if (progress) progress(total);
+    }
+    // A chunk queued before its predecessor failed is waited for (it refers to this frame),
+    // but not followed by another.
+    current = std::move(next);
   }
+  if (!failure.ok()) return failure;
   return total;
 }
 
