@@ -4,6 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
 #include "support/fake_clock.h"
 #include "support/fake_database.h"
 
@@ -311,6 +317,122 @@ TEST_F(PlacementTest, ChunksCoverEveryOrder) {
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->placed, 50u);
   EXPECT_EQ(db_.submits, 8);  // ceil(50 / 7) chunks, each its own transaction
+}
+
+// Runs each work at once, as the writer would, but completes it (`done`) only later, on
+// its own thread, as the WAL syncer does once the commit is flushed: a completion waits
+// until a newer work has been submitted, or 50 ms.
+class DeferredDoneDatabase : public store::Database {
+ public:
+  explicit DeferredDoneDatabase(store::Database& inner) : inner_(inner) {
+    completer_ = std::thread([this] { Complete(); });
+  }
+  ~DeferredDoneDatabase() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    completer_.join();
+  }
+  Status Migrate() override { return inner_.Migrate(); }
+  Status RunInTransaction(const store::Work& work) override {
+    return inner_.RunInTransaction(work);
+  }
+  Status RunReadOnly(const store::Work& work) override { return inner_.RunReadOnly(work); }
+  void Submit(store::Work work, store::WorkDone done) override {
+    Status status = inner_.RunInTransaction(work);
+    std::lock_guard lock(mu_);
+    if (submitted_ + 1 == fail_submit) status = UnavailableError("flush failed");
+    pending_.push_back({std::move(status), std::move(done)});
+    ++submitted_;
+    max_in_flight_ = std::max(max_in_flight_, pending_.size());
+    cv_.notify_all();
+  }
+  void SetGroupObserver(std::function<void(std::size_t)>) override {}
+  void Shutdown() override {}
+  std::size_t max_in_flight() {
+    std::lock_guard lock(mu_);
+    return max_in_flight_;
+  }
+  int submitted() {
+    std::lock_guard lock(mu_);
+    return submitted_;
+  }
+  // The n-th Submit (from 1) is completed with Unavailable (its work ran). Set before use.
+  int fail_submit = 0;
+
+ private:
+  struct Pending {
+    Status status;
+    store::WorkDone done;
+  };
+  void Complete() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+      if (pending_.empty()) return;
+      const int seen = submitted_;
+      cv_.wait_for(lock, std::chrono::milliseconds(50), [&] { return submitted_ != seen; });
+      Pending next = std::move(pending_.front());
+      pending_.pop_front();
+      lock.unlock();
+      next.done(next.status);
+      lock.lock();
+    }
+  }
+
+  store::Database& inner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> pending_;  // guarded by mu_
+  int submitted_ = 0;            // guarded by mu_
+  std::size_t max_in_flight_ = 0;
+  bool stopping_ = false;
+  std::thread completer_;
+};
+
+// The next chunk is submitted once the previous one has run, before it is completed (durable):
+// the writer runs it while the previous chunk's commit is flushed.
+TEST_F(PlacementTest, NextChunkIsSubmittedBeforeThePreviousIsCompleted) {
+  FlowOptions small;
+  small.chunk_size = 7;
+  DeferredDoneDatabase db(db_);
+  PlacementService service(db, clock_, small);
+  AddProduct("coffee", 30);
+  CivilDate day = D("2026-12-01");
+  for (int i = 0; i < 50; ++i) Subscribe("c" + std::to_string(i), "coffee", day);
+
+  auto s = service.Run(merchant_, day);
+
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->considered, 50u);
+  EXPECT_EQ(s->placed, 30u);
+  EXPECT_EQ(s->out_of_stock, 20u);
+  EXPECT_EQ(s->next_orders, 50u);
+  EXPECT_EQ(db_.submits, 0);  // every chunk went through the deferring database
+  EXPECT_EQ(db.max_in_flight(), 2u);
+  EXPECT_EQ(OrdersWith(OrderStatus::kPlaced).size(), 30u);
+}
+
+// A chunk that fails fails the run, also when the chunk after it was already submitted; no
+// chunk follows that one.
+TEST_F(PlacementTest, FailedChunkFailsThePipelinedRun) {
+  FlowOptions small;
+  small.chunk_size = 7;
+  DeferredDoneDatabase db(db_);
+  db.fail_submit = 2;
+  PlacementService service(db, clock_, small);
+  AddProduct("coffee", std::nullopt);
+  CivilDate day = D("2026-12-01");
+  for (int i = 0; i < 50; ++i) Subscribe("c" + std::to_string(i), "coffee", day);
+  int progress = 0;
+
+  auto s = service.Run(merchant_, day, [&](const PlacementSummary&) { ++progress; });
+
+  EXPECT_EQ(s.status(), UnavailableError("flush failed"));
+  EXPECT_EQ(progress, 1);  // only the chunk before the failed one was reported
+  EXPECT_EQ(db.submitted(), 3);
 }
 
 TEST_F(PlacementTest, NextOrdersOfOneCustomerFromOneChunkShareAnOrder) {
