@@ -10,18 +10,38 @@ namespace restock::placement {
 
 void RestockTrigger::OnStockEvents(model::MerchantId merchant,
                                    const std::vector<model::StockEvent>& events) {
-  std::vector<std::string> restocked;
-  for (const auto& e : events) {
-    if (catalog::IsRestock(e.previous, e.current) &&
-        std::find(restocked.begin(), restocked.end(), e.product_id) == restocked.end()) {
-      restocked.push_back(e.product_id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    bool any = false;
+    for (const auto& e : events) {
+      if (!catalog::IsRestock(e.previous, e.current)) continue;
+      pending_[merchant].insert(e.product_id);
+      any = true;
+    }
+    if (!any || posted_) return;
+    posted_ = true;
+  }
+  background_([this] { Drain(); });
+}
+
+void RestockTrigger::Drain() {
+  for (;;) {
+    std::map<model::MerchantId, std::set<std::string>> batch;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (pending_.empty()) {
+        posted_ = false;
+        return;
+      }
+      batch.swap(pending_);
+    }
+    for (auto& [merchant, ids] : batch) {
+      Status s = Retry(merchant, std::vector<std::string>(ids.begin(), ids.end()));
+      if (!s.ok()) {
+        spdlog::error("restock retry for merchant {} failed: {}", merchant, s.ToString());
+      }
     }
   }
-  if (restocked.empty()) return;
-  background_([this, merchant, ids = std::move(restocked)]() mutable {
-    Status s = Retry(merchant, std::move(ids));
-    if (!s.ok()) spdlog::error("restock retry for merchant {} failed: {}", merchant, s.ToString());
-  });
 }
 
 Status RestockTrigger::Retry(model::MerchantId merchant_id, std::vector<std::string> product_ids) {

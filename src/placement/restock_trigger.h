@@ -3,6 +3,10 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "core/clock.h"
@@ -25,19 +29,29 @@ class RestockTrigger {
         background_(std::move(background)) {}
 
   // Called after stock events commit (StockService's commit listener). Returns at once;
-  // when any event is a restock, posts a retry of that merchant's waiting orders for the
-  // merchant's local today.
+  // when any event is a restock, the merchant's orders waiting on those products are retried
+  // for the merchant's local today by a background task. Restocks arriving while a task is
+  // posted or running are coalesced: at most one task is queued at a time, and it retries
+  // everything restocked until then, one Retry per merchant (under a stream of single-product
+  // updates, one task per commit would queue without bound behind the retries' reads).
   void OnStockEvents(model::MerchantId merchant, const std::vector<model::StockEvent>& events);
 
   // The retry itself (what the posted task runs). Public for tests.
   Status Retry(model::MerchantId merchant, std::vector<std::string> product_ids);
 
  private:
+  // The posted task: retries what is pending until nothing is.
+  void Drain();
+
   PlacementService& placement_;
   store::Database& db_;
   const Clock& clock_;
   ZoneCache& zones_;
   Executor background_;
+
+  std::mutex mu_;
+  std::map<model::MerchantId, std::set<std::string>> pending_;  // guarded by mu_
+  bool posted_ = false;  // a Drain task is queued or running; guarded by mu_
 };
 
 }  // namespace restock::placement

@@ -110,5 +110,29 @@ TEST_F(SchedulerTest, RestockTriggerRetriesWaitingOrdersAtOnce) {
   EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kPlaced);
 }
 
+TEST_F(SchedulerTest, RestockTriggerCoalescesRestocksWhileATaskIsQueued) {
+  clock_.Set(kDecemberFirst + 11 * kHour);
+  ASSERT_EQ(*scheduler_.Tick(), 1);
+  ASSERT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kOutOfStock);
+
+  std::vector<std::function<void()>> posted;
+  RestockTrigger trigger(placement_, db_, clock_, zones_,
+                         [&](std::function<void()> task) { posted.push_back(std::move(task)); });
+  model::StockEvent other{0, 1, "coffee", {false, false, 0}, {true, false, 0},
+                          model::StockSource::kApi, 0};
+  trigger.OnStockEvents(1, {other});
+  db_.state().products[{1, "tea"}].inventory = 5;
+  model::StockEvent tea{0, 1, "tea", {true, false, 0}, {true, false, 5},
+                        model::StockSource::kApi, 0};
+  trigger.OnStockEvents(1, {tea});
+  // The second restock joins the queued task instead of queuing its own.
+  ASSERT_EQ(posted.size(), 1u);
+  posted[0]();
+  EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kPlaced);
+  // Once the task has drained, the next restock posts a new one.
+  trigger.OnStockEvents(1, {other});
+  EXPECT_EQ(posted.size(), 2u);
+}
+
 }  // namespace
 }  // namespace restock::placement
