@@ -502,6 +502,27 @@ def query(db: Path | str, sql: str, params: tuple = ()) -> list[tuple]:
         con.close()
 
 
+def execute(db: Path | str, sql: str, params: tuple = ()) -> None:
+    """Runs one writing SQL statement (with `?` placeholders) on either backend and commits.
+    Tests use it only to put a database into a state restock would not (e.g. a schema
+    version from a newer release)."""
+    if BACKEND == "sqlite":
+        con = sqlite3.connect(str(db), timeout=10)
+        try:
+            with con:
+                con.execute(sql, params)
+        finally:
+            con.close()
+        return
+    import psycopg2
+    con = psycopg2.connect(str(db))
+    try:
+        with con, con.cursor() as cur:
+            cur.execute(sql.replace("?", "%s"), params)
+    finally:
+        con.close()
+
+
 # --------------------------------------------------------------------------- stock events
 
 

@@ -5,12 +5,11 @@ message on stderr and nothing on stdout (test_cli.py covers 2, 3 and 4)."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 
 import pytest
 
-from harness import BACKEND, Cli, Server, restock_bin
+from harness import BACKEND, Cli, Server, execute, restock_bin
 
 NEWER = 999  # a schema version no binary of this tree knows
 
@@ -18,21 +17,10 @@ NEWER = 999  # a schema version no binary of this tree knows
 def _record_migration(db, version: int) -> None:
     """Marks the database as migrated by a newer binary (as a later release would)."""
     if BACKEND == "sqlite":
-        con = sqlite3.connect(str(db), timeout=10)
-        try:
-            with con:
-                con.execute("INSERT INTO schema_migrations (version, applied) "
-                            "VALUES (?, '2030-01-01T00:00:00.000Z')", (version,))
-        finally:
-            con.close()
-        return
-    import psycopg2
-    con = psycopg2.connect(str(db))
-    try:
-        with con, con.cursor() as cur:
-            cur.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (version,))
-    finally:
-        con.close()
+        execute(db, "INSERT INTO schema_migrations (version, applied) "
+                    "VALUES (?, '2030-01-01T00:00:00.000Z')", (version,))
+    else:
+        execute(db, "INSERT INTO schema_migrations (version) VALUES (?)", (version,))
 
 
 @pytest.fixture
@@ -61,21 +49,7 @@ def test_schema_newer_than_the_binary_is_5(newer, args):
 
 
 def _forget_migration(db) -> None:
-    if BACKEND == "sqlite":
-        con = sqlite3.connect(str(db), timeout=10)
-        try:
-            with con:
-                con.execute("DELETE FROM schema_migrations WHERE version = ?", (NEWER,))
-        finally:
-            con.close()
-        return
-    import psycopg2
-    con = psycopg2.connect(str(db))
-    try:
-        with con, con.cursor() as cur:
-            cur.execute("DELETE FROM schema_migrations WHERE version = %s", (NEWER,))
-    finally:
-        con.close()
+    execute(db, "DELETE FROM schema_migrations WHERE version = ?", (NEWER,))
 
 
 def test_serve_on_a_newer_schema_exits_5_before_listening(newer):
