@@ -14,6 +14,11 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
 #include "store/temp_dir.h"
 
 namespace restock::store::sqlite {
@@ -129,6 +134,25 @@ TEST(WalSyncerTest, FailedFlushIsStickyForCompletionsAndReaders) {
   EXPECT_EQ(EnqueueForStatus(syncer, syncer.BeginCommit()).get(), UnavailableError("disk gone"));
   EXPECT_EQ(syncer.WaitForBegunCommits(), UnavailableError("disk gone"));
   EXPECT_EQ(sync.calls(), 1);
+}
+
+TEST(WalSyncerTest, FailedFlushIsLoggedOnceAtCriticalLevel) {
+  std::ostringstream log;
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>(
+      "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+  logger->set_pattern("%l %v");
+  spdlog::set_default_logger(logger);
+  {
+    GatedSync sync;
+    sync.Fail(UnavailableError("fdatasync of db-wal failed"));
+    sync.Release();
+    WalSyncer syncer(sync.Fn());
+    EnqueueForStatus(syncer, syncer.BeginCommit()).wait();
+    EnqueueForStatus(syncer, syncer.BeginCommit()).wait();
+  }
+  spdlog::set_default_logger(previous);
+  EXPECT_EQ(log.str(), "critical fdatasync of db-wal failed\n");
 }
 
 TEST(WalSyncerTest, CompletionMayWaitWithoutDeadlock) {
