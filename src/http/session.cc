@@ -6,16 +6,17 @@
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <cctype>
 #include <exception>
 
 #include "http/beast_request.h"
+#include "http/response_wire.h"
 
 namespace restock::http::internal {
 namespace net = boost::asio;
@@ -28,6 +29,8 @@ namespace {
 constexpr std::size_t kIdleReadChunk = 4096;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::uint64_t kLingerMaxBytes = std::uint64_t{1} << 20;
+// A response buffer grown past this (a large listing) is released after its write.
+constexpr std::size_t kKeptOutBytes = 64 * 1024;
 
 // Completes one request exactly once. Shared by every copy of the Respond callback; if the last
 // copy goes away uncalled (a handler bug, or Handle threw), it answers 500 itself so the
@@ -220,8 +223,7 @@ void Session<Stream>::OnReadHeader(error_code ec, std::size_t /*bytes*/) {
   }
   if (!parser_->is_done() && header.version() >= 11 &&
       beast::iequals(header[bhttp::field::expect], "100-continue")) {
-    auto interim = std::make_shared<HttpResponse>(bhttp::status::continue_, header.version());
-    EnqueueReady(std::move(interim), /*interim=*/true, /*keep_alive=*/true);
+    EnqueueReady(Response{}, header.version(), /*interim=*/true, /*keep_alive=*/true);
   }
   if (parser_->is_done()) return OnReadBody({}, 0);
   Tcp().expires_at(request_started_ + options_.read_timeout);
@@ -258,14 +260,7 @@ void Session<Stream>::FailRead(error_code ec) {
   if (status != 0) {
     spdlog::info("http: {} from {}: {}", status, remote_address_, ec.message());
     const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
-    Response response = ErrorResponse(status, detail);
-    auto message = std::make_shared<HttpResponse>(static_cast<bhttp::status>(status), version);
-    message->set(bhttp::field::server, "restock");
-    message->set(bhttp::field::content_type, response.content_type);
-    message->body() = std::move(response.body);
-    message->keep_alive(false);
-    message->prepare_payload();
-    EnqueueReady(std::move(message), /*interim=*/false, /*keep_alive=*/false);
+    EnqueueReady(ErrorResponse(status, detail), version, /*interim=*/false, /*keep_alive=*/false);
     return;
   }
   if (ec == beast::error::timeout) {
@@ -285,17 +280,16 @@ void Session<Stream>::Dispatch() {
   auto& message = parser_->get();
   Request request = RequestFromBeast(message, remote_address_);
 
-  Slot slot;
+  Slot& slot = slots_.emplace_back();
   slot.seq = next_seq_++;
   slot.version = message.version();
   slot.keep_alive = message.keep_alive();
   if (!slot.keep_alive) read_closed_ = true;
-  slots_.push_back(slot);
+  const std::uint64_t seq = slot.seq;
   parser_.reset();
 
   handling_ = true;
-  auto completion =
-      std::make_shared<Completion>(Self(), slot.seq, stream_.get_executor());
+  auto completion = std::make_shared<Completion>(Self(), seq, stream_.get_executor());
   try {
     handler_.Handle(std::move(request),
                     [completion](Response response) { completion->Deliver(std::move(response)); });
@@ -315,38 +309,31 @@ void Session<Stream>::Complete(std::uint64_t seq, Response response) {
   DoRead();
   for (Slot& slot : slots_) {
     if (slot.seq != seq) continue;
-    int status = response.status;
-    if (status < 100 || status > 999) {
-      spdlog::error("http: handler returned invalid status {}", status);
-      status = 500;
+    if (response.status < 100 || response.status > 999) {
+      spdlog::error("http: handler returned invalid status {}", response.status);
+      response = ErrorResponse(500, "Internal server error.");
     }
-    auto message = std::make_shared<HttpResponse>(static_cast<bhttp::status>(status), slot.version);
-    message->set(bhttp::field::server, "restock");
-    if (!response.content_type.empty()) {
-      message->set(bhttp::field::content_type, response.content_type);
-    }
-    for (const auto& [name, value] : response.headers) {
-      if (IsSafeHeader(name, value)) {
-        message->insert(name, value);
-      } else {
-        spdlog::error("http: handler returned an invalid header; dropped");
-      }
-    }
-    message->body() = std::move(response.body);
-    message->prepare_payload();
-    slot.response = std::move(message);
+    std::erase_if(response.headers, [](const auto& header) {
+      if (IsSafeHeader(header.first, header.second)) return false;
+      spdlog::error("http: handler returned an invalid header; dropped");
+      return true;
+    });
+    slot.response = std::move(response);
+    slot.ready = true;
     return DoWrite();
   }
   spdlog::error("http: response for unknown request {}", seq);
 }
 
 template <class Stream>
-void Session<Stream>::EnqueueReady(std::shared_ptr<HttpResponse> response, bool interim, bool keep_alive) {
+void Session<Stream>::EnqueueReady(Response response, unsigned version, bool interim,
+                                   bool keep_alive) {
   Slot slot;
   slot.seq = next_seq_++;
-  slot.version = response->version();
+  slot.version = version;
   slot.keep_alive = keep_alive;
   slot.interim = interim;
+  slot.ready = true;
   slot.response = std::move(response);
   slots_.push_back(std::move(slot));
   DoWrite();
@@ -354,26 +341,30 @@ void Session<Stream>::EnqueueReady(std::shared_ptr<HttpResponse> response, bool 
 
 template <class Stream>
 void Session<Stream>::DoWrite() {
-  if (closed_ || writing_ || slots_.empty() || !slots_.front().response) return;
-  Slot& slot = slots_.front();
-  if (!slot.interim) {
+  if (closed_ || writing_ || slots_.empty() || !slots_.front().ready) return;
+  const Slot& slot = slots_.front();
+  bool keep_alive = true;
+  out_.clear();
+  if (slot.interim) {
+    AppendContinue(slot.version, out_);
+  } else {
     // The last response before we stop reading announces the close.
     const bool last = read_closed_ && !reading_ && slots_.size() == 1;
-    slot.response->keep_alive(slot.keep_alive && !last);
+    keep_alive = slot.keep_alive && !last;
+    AppendResponse(slot.response, slot.version, keep_alive, out_);
   }
   writing_ = true;
   Tcp().expires_after(options_.write_timeout);
-  auto response = slot.response;
-  const bool interim = slot.interim;
-  bhttp::async_write(
-      stream_, *response,
-      beast::bind_front_handler(&Session<Stream>::OnWrite, Self(), response, interim));
+  net::async_write(stream_, net::buffer(out_),
+                   beast::bind_front_handler(&Session<Stream>::OnWrite, Self(), slot.interim,
+                                             keep_alive));
 }
 
 template <class Stream>
-void Session<Stream>::OnWrite(const std::shared_ptr<HttpResponse>& response, bool interim, error_code ec,
-                      std::size_t /*bytes*/) {
+void Session<Stream>::OnWrite(bool interim, bool keep_alive, error_code ec,
+                              std::size_t /*bytes*/) {
   writing_ = false;
+  if (out_.capacity() > kKeptOutBytes) std::string().swap(out_);
   if (ec) {
     if (ec != net::error::operation_aborted) {
       spdlog::debug("http: write to {} failed: {}", remote_address_, ec.message());
@@ -381,7 +372,7 @@ void Session<Stream>::OnWrite(const std::shared_ptr<HttpResponse>& response, boo
     return Close();
   }
   slots_.pop_front();
-  if (!interim && !response->keep_alive()) {
+  if (!interim && !keep_alive) {
     read_closed_ = true;
     if (reading_ || stopping_) return Close();  // only when stopping: no one to linger for
     lingering_ = true;

@@ -80,14 +80,15 @@ class Session final : public Connection {
   void Complete(std::uint64_t seq, Response response) override;
 
  private:
-  using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
-  // One response owed, in request order. `response` is null until the handler answers.
+  // One response owed, in request order. `ready` turns true when the handler answers (error
+  // and interim responses are ready when queued).
   struct Slot {
     std::uint64_t seq = 0;
     unsigned version = 11;
     bool keep_alive = true;  // what the request asked for
     bool interim = false;    // a "100 Continue", written before its request's final response
-    std::shared_ptr<HttpResponse> response;
+    bool ready = false;
+    Response response;
   };
 
   static constexpr bool kTls = !std::is_same_v<Stream, PlainStream>;
@@ -106,10 +107,10 @@ class Session final : public Connection {
   void Dispatch();
 
   // Queues a response that is ready now (interim or error), closing after it when !keep_alive.
-  void EnqueueReady(std::shared_ptr<HttpResponse> response, bool interim, bool keep_alive);
+  void EnqueueReady(Response response, unsigned version, bool interim, bool keep_alive);
+  // Writes the first owed response once it is ready, rendered into out_ (response_wire.h).
   void DoWrite();
-  void OnWrite(const std::shared_ptr<HttpResponse>& response, bool interim,
-               boost::beast::error_code ec, std::size_t bytes);
+  void OnWrite(bool interim, bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   // After a final "Connection: close" response: stop sending, drain what the client still sends
   // (so closing does not reset the connection before it read the response), then close.
   void DoLinger();
@@ -127,6 +128,7 @@ class Session final : public Connection {
   std::string remote_address_;
 
   std::deque<Slot> slots_;
+  std::string out_;  // the bytes of the response being written; reused across responses
   std::uint64_t next_seq_ = 0;
   std::uint64_t lingered_bytes_ = 0;
   std::chrono::steady_clock::time_point request_started_;
