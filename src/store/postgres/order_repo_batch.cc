@@ -1,5 +1,5 @@
-// PgOrderRepo's batch writes (placement's InsertMany / UpdateMany): each batch is one
-// set-based statement over unnest()ed column arrays, never a round trip per order.
+// PgOrderRepo's batch statements (placement's InsertMany / UpdateMany / FindUnsentMany): each
+// batch is one set-based statement over unnest()ed column arrays, never a round trip per order.
 #include <array>
 #include <cstdint>
 #include <set>
@@ -49,6 +49,13 @@ constexpr std::string_view kUpdateOrders =
     "WHERE orders.merchant_id = u.merchant_id AND orders.id = u.id "
     "AND u.k < coalesce((SELECT k FROM stop), 9223372036854775807) RETURNING 1) "
     "SELECT (SELECT k FROM stop), (SELECT count(*) FROM changed)";
+
+// kSelectUnsent (order_repo.cc) for every key ($2, $3: customers and dates), each answer with
+// its key's position (from 1).
+constexpr std::string_view kSelectUnsentMany =
+    "SELECT u.k, (SELECT id FROM orders WHERE merchant_id = $1 AND customer_id = u.c "
+    "AND place_date = u.d AND status = 'unsent' ORDER BY id LIMIT 1) "
+    "FROM unnest($2::text[], $3::date[]) WITH ORDINALITY AS u(c, d, k)";
 
 // The order's own columns (after merchant and id) as arrays, in kUpdateOrder's order.
 struct OrderColumns {
@@ -158,6 +165,31 @@ Status PgOrderRepo::UpdateMany(std::span<const model::Order> orders) {
     orders = orders.subspan(run);
   }
   return Status::Ok();
+}
+
+Result<std::vector<std::optional<std::int64_t>>> PgOrderRepo::FindUnsentMany(
+    model::MerchantId merchant, std::span<const UnsentKey> keys) {
+  std::vector<std::optional<std::int64_t>> found(keys.size());
+  if (keys.empty()) return found;
+  ArrayLiteral customers, dates;
+  for (const UnsentKey& key : keys) {
+    customers.Text(key.customer_id);
+    dates.Date(key.date);
+  }
+  RESTOCK_ASSIGN_OR_RETURN(
+      Rows rows, cx_.LockedOrderQuery(merchant, kSelectUnsentMany,
+                                      Params().Int(merchant).Text(customers.str()).Text(dates.str())));
+  if (rows.size() != static_cast<int>(keys.size())) {
+    return InternalError("database error: unsent lookup returned the wrong number of rows");
+  }
+  for (int r = 0; r < rows.size(); ++r) {
+    const std::int64_t k = rows.Int(r, 0);
+    if (k < 1 || k > static_cast<std::int64_t>(keys.size())) {
+      return InternalError("database error: bad unsent lookup row");
+    }
+    found[static_cast<std::size_t>(k - 1)] = rows.OptionalInt(r, 1);
+  }
+  return found;
 }
 
 }  // namespace restock::store::postgres

@@ -156,6 +156,10 @@ class PgOrderRepo final : public OrderRepo {
   // the ones before it, as the loop). An order given twice starts a new statement, so the
   // later values win as in the loop.
   Status UpdateMany(std::span<const model::Order> orders) override;
+  // Set-based: one statement answers every key (kSelectUnsent per key, as the loop), under
+  // the merchant's placement lock like FindUnsent.
+  Result<std::vector<std::optional<std::int64_t>>> FindUnsentMany(
+      model::MerchantId merchant, std::span<const UnsentKey> keys) override;
   Result<std::vector<std::pair<CivilDate, std::int64_t>>> UnitsDue(model::MerchantId merchant,
                                                                    std::string_view product_id,
                                                                    CivilDate from,
