@@ -327,6 +327,43 @@ def wrk(url: str, path: str, *, batch: int, connections: int, seconds: float, th
     return r
 
 
+def settle(url: str, creds: dict[str, str], *, quick_ms: float = 50, limit_s: float = 120) -> float:
+    """Waits until the server has worked off what the previous wrk run left queued.
+
+    When wrk stops it closes its connections, but the requests it had sent (64 batches of
+    1,000 products at most) are still being committed. restock's writer commits in arrival
+    order, so a signed single-product PATCH sent now is answered only after that backlog; the
+    first one answered within `quick_ms` shows the queue is empty. Returns the seconds waited.
+    """
+    import base64
+    import hashlib
+    import hmac
+    import urllib.request
+    start = time.monotonic()
+    body = b'[{"product_id":"P0000000","live":true}]'
+    while True:
+        ts = int(time.time())
+        sig = base64.b64encode(hmac.new(creds["secret"].encode(),
+                                        f"{creds['username']}|{ts}".encode(),
+                                        hashlib.sha256).digest()).decode()
+        auth = json.dumps({"public_id": creds["public_id"], "ts": ts,
+                           "sig_field": creds["username"], "sig": sig})
+        req = urllib.request.Request(f"{url}/products-batch/update/", data=body, method="PATCH",
+                                     headers={"authorization": auth, "og-authorization": "True",
+                                              "content-type": "application/json"})
+        sent = time.monotonic()
+        with urllib.request.urlopen(req, timeout=limit_s) as resp:
+            if resp.status != 207:
+                raise RuntimeError(f"settle: {url} answered {resp.status}")
+        if (time.monotonic() - sent) * 1000 < quick_ms:
+            waited = time.monotonic() - start
+            if waited > 0.2:
+                log(f"  (waited {waited:.1f} s for the previous scenario's queued requests)")
+            return waited
+        if time.monotonic() - start > limit_s:
+            raise RuntimeError(f"settle: {url} still busy after {limit_s} s")
+
+
 def sampled(server: Server, fn, *args, **kwargs) -> tuple[Any, int]:
     """Runs fn(*args, **kwargs) while sampling the server's RSS; returns (result, max KiB)."""
     import threading
