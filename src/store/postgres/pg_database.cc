@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <thread>
 #include <utility>
 
 #include "store/postgres/connection.h"
@@ -59,7 +60,13 @@ PgDatabase::PgDatabase(std::string url, const PgOptions& options,
                        std::unique_ptr<Connection> first)
     : url_(std::move(url)),
       options_(options),
-      clock_(options.clock != nullptr ? *options.clock : system_clock_) {
+      clock_(options.clock != nullptr ? *options.clock : system_clock_),
+      queue_(options.max_group_works, [this](std::vector<Pending> group) {
+        // The observer current when the group was taken; called once it is committed.
+        GroupQueue::Observer observer = queue_.observer();
+        CommitGroup(group);
+        CallQuietly(observer, group.size());
+      }) {
   idle_.push_back(std::move(first));
   open_ = 1;
 }
@@ -164,55 +171,14 @@ Status PgDatabase::RunReadOnly(const Work& work) {
 }
 
 void PgDatabase::SetGroupObserver(std::function<void(std::size_t works)> observer) {
-  std::lock_guard<std::mutex> lock(queue_mu_);
-  observer_ = std::move(observer);
+  queue_.SetGroupObserver(std::move(observer));
 }
 
 void PgDatabase::Submit(Work work, WorkDone done) {
-  {
-    std::lock_guard<std::mutex> lock(queue_mu_);
-    if (!stopping_) {
-      queue_.push_back(Pending{std::move(work), std::move(done)});
-      if (!writer_.joinable()) writer_ = std::thread([this] { WriterLoop(); });
-      queue_cv_.notify_one();
-      return;
-    }
-  }
-  CallQuietly(done, UnavailableError("database is shut down"));
+  queue_.Submit(std::move(work), std::move(done));
 }
 
-void PgDatabase::Shutdown() {
-  std::lock_guard<std::mutex> shutdown_lock(shutdown_mu_);
-  std::thread writer;
-  {
-    std::lock_guard<std::mutex> lock(queue_mu_);
-    stopping_ = true;
-    writer = std::move(writer_);
-    queue_cv_.notify_all();
-  }
-  if (writer.joinable()) writer.join();
-}
-
-void PgDatabase::WriterLoop() {
-  for (;;) {
-    std::vector<Pending> group;
-    std::function<void(std::size_t)> observer;
-    {
-      std::unique_lock<std::mutex> lock(queue_mu_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      std::size_t n = std::min(queue_.size(), options_.max_group_works);
-      group.reserve(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-      observer = observer_;
-    }
-    CommitGroup(group);
-    CallQuietly(observer, group.size());
-  }
-}
+void PgDatabase::Shutdown() { queue_.Shutdown(); }
 
 void PgDatabase::CommitGroup(std::vector<Pending>& group) {
   std::vector<Status> statuses(group.size());

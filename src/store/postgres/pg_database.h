@@ -4,8 +4,9 @@
 // Connections:
 //   - a pool of up to `pool_size` connections for RunInTransaction and RunReadOnly, opened on
 //     demand, a lost one replaced at the next use;
-//   - the group-commit writer: one thread with its own connection that runs everything
-//     Submit()ted in one transaction (a savepoint per work) and commits once, as on SQLite.
+//   - the group-commit writer (store/group_queue.h): one thread with its own connection that
+//     runs everything Submit()ted in one transaction (a savepoint per work) and commits once,
+//     as on SQLite.
 // Transactions run at READ COMMITTED with explicit locks (see repos.h); read-only units of
 // work at REPEATABLE READ READ ONLY (one snapshot for the whole work).
 //
@@ -20,18 +21,17 @@
 
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
 #include "core/status.h"
 #include "store/database.h"
+#include "store/group_queue.h"
 
 namespace restock::store::postgres {
 
@@ -81,10 +81,7 @@ class PgDatabase final : public Database {
   void Shutdown() override;
 
  private:
-  struct Pending {
-    Work work;
-    WorkDone done;
-  };
+  using Pending = GroupQueue::Pending;
 
   PgDatabase(std::string url, const PgOptions& options, std::unique_ptr<Connection> first);
 
@@ -95,7 +92,6 @@ class PgDatabase final : public Database {
   Status WithRetries(const std::function<Status(bool& commit_sent)>& attempt);
   // One attempt of a unit of work on a pooled connection.
   Status RunOnce(const Work& work, bool writable, bool& commit_sent);
-  void WriterLoop();
   void CommitGroup(std::vector<Pending>& group);
   Status TryCommitGroup(std::vector<Pending>& group, std::vector<Status>& statuses,
                         bool& commit_sent);
@@ -112,13 +108,9 @@ class PgDatabase final : public Database {
 
   std::unique_ptr<Connection> writer_conn_;  // used only by the writer thread
 
-  std::mutex shutdown_mu_;
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Pending> queue_;                  // guarded by queue_mu_
-  bool stopping_ = false;                      // guarded by queue_mu_
-  std::function<void(std::size_t)> observer_;  // guarded by queue_mu_
-  std::thread writer_;                         // guarded by queue_mu_
+  // The group-commit writer: runs CommitGroup on its thread. Declared last, so destroyed
+  // (and its thread joined, should Shutdown not have run) before what CommitGroup uses.
+  GroupQueue queue_;
 };
 
 }  // namespace restock::store::postgres

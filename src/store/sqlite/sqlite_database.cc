@@ -98,7 +98,9 @@ SqliteDatabase::SqliteDatabase(std::string path, const SqliteOptions& options,
       group_conn_(std::move(group_conn)),
       syncer_(std::make_unique<WalSyncer>(WalSync(path_, options))),
       checkpoint_conn_(std::move(checkpoint_conn)),
-      sync_database_file_(FileSync(path_)) {
+      sync_database_file_(FileSync(path_)),
+      queue_(options.max_group_works,
+             [this](std::vector<Pending> group) { CommitGroup(std::move(group)); }) {
   auto hook = [this](int wal_pages) { return AfterCommit(wal_pages); };
   write_conn_->SetCommitHook(hook);
   group_conn_->SetCommitHook(hook);
@@ -246,8 +248,7 @@ Status SqliteDatabase::RunReadOnly(const Work& work) {
 }
 
 void SqliteDatabase::SetGroupObserver(std::function<void(std::size_t works)> observer) {
-  std::lock_guard<std::mutex> lock(queue_mu_);
-  observer_ = std::move(observer);
+  queue_.SetGroupObserver(std::move(observer));
 }
 
 void SqliteDatabase::Submit(Work work, WorkDone done) {
@@ -255,50 +256,14 @@ void SqliteDatabase::Submit(Work work, WorkDone done) {
     CallQuietly(done, failed);
     return;
   }
-  {
-    std::lock_guard<std::mutex> lock(queue_mu_);
-    if (!stopping_) {
-      queue_.push_back(Pending{std::move(work), std::move(done)});
-      // Started on first use so that processes which never Submit run no extra thread.
-      if (!writer_.joinable()) writer_ = std::thread([this] { WriterLoop(); });
-      queue_cv_.notify_one();
-      return;
-    }
-  }
-  CallQuietly(done, UnavailableError("database is shut down"));
+  queue_.Submit(std::move(work), std::move(done));
 }
 
 void SqliteDatabase::Shutdown() {
   std::lock_guard<std::mutex> shutdown_lock(shutdown_mu_);
-  std::thread writer;
-  {
-    std::lock_guard<std::mutex> lock(queue_mu_);
-    stopping_ = true;
-    writer = std::move(writer_);
-    queue_cv_.notify_all();
-  }
   // The writer drains the queue before it exits, then the syncer completes what it enqueued.
-  if (writer.joinable()) writer.join();
+  queue_.Shutdown();
   syncer_->Stop();
-}
-
-void SqliteDatabase::WriterLoop() {
-  for (;;) {
-    std::vector<Pending> group;
-    {
-      std::unique_lock<std::mutex> lock(queue_mu_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is done
-      // Take whatever has accumulated; never wait for more (idle, a lone work commits now).
-      std::size_t n = std::min(queue_.size(), options_.max_group_works);
-      group.reserve(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    CommitGroup(std::move(group));
-  }
 }
 
 void SqliteDatabase::CommitGroup(std::vector<Pending> group) {
@@ -311,11 +276,7 @@ void SqliteDatabase::CommitGroup(std::vector<Pending> group) {
     if (group_status.code() != StatusCode::kAborted || attempt >= options_.max_attempts) break;
     Backoff(attempt);
   }
-  std::function<void(std::size_t)> observer;
-  {
-    std::lock_guard<std::mutex> lock(queue_mu_);
-    observer = observer_;
-  }
+  GroupQueue::Observer observer = queue_.observer();
   syncer_->Enqueue(group_status.ok() ? commit_seq : 0,
                    [group = std::move(group), statuses = std::move(statuses), group_status,
                     observer = std::move(observer)](Status sync) {

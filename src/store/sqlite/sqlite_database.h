@@ -2,8 +2,8 @@
 //
 // One database file in WAL mode, used through four kinds of connection:
 //   - a write connection for RunInTransaction and Migrate, one caller at a time;
-//   - the group-commit writer: one thread with its own connection that runs everything
-//     Submit()ted in one transaction (a savepoint per work) and commits once; a WalSyncer
+//   - the group-commit writer (store/group_queue.h): one thread with its own connection that
+//     runs everything Submit()ted in one transaction (a savepoint per work) and commits once; a WalSyncer
 //     thread then makes the commit durable (one fdatasync may cover several groups) while
 //     the writer already runs the next group, and only then completes the works;
 //   - a pool of up to `read_connections` query-only connections for RunReadOnly;
@@ -20,7 +20,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -32,6 +31,7 @@
 #include "core/result.h"
 #include "core/status.h"
 #include "store/database.h"
+#include "store/group_queue.h"
 #include "store/sqlite/wal_syncer.h"
 
 namespace restock::store::sqlite {
@@ -121,10 +121,7 @@ class SqliteDatabase final : public Database {
   void Shutdown() override;
 
  private:
-  struct Pending {
-    Work work;
-    WorkDone done;
-  };
+  using Pending = GroupQueue::Pending;
 
   SqliteDatabase(std::string path, const SqliteOptions& options,
                  std::unique_ptr<Connection> write_conn, std::unique_ptr<Connection> group_conn,
@@ -138,7 +135,6 @@ class SqliteDatabase final : public Database {
   // outcome of the transaction as a whole; sets `commit_seq` when it issued a COMMIT.
   Status TryCommitGroup(std::vector<Pending>& group, std::vector<Status>& statuses,
                         std::uint64_t& commit_seq);
-  void WriterLoop();
   void Backoff(int attempt) const;
 
   // The commit hook of both writing connections: asks the checkpointer for a checkpoint
@@ -170,12 +166,6 @@ class SqliteDatabase final : public Database {
   std::unique_ptr<WalSyncer> syncer_;
 
   std::mutex shutdown_mu_;  // serialises Shutdown calls
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Pending> queue_;                  // guarded by queue_mu_
-  bool stopping_ = false;                      // guarded by queue_mu_
-  std::function<void(std::size_t)> observer_;  // guarded by queue_mu_
-  std::thread writer_;                         // started by the first Submit; guarded by queue_mu_
 
   // Used only by the checkpointer thread once it has started.
   std::unique_ptr<Connection> checkpoint_conn_;
@@ -190,6 +180,10 @@ class SqliteDatabase final : public Database {
   bool checkpoint_stopping_ = false;   // guarded by checkpoint_mu_
   // Started by the first full WAL; guarded by checkpoint_mu_.
   std::thread checkpointer_;
+
+  // The group-commit writer: runs CommitGroup on its thread. Declared last, so destroyed
+  // (and its thread joined, should Shutdown not have run) before what CommitGroup uses.
+  GroupQueue queue_;
 };
 
 }  // namespace restock::store::sqlite
