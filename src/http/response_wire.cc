@@ -39,14 +39,14 @@ bool HasNoBody(int status) { return status < 200 || status == 204 || status == 3
 
 }  // namespace
 
-void AppendResponse(const Response& response, unsigned version, bool keep_alive,
-                    std::string& out) {
+bool AppendResponseHead(const Response& response, unsigned version, bool keep_alive,
+                        std::string& out) {
   AppendStatusLine(response.status, version, out);
   AppendField("Server", "restock", out);
   if (!response.content_type.empty()) AppendField("Content-Type", response.content_type, out);
   for (const auto& [name, value] : response.headers) AppendField(name, value, out);
-  const bool no_body = HasNoBody(response.status);
-  if (!no_body) {
+  const bool with_body = !HasNoBody(response.status);
+  if (with_body) {
     out += "Content-Length: ";
     AppendNumber(response.body.size(), out);
     out += "\r\n";
@@ -54,7 +54,7 @@ void AppendResponse(const Response& response, unsigned version, bool keep_alive,
   if (version >= 11 && !keep_alive) AppendField("Connection", "close", out);
   if (version < 11 && keep_alive) AppendField("Connection", "keep-alive", out);
   out += "\r\n";
-  if (!no_body) out += response.body;
+  return with_body;
 }
 
 void AppendContinue(unsigned version, std::string& out) {

@@ -1,6 +1,7 @@
-// restock::http — the bytes of one HTTP/1.x response, written straight into a reusable buffer.
-// The session sends them with one write instead of building a Beast message (a heap node per
-// header field) and walking it with Beast's serializer: per-request costs on the hot path
+// restock::http — the bytes of one HTTP/1.x response head, written straight into a reusable
+// buffer. The session sends head and body with one gathered write instead of building a Beast
+// message (a heap node per header field) and walking it with Beast's serializer: per-request
+// costs on the hot path
 // (docs/decisions.md, "Responses rendered directly"). The output is byte for byte what Beast
 // writes for the same message (tests/http/response_wire_test.cc checks it against Beast),
 // except that 204 and 304 get no Content-Length (RFC 9110 §8.6; Beast 1.81 writes 0).
@@ -13,14 +14,16 @@
 
 namespace restock::http {
 
-// Appends to `out`: the status line (HTTP/`version` / 10, Beast's reason phrase), `Server:
-// restock`, Content-Type when set, `response.headers` in order, Content-Length (none for
-// 1xx, 204 and 304, which carry no body), then `Connection: close` (HTTP/1.1 and later, when
-// !keep_alive) or `Connection: keep-alive` (HTTP/1.0, when keep_alive), and the body.
+// Appends to `out` the head of the response: the status line (HTTP/`version` / 10, Beast's
+// reason phrase), `Server: restock`, Content-Type when set, `response.headers` in order,
+// Content-Length (none for 1xx, 204 and 304, which carry no body), then `Connection: close`
+// (HTTP/1.1 and later, when !keep_alive) or `Connection: keep-alive` (HTTP/1.0, when
+// keep_alive), and the blank line. Returns whether `response.body` follows on the wire
+// (false for 1xx, 204 and 304); the caller sends it as is, so it is never copied.
 // REQUIRES: 100 <= response.status <= 999; header names and values are safe (no CR, LF, NUL,
 // no ':' or blanks in names) — the session filters them.
-void AppendResponse(const Response& response, unsigned version, bool keep_alive,
-                    std::string& out);
+bool AppendResponseHead(const Response& response, unsigned version, bool keep_alive,
+                        std::string& out);
 
 // Appends the interim "100 Continue" of an `Expect: 100-continue` request.
 void AppendContinue(unsigned version, std::string& out);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -29,8 +30,6 @@ namespace {
 constexpr std::size_t kIdleReadChunk = 4096;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::uint64_t kLingerMaxBytes = std::uint64_t{1} << 20;
-// A response buffer grown past this (a large listing) is released after its write.
-constexpr std::size_t kKeptOutBytes = 64 * 1024;
 
 // Completes one request exactly once. Shared by every copy of the Respond callback; if the last
 // copy goes away uncalled (a handler bug, or Handle threw), it answers 500 itself so the
@@ -344,6 +343,7 @@ void Session<Stream>::DoWrite() {
   if (closed_ || writing_ || slots_.empty() || !slots_.front().ready) return;
   const Slot& slot = slots_.front();
   bool keep_alive = true;
+  bool with_body = false;
   out_.clear();
   if (slot.interim) {
     AppendContinue(slot.version, out_);
@@ -351,11 +351,15 @@ void Session<Stream>::DoWrite() {
     // The last response before we stop reading announces the close.
     const bool last = read_closed_ && !reading_ && slots_.size() == 1;
     keep_alive = slot.keep_alive && !last;
-    AppendResponse(slot.response, slot.version, keep_alive, out_);
+    with_body = AppendResponseHead(slot.response, slot.version, keep_alive, out_);
   }
+  // Head and body in one gathered write; the body stays in its slot (deque elements do not
+  // move) until OnWrite pops it.
+  const std::array<net::const_buffer, 2> buffers = {
+      net::buffer(out_), with_body ? net::buffer(slot.response.body) : net::const_buffer()};
   writing_ = true;
   Tcp().expires_after(options_.write_timeout);
-  net::async_write(stream_, net::buffer(out_),
+  net::async_write(stream_, buffers,
                    beast::bind_front_handler(&Session<Stream>::OnWrite, Self(), slot.interim,
                                              keep_alive));
 }
@@ -364,7 +368,6 @@ template <class Stream>
 void Session<Stream>::OnWrite(bool interim, bool keep_alive, error_code ec,
                               std::size_t /*bytes*/) {
   writing_ = false;
-  if (out_.capacity() > kKeptOutBytes) std::string().swap(out_);
   if (ec) {
     if (ec != net::error::operation_aborted) {
       spdlog::debug("http: write to {} failed: {}", remote_address_, ec.message());

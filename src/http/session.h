@@ -108,7 +108,8 @@ class Session final : public Connection {
 
   // Queues a response that is ready now (interim or error), closing after it when !keep_alive.
   void EnqueueReady(Response response, unsigned version, bool interim, bool keep_alive);
-  // Writes the first owed response once it is ready, rendered into out_ (response_wire.h).
+  // Writes the first owed response once it is ready: its head rendered into out_
+  // (response_wire.h), then its body.
   void DoWrite();
   void OnWrite(bool interim, bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   // After a final "Connection: close" response: stop sending, drain what the client still sends
@@ -128,7 +129,7 @@ class Session final : public Connection {
   std::string remote_address_;
 
   std::deque<Slot> slots_;
-  std::string out_;  // the bytes of the response being written; reused across responses
+  std::string out_;  // the head of the response being written; reused across responses
   std::uint64_t next_seq_ = 0;
   std::uint64_t lingered_bytes_ = 0;
   std::chrono::steady_clock::time_point request_started_;

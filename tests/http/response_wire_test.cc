@@ -32,9 +32,10 @@ std::string BeastBytes(const Response& response, unsigned version, bool keep_ali
   return out.str();
 }
 
+// The bytes the session writes: the rendered head, then the body when the head says so.
 std::string Rendered(const Response& response, unsigned version, bool keep_alive) {
   std::string out;
-  AppendResponse(response, version, keep_alive, out);
+  if (AppendResponseHead(response, version, keep_alive, out)) out += response.body;
   return out;
 }
 
@@ -114,10 +115,13 @@ TEST(ResponseWireTest, LargeBodyIsCopiedWhole) {
   EXPECT_NE(bytes.find("Content-Length: 1048576\r\n"), std::string::npos);
 }
 
-TEST(ResponseWireTest, AppendsAfterWhatIsAlreadyThere) {
+TEST(ResponseWireTest, HeadIsAppendedAfterWhatIsAlreadyThereAndLeavesTheBodyOut) {
   std::string out = "previous";
-  AppendResponse(Json(200, "{}"), 11, true, out);
+  EXPECT_TRUE(AppendResponseHead(Json(200, "{\"a\":1}"), 11, true, out));
   EXPECT_EQ(out.rfind("previousHTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_EQ(out.substr(out.size() - 4), "\r\n\r\n");
+  EXPECT_EQ(out.find("{\"a\":1}"), std::string::npos);
+  EXPECT_FALSE(AppendResponseHead(Json(204, ""), 11, true, out));
 }
 
 TEST(ResponseWireTest, ContinueIsWhatBeastWrites) {
