@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/status.h"
+#include "store/call_quietly.h"
 
 namespace restock::store {
 
@@ -26,12 +27,7 @@ void GroupQueue::Submit(Work work, WorkDone done) {
       return;
     }
   }
-  if (!done) return;
-  // `done` belongs to another module; one that throws must not escape into the caller.
-  try {
-    done(UnavailableError("database is shut down"));
-  } catch (...) {
-  }
+  CallQuietly(done, UnavailableError("database is shut down"));
 }
 
 void GroupQueue::SetGroupObserver(Observer observer) {

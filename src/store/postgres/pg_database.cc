@@ -6,6 +6,7 @@
 #include <thread>
 #include <utility>
 
+#include "store/call_quietly.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/errors.h"
 #include "store/postgres/migrations.h"
@@ -19,15 +20,6 @@ Status RunWork(const Work& work, Transaction& tx) {
     return work(tx);
   } catch (...) {
     return InternalError("unexpected exception in unit of work");
-  }
-}
-
-template <typename Fn, typename... Args>
-void CallQuietly(const Fn& fn, Args&&... args) {
-  if (!fn) return;
-  try {
-    fn(std::forward<Args>(args)...);
-  } catch (...) {
   }
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "store/call_quietly.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/repos.h"
@@ -22,16 +23,6 @@ Status RunWork(const Work& work, Transaction& tx) {
     return InternalError("unexpected exception in unit of work");
   } catch (...) {
     return InternalError("unexpected exception in unit of work");
-  }
-}
-
-// Callbacks belong to other modules; one that throws must not kill the writer thread.
-template <typename Fn, typename... Args>
-void CallQuietly(const Fn& fn, Args&&... args) {
-  if (!fn) return;
-  try {
-    fn(std::forward<Args>(args)...);
-  } catch (...) {
   }
 }
 
