@@ -161,6 +161,11 @@ class Database {
   // REQUIRES: called before the first Submit.
   virtual void SetGroupObserver(std::function<void(std::size_t works)> observer) = 0;
 
+  // Tells the backend a bulk load (a catalogue import) just finished, so that it can refresh
+  // what its query planner knows about the tables filled. Blocks. No-op unless overridden:
+  // PostgreSQL analyses `products` (PgDatabase::AfterBulkLoad).
+  virtual Status AfterBulkLoad() { return Status::Ok(); }
+
   // Stops the writer after draining what is queued. Further Submits fail with Unavailable.
   // REQUIRES: not called from inside a work or a `done` callback (it would deadlock).
   virtual void Shutdown() = 0;

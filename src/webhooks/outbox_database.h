@@ -29,6 +29,7 @@ class OutboxDatabase final : public store::Database {
   void SetEnqueueObserver(std::function<void()> observer) { observer_ = std::move(observer); }
 
   Status Migrate() override { return inner_->Migrate(); }
+  Status AfterBulkLoad() override { return inner_->AfterBulkLoad(); }
   Status RunInTransaction(const store::Work& work) override;
   Status RunReadOnly(const store::Work& work) override { return inner_->RunReadOnly(work); }
   void Submit(store::Work work, store::WorkDone done) override;

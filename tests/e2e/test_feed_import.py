@@ -9,6 +9,9 @@ import os
 import pty
 import subprocess
 
+import pytest
+
+import harness
 from harness import restock_bin
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
@@ -129,3 +132,19 @@ def test_progress_bar_on_a_terminal(restock):
     assert json.loads(proc.stdout)["created"] == 5000
     text = shown.decode()
     assert "\r[" in text and "100.0% 5000 products" in text, text[-300:]
+
+
+@pytest.mark.skipif(harness.BACKEND != "postgresql", reason="PostgreSQL planner statistics")
+def test_import_refreshes_postgresql_planner_statistics(restock):
+    # Right after a large import PostgreSQL's planner still has the empty table's estimate
+    # until autovacuum runs, and reads a merchant's whole catalogue for every batch lookup
+    # (BENCHMARKS.md, PostgreSQL). The import runs ANALYZE itself; last_analyze is set by a
+    # manual ANALYZE only (autovacuum sets last_autoanalyze).
+    def last_analyze():
+        return harness.query(restock.db, "SELECT last_analyze FROM pg_stat_user_tables "
+                                         "WHERE relname = 'products'")[0][0]
+
+    assert last_analyze() is None
+    path = write(restock.tmp, "merchant-a.Products.xml", FEED)
+    restock.cli.ok("product", "import", "--merchant", restock.a.public_id, path)
+    assert last_analyze() is not None

@@ -108,6 +108,16 @@ Status PgDatabase::Migrate() {
   });
 }
 
+Status PgDatabase::AfterBulkLoad() {
+  return WithRetries([&](bool& commit_sent) -> Status {
+    commit_sent = false;
+    RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Acquire());
+    Status status = conn->Exec("ANALYZE products");
+    Release(std::move(conn));
+    return status;
+  });
+}
+
 Status PgDatabase::WithRetries(const std::function<Status(bool& commit_sent)>& attempt) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::milliseconds(options_.retry_window_ms);

@@ -79,6 +79,11 @@ class PgDatabase final : public Database {
   void SetGroupObserver(std::function<void(std::size_t works)> observer) override;
   // Idempotent. REQUIRES: not called from a `done` callback or a work.
   void Shutdown() override;
+  // ANALYZE products. Until autovacuum gets to a freshly filled table (minutes later), the
+  // planner keeps the empty table's estimate and looks a batch's products up by reading the
+  // merchant's whole catalogue instead of the primary key: 32 ms instead of 1.7 ms for 100
+  // products among 100,000 (BENCHMARKS.md, PostgreSQL).
+  Status AfterBulkLoad() override;
 
  private:
   using Pending = GroupQueue::Pending;
