@@ -35,6 +35,22 @@ void AppendField(std::string_view name, std::string_view value, std::string& out
   out += "\r\n";
 }
 
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// The fields that frame the message are the renderer's alone: a handler's copy would
+// contradict them (two Content-Lengths let a proxy and a client split the stream differently).
+bool IsFramingField(std::string_view name) {
+  return EqualsIgnoringCase(name, "content-length") ||
+         EqualsIgnoringCase(name, "transfer-encoding") || EqualsIgnoringCase(name, "connection");
+}
+
 bool HasNoBody(int status) { return status < 200 || status == 204 || status == 304; }
 
 }  // namespace
@@ -44,7 +60,9 @@ bool AppendResponseHead(const Response& response, unsigned version, bool keep_al
   AppendStatusLine(response.status, version, out);
   AppendField("Server", "restock", out);
   if (!response.content_type.empty()) AppendField("Content-Type", response.content_type, out);
-  for (const auto& [name, value] : response.headers) AppendField(name, value, out);
+  for (const auto& [name, value] : response.headers) {
+    if (!IsFramingField(name)) AppendField(name, value, out);
+  }
   const bool with_body = !HasNoBody(response.status);
   if (with_body) {
     out += "Content-Length: ";

@@ -15,7 +15,8 @@
 namespace restock::http {
 
 // Appends to `out` the head of the response: the status line (HTTP/`version` / 10, Beast's
-// reason phrase), `Server: restock`, Content-Type when set, `response.headers` in order,
+// reason phrase), `Server: restock`, Content-Type when set, `response.headers` in order
+// (except Content-Length, Transfer-Encoding and Connection, which only the renderer writes),
 // Content-Length (none for 1xx, 204 and 304, which carry no body), then `Connection: close`
 // (HTTP/1.1 and later, when !keep_alive) or `Connection: keep-alive` (HTTP/1.0, when
 // keep_alive), and the blank line. Returns whether `response.body` follows on the wire

@@ -75,6 +75,16 @@ TEST(ResponseWireTest, ExtraHeadersKeepTheirOrderAndSpelling) {
   EXPECT_EQ(Rendered(r, 11, false), BeastBytes(r, 11, false));
 }
 
+TEST(ResponseWireTest, HandlerFramingHeadersAreDroppedInAnySpelling) {
+  Response r = Json(200, "{}");
+  r.headers = {{"content-length", "999"}, {"Retry-After", "1"}, {"Transfer-Encoding", "chunked"},
+               {"CONNECTION", "keep-alive"}};
+  const std::string bytes = Rendered(r, 11, false);
+  EXPECT_EQ(bytes,
+            "HTTP/1.1 200 OK\r\nServer: restock\r\nContent-Type: application/json\r\n"
+            "Retry-After: 1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+}
+
 TEST(ResponseWireTest, EmptyContentTypeIsLeftOut) {
   Response r = Json(200, "ok");
   r.content_type.clear();
