@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "store/sqlite/page_cache.h"
+
 namespace restock::store::sqlite {
 
 Status TranslateError(int rc) {
@@ -125,6 +127,8 @@ void ConfigureLibraryOnce() {
     // SQLITE_MISUSE when something in the process initialised SQLite first: then the
     // defaults stay, which is only slower.
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    // Skips the page-cache walks that cannot drop anything (store/sqlite/page_cache.h).
+    (void)InstallPageCache();
   });
 }
 
