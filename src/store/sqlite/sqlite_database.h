@@ -47,12 +47,10 @@ struct SqliteOptions {
   // SQLite's page cache per connection (the writers and up to `read_connections` readers),
   // in MiB, >= 1; filled only as pages are used. Large placement transactions touch index
   // pages all over the database: with SQLite's default of 2 MiB they spill dirty pages to
-  // the WAL before commit and reread pages from the OS. Not larger either: in a database
-  // under 1 GiB, SQLite 3.40 walks the whole page cache at the end of every write
-  // transaction in which a B-tree balance renumbered pages (it parks a page under the
-  // number of the 1 GiB lock page, which leaves pcache1's iMaxKey above the database size),
-  // and every reader walks it when the database changed since its last read. At 64 MiB
-  // that walk was 10% of the server's CPU under single-product updates (docs/decisions.md).
+  // the WAL before commit and reread pages from the OS. Not larger either: every reader
+  // walks its whole cache when the database changed since its last read, and the writers'
+  // commit-time walk (page_cache.h) is skipped only where it cannot drop a page. 64 MiB
+  // measured no faster than 16 under single-product updates (docs/decisions.md).
   int cache_mib = 16;
   // The WAL is copied back into the database file once a commit leaves this many pages
   // (4 KiB each by default) in it, by the checkpointer thread (passive: it neither waits
