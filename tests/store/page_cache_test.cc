@@ -87,7 +87,7 @@ class PageCacheTest : public ::testing::Test {
  protected:
   std::unique_ptr<Connection> Open() {
     ConnectionOptions options;
-    options.cache_kib = 64 * 1024;  // everything stays cached
+    options.cache_kib = std::int64_t{64} * 1024;  // everything stays cached
     auto conn = Connection::Open(path_, options);
     EXPECT_TRUE(conn.ok()) << conn.status().ToString();
     return conn.ok() ? std::move(conn).value() : nullptr;

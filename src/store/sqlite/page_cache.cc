@@ -34,9 +34,11 @@ void TruncationTracker::OnTruncated(std::uint32_t limit) {
 
 namespace {
 
-// SQLite's default page cache, captured before ours replaces it.
+// Process-wide state, because SQLite's page-cache hooks are process-wide (sqlite3_config)
+// and its callbacks carry no context but the cache: SQLite's default page cache, captured
+// once by InstallPageCache before SQLite initialises and only read after; and two
+// diagnostic counters.
 sqlite3_pcache_methods2 g_inner;
-
 std::atomic<std::uint64_t> g_passed{0};
 std::atomic<std::uint64_t> g_skipped{0};
 
@@ -88,8 +90,7 @@ void Unpin(sqlite3_pcache* cache, sqlite3_pcache_page* page, int discard) {
   g_inner.xUnpin(Outer(cache)->inner, page, discard);
 }
 
-void Rekey(sqlite3_pcache* cache, sqlite3_pcache_page* page, unsigned old_key,
-           unsigned new_key) {
+void Rekey(sqlite3_pcache* cache, sqlite3_pcache_page* page, unsigned old_key, unsigned new_key) {
   Cache* outer = Outer(cache);
   g_inner.xRekey(outer->inner, page, old_key, new_key);
   outer->tracker.OnMovedAway(old_key);

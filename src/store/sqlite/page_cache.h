@@ -8,8 +8,8 @@
 // temporary number, the page after the lock byte (page 262,145 with 4 KiB pages), and
 // moves it back straight away. pcache1 still remembers that number, so the next commit
 // walks every hash bucket and every cached page looking for pages that are not there:
-// about 15% of the group-commit writer's time under single-product PATCH load
-// (docs/decisions.md "SQLite page cache truncation"). The layer below tracks the page
+// 12–15% of the group-commit writer's time under single-product PATCH load
+// (docs/decisions.md, "A page-cache layer that skips truncations"). The layer tracks the page
 // numbers itself, counting the temporary number as free again once the page left it,
 // and passes a truncation on only when a page at or beyond the limit may be cached.
 #pragma once
