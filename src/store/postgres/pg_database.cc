@@ -198,6 +198,12 @@ Status PgDatabase::TryCommitGroup(std::vector<Pending>& group, std::vector<Statu
   if (writer_conn_ == nullptr || !writer_conn_->healthy()) {
     writer_conn_.reset();
     RESTOCK_ASSIGN_OR_RETURN(writer_conn_, Connection::Open(url_));
+    // The writer runs the same few statements over and over with new ids. PostgreSQL kept
+    // custom plans for them (the generic plans of `= ANY($2)` and of the `unnest` update
+    // looked dearer to it), so it planned them again at every execution: half of the
+    // server's time per single-product update (docs/decisions.md). The generic plans of
+    // these key lookups are the same plans. Best effort: PostgreSQL 11 lacks the setting.
+    (void)writer_conn_->Exec("SET plan_cache_mode = force_generic_plan");
   }
   Connection& conn = *writer_conn_;
   // Savepoint commands ride along with the next one, so a work costs one extra round trip.
