@@ -149,25 +149,5 @@ TEST_F(PageCacheTest, ReaderSeesAnotherConnectionsCommit) {
   EXPECT_GT(ReadPageCacheCounters().truncations_passed, before.truncations_passed);
 }
 
-// VACUUM shrinks the file below pages this connection has cached; the database then grows
-// again over the same page numbers with other content.
-TEST_F(PageCacheTest, ShrunkAndRegrownDatabaseReadsItsNewContent) {
-  auto conn = Open();
-  ASSERT_NE(conn, nullptr);
-  ASSERT_EQ(conn->Exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);"
-                       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                       "WHERE i < 20000) INSERT INTO t SELECT i, printf('old-%d', i) FROM n"),
-            Status::Ok());
-  EXPECT_EQ(Text(*conn, "SELECT count(*) FROM t WHERE v LIKE 'old-%'"), "20000");
-  std::string pages_full = Text(*conn, "PRAGMA page_count");
-  ASSERT_EQ(conn->Exec("DELETE FROM t; VACUUM"), Status::Ok());
-  EXPECT_LT(std::stoi(Text(*conn, "PRAGMA page_count")), std::stoi(pages_full));
-  ASSERT_EQ(conn->Exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                       "WHERE i < 20000) INSERT INTO t SELECT i, printf('new-%d', i) FROM n"),
-            Status::Ok());
-  EXPECT_EQ(Text(*conn, "SELECT count(*) FROM t WHERE v = printf('new-%d', id)"), "20000");
-  EXPECT_EQ(Text(*conn, "PRAGMA integrity_check"), "ok");
-}
-
 }  // namespace
 }  // namespace restock::store::sqlite
