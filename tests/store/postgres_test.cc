@@ -13,6 +13,7 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/errors.h"
 #include "store/postgres/pg_database.h"
+#include "store/postgres/repos.h"
 #include "store/submit_util.h"
 #include "support/fake_clock.h"
 
@@ -150,6 +151,32 @@ TEST_F(PgRecoveryTest, GroupWriterReconnectsAfterItsConnectionIsCut) {
   EXPECT_EQ(store::testing::SubmitForStatus(*db_, Insert("after")).get(), Status::Ok());
   EXPECT_TRUE(Exists("before"));
   EXPECT_TRUE(Exists("after"));
+}
+
+// Reads the plan_cache_mode of the connection a work runs on (SHOW cannot be prepared).
+Work ReadPlanCacheMode(std::string& mode) {
+  return [&mode](Transaction& tx) -> Status {
+    Connection& conn = dynamic_cast<PgTransaction&>(tx).connection();
+    RESTOCK_ASSIGN_OR_RETURN(Rows rows,
+                             conn.Query("SELECT current_setting('plan_cache_mode')", Params{}));
+    mode = std::string(rows.Text(0, 0));
+    return Status::Ok();
+  };
+}
+
+// The group writer plans its statements once (docs/decisions.md); pooled connections keep
+// PostgreSQL's default. A reconnected writer sets it again.
+TEST_F(PgRecoveryTest, OnlyTheGroupWriterUsesGenericPlans) {
+  std::string writer_mode, pooled_mode, reconnected_mode;
+  ASSERT_EQ(store::testing::SubmitForStatus(*db_, ReadPlanCacheMode(writer_mode)).get(),
+            Status::Ok());
+  EXPECT_EQ(writer_mode, "force_generic_plan");
+  ASSERT_EQ(db_->RunInTransaction(ReadPlanCacheMode(pooled_mode)), Status::Ok());
+  EXPECT_EQ(pooled_mode, "auto");
+  CutConnections();
+  ASSERT_EQ(store::testing::SubmitForStatus(*db_, ReadPlanCacheMode(reconnected_mode)).get(),
+            Status::Ok());
+  EXPECT_EQ(reconnected_mode, "force_generic_plan");
 }
 
 TEST_F(PgRecoveryTest, PooledConnectionsAreReplacedAfterBeingCut) {

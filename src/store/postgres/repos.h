@@ -271,6 +271,9 @@ class PgTransaction final : public Transaction {
   WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
 
+  // The connection the work runs on (the group writer's, or a pooled one); for tests.
+  Connection& connection() { return cx_.conn; }
+
  private:
   TxContext cx_;
   PgMerchantRepo merchants_;
