@@ -179,6 +179,30 @@ TEST_F(PgRecoveryTest, OnlyTheGroupWriterUsesGenericPlans) {
   EXPECT_EQ(reconnected_mode, "force_generic_plan");
 }
 
+// Scans over many orders plan at every execution for the rest of their group's transaction
+// (a generic page read hash-joined all of order_items); the next group is generic again.
+TEST_F(PgRecoveryTest, OrderScansPlanPerExecutionForTheRestOfTheirGroup) {
+  std::string after_page, after_out_of_stock, next_group;
+  Work page = [&](Transaction& tx) -> Status {
+    RESTOCK_RETURN_IF_ERROR(tx.orders().ListForPlacement(merchant_, CivilDate{2027, 1, 1}, 0, 10)
+                                .status());
+    return ReadPlanCacheMode(after_page)(tx);
+  };
+  Work out_of_stock = [&](Transaction& tx) -> Status {
+    std::string_view products[] = {"p1"};
+    RESTOCK_RETURN_IF_ERROR(
+        tx.orders().ListOutOfStockWithProducts(merchant_, products, 0, 10).status());
+    return ReadPlanCacheMode(after_out_of_stock)(tx);
+  };
+  ASSERT_EQ(store::testing::SubmitForStatus(*db_, page).get(), Status::Ok());
+  EXPECT_EQ(after_page, "auto");
+  ASSERT_EQ(store::testing::SubmitForStatus(*db_, ReadPlanCacheMode(next_group)).get(),
+            Status::Ok());
+  EXPECT_EQ(next_group, "force_generic_plan");
+  ASSERT_EQ(store::testing::SubmitForStatus(*db_, out_of_stock).get(), Status::Ok());
+  EXPECT_EQ(after_out_of_stock, "auto");
+}
+
 TEST_F(PgRecoveryTest, PooledConnectionsAreReplacedAfterBeingCut) {
   ASSERT_EQ(db_->RunInTransaction(Insert("before")), Status::Ok());
   EXPECT_TRUE(Exists("before"));

@@ -186,7 +186,7 @@ Result<std::vector<model::Order>> PgOrderRepo::ListForPlacement(model::MerchantI
   if (limit == 0) return std::vector<model::Order>();
   Params p;
   p.Int(merchant).Date(date).Int(after_id).Int(LimitValue(limit));
-  RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.LockedOrderQuery(merchant, kSelectForPlacement, p));
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.LockedOrderScan(merchant, kSelectForPlacement, p));
   return ReadOrders(rows, merchant);
 }
 
@@ -199,7 +199,7 @@ Result<std::vector<model::Order>> PgOrderRepo::ListOutOfStockWithProducts(
   Params p;
   p.Int(merchant).Text(ids.str()).Int(after_id).Int(LimitValue(limit));
   RESTOCK_ASSIGN_OR_RETURN(Rows rows,
-                           cx_.LockedOrderQuery(merchant, kSelectOutOfStockWithProducts, p));
+                           cx_.LockedOrderScan(merchant, kSelectOutOfStockWithProducts, p));
   return ReadOrders(rows, merchant);
 }
 

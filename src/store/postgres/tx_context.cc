@@ -1,5 +1,7 @@
 #include <array>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "store/postgres/repos.h"
 
@@ -19,6 +21,22 @@ Result<Rows> TxContext::Guarded(std::string_view sql, const Params& params) {
   return rows.status();
 }
 
+namespace {
+
+constexpr std::string_view kLock = "SELECT pg_advisory_xact_lock($1::bigint)";
+constexpr std::string_view kPlanPerExecution =
+    "SELECT set_config('plan_cache_mode', 'auto', true)";
+
+// Takes the merchant's order lock, optionally after kPlanPerExecution, then runs `sql`: one
+// round trip. Returns the rows of `sql`.
+template <std::size_t N>
+Result<Rows> RunLocked(Connection& conn, std::array<Call, N> calls) {
+  RESTOCK_ASSIGN_OR_RETURN(std::vector<Rows> rows, conn.Pipeline(calls));
+  return std::move(rows[N - 1]);
+}
+
+}  // namespace
+
 Result<Rows> TxContext::LockedOrderQuery(std::int64_t merchant, std::string_view sql,
                                          const Params& params) {
   if (!writable) return conn.Query(sql, params);
@@ -27,10 +45,16 @@ Result<Rows> TxContext::LockedOrderQuery(std::int64_t merchant, std::string_view
   // decision committed by the previous holder.
   Params lock_params;
   lock_params.Int(merchant);
-  std::array<Call, 2> calls = {Call{"SELECT pg_advisory_xact_lock($1::bigint)", lock_params},
-                               Call{sql, params}};
-  RESTOCK_ASSIGN_OR_RETURN(std::vector<Rows> rows, conn.Pipeline(calls));
-  return std::move(rows[1]);
+  return RunLocked(conn, std::array<Call, 2>{Call{kLock, lock_params}, Call{sql, params}});
+}
+
+Result<Rows> TxContext::LockedOrderScan(std::int64_t merchant, std::string_view sql,
+                                        const Params& params) {
+  if (!writable) return conn.Query(sql, params);
+  Params lock_params;
+  lock_params.Int(merchant);
+  return RunLocked(conn, std::array<Call, 3>{Call{kPlanPerExecution, {}},
+                                             Call{kLock, lock_params}, Call{sql, params}});
 }
 
 }  // namespace restock::store::postgres
