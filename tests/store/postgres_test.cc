@@ -179,28 +179,49 @@ TEST_F(PgRecoveryTest, OnlyTheGroupWriterUsesGenericPlans) {
   EXPECT_EQ(reconnected_mode, "force_generic_plan");
 }
 
-// Scans over many orders plan at every execution for the rest of their group's transaction
-// (a generic page read hash-joined all of order_items); the next group is generic again.
-TEST_F(PgRecoveryTest, OrderScansPlanPerExecutionForTheRestOfTheirGroup) {
-  std::string after_page, after_out_of_stock, next_group;
+// How often this connection planned the prepared statement whose text contains `fragment`:
+// "generic custom" (pg_prepared_statements, PostgreSQL 14+).
+Result<std::string> PlanCounts(Transaction& tx, std::string_view fragment) {
+  Connection& conn = dynamic_cast<PgTransaction&>(tx).connection();
+  RESTOCK_ASSIGN_OR_RETURN(
+      Rows rows, conn.Query("SELECT generic_plans || ' ' || custom_plans FROM "
+                            "pg_prepared_statements WHERE strpos(statement, $1) > 0",
+                            Params().Text(fragment)));
+  if (rows.size() != 1) return InternalError("not one prepared statement matches");
+  return std::string(rows.Text(0, 0));
+}
+
+// Scans over many orders are planned for their own parameters on the generic-plan writer (a
+// generic page read hash-joined all of order_items), and its generic plans are back right
+// after them.
+TEST_F(PgRecoveryTest, OrderScansArePlannedForTheirParametersAndRestoreTheMode) {
+  std::string page_plans, page_mode, out_of_stock_plans, out_of_stock_mode;
   Work page = [&](Transaction& tx) -> Status {
-    RESTOCK_RETURN_IF_ERROR(tx.orders().ListForPlacement(merchant_, CivilDate{2027, 1, 1}, 0, 10)
-                                .status());
-    return ReadPlanCacheMode(after_page)(tx);
+    for (int i = 0; i < 2; ++i) {
+      RESTOCK_RETURN_IF_ERROR(
+          tx.orders().ListForPlacement(merchant_, CivilDate{2027, 1, 1}, 0, 10).status());
+    }
+    RESTOCK_ASSIGN_OR_RETURN(page_plans, PlanCounts(tx, "place_date <= $2"));
+    return ReadPlanCacheMode(page_mode)(tx);
   };
   Work out_of_stock = [&](Transaction& tx) -> Status {
     std::string_view products[] = {"p1"};
-    RESTOCK_RETURN_IF_ERROR(
-        tx.orders().ListOutOfStockWithProducts(merchant_, products, 0, 10).status());
-    return ReadPlanCacheMode(after_out_of_stock)(tx);
+    for (int i = 0; i < 2; ++i) {
+      RESTOCK_RETURN_IF_ERROR(
+          tx.orders().ListOutOfStockWithProducts(merchant_, products, 0, 10).status());
+    }
+    RESTOCK_ASSIGN_OR_RETURN(out_of_stock_plans, PlanCounts(tx, "product_id = ANY($2"));
+    return ReadPlanCacheMode(out_of_stock_mode)(tx);
   };
   ASSERT_EQ(store::testing::SubmitForStatus(*db_, page).get(), Status::Ok());
-  EXPECT_EQ(after_page, "auto");
-  ASSERT_EQ(store::testing::SubmitForStatus(*db_, ReadPlanCacheMode(next_group)).get(),
-            Status::Ok());
-  EXPECT_EQ(next_group, "force_generic_plan");
+  EXPECT_EQ(page_plans, "0 2");
+  EXPECT_EQ(page_mode, "force_generic_plan");
   ASSERT_EQ(store::testing::SubmitForStatus(*db_, out_of_stock).get(), Status::Ok());
-  EXPECT_EQ(after_out_of_stock, "auto");
+  EXPECT_EQ(out_of_stock_plans, "0 2");
+  EXPECT_EQ(out_of_stock_mode, "force_generic_plan");
+  // Pooled write transactions keep PostgreSQL's default.
+  ASSERT_EQ(db_->RunInTransaction(page), Status::Ok());
+  EXPECT_EQ(page_mode, "auto");
 }
 
 TEST_F(PgRecoveryTest, PooledConnectionsAreReplacedAfterBeingCut) {

@@ -48,11 +48,12 @@ struct TxContext {
   Result<Rows> LockedOrderQuery(std::int64_t merchant, std::string_view sql,
                                 const Params& params);
   // LockedOrderQuery for the scans over many of a merchant's orders (a placement page, the
-  // out-of-stock orders of some products). In write transactions it first switches the
-  // rest of the transaction to a plan per execution (set_config(…, is_local), same round
-  // trip): the group writer's connection uses generic plans, and the generic plan of a
-  // page read, which cannot see the LIMIT or the merchant, hash-joined the whole
-  // order_items table at every page (docs/decisions.md).
+  // out-of-stock orders of some products). In write transactions `sql` gets a plan of its
+  // own parameters, whatever the connection's plan_cache_mode, which is restored after it
+  // (same round trip): the group writer's connection uses generic plans, and the generic
+  // plan of a page read, which cannot see the LIMIT or the merchant, hash-joined the whole
+  // order_items table at every page (docs/decisions.md). Only `sql`: the scans run in
+  // groups with stock updates, whose statements keep their generic plans.
   Result<Rows> LockedOrderScan(std::int64_t merchant, std::string_view sql,
                                const Params& params);
 };

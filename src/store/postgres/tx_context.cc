@@ -24,15 +24,20 @@ Result<Rows> TxContext::Guarded(std::string_view sql, const Params& params) {
 namespace {
 
 constexpr std::string_view kLock = "SELECT pg_advisory_xact_lock($1::bigint)";
-constexpr std::string_view kPlanPerExecution =
-    "SELECT set_config('plan_cache_mode', 'auto', true)";
+// Plan the next statement for its own parameters, then go back to the session's mode, all
+// local to the transaction (set_config's third argument); restock.plan_cache_mode holds the
+// mode in between.
+constexpr std::string_view kSaveMode =
+    "SELECT set_config('restock.plan_cache_mode', current_setting('plan_cache_mode'), true)";
+constexpr std::string_view kCustomPlans = "SELECT set_config('plan_cache_mode', 'auto', true)";
+constexpr std::string_view kRestoreMode =
+    "SELECT set_config('plan_cache_mode', current_setting('restock.plan_cache_mode'), true)";
 
-// Takes the merchant's order lock, optionally after kPlanPerExecution, then runs `sql`: one
-// round trip. Returns the rows of `sql`.
+// Runs `calls` in one round trip and returns the rows of calls[index].
 template <std::size_t N>
-Result<Rows> RunLocked(Connection& conn, std::array<Call, N> calls) {
+Result<Rows> RunPipelined(Connection& conn, std::array<Call, N> calls, std::size_t index) {
   RESTOCK_ASSIGN_OR_RETURN(std::vector<Rows> rows, conn.Pipeline(calls));
-  return std::move(rows[N - 1]);
+  return std::move(rows[index]);
 }
 
 }  // namespace
@@ -45,7 +50,7 @@ Result<Rows> TxContext::LockedOrderQuery(std::int64_t merchant, std::string_view
   // decision committed by the previous holder.
   Params lock_params;
   lock_params.Int(merchant);
-  return RunLocked(conn, std::array<Call, 2>{Call{kLock, lock_params}, Call{sql, params}});
+  return RunPipelined(conn, std::array<Call, 2>{Call{kLock, lock_params}, Call{sql, params}}, 1);
 }
 
 Result<Rows> TxContext::LockedOrderScan(std::int64_t merchant, std::string_view sql,
@@ -53,8 +58,11 @@ Result<Rows> TxContext::LockedOrderScan(std::int64_t merchant, std::string_view 
   if (!writable) return conn.Query(sql, params);
   Params lock_params;
   lock_params.Int(merchant);
-  return RunLocked(conn, std::array<Call, 3>{Call{kPlanPerExecution, {}},
-                                             Call{kLock, lock_params}, Call{sql, params}});
+  return RunPipelined(conn,
+                      std::array<Call, 5>{Call{kSaveMode, {}}, Call{kCustomPlans, {}},
+                                          Call{kLock, lock_params}, Call{sql, params},
+                                          Call{kRestoreMode, {}}},
+                      3);
 }
 
 }  // namespace restock::store::postgres
