@@ -26,12 +26,18 @@ namespace {
 constexpr std::string_view kLock = "SELECT pg_advisory_xact_lock($1::bigint)";
 // Plan the next statement for its own parameters, then go back to the session's mode, all
 // local to the transaction (set_config's third argument); restock.plan_cache_mode holds the
-// mode in between.
+// mode in between. A server without plan_cache_mode (PostgreSQL 11) skips both switches
+// instead of failing the transaction: current_setting(…, true) is NULL there, and CASE
+// never calls set_config for it.
 constexpr std::string_view kSaveMode =
-    "SELECT set_config('restock.plan_cache_mode', current_setting('plan_cache_mode'), true)";
-constexpr std::string_view kCustomPlans = "SELECT set_config('plan_cache_mode', 'auto', true)";
+    "SELECT set_config('restock.plan_cache_mode', "
+    "coalesce(current_setting('plan_cache_mode', true), ''), true)";
+constexpr std::string_view kCustomPlans =
+    "SELECT CASE WHEN current_setting('restock.plan_cache_mode') <> '' "
+    "THEN set_config('plan_cache_mode', 'auto', true) END";
 constexpr std::string_view kRestoreMode =
-    "SELECT set_config('plan_cache_mode', current_setting('restock.plan_cache_mode'), true)";
+    "SELECT CASE WHEN current_setting('restock.plan_cache_mode') <> '' "
+    "THEN set_config('plan_cache_mode', current_setting('restock.plan_cache_mode'), true) END";
 
 // Runs `calls` in one round trip and returns the rows of calls[index].
 template <std::size_t N>
