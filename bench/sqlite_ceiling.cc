@@ -6,8 +6,12 @@
 // reported as a ratio of this program's.
 //
 // Per update, exactly what the semantics need: read the product's stock state (point lookup
-// on the primary key), and when `live` changes, write it with last_update and append the
-// stock event (old -> new). Statements are prepared once; text is bound without copies.
+// on the primary key), and when `live` changes, append the stock event (old -> new, linked to
+// the product's previous event: the chain of migration 7) and write `live`, last_update and
+// the chain's head in one rewrite of the product row. restock's schema moves the head with a
+// trigger, a second rewrite of the row; this program drops the trigger on its copy and does
+// the single rewrite, the least work that stores the same rows. Statements are prepared
+// once; text is bound without copies.
 // `--batch 1` commits every update on its own (one fsync each); `--batch N` commits N updates
 // per transaction.
 //
@@ -111,14 +115,16 @@ int main(int argc, char** argv) {
   sqlite3_finalize(find_merchant);
 
   sqlite3_stmt* read = Prepare(db,
-      "SELECT live, discontinued, inventory FROM products "
+      "SELECT live, discontinued, inventory, last_event_id FROM products "
       "WHERE merchant_id = ?1 AND product_id = ?2");
+  Exec(db, "DROP TRIGGER IF EXISTS stock_events_chain");
   sqlite3_stmt* write = Prepare(db,
-      "UPDATE OR FAIL products SET live = ?3, last_update = ?4 WHERE merchant_id = ?1 AND product_id = ?2");
+      "UPDATE OR FAIL products SET live = ?3, last_update = ?4, last_event_id = ?5 "
+      "WHERE merchant_id = ?1 AND product_id = ?2");
   sqlite3_stmt* event = Prepare(db,
-      "INSERT INTO stock_events (merchant_id, product_id, prev_live, live, prev_discontinued, "
-      "discontinued, prev_inventory, inventory, source, created) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?6, 'api', ?7)");
+      "INSERT OR FAIL INTO stock_events (merchant_id, product_id, prev_event_id, prev_live, "
+      "live, prev_discontinued, discontinued, prev_inventory, inventory, source, created) "
+      "VALUES (?1, ?2, ?8, ?3, ?4, ?5, ?5, ?6, ?6, 'api', ?7)");
   sqlite3_stmt* begin = Prepare(db, "BEGIN IMMEDIATE");
   sqlite3_stmt* commit = Prepare(db, "COMMIT");
 
@@ -146,14 +152,10 @@ int main(int argc, char** argv) {
       const std::int64_t discontinued = sqlite3_column_int64(read, 1);
       const bool tracked = sqlite3_column_type(read, 2) != SQLITE_NULL;
       const std::int64_t inventory = sqlite3_column_int64(read, 2);
+      const bool has_head = sqlite3_column_type(read, 3) != SQLITE_NULL;
+      const std::int64_t head = sqlite3_column_int64(read, 3);
       sqlite3_reset(read);
       if (was_live == live) continue;
-
-      sqlite3_bind_int64(write, 1, merchant);
-      sqlite3_bind_text(write, 2, id, n, SQLITE_STATIC);
-      sqlite3_bind_int64(write, 3, live);
-      sqlite3_bind_int64(write, 4, now);
-      Done(db, write);
 
       sqlite3_bind_int64(event, 1, merchant);
       sqlite3_bind_text(event, 2, id, n, SQLITE_STATIC);
@@ -166,7 +168,19 @@ int main(int argc, char** argv) {
         sqlite3_bind_null(event, 6);
       }
       sqlite3_bind_int64(event, 7, now);
+      if (has_head) {
+        sqlite3_bind_int64(event, 8, head);
+      } else {
+        sqlite3_bind_null(event, 8);
+      }
       Done(db, event);
+
+      sqlite3_bind_int64(write, 1, merchant);
+      sqlite3_bind_text(write, 2, id, n, SQLITE_STATIC);
+      sqlite3_bind_int64(write, 3, live);
+      sqlite3_bind_int64(write, 4, now);
+      sqlite3_bind_int64(write, 5, sqlite3_last_insert_rowid(db));
+      Done(db, write);
       ++changed;
     }
     Done(db, commit);

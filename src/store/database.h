@@ -100,6 +100,9 @@ struct StockEventPage {
 class StockEventRepo {
  public:
   virtual ~StockEventRepo() = default;
+  // Appends `events`, all or nothing. Every event's product must exist (SQLite keeps the
+  // head of a product's history in its row): Internal when one does not, on backends that
+  // check it (SQLite).
   virtual Status Append(std::span<const model::StockEvent> events) = 0;
   // Newest first, at most `limit`.
   virtual Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,

@@ -177,6 +177,8 @@ model::StockEvent Event(model::MerchantId m, std::string product_id, bool live) 
 TEST_P(StoreProductListTest, StockEventPagesByIdInBothDirections) {
   model::MerchantId m = CreateMerchant("m");
   model::MerchantId other = CreateMerchant("other");
+  ASSERT_EQ(InsertProducts(m, {MakeProduct("p1"), MakeProduct("p2")}), Status::Ok());
+  ASSERT_EQ(InsertProducts(other, {MakeProduct("p1")}), Status::Ok());
   std::vector<model::StockEvent> events;
   for (int i = 0; i < 5; ++i) {
     events.push_back(Event(m, "p1", i % 2 == 0));
@@ -196,6 +198,16 @@ TEST_P(StoreProductListTest, StockEventPagesByIdInBothDirections) {
   // Newer pages come oldest first.
   EXPECT_EQ(EventIds(m, "p1", Newer(all[3], 2)), (std::vector<std::int64_t>{all[2], all[1]}));
   EXPECT_EQ(EventIds(m, "p1", Newer(all[1], 2)), (std::vector<std::int64_t>{all[0]}));
+  // A cursor that is another product's event still splits the history at its id.
+  std::vector<std::int64_t> p2 = EventIds(m, "p2", Older(std::nullopt, 100));
+  ASSERT_EQ(p2.size(), 5u);
+  const std::int64_t between = p2[2];  // an id between all[2] and all[1]
+  ASSERT_TRUE(all[2] < between && between < all[1]);
+  EXPECT_EQ(EventIds(m, "p1", Older(between, 10)),
+            (std::vector<std::int64_t>{all[2], all[3], all[4]}));
+  EXPECT_EQ(EventIds(m, "p1", Newer(between, 2)), (std::vector<std::int64_t>{all[1], all[0]}));
+  EXPECT_EQ(EventIds(m, "p1", Older(all[4], 10)), (std::vector<std::int64_t>{}));
+  EXPECT_EQ(EventIds(m, "p1", Newer(all[0], 10)), (std::vector<std::int64_t>{}));
   EXPECT_EQ(EventIds(other, "p1", Older(std::nullopt, 100)).size(), 1u);
   EXPECT_EQ(EventIds(m, "nope", Older(std::nullopt, 100)).size(), 0u);
 }

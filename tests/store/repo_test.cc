@@ -210,6 +210,7 @@ model::StockEvent MakeEvent(model::MerchantId m, std::string product_id, bool li
 
 TEST_P(StoreRepoTest, StockEventsListNewestFirstWithLimit) {
   model::MerchantId m = CreateMerchant("m");
+  ASSERT_EQ(InsertProducts(m, {MakeProduct("p1"), MakeProduct("p2")}), Status::Ok());
   std::vector<model::StockEvent> events = {
       MakeEvent(m, "p1", false, 100), MakeEvent(m, "p2", false, 150), MakeEvent(m, "p1", true, 200),
       MakeEvent(m, "p1", false, 300)};

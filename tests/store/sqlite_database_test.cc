@@ -216,6 +216,106 @@ TEST_F(SqliteDatabaseTest, MigrationFromVersionOneKeepsItsData) {
             Status::Ok());
 }
 
+// Event ids of one product's history, newest first, through the repository.
+std::vector<std::int64_t> HistoryIds(store::Database& db, model::MerchantId merchant,
+                                     const std::string& product_id, const StockEventPage& page) {
+  std::vector<std::int64_t> ids;
+  EXPECT_EQ(db.RunReadOnly([&](store::Transaction& tx) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(auto events, tx.stock_events().ListPage(merchant, product_id, page));
+    for (const auto& e : events) ids.push_back(e.id);
+    return Status::Ok();
+  }),
+            Status::Ok());
+  return ids;
+}
+
+TEST_F(SqliteDatabaseTest, MigrationSevenChainsTheStockEventsAlreadyStored) {
+  {
+    // A database as the version-4 binary left it, with interleaved events of two products
+    // (ids 1..5: p1, p2, p1, p2, p1) and a product without events.
+    auto conn = Connection::Open(path_, {});
+    ASSERT_TRUE(conn.ok());
+    ASSERT_EQ((*conn)->Exec("CREATE TABLE schema_migrations ("
+                            "version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"),
+              Status::Ok());
+    for (const Migration& migration : Migrations()) {
+      if (migration.version > 4) break;
+      ASSERT_EQ((*conn)->Exec(migration.sql), Status::Ok());
+      const std::string record =
+          "INSERT INTO schema_migrations VALUES (" + std::to_string(migration.version) + ", 'then')";
+      ASSERT_EQ((*conn)->Exec(record.c_str()), Status::Ok());
+    }
+    ASSERT_EQ((*conn)->Exec(
+                  "INSERT INTO merchants (id, public_id, hash_key, created) VALUES (1, 'm', 'k', 0);"
+                  "INSERT INTO products (merchant_id, product_id, live, discontinued, "
+                  "autoship_enabled, created, last_update) VALUES (1, 'p1', 1, 0, 1, 0, 0), "
+                  "(1, 'p2', 1, 0, 1, 0, 0), (1, 'p3', 1, 0, 1, 0, 0);"
+                  "INSERT INTO stock_events (merchant_id, product_id, prev_live, live, "
+                  "prev_discontinued, discontinued, source, created) VALUES "
+                  "(1, 'p1', 1, 0, 0, 0, 'api', 1), (1, 'p2', 1, 0, 0, 0, 'api', 2), "
+                  "(1, 'p1', 0, 1, 0, 0, 'feed', 3), (1, 'p2', 0, 1, 0, 0, 'api', 4), "
+                  "(1, 'p1', 1, 0, 0, 0, 'cli', 5)"),
+              Status::Ok());
+  }
+  auto db = OpenMigrated();
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(CountRows(path_, "SELECT COUNT(*) FROM sqlite_master "
+                             "WHERE name = 'stock_events_by_product'"),
+            0);
+  StockEventPage all;
+  all.limit = 100;
+  EXPECT_EQ(HistoryIds(*db, 1, "p1", all), (std::vector<std::int64_t>{5, 3, 1}));
+  EXPECT_EQ(HistoryIds(*db, 1, "p2", all), (std::vector<std::int64_t>{4, 2}));
+  EXPECT_TRUE(HistoryIds(*db, 1, "p3", all).empty());
+  StockEventPage older = all;
+  older.older_than = 5;
+  EXPECT_EQ(HistoryIds(*db, 1, "p1", older), (std::vector<std::int64_t>{3, 1}));
+  // New events continue the chains the migration built.
+  EXPECT_EQ(db->RunInTransaction([&](store::Transaction& tx) -> Status {
+    model::StockEvent e;
+    e.merchant_id = 1;
+    e.source = model::StockSource::kApi;
+    e.product_id = "p2";
+    RESTOCK_RETURN_IF_ERROR(tx.stock_events().Append(std::span(&e, 1)));
+    e.product_id = "p3";
+    return tx.stock_events().Append(std::span(&e, 1));
+  }),
+            Status::Ok());
+  EXPECT_EQ(HistoryIds(*db, 1, "p2", all), (std::vector<std::int64_t>{6, 4, 2}));
+  EXPECT_EQ(HistoryIds(*db, 1, "p3", all), (std::vector<std::int64_t>{7}));
+}
+
+TEST_F(SqliteDatabaseTest, StockEventOfAMissingProductIsInternalAndWritesNothing) {
+  auto db = OpenMigrated();
+  ASSERT_NE(db, nullptr);
+  model::MerchantId merchant = 0;
+  ASSERT_EQ(db->RunInTransaction([&](store::Transaction& tx) -> Status {
+    model::Merchant m;
+    m.public_id = "m";
+    m.hash_key = "k";
+    RESTOCK_ASSIGN_OR_RETURN(model::Merchant created, tx.merchants().Create(m));
+    merchant = created.id;
+    model::Product p;
+    p.product_id = "p1";
+    return tx.products().Insert(merchant, std::span(&p, 1));
+  }),
+            Status::Ok());
+  model::StockEvent events[2];
+  events[0].merchant_id = merchant;
+  events[0].product_id = "p1";
+  events[1].merchant_id = merchant;
+  events[1].product_id = "nope";
+  Status appended = Status::Ok();
+  EXPECT_EQ(db->RunInTransaction([&](store::Transaction& tx) -> Status {
+    appended = tx.stock_events().Append(events);
+    return Status::Ok();  // commit whatever the failed append may have left
+  }),
+            Status::Ok());
+  EXPECT_EQ(appended.code(), StatusCode::kInternal);
+  EXPECT_EQ(CountRows(path_, "SELECT COUNT(*) FROM stock_events"), 0);
+  EXPECT_EQ(CountRows(path_, "SELECT COUNT(*) FROM products WHERE last_event_id IS NOT NULL"), 0);
+}
+
 TEST_F(SqliteDatabaseTest, SubscriptionsOfOneCustomerShareOneCustomerRow) {
   auto db = OpenMigrated();
   ASSERT_NE(db, nullptr);

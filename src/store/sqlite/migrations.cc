@@ -214,6 +214,29 @@ CREATE TABLE seen_signatures (
 ) WITHOUT ROWID;
 CREATE INDEX seen_signatures_by_expiry ON seen_signatures (expires);
 )sql"},
+    // A product's stock events as a chain (docs/decisions.md, "stock event chain"): each
+    // event names the product's previous event, and the product row its newest. An index
+    // by (merchant_id, product_id, id) put every stock update's entry on a page of its own,
+    // a second random page in every commit; the chain's writes go to the product's row,
+    // which the update rewrites anyway, and to the table's append-only tail. The trigger
+    // keeps the head current for every insert (the repository inserts only events whose
+    // product exists, and takes prev_event_id from the head in the same statement).
+    Migration{7, R"sql(
+ALTER TABLE products ADD COLUMN last_event_id INTEGER NULL;
+ALTER TABLE stock_events ADD COLUMN prev_event_id INTEGER NULL;
+UPDATE stock_events SET prev_event_id = (
+  SELECT MAX(older.id) FROM stock_events AS older
+  WHERE older.merchant_id = stock_events.merchant_id
+    AND older.product_id = stock_events.product_id AND older.id < stock_events.id);
+UPDATE products SET last_event_id = (
+  SELECT MAX(e.id) FROM stock_events AS e
+  WHERE e.merchant_id = products.merchant_id AND e.product_id = products.product_id);
+DROP INDEX stock_events_by_product;
+CREATE TRIGGER stock_events_chain AFTER INSERT ON stock_events BEGIN
+  UPDATE products SET last_event_id = NEW.id
+  WHERE merchant_id = NEW.merchant_id AND product_id = NEW.product_id;
+END;
+)sql"},
 };
 
 // Numbers are reserved per feature (docs/decisions.md), so one may land before a smaller

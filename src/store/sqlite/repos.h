@@ -77,7 +77,10 @@ class SqliteStockEventRepo final : public StockEventRepo {
  public:
   explicit SqliteStockEventRepo(Connection& conn) : conn_(conn) {}
 
-  // Ids are assigned by the database, increasing in append order.
+  // Ids are assigned by the database, increasing in append order. Internal (and nothing
+  // appended) when an event names a product the merchant does not have. A product's events
+  // are a chain from its row (migration 7), so listing a page costs one lookup per event
+  // read: older pages start at their cursor, newer pages walk down from the newest event.
   Status Append(std::span<const model::StockEvent> events) override;
   Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,
                                                         std::string_view product_id,

@@ -1,56 +1,86 @@
-#include <limits>
+#include <deque>
+#include <iterator>
 #include <optional>
 #include <utility>
 
 #include "store/sqlite/repos.h"
-#include "store/sqlite/values.h"
 
 namespace restock::store::sqlite {
 namespace {
 
+// A product's events form a chain (migration 7): each names the product's previous event
+// and the product row names the newest, which the stock_events_chain trigger keeps current.
+// The insert takes prev_event_id from that head, and inserts nothing when the product does
+// not exist. OR FAIL: a single-row insert needs no statement journal (see order_repo.cc);
+// the trigger's update inherits it.
 constexpr std::string_view kInsertEvent =
-    "INSERT INTO stock_events (merchant_id, product_id, prev_live, live, prev_discontinued, "
-    "discontinued, prev_inventory, inventory, source, created) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-constexpr std::string_view kSelectEvents =
-    "SELECT id, prev_live, live, prev_discontinued, discontinued, prev_inventory, inventory, "
-    "source, created FROM stock_events WHERE merchant_id = ?1 AND product_id = ?2 "
-    "ORDER BY id DESC LIMIT ?3";
+    "INSERT OR FAIL INTO stock_events (merchant_id, product_id, prev_event_id, prev_live, live, "
+    "prev_discontinued, discontinued, prev_inventory, inventory, source, created) "
+    "SELECT ?1, ?2, last_event_id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM products "
+    "WHERE merchant_id = ?1 AND product_id = ?2";
+constexpr std::string_view kSelectHead =
+    "SELECT last_event_id FROM products WHERE merchant_id = ?1 AND product_id = ?2";
+constexpr std::string_view kSelectEvent =
+    "SELECT merchant_id, product_id, prev_event_id, prev_live, live, prev_discontinued, "
+    "discontinued, prev_inventory, inventory, source, created FROM stock_events WHERE id = ?1";
 
-// Both walk stock_events_by_product (merchant_id, product_id, id).
-constexpr std::string_view kSelectOlder =
-    "SELECT id, prev_live, live, prev_discontinued, discontinued, prev_inventory, inventory, "
-    "source, created FROM stock_events WHERE merchant_id = ?1 AND product_id = ?2 "
-    "AND id < ?4 ORDER BY id DESC LIMIT ?3";
-constexpr std::string_view kSelectNewer =
-    "SELECT id, prev_live, live, prev_discontinued, discontinued, prev_inventory, inventory, "
-    "source, created FROM stock_events WHERE merchant_id = ?1 AND product_id = ?2 "
-    "AND id > ?4 ORDER BY id LIMIT ?3";
+// One link of a product's chain: the event and the id of the one before it.
+struct Link {
+  model::StockEvent event;
+  std::optional<std::int64_t> prev;
+};
 
-// Reads the rows of kSelectEvents / kSelectOlder / kSelectNewer.
-Result<std::vector<model::StockEvent>> ReadEvents(Statement& stmt, model::MerchantId merchant,
-                                                  std::string_view product_id) {
-  std::vector<model::StockEvent> events;
-  for (;;) {
-    RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-    if (!has_row) break;
-    model::StockEvent e;
-    e.id = stmt.ColumnInt64(0);
-    e.merchant_id = merchant;
-    e.product_id = std::string(product_id);
-    e.previous.live = stmt.ColumnBool(1);
-    e.current.live = stmt.ColumnBool(2);
-    e.previous.discontinued = stmt.ColumnBool(3);
-    e.current.discontinued = stmt.ColumnBool(4);
-    e.previous.inventory = stmt.ColumnOptionalInt64(5);
-    e.current.inventory = stmt.ColumnOptionalInt64(6);
-    std::optional<model::StockSource> source = model::ParseStockSource(stmt.ColumnView(7));
-    if (!source) return InternalError("database error: unknown stock event source stored");
-    e.source = *source;
-    e.created = stmt.ColumnInt64(8);
-    events.push_back(std::move(e));
+// Reads event `id` of (merchant, product_id); nullopt when the product has no such event.
+Result<std::optional<Link>> ReadLink(Connection& conn, std::int64_t id, model::MerchantId merchant,
+                                     std::string_view product_id) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kSelectEvent));
+  stmt.BindInt64(1, id);
+  RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+  if (!has_row || stmt.ColumnInt64(0) != merchant || stmt.ColumnView(1) != product_id) {
+    return std::optional<Link>();
   }
-  return events;
+  Link link;
+  model::StockEvent& e = link.event;
+  e.id = id;
+  e.merchant_id = merchant;
+  e.product_id = std::string(product_id);
+  link.prev = stmt.ColumnOptionalInt64(2);
+  e.previous.live = stmt.ColumnBool(3);
+  e.current.live = stmt.ColumnBool(4);
+  e.previous.discontinued = stmt.ColumnBool(5);
+  e.current.discontinued = stmt.ColumnBool(6);
+  e.previous.inventory = stmt.ColumnOptionalInt64(7);
+  e.current.inventory = stmt.ColumnOptionalInt64(8);
+  std::optional<model::StockSource> source = model::ParseStockSource(stmt.ColumnView(9));
+  if (!source) return InternalError("database error: unknown stock event source stored");
+  e.source = *source;
+  e.created = stmt.ColumnInt64(10);
+  // Ids only grow along a chain, so a walk always ends.
+  if (link.prev && *link.prev >= id) return InternalError("database error: stock event chain loops");
+  return std::optional<Link>(std::move(link));
+}
+
+// Walks the product's events from `from` (an event id; none: the product's newest) to older
+// ones, calling `visit` with each until it returns false or the chain ends.
+template <typename Visit>
+Status Walk(Connection& conn, model::MerchantId merchant, std::string_view product_id,
+            std::optional<std::int64_t> from, Visit&& visit) {
+  std::optional<std::int64_t> next = from;
+  if (!next) {
+    RESTOCK_ASSIGN_OR_RETURN(Statement head, conn.Prepare(kSelectHead));
+    head.BindInt64(1, merchant);
+    head.BindText(2, product_id);
+    RESTOCK_ASSIGN_OR_RETURN(bool has_row, head.Step());
+    if (!has_row) return Status::Ok();  // no such product: no events
+    next = head.ColumnOptionalInt64(0);
+  }
+  while (next) {
+    RESTOCK_ASSIGN_OR_RETURN(std::optional<Link> link, ReadLink(conn, *next, merchant, product_id));
+    if (!link) return InternalError("database error: stock event chain is broken");
+    next = link->prev;
+    if (!visit(std::move(link->event))) break;
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -70,6 +100,9 @@ Status SqliteStockEventRepo::Append(std::span<const model::StockEvent> events) {
       stmt.BindText(9, model::StockSourceName(e.source));
       stmt.BindInt64(10, e.created);
       RESTOCK_RETURN_IF_ERROR(stmt.Run());
+      // Callers append events of products they have just written: a miss is a broken
+      // invariant.
+      if (conn_.Changes() == 0) return InternalError("stock event for a product that does not exist");
     }
     return Status::Ok();
   });
@@ -77,24 +110,48 @@ Status SqliteStockEventRepo::Append(std::span<const model::StockEvent> events) {
 
 Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListForProduct(
     model::MerchantId merchant, std::string_view product_id, std::size_t limit) {
-  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectEvents));
-  stmt.BindInt64(1, merchant);
-  stmt.BindText(2, product_id);
-  stmt.BindInt64(3, LimitValue(limit));
-  return ReadEvents(stmt, merchant, product_id);
+  std::vector<model::StockEvent> events;
+  if (limit == 0) return events;
+  RESTOCK_RETURN_IF_ERROR(Walk(conn_, merchant, product_id, std::nullopt, [&](model::StockEvent e) {
+    events.push_back(std::move(e));
+    return events.size() < limit;
+  }));
+  return events;
 }
 
+// The chain only leads to older events, so a page newer than an id walks from the newest
+// down to it (a cost that grows with the distance from the newest event); a page older than
+// an event of the product starts right below it (a cost that does not grow with the depth).
 Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListPage(
     model::MerchantId merchant, std::string_view product_id, const StockEventPage& page) {
-  RESTOCK_ASSIGN_OR_RETURN(Statement stmt,
-                           conn_.Prepare(page.newer_than ? kSelectNewer : kSelectOlder));
-  stmt.BindInt64(1, merchant);
-  stmt.BindText(2, product_id);
-  stmt.BindInt64(3, LimitValue(page.limit));
-  stmt.BindInt64(4, page.newer_than ? *page.newer_than
-                                    : page.older_than.value_or(
-                                          std::numeric_limits<std::int64_t>::max()));
-  return ReadEvents(stmt, merchant, product_id);
+  std::vector<model::StockEvent> events;
+  if (page.limit == 0) return events;
+  if (page.newer_than) {
+    // Oldest first: the `limit` events right above newer_than.
+    std::deque<model::StockEvent> window;
+    RESTOCK_RETURN_IF_ERROR(Walk(conn_, merchant, product_id, std::nullopt, [&](model::StockEvent e) {
+      if (e.id <= *page.newer_than) return false;
+      window.push_front(std::move(e));
+      if (window.size() > page.limit) window.pop_back();
+      return true;
+    }));
+    events.assign(std::make_move_iterator(window.begin()), std::make_move_iterator(window.end()));
+    return events;
+  }
+  std::optional<std::int64_t> from;
+  if (page.older_than) {
+    RESTOCK_ASSIGN_OR_RETURN(std::optional<Link> cursor,
+                             ReadLink(conn_, *page.older_than, merchant, product_id));
+    if (cursor && !cursor->prev) return events;  // the product's oldest event
+    if (cursor) from = cursor->prev;
+  }
+  RESTOCK_RETURN_IF_ERROR(Walk(conn_, merchant, product_id, from, [&](model::StockEvent e) {
+    // Only a cursor that is no event of this product is still above: skip down to it.
+    if (page.older_than && e.id >= *page.older_than) return true;
+    events.push_back(std::move(e));
+    return events.size() < page.limit;
+  }));
+  return events;
 }
 
 }  // namespace restock::store::sqlite
