@@ -8,10 +8,9 @@
 // Per update, exactly what the semantics need: read the product's stock state (point lookup
 // on the primary key), and when `live` changes, append the stock event (old -> new, linked to
 // the product's previous event: the chain of migration 7) and write `live`, last_update and
-// the chain's head in one rewrite of the product row. restock's schema moves the head with a
-// trigger, a second rewrite of the row; this program drops the trigger on its copy and does
-// the single rewrite, the least work that stores the same rows. Statements are prepared
-// once; text is bound without copies.
+// the chain's head in one rewrite of the product row (restock moves the head in a statement
+// of its own, a second rewrite): the least work that stores the same rows. Statements are
+// prepared once; text is bound without copies.
 // `--batch 1` commits every update on its own (one fsync each); `--batch N` commits N updates
 // per transaction.
 //
@@ -117,7 +116,6 @@ int main(int argc, char** argv) {
   sqlite3_stmt* read = Prepare(db,
       "SELECT live, discontinued, inventory, last_event_id FROM products "
       "WHERE merchant_id = ?1 AND product_id = ?2");
-  Exec(db, "DROP TRIGGER IF EXISTS stock_events_chain");
   sqlite3_stmt* write = Prepare(db,
       "UPDATE OR FAIL products SET live = ?3, last_update = ?4, last_event_id = ?5 "
       "WHERE merchant_id = ?1 AND product_id = ?2");

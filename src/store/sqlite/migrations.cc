@@ -218,9 +218,9 @@ CREATE INDEX seen_signatures_by_expiry ON seen_signatures (expires);
     // event names the product's previous event, and the product row its newest. An index
     // by (merchant_id, product_id, id) put every stock update's entry on a page of its own,
     // a second random page in every commit; the chain's writes go to the product's row,
-    // which the update rewrites anyway, and to the table's append-only tail. The trigger
-    // keeps the head current for every insert (the repository inserts only events whose
-    // product exists, and takes prev_event_id from the head in the same statement).
+    // which the update rewrites anyway, and to the table's append-only tail. The repository
+    // moves the head with each insert (a trigger would give the insert a statement journal,
+    // and releasing it inside the group writer's savepoint walks the whole sub-journal).
     Migration{7, R"sql(
 ALTER TABLE products ADD COLUMN last_event_id INTEGER NULL;
 ALTER TABLE stock_events ADD COLUMN prev_event_id INTEGER NULL;
@@ -232,10 +232,6 @@ UPDATE products SET last_event_id = (
   SELECT MAX(e.id) FROM stock_events AS e
   WHERE e.merchant_id = products.merchant_id AND e.product_id = products.product_id);
 DROP INDEX stock_events_by_product;
-CREATE TRIGGER stock_events_chain AFTER INSERT ON stock_events BEGIN
-  UPDATE products SET last_event_id = NEW.id
-  WHERE merchant_id = NEW.merchant_id AND product_id = NEW.product_id;
-END;
 )sql"},
 };
 

@@ -9,20 +9,38 @@ namespace restock::store::sqlite {
 namespace {
 
 // A product's events form a chain (migration 7): each names the product's previous event
-// and the product row names the newest, which the stock_events_chain trigger keeps current.
-// The insert takes prev_event_id from that head, and inserts nothing when the product does
-// not exist. OR FAIL: a single-row insert needs no statement journal (see order_repo.cc);
-// the trigger's update inherits it.
+// and the product row names the newest. Append reads the head, inserts the event linked to
+// it and moves the head: two single-row writes, OR FAIL so that neither needs a statement
+// journal (see order_repo.cc). A trigger moving the head made every insert keep one, and
+// each release of it inside the group writer's savepoint walked the whole sub-journal:
+// 1,000-product batches spent 28% of the writer's time there.
 constexpr std::string_view kInsertEvent =
     "INSERT OR FAIL INTO stock_events (merchant_id, product_id, prev_event_id, prev_live, live, "
     "prev_discontinued, discontinued, prev_inventory, inventory, source, created) "
-    "SELECT ?1, ?2, last_event_id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM products "
-    "WHERE merchant_id = ?1 AND product_id = ?2";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+constexpr std::string_view kMoveHead =
+    "UPDATE OR FAIL products SET last_event_id = ?3 WHERE merchant_id = ?1 AND product_id = ?2";
 constexpr std::string_view kSelectHead =
     "SELECT last_event_id FROM products WHERE merchant_id = ?1 AND product_id = ?2";
 constexpr std::string_view kSelectEvent =
     "SELECT merchant_id, product_id, prev_event_id, prev_live, live, prev_discontinued, "
     "discontinued, prev_inventory, inventory, source, created FROM stock_events WHERE id = ?1";
+
+// Where a product's chain starts: its newest event (none yet: nullopt).
+struct Head {
+  std::optional<std::int64_t> newest;
+};
+
+// The product's head; nullopt when the merchant has no such product.
+Result<std::optional<Head>> ReadHead(Connection& conn, model::MerchantId merchant,
+                                     std::string_view product_id) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kSelectHead));
+  stmt.BindInt64(1, merchant);
+  stmt.BindText(2, product_id);
+  RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+  if (!has_row) return std::optional<Head>();
+  return std::optional<Head>(Head{stmt.ColumnOptionalInt64(0)});
+}
 
 // One link of a product's chain: the event and the id of the one before it.
 struct Link {
@@ -67,12 +85,9 @@ Status Walk(Connection& conn, model::MerchantId merchant, std::string_view produ
             std::optional<std::int64_t> from, Visit&& visit) {
   std::optional<std::int64_t> next = from;
   if (!next) {
-    RESTOCK_ASSIGN_OR_RETURN(Statement head, conn.Prepare(kSelectHead));
-    head.BindInt64(1, merchant);
-    head.BindText(2, product_id);
-    RESTOCK_ASSIGN_OR_RETURN(bool has_row, head.Step());
-    if (!has_row) return Status::Ok();  // no such product: no events
-    next = head.ColumnOptionalInt64(0);
+    RESTOCK_ASSIGN_OR_RETURN(std::optional<Head> head, ReadHead(conn, merchant, product_id));
+    if (!head) return Status::Ok();  // no such product: no events
+    next = head->newest;
   }
   while (next) {
     RESTOCK_ASSIGN_OR_RETURN(std::optional<Link> link, ReadLink(conn, *next, merchant, product_id));
@@ -86,23 +101,30 @@ Status Walk(Connection& conn, model::MerchantId merchant, std::string_view produ
 }  // namespace
 
 Status SqliteStockEventRepo::Append(std::span<const model::StockEvent> events) {
-  return RunAtomically(conn_, events.size(), [&]() -> Status {
+  return RunAtomically(conn_, 2 * events.size(), [&]() -> Status {
     for (const model::StockEvent& e : events) {
+      RESTOCK_ASSIGN_OR_RETURN(std::optional<Head> head, ReadHead(conn_, e.merchant_id, e.product_id));
+      // Callers append events of products they have just written: a miss is a broken
+      // invariant.
+      if (!head) return InternalError("stock event for a product that does not exist");
       RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kInsertEvent));
       stmt.BindInt64(1, e.merchant_id);
       stmt.BindText(2, e.product_id);
-      stmt.BindBool(3, e.previous.live);
-      stmt.BindBool(4, e.current.live);
-      stmt.BindBool(5, e.previous.discontinued);
-      stmt.BindBool(6, e.current.discontinued);
-      stmt.BindOptionalInt64(7, e.previous.inventory);
-      stmt.BindOptionalInt64(8, e.current.inventory);
-      stmt.BindText(9, model::StockSourceName(e.source));
-      stmt.BindInt64(10, e.created);
+      stmt.BindOptionalInt64(3, head->newest);
+      stmt.BindBool(4, e.previous.live);
+      stmt.BindBool(5, e.current.live);
+      stmt.BindBool(6, e.previous.discontinued);
+      stmt.BindBool(7, e.current.discontinued);
+      stmt.BindOptionalInt64(8, e.previous.inventory);
+      stmt.BindOptionalInt64(9, e.current.inventory);
+      stmt.BindText(10, model::StockSourceName(e.source));
+      stmt.BindInt64(11, e.created);
       RESTOCK_RETURN_IF_ERROR(stmt.Run());
-      // Callers append events of products they have just written: a miss is a broken
-      // invariant.
-      if (conn_.Changes() == 0) return InternalError("stock event for a product that does not exist");
+      RESTOCK_ASSIGN_OR_RETURN(Statement move, conn_.Prepare(kMoveHead));
+      move.BindInt64(1, e.merchant_id);
+      move.BindText(2, e.product_id);
+      move.BindInt64(3, conn_.LastInsertRowId());
+      RESTOCK_RETURN_IF_ERROR(move.Run());
     }
     return Status::Ok();
   });
