@@ -241,26 +241,28 @@ TEST_F(SqliteDatabaseTest, MigrationSevenChainsTheStockEventsAlreadyStored) {
     for (const Migration& migration : Migrations()) {
       if (migration.version > 4) break;
       ASSERT_EQ((*conn)->Exec(migration.sql), Status::Ok());
-      const std::string record =
-          "INSERT INTO schema_migrations VALUES (" + std::to_string(migration.version) + ", 'then')";
+      const std::string record = "INSERT INTO schema_migrations VALUES (" +
+                                 std::to_string(migration.version) + ", 'then')";
       ASSERT_EQ((*conn)->Exec(record.c_str()), Status::Ok());
     }
-    ASSERT_EQ((*conn)->Exec(
-                  "INSERT INTO merchants (id, public_id, hash_key, created) VALUES (1, 'm', 'k', 0);"
-                  "INSERT INTO products (merchant_id, product_id, live, discontinued, "
-                  "autoship_enabled, created, last_update) VALUES (1, 'p1', 1, 0, 1, 0, 0), "
-                  "(1, 'p2', 1, 0, 1, 0, 0), (1, 'p3', 1, 0, 1, 0, 0);"
-                  "INSERT INTO stock_events (merchant_id, product_id, prev_live, live, "
-                  "prev_discontinued, discontinued, source, created) VALUES "
-                  "(1, 'p1', 1, 0, 0, 0, 'api', 1), (1, 'p2', 1, 0, 0, 0, 'api', 2), "
-                  "(1, 'p1', 0, 1, 0, 0, 'feed', 3), (1, 'p2', 0, 1, 0, 0, 'api', 4), "
-                  "(1, 'p1', 1, 0, 0, 0, 'cli', 5)"),
-              Status::Ok());
+    ASSERT_EQ(
+        (*conn)->Exec(
+            "INSERT INTO merchants (id, public_id, hash_key, created) VALUES (1, 'm', 'k', 0);"
+            "INSERT INTO products (merchant_id, product_id, live, discontinued, "
+            "autoship_enabled, created, last_update) VALUES (1, 'p1', 1, 0, 1, 0, 0), "
+            "(1, 'p2', 1, 0, 1, 0, 0), (1, 'p3', 1, 0, 1, 0, 0);"
+            "INSERT INTO stock_events (merchant_id, product_id, prev_live, live, "
+            "prev_discontinued, discontinued, source, created) VALUES "
+            "(1, 'p1', 1, 0, 0, 0, 'api', 1), (1, 'p2', 1, 0, 0, 0, 'api', 2), "
+            "(1, 'p1', 0, 1, 0, 0, 'feed', 3), (1, 'p2', 0, 1, 0, 0, 'api', 4), "
+            "(1, 'p1', 1, 0, 0, 0, 'cli', 5)"),
+        Status::Ok());
   }
   auto db = OpenMigrated();
   ASSERT_NE(db, nullptr);
-  EXPECT_EQ(CountRows(path_, "SELECT COUNT(*) FROM sqlite_master "
-                             "WHERE name = 'stock_events_by_product'"),
+  EXPECT_EQ(CountRows(path_,
+                      "SELECT COUNT(*) FROM sqlite_master "
+                      "WHERE name = 'stock_events_by_product'"),
             0);
   StockEventPage all;
   all.limit = 100;

@@ -74,7 +74,8 @@ Result<std::optional<Link>> ReadLink(Connection& conn, std::int64_t id, model::M
   e.source = *source;
   e.created = stmt.ColumnInt64(10);
   // Ids only grow along a chain, so a walk always ends.
-  if (link.prev && *link.prev >= id) return InternalError("database error: stock event chain loops");
+  if (link.prev && *link.prev >= id)
+    return InternalError("database error: stock event chain loops");
   return std::optional<Link>(std::move(link));
 }
 
@@ -103,7 +104,8 @@ Status Walk(Connection& conn, model::MerchantId merchant, std::string_view produ
 Status SqliteStockEventRepo::Append(std::span<const model::StockEvent> events) {
   return RunAtomically(conn_, 2 * events.size(), [&]() -> Status {
     for (const model::StockEvent& e : events) {
-      RESTOCK_ASSIGN_OR_RETURN(std::optional<Head> head, ReadHead(conn_, e.merchant_id, e.product_id));
+      RESTOCK_ASSIGN_OR_RETURN(std::optional<Head> head,
+                               ReadHead(conn_, e.merchant_id, e.product_id));
       // Callers append events of products they have just written: a miss is a broken
       // invariant.
       if (!head) return InternalError("stock event for a product that does not exist");
@@ -144,19 +146,21 @@ Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListForProduct(
 // The chain only leads to older events, so a page newer than an id walks from the newest
 // down to it (a cost that grows with the distance from the newest event); a page older than
 // an event of the product starts right below it (a cost that does not grow with the depth).
-Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListPage(
-    model::MerchantId merchant, std::string_view product_id, const StockEventPage& page) {
+Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListPage(model::MerchantId merchant,
+                                                                      std::string_view product_id,
+                                                                      const StockEventPage& page) {
   std::vector<model::StockEvent> events;
   if (page.limit == 0) return events;
   if (page.newer_than) {
     // Oldest first: the `limit` events right above newer_than.
     std::deque<model::StockEvent> window;
-    RESTOCK_RETURN_IF_ERROR(Walk(conn_, merchant, product_id, std::nullopt, [&](model::StockEvent e) {
-      if (e.id <= *page.newer_than) return false;
-      window.push_front(std::move(e));
-      if (window.size() > page.limit) window.pop_back();
-      return true;
-    }));
+    RESTOCK_RETURN_IF_ERROR(
+        Walk(conn_, merchant, product_id, std::nullopt, [&](model::StockEvent e) {
+          if (e.id <= *page.newer_than) return false;
+          window.push_front(std::move(e));
+          if (window.size() > page.limit) window.pop_back();
+          return true;
+        }));
     events.assign(std::make_move_iterator(window.begin()), std::make_move_iterator(window.end()));
     return events;
   }
