@@ -318,6 +318,47 @@ TEST_F(SqliteDatabaseTest, StockEventOfAMissingProductIsInternalAndWritesNothing
   EXPECT_EQ(CountRows(path_, "SELECT COUNT(*) FROM products WHERE last_event_id IS NOT NULL"), 0);
 }
 
+TEST_F(SqliteDatabaseTest, ADamagedStockEventChainIsInternalNotAnEndlessWalk) {
+  auto db = OpenMigrated();
+  ASSERT_NE(db, nullptr);
+  model::MerchantId merchant = 0;
+  ASSERT_EQ(db->RunInTransaction([&](store::Transaction& tx) -> Status {
+    model::Merchant m;
+    m.public_id = "m";
+    m.hash_key = "k";
+    RESTOCK_ASSIGN_OR_RETURN(model::Merchant created, tx.merchants().Create(m));
+    merchant = created.id;
+    model::Product products[2];
+    products[0].product_id = "p1";
+    products[1].product_id = "p2";
+    RESTOCK_RETURN_IF_ERROR(tx.products().Insert(merchant, products));
+    model::StockEvent events[3];
+    events[0].merchant_id = events[1].merchant_id = events[2].merchant_id = merchant;
+    events[0].product_id = "p1";  // id 1
+    events[1].product_id = "p2";  // id 2
+    events[2].product_id = "p1";  // id 3, after 1
+    return tx.stock_events().Append(events);
+  }),
+            Status::Ok());
+  StockEventPage all;
+  all.limit = 100;
+  ASSERT_EQ(HistoryIds(*db, merchant, "p1", all), (std::vector<std::int64_t>{3, 1}));
+  auto damage = [&](const char* sql) {
+    auto conn = Connection::Open(path_, {});
+    ASSERT_TRUE(conn.ok());
+    ASSERT_EQ((*conn)->Exec(sql), Status::Ok());
+  };
+  auto history_status = [&] {
+    return db->RunReadOnly([&](store::Transaction& tx) -> Status {
+      return tx.stock_events().ListForProduct(merchant, "p1", 100).status();
+    });
+  };
+  damage("UPDATE stock_events SET prev_event_id = 3 WHERE id = 3");  // a loop
+  EXPECT_EQ(history_status().code(), StatusCode::kInternal);
+  damage("UPDATE stock_events SET prev_event_id = 2 WHERE id = 3");  // into p2's events
+  EXPECT_EQ(history_status().code(), StatusCode::kInternal);
+}
+
 TEST_F(SqliteDatabaseTest, SubscriptionsOfOneCustomerShareOneCustomerRow) {
   auto db = OpenMigrated();
   ASSERT_NE(db, nullptr);
