@@ -153,11 +153,13 @@ class Database {
   virtual Status RunReadOnly(const Work& work) = 0;
 
   // Group commit. Queues `work` for the single writer, which runs everything queued in one
-  // transaction (each work isolated by a savepoint, so a failing work rolls back alone) and
-  // commits once. `done` runs on the writer thread after the commit is durable, with the
+  // transaction and commits once; a failing work rolls back alone, without the others'
+  // writes (each is isolated, by a savepoint or by replaying the group: the backend
+  // chooses). `done` runs on the writer thread after the commit is durable, with the
   // work's own Status, or with the commit's error. Never blocks the caller.
-  // A work may run more than once (a busy group is retried whole), so it must have no
-  // effects outside the transaction other than overwriting its own results.
+  // A work may run more than once (a busy group is retried whole; SQLite replays a group
+  // one of whose works failed), so it must have no effects outside the transaction other
+  // than overwriting its own results.
   virtual void Submit(Work work, WorkDone done) = 0;
 
   // Called on the writer thread after each group commit with the number of works in it.

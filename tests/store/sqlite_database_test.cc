@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -186,8 +185,7 @@ TEST_F(SqliteDatabaseTest, MigrationFromVersionOneKeepsItsData) {
   }
   auto db = OpenMigrated();
   ASSERT_NE(db, nullptr);
-  EXPECT_EQ(CountRows(path_, "SELECT MAX(version) FROM schema_migrations"),
-            LatestSchemaVersion());
+  EXPECT_EQ(CountRows(path_, "SELECT MAX(version) FROM schema_migrations"), LatestSchemaVersion());
   EXPECT_EQ(db->RunReadOnly([&](store::Transaction& tx) -> Status {
     auto found = tx.merchants().FindByPublicId("old");
     EXPECT_TRUE(found.ok() && found->has_value() && (*found)->id == merchant.id);
@@ -287,6 +285,35 @@ TEST_F(SqliteDatabaseTest, MigrationSevenChainsTheStockEventsAlreadyStored) {
   EXPECT_EQ(HistoryIds(*db, 1, "p3", all), (std::vector<std::int64_t>{7}));
 }
 
+// The group writer relies on this count to see a failure a work went on from.
+TEST_F(SqliteDatabaseTest, AConnectionCountsEveryFailedStatement) {
+  auto opened = Connection::Open(path_, {});
+  ASSERT_TRUE(opened.ok());
+  Connection& conn = **opened;
+  ASSERT_EQ(conn.Exec("CREATE TABLE t (k INTEGER PRIMARY KEY)"), Status::Ok());
+  EXPECT_EQ(conn.failures(), 0u);
+  auto insert = [&](std::int64_t k) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("INSERT INTO t (k) VALUES (?1)"));
+    stmt.BindInt64(1, k);
+    return stmt.Run();
+  };
+  EXPECT_EQ(insert(1), Status::Ok());
+  EXPECT_EQ(conn.failures(), 0u);
+  EXPECT_EQ(insert(1).code(), StatusCode::kAlreadyExists);  // a failed step
+  EXPECT_EQ(conn.failures(), 1u);
+  EXPECT_FALSE(conn.Exec("INSERT INTO t (k) VALUES (1)").ok());  // a failed Exec
+  EXPECT_EQ(conn.failures(), 2u);
+  EXPECT_FALSE(conn.Prepare("SELECT nothing FROM nowhere").ok());  // a failed Prepare
+  EXPECT_EQ(conn.failures(), 3u);
+  {
+    auto stmt = conn.Prepare("SELECT k FROM t WHERE k = ?1");
+    ASSERT_TRUE(stmt.ok());
+    stmt->BindInt64(7, 1);  // no such parameter: reported by the step
+    EXPECT_FALSE(stmt->Step().ok());
+  }
+  EXPECT_EQ(conn.failures(), 4u);
+}
+
 TEST_F(SqliteDatabaseTest, StockEventOfAMissingProductIsInternalAndWritesNothing) {
   auto db = OpenMigrated();
   ASSERT_NE(db, nullptr);
@@ -313,6 +340,27 @@ TEST_F(SqliteDatabaseTest, StockEventOfAMissingProductIsInternalAndWritesNothing
     return Status::Ok();  // commit whatever the failed append may have left
   }),
             Status::Ok());
+  EXPECT_EQ(appended.code(), StatusCode::kInternal);
+  EXPECT_EQ(CountRows(path_, "SELECT COUNT(*) FROM stock_events"), 0);
+  EXPECT_EQ(CountRows(path_, "SELECT COUNT(*) FROM products WHERE last_event_id IS NOT NULL"), 0);
+
+  // The same through the group writer, in a group and alone. It runs groups without
+  // savepoints first, so it must notice this failure (no statement failed: the head update
+  // changed no row) and replay the group with them.
+  auto goes_on = [&](store::Transaction& tx) -> Status {
+    appended = tx.stock_events().Append(events);
+    return Status::Ok();
+  };
+  store::testing::HeldWriter held = store::testing::HoldWriter(*db);
+  std::future<Status> grouped = SubmitForStatus(*db, goes_on);
+  std::future<Status> other =
+      SubmitForStatus(*db, [](store::Transaction&) { return Status::Ok(); });
+  held.release.set_value();
+  EXPECT_EQ(held.done.get(), Status::Ok());
+  EXPECT_EQ(grouped.get(), Status::Ok());
+  EXPECT_EQ(other.get(), Status::Ok());
+  EXPECT_EQ(appended.code(), StatusCode::kInternal);
+  EXPECT_EQ(SubmitForStatus(*db, goes_on).get(), Status::Ok());
   EXPECT_EQ(appended.code(), StatusCode::kInternal);
   EXPECT_EQ(CountRows(path_, "SELECT COUNT(*) FROM stock_events"), 0);
   EXPECT_EQ(CountRows(path_, "SELECT COUNT(*) FROM products WHERE last_event_id IS NOT NULL"), 0);
@@ -460,11 +508,13 @@ TEST_F(SqliteDatabaseTest, SteadyCommitsKeepTheWalBounded) {
     frames = WalFrames(path_);
     if (frames < 4 * 8) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    ASSERT_EQ(SubmitForStatus(*db, [extra](store::Transaction& tx) {
-                model::Merchant m;
-                m.public_id = "extra-" + std::to_string(extra);
-                return tx.merchants().Create(m).status();
-              }).get(),
+    ASSERT_EQ(SubmitForStatus(*db,
+                              [extra](store::Transaction& tx) {
+                                model::Merchant m;
+                                m.public_id = "extra-" + std::to_string(extra);
+                                return tx.merchants().Create(m).status();
+                              })
+                  .get(),
               Status::Ok());
   }
   EXPECT_LT(frames, 4u * 8u);

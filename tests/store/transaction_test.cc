@@ -188,6 +188,40 @@ TEST_P(StoreTransactionTest, LoneFailingWorkRollsBackAndWriterGoesOn) {
   EXPECT_EQ(ReadProduct(merchant_, "after"), MakeProduct("after"));
 }
 
+// A work may catch a failed write and go on. Whatever the failed write had half done must
+// not be committed with the rest of the work: SQLite runs groups without savepoints first
+// and must replay such a group with them.
+TEST_P(StoreTransactionTest, AWorkThatGoesOnFromAFailedWriteCommitsNoneOfIt) {
+  ASSERT_EQ(SubmitForStatus(InsertWork("taken")).get(), Status::Ok());
+  auto goes_on = [this](const std::string& half, const std::string& kept) -> Work {
+    return [this, half, kept](Transaction& tx) -> Status {
+      // Two rows in one all-or-nothing call; the second collides.
+      std::vector<Product> both = {MakeProduct(half), MakeProduct("taken")};
+      if (tx.products().Insert(merchant_, both).code() != StatusCode::kAlreadyExists) {
+        return InternalError("the colliding insert did not fail");
+      }
+      return InsertWork(kept)(tx);
+    };
+  };
+  // In a group with others, then alone.
+  HeldWriter held = HoldWriter(*db_);
+  std::future<Status> before = SubmitForStatus(InsertWork("before"));
+  std::future<Status> grouped = SubmitForStatus(goes_on("half-grouped", "kept-grouped"));
+  std::future<Status> after = SubmitForStatus(InsertWork("after"));
+  held.release.set_value();
+  EXPECT_EQ(held.done.get(), Status::Ok());
+  EXPECT_EQ(before.get(), Status::Ok());
+  EXPECT_EQ(grouped.get(), Status::Ok());
+  EXPECT_EQ(after.get(), Status::Ok());
+  EXPECT_EQ(SubmitForStatus(goes_on("half-alone", "kept-alone")).get(), Status::Ok());
+
+  for (const char* id : {"before", "kept-grouped", "after", "kept-alone"}) {
+    EXPECT_EQ(ReadProduct(merchant_, id), MakeProduct(id)) << id;
+  }
+  EXPECT_EQ(ReadProduct(merchant_, "half-grouped"), std::nullopt);
+  EXPECT_EQ(ReadProduct(merchant_, "half-alone"), std::nullopt);
+}
+
 TEST_P(StoreTransactionTest, ShutdownDrainsQueueThenRejectsSubmits) {
   HeldWriter held = HoldWriter(*db_);
   std::vector<std::future<Status>> queued;

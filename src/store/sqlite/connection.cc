@@ -37,7 +37,9 @@ Status TranslateError(int rc) {
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : stmt_(std::exchange(other.stmt_, nullptr)), bind_error_(other.bind_error_) {}
+    : conn_(other.conn_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      bind_error_(other.bind_error_) {}
 
 Statement::~Statement() {
   if (stmt_ == nullptr) return;
@@ -76,12 +78,17 @@ void Statement::BindNull(int index) {
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
 }
 
+Status Statement::Failed(int rc) {
+  conn_->CountFailure();
+  return TranslateError(rc);
+}
+
 Result<bool> Statement::Step() {
-  if (bind_error_ != 0) return TranslateError(bind_error_);
+  if (bind_error_ != 0) return Failed(bind_error_);
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return TranslateError(rc);
+  return Failed(rc);
 }
 
 Status Statement::Run() {
@@ -193,8 +200,9 @@ Connection::~Connection() {
 
 Status Connection::Exec(const char* sql) {
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return TranslateError(sqlite3_extended_errcode(db_));
-  return Status::Ok();
+  if (rc == SQLITE_OK) return Status::Ok();
+  CountFailure();
+  return TranslateError(sqlite3_extended_errcode(db_));
 }
 
 Result<Statement> Connection::Prepare(std::string_view sql) {
@@ -203,11 +211,17 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) return TranslateError(sqlite3_extended_errcode(db_));
-    if (stmt == nullptr) return InternalError("database error: empty statement");
+    if (rc != SQLITE_OK) {
+      CountFailure();
+      return TranslateError(sqlite3_extended_errcode(db_));
+    }
+    if (stmt == nullptr) {
+      CountFailure();
+      return InternalError("database error: empty statement");
+    }
     it = statements_.emplace(std::string(sql), stmt).first;
   }
-  return Statement(it->second);
+  return Statement(this, it->second);
 }
 
 std::int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }

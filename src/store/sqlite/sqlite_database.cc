@@ -273,7 +273,7 @@ void SqliteDatabase::CommitGroup(std::vector<Pending> group) {
                     observer = std::move(observer)](Status sync) {
                      // A work's own failure stands; success is only what reached the disk.
                      for (std::size_t i = 0; i < group.size(); ++i) {
-                       Status outcome = !group_status.ok() ? group_status
+                       Status outcome = !group_status.ok()  ? group_status
                                         : !statuses[i].ok() ? statuses[i]
                                                             : sync;
                        CallQuietly(group[i].done, std::move(outcome));
@@ -285,22 +285,40 @@ void SqliteDatabase::CommitGroup(std::vector<Pending> group) {
 Status SqliteDatabase::TryCommitGroup(std::vector<Pending>& group, std::vector<Status>& statuses,
                                       std::uint64_t& commit_seq) {
   Connection& conn = *group_conn_;
-  RESTOCK_RETURN_IF_ERROR(RunCached(conn, "BEGIN IMMEDIATE"));
+  // First every work runs without a savepoint of its own, and atomic units inside them
+  // without theirs (Connection::SetUndoByRollback). A savepoint makes SQLite copy each page
+  // first modified under it into its statement journal: for single-product updates the
+  // savepoints were a sixth of the writer's time (docs/decisions.md). Works rarely fail, so
+  // when one does, or a statement failed that a work went on from, the group is rolled back
+  // and replayed with a savepoint per work (works may run more than once: store/database.h).
+  if (Status status = RunCached(conn, "BEGIN IMMEDIATE"); !status.ok()) return status;
   SqliteTransaction tx(conn, clock_);
+  bool replay = false;
+  {
+    const std::uint64_t failures = conn.failures();
+    conn.SetUndoByRollback(true);
+    for (std::size_t i = 0; i < group.size() && !replay; ++i) {
+      statuses[i] = RunWork(group[i].work, tx);
+      replay = !statuses[i].ok() || conn.failures() != failures;
+    }
+    conn.SetUndoByRollback(false);
+  }
+  if (!replay) return Commit(conn, commit_seq);
+  RollbackIfOpen(conn);
+  // A lone work that failed has been undone with the transaction: it failed alone, the
+  // group did not. Only one that went on from a failure has to run again.
+  if (group.size() == 1 && !statuses[0].ok()) return Status::Ok();
+  std::fill(statuses.begin(), statuses.end(), Status::Ok());
+  if (Status status = RunCached(conn, "BEGIN IMMEDIATE"); !status.ok()) return status;
   if (group.size() == 1) {
-    // A lone work needs no savepoint: the transaction itself undoes it. A savepoint makes
-    // SQLite copy every page the work modifies into its statement journal first (a placement
-    // chunk touches thousands), which is most of what an idle-time group costs beyond the
-    // fsync.
+    // A lone work needs no savepoint: the transaction itself undoes it. Its atomic units
+    // keep theirs (undo_by_rollback is off), since it went on from a failure.
     statuses[0] = RunWork(group[0].work, tx);
     if (!statuses[0].ok()) {
       RollbackIfOpen(conn);
       return Status::Ok();  // the work failed alone: the group itself did not
     }
-    commit_seq = syncer_->BeginCommit();
-    Status status = RunCached(conn, "COMMIT");
-    if (!status.ok()) RollbackIfOpen(conn);
-    return status;
+    return Commit(conn, commit_seq);
   }
   Status group_status = [&]() -> Status {
     for (std::size_t i = 0; i < group.size(); ++i) {
@@ -315,11 +333,17 @@ Status SqliteDatabase::TryCommitGroup(std::vector<Pending>& group, std::vector<S
       if (!conn.InTransaction()) return statuses[i];
       RESTOCK_RETURN_IF_ERROR(conn.Exec("ROLLBACK TO w; RELEASE w"));
     }
-    commit_seq = syncer_->BeginCommit();
-    return RunCached(conn, "COMMIT");
+    return Commit(conn, commit_seq);
   }();
   if (!group_status.ok()) RollbackIfOpen(conn);
   return group_status;
+}
+
+Status SqliteDatabase::Commit(Connection& conn, std::uint64_t& commit_seq) {
+  commit_seq = syncer_->BeginCommit();
+  Status status = RunCached(conn, "COMMIT");
+  if (!status.ok()) RollbackIfOpen(conn);
+  return status;
 }
 
 }  // namespace restock::store::sqlite

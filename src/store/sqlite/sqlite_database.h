@@ -3,9 +3,11 @@
 // One database file in WAL mode, used through four kinds of connection:
 //   - a write connection for RunInTransaction and Migrate, one caller at a time;
 //   - the group-commit writer (store/group_queue.h): one thread with its own connection that
-//     runs everything Submit()ted in one transaction (a savepoint per work) and commits once; a WalSyncer
-//     thread then makes the commit durable (one fdatasync may cover several groups) while
-//     the writer already runs the next group, and only then completes the works;
+//     runs everything Submit()ted in one transaction and commits once (without savepoints;
+//     when a work fails, the group is rolled back and replayed with a savepoint per work);
+//     a WalSyncer thread then makes the commit durable (one fdatasync may cover several
+//     groups) while the writer already runs the next group, and only then completes the
+//     works;
 //   - a pool of up to `read_connections` query-only connections for RunReadOnly;
 //   - a checkpointer: one thread with its own connection that copies the WAL back into the
 //     database file (and syncs it) when a commit leaves wal_autocheckpoint_pages in it, so
@@ -55,10 +57,11 @@ struct SqliteOptions {
   // The WAL is copied back into the database file once a commit leaves this many pages
   // (4 KiB each by default) in it, by the checkpointer thread (passive: it neither waits
   // for nor blocks the writers). Should it fall behind by four times this much, the
-  // committing writer checkpoints itself, so the WAL stays bounded. >= 1. Each copy writes every page the commits since the
-  // last one touched, once: placement chunks dirty index pages all over the database, and
-  // SQLite's default of 1000 pages copies after every chunk (about 40% more writes than
-  // this default for a million orders in chunks of 1000). A crash replays at most this much.
+  // committing writer checkpoints itself, so the WAL stays bounded. >= 1. Each copy writes every
+  // page the commits since the last one touched, once: placement chunks dirty index pages all over
+  // the database, and SQLite's default of 1000 pages copies after every chunk (about 40% more
+  // writes than this default for a million orders in chunks of 1000). A crash replays at most this
+  // much.
   int wal_autocheckpoint_pages = 16384;
   // Maximum number of concurrent RunReadOnly calls; more wait. Opened on demand. >= 1.
   std::size_t read_connections = 4;
@@ -100,13 +103,14 @@ class SqliteDatabase final : public Database {
   // REQUIRES: not called from inside another work (it would wait on itself).
   Status RunInTransaction(const Work& work) override;
 
-  // Writes inside `work` fail with Internal. Returns Unavailable once a WAL sync has failed. Waits while all read connections are busy.
+  // Writes inside `work` fail with Internal. Returns Unavailable once a WAL sync has failed.
+  // Waits while all read connections are busy.
   // REQUIRES: not called from inside another work (it could wait for the connection its
   // own caller holds).
   Status RunReadOnly(const Work& work) override;
 
   // `work` runs on the writer thread, possibly more than once (when the group's commit is
-  // retried). `done` runs on the syncer thread once the commit is durable; it must not block
+  // retried, or another work of its group failed and the group is replayed). `done` runs on the syncer thread once the commit is durable; it must not block
   // for long: it delays the next groups' completions. After Shutdown, or once a WAL sync has
   // failed, `done(Unavailable)` runs at once on the calling thread.
   void Submit(Work work, WorkDone done) override;
@@ -133,6 +137,8 @@ class SqliteDatabase final : public Database {
   // outcome of the transaction as a whole; sets `commit_seq` when it issued a COMMIT.
   Status TryCommitGroup(std::vector<Pending>& group, std::vector<Status>& statuses,
                         std::uint64_t& commit_seq);
+  // COMMITs the open group transaction (rolled back when that fails); sets `commit_seq`.
+  Status Commit(Connection& conn, std::uint64_t& commit_seq);
   void Backoff(int attempt) const;
 
   // The commit hook of both writing connections: asks the checkpointer for a checkpoint
@@ -175,7 +181,7 @@ class SqliteDatabase final : public Database {
   bool checkpoint_running_ = false;    // guarded by checkpoint_mu_
   // The checkpointer copied the WAL since it was last started over. Guarded by checkpoint_mu_.
   bool checkpoint_done_ = false;
-  bool checkpoint_stopping_ = false;   // guarded by checkpoint_mu_
+  bool checkpoint_stopping_ = false;  // guarded by checkpoint_mu_
   // Started by the first full WAL; guarded by checkpoint_mu_.
   std::thread checkpointer_;
 
