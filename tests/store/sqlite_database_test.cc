@@ -41,6 +41,26 @@ class SqliteDatabaseTest : public ::testing::Test {
     return std::move(db).value();
   }
 
+  // Creates merchant "m" with products `product_ids`; returns the merchant's id.
+  model::MerchantId CreateMerchantWithProducts(SqliteDatabase& db,
+                                               const std::vector<std::string>& product_ids) {
+    model::MerchantId merchant = 0;
+    EXPECT_EQ(db.RunInTransaction([&](store::Transaction& tx) -> Status {
+      model::Merchant m;
+      m.public_id = "m";
+      m.hash_key = "k";
+      RESTOCK_ASSIGN_OR_RETURN(model::Merchant created, tx.merchants().Create(m));
+      merchant = created.id;
+      std::vector<model::Product> products(product_ids.size());
+      for (std::size_t i = 0; i < product_ids.size(); ++i) {
+        products[i].product_id = product_ids[i];
+      }
+      return tx.products().Insert(merchant, products);
+    }),
+              Status::Ok());
+    return merchant;
+  }
+
   restock::testing::FakeClock clock_;
   TempDir dir_;
   std::string path_ = dir_.File("restock.db");
@@ -317,18 +337,7 @@ TEST_F(SqliteDatabaseTest, AConnectionCountsEveryFailedStatement) {
 TEST_F(SqliteDatabaseTest, StockEventOfAMissingProductIsInternalAndWritesNothing) {
   auto db = OpenMigrated();
   ASSERT_NE(db, nullptr);
-  model::MerchantId merchant = 0;
-  ASSERT_EQ(db->RunInTransaction([&](store::Transaction& tx) -> Status {
-    model::Merchant m;
-    m.public_id = "m";
-    m.hash_key = "k";
-    RESTOCK_ASSIGN_OR_RETURN(model::Merchant created, tx.merchants().Create(m));
-    merchant = created.id;
-    model::Product p;
-    p.product_id = "p1";
-    return tx.products().Insert(merchant, std::span(&p, 1));
-  }),
-            Status::Ok());
+  const model::MerchantId merchant = CreateMerchantWithProducts(*db, {"p1"});
   model::StockEvent events[2];
   events[0].merchant_id = merchant;
   events[0].product_id = "p1";
@@ -351,7 +360,7 @@ TEST_F(SqliteDatabaseTest, StockEventOfAMissingProductIsInternalAndWritesNothing
     appended = tx.stock_events().Append(events);
     return Status::Ok();
   };
-  store::testing::HeldWriter held = store::testing::HoldWriter(*db);
+  HeldWriter held = HoldWriter(*db);
   std::future<Status> grouped = SubmitForStatus(*db, goes_on);
   std::future<Status> other =
       SubmitForStatus(*db, [](store::Transaction&) { return Status::Ok(); });
@@ -369,17 +378,8 @@ TEST_F(SqliteDatabaseTest, StockEventOfAMissingProductIsInternalAndWritesNothing
 TEST_F(SqliteDatabaseTest, ADamagedStockEventChainIsInternalNotAnEndlessWalk) {
   auto db = OpenMigrated();
   ASSERT_NE(db, nullptr);
-  model::MerchantId merchant = 0;
+  const model::MerchantId merchant = CreateMerchantWithProducts(*db, {"p1", "p2"});
   ASSERT_EQ(db->RunInTransaction([&](store::Transaction& tx) -> Status {
-    model::Merchant m;
-    m.public_id = "m";
-    m.hash_key = "k";
-    RESTOCK_ASSIGN_OR_RETURN(model::Merchant created, tx.merchants().Create(m));
-    merchant = created.id;
-    model::Product products[2];
-    products[0].product_id = "p1";
-    products[1].product_id = "p2";
-    RESTOCK_RETURN_IF_ERROR(tx.products().Insert(merchant, products));
     model::StockEvent events[3];
     events[0].merchant_id = events[1].merchant_id = events[2].merchant_id = merchant;
     events[0].product_id = "p1";  // id 1
