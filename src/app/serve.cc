@@ -118,6 +118,10 @@ Status RunServe(const ServeConfig& config) {
     group_sizes.Observe(static_cast<double>(works));
     groups.Inc();
   });
+  metrics::Counter& replays = registry.GetCounter(
+      "restock_commit_group_replays_total",
+      "Groups rolled back and run again, a savepoint per work, because a work failed (SQLite).");
+  db->SetReplayObserver([&replays] { replays.Inc(); });
 
   boost::asio::thread_pool workers(config.workers);
   http::Executor executor = [&workers](std::function<void()> task) {

@@ -22,8 +22,8 @@
 #include "model/product.h"
 #include "model/stock_event.h"
 #include "store/placement_repos.h"
-#include "store/webhook_repos.h"
 #include "store/replay_repos.h"
+#include "store/webhook_repos.h"
 
 namespace restock::store {
 
@@ -46,8 +46,7 @@ class MerchantRepo {
   // Every merchant, by id (for the placement scheduler).
   virtual Result<std::vector<model::Merchant>> ListAll() = 0;
   // Sets the merchant's replay protection mode. NotFound when no merchant has that id.
-  virtual Status SetReplayProtection(model::MerchantId merchant,
-                                     model::ReplayProtection mode) = 0;
+  virtual Status SetReplayProtection(model::MerchantId merchant, model::ReplayProtection mode) = 0;
 };
 
 // Which products a listing returns (GET /products/). Every set field must match.
@@ -165,6 +164,11 @@ class Database {
   // Called on the writer thread after each group commit with the number of works in it.
   // REQUIRES: called before the first Submit.
   virtual void SetGroupObserver(std::function<void(std::size_t works)> observer) = 0;
+
+  // Called on the writer thread each time a group is rolled back and run again because one
+  // of its works failed (see Submit). No-op unless overridden: only SQLite replays groups.
+  // REQUIRES: called before the first Submit.
+  virtual void SetReplayObserver(std::function<void()> observer) { (void)observer; }
 
   // Tells the backend a bulk load (a catalogue import) just finished, so that it can refresh
   // what its query planner knows about the tables filled. Blocks. No-op unless overridden:

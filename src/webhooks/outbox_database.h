@@ -36,6 +36,9 @@ class OutboxDatabase final : public store::Database {
   void SetGroupObserver(std::function<void(std::size_t)> observer) override {
     inner_->SetGroupObserver(std::move(observer));
   }
+  void SetReplayObserver(std::function<void()> observer) override {
+    inner_->SetReplayObserver(std::move(observer));
+  }
   void Shutdown() override { inner_->Shutdown(); }
 
  private:

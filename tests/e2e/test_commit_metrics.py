@@ -2,7 +2,9 @@
 requests per group commit, a histogram; `restock_commit_groups_total`). By construction
 every batch PATCH is one work for the writer and every group commit is observed once in
 both series, so: histogram count == groups total; histogram sum == the works committed;
-a client that waits for each answer before sending the next gets groups of one."""
+a client that waits for each answer before sending the next gets groups of one. No work of
+these loads fails, so no group is replayed (`restock_commit_group_replays_total`, SQLite's
+groups run without savepoints unless a work fails: docs/decisions.md)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ def commit_metrics(restock) -> dict:
     text = resp.text
     assert re.search(rf"^# TYPE {NAME} histogram$", text, re.MULTILINE), text
     assert re.search(r"^# TYPE restock_commit_groups_total counter$", text, re.MULTILINE), text
+    assert re.search(r"^# TYPE restock_commit_group_replays_total counter$", text,
+                     re.MULTILINE), text
 
     def value(pattern: str) -> float:
         m = re.findall(rf"^{pattern}\s+([0-9.eE+-]+)\s*$", text, re.MULTILINE)
@@ -33,7 +37,8 @@ def commit_metrics(restock) -> dict:
 
     buckets = {le: value(rf'{NAME}_bucket\{{le="{re.escape(le)}"\}}') for le in BOUNDS}
     return {"buckets": buckets, "sum": value(f"{NAME}_sum"), "count": value(f"{NAME}_count"),
-            "groups": value("restock_commit_groups_total")}
+            "groups": value("restock_commit_groups_total"),
+            "replays": value("restock_commit_group_replays_total")}
 
 
 def check_consistent(m: dict) -> None:
@@ -63,6 +68,7 @@ def test_sequential_requests_are_groups_of_one(restock):
     assert m["groups"] - start["groups"] == n, m
     assert m["sum"] - start["sum"] == n, m
     assert m["buckets"]["1"] - start["buckets"]["1"] == n, m
+    assert m["replays"] == start["replays"], m
 
 
 def test_concurrent_requests_all_counted_once(restock):
@@ -92,3 +98,4 @@ def test_concurrent_requests_all_counted_once(restock):
     assert works == total, m  # every request's work counted exactly once
     assert 1 <= groups <= total, m
     assert m["count"] - start["count"] == groups, m
+    assert m["replays"] == start["replays"], m

@@ -334,6 +334,43 @@ TEST_F(SqliteDatabaseTest, AConnectionCountsEveryFailedStatement) {
   EXPECT_EQ(conn.failures(), 4u);
 }
 
+// A group is replayed only when it has to be: a work failed, or went on from a failure,
+// while others share its transaction. The replay observer counts exactly those.
+TEST_F(SqliteDatabaseTest, OnlyAGroupWithAFailedWorkIsReplayed) {
+  auto db = OpenMigrated();
+  ASSERT_NE(db, nullptr);
+  std::atomic<int> replays{0};
+  db->SetReplayObserver([&replays] { ++replays; });
+  auto ok = [](store::Transaction&) { return Status::Ok(); };
+  auto failing = [](store::Transaction&) { return InvalidArgumentError("bad"); };
+  model::Merchant taken;
+  taken.public_id = "taken";
+  ASSERT_EQ(db->RunInTransaction(
+                [&](store::Transaction& tx) { return tx.merchants().Create(taken).status(); }),
+            Status::Ok());
+  auto goes_on = [&taken](store::Transaction& tx) -> Status {
+    if (tx.merchants().Create(taken).ok()) return InternalError("the duplicate was accepted");
+    return Status::Ok();  // goes on from the failed write
+  };
+  auto group = [&](std::vector<store::Work> works) {
+    HeldWriter held = HoldWriter(*db);
+    std::vector<std::future<Status>> done;
+    for (auto& work : works) done.push_back(SubmitForStatus(*db, std::move(work)));
+    held.release.set_value();
+    EXPECT_EQ(held.done.get(), Status::Ok());
+    for (auto& d : done) (void)d.get();
+  };
+  group({ok, ok, ok});
+  EXPECT_EQ(SubmitForStatus(*db, failing).get(), InvalidArgumentError("bad"));
+  EXPECT_EQ(replays.load(), 0);  // a lone failed work is only rolled back
+  EXPECT_EQ(SubmitForStatus(*db, goes_on).get(), Status::Ok());
+  EXPECT_EQ(replays.load(), 1);
+  group({ok, failing, ok});
+  EXPECT_EQ(replays.load(), 2);
+  group({ok, goes_on, ok});
+  EXPECT_EQ(replays.load(), 3);
+}
+
 TEST_F(SqliteDatabaseTest, StockEventOfAMissingProductIsInternalAndWritesNothing) {
   auto db = OpenMigrated();
   ASSERT_NE(db, nullptr);

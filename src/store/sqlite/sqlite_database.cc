@@ -242,6 +242,10 @@ void SqliteDatabase::SetGroupObserver(std::function<void(std::size_t works)> obs
   queue_.SetGroupObserver(std::move(observer));
 }
 
+void SqliteDatabase::SetReplayObserver(std::function<void()> observer) {
+  replay_observer_ = std::move(observer);
+}
+
 void SqliteDatabase::Submit(Work work, WorkDone done) {
   if (Status failed = syncer_->failure(); !failed.ok()) {
     CallQuietly(done, failed);
@@ -308,6 +312,7 @@ Status SqliteDatabase::TryCommitGroup(std::vector<Pending>& group, std::vector<S
   // A lone work that failed has been undone with the transaction: it failed alone, the
   // group did not. Only one that went on from a failure has to run again.
   if (group.size() == 1 && !statuses[0].ok()) return Status::Ok();
+  CallQuietly(replay_observer_);
   std::fill(statuses.begin(), statuses.end(), Status::Ok());
   if (Status status = RunCached(conn, "BEGIN IMMEDIATE"); !status.ok()) return status;
   if (group.size() == 1) {

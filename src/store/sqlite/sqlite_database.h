@@ -110,14 +110,17 @@ class SqliteDatabase final : public Database {
   Status RunReadOnly(const Work& work) override;
 
   // `work` runs on the writer thread, possibly more than once (when the group's commit is
-  // retried, or another work of its group failed and the group is replayed). `done` runs on the syncer thread once the commit is durable; it must not block
-  // for long: it delays the next groups' completions. After Shutdown, or once a WAL sync has
-  // failed, `done(Unavailable)` runs at once on the calling thread.
+  // retried, or another work of its group failed and the group is replayed). `done` runs on the
+  // syncer thread once the commit is durable; it must not block for long: it delays the next
+  // groups' completions. After Shutdown, or once a WAL sync has failed, `done(Unavailable)` runs at
+  // once on the calling thread.
   void Submit(Work work, WorkDone done) override;
 
   // Safe at any time here (the interface only promises it before the first Submit); takes
   // effect from the next group.
   void SetGroupObserver(std::function<void(std::size_t works)> observer) override;
+  // REQUIRES: called before the first Submit.
+  void SetReplayObserver(std::function<void()> observer) override;
 
   // Idempotent. REQUIRES: not called from a `done` callback or a work.
   void Shutdown() override;
@@ -168,6 +171,7 @@ class SqliteDatabase final : public Database {
   std::unique_ptr<Connection> group_conn_;
   // Completes the writer's groups once durable. Set once by the constructor.
   std::unique_ptr<WalSyncer> syncer_;
+  std::function<void()> replay_observer_;  // set before the first Submit; writer thread only
 
   std::mutex shutdown_mu_;  // serialises Shutdown calls
 
