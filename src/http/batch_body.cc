@@ -1,8 +1,7 @@
 #include "http/batch_body.h"
 
-#include <cmath>
-
 #include <boost/json.hpp>
+#include <cmath>
 
 #include "core/json_text.h"
 #include "http/message.h"
@@ -11,6 +10,32 @@
 namespace restock::http {
 
 namespace json = boost::json;
+
+namespace {
+
+// True when `v` holds, anywhere inside it, a number too large for a double: Boost.JSON parses
+// it as infinity and would serialise it as `Infinity`, which is not JSON. Recursion is
+// bounded by the parser's depth limit.
+bool HoldsNonFinite(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::double_:
+      return !std::isfinite(v.get_double());
+    case json::kind::array:
+      for (const json::value& e : v.get_array()) {
+        if (HoldsNonFinite(e)) return true;
+      }
+      return false;
+    case json::kind::object:
+      for (const auto& member : v.get_object()) {
+        if (HoldsNonFinite(member.value())) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
 
 Result<ParsedBatch> ParseBatchBody(std::string_view body, const BatchLimits& limits) {
   json::parse_options options;
@@ -34,9 +59,9 @@ Result<ParsedBatch> ParseBatchBody(std::string_view body, const BatchLimits& lim
     out.elements[i] = restock::json::RawElementFromJson(items[i]);
     const json::object* object = items[i].if_object();
     const json::value* id = object ? object->if_contains("product_id") : nullptr;
-    // A number too large for a double parses as infinity, which Boost.JSON would serialise
-    // as `Infinity` (not JSON): echo such an id as null (found by fuzz/batch_body_fuzzer).
-    const bool non_finite = id && id->is_double() && !std::isfinite(id->get_double());
+    // An id holding a number too large for a double, even inside an array or object, is
+    // echoed as null (found twice by fuzz/batch_body_fuzzer).
+    const bool non_finite = id && HoldsNonFinite(*id);
     out.product_id_json.push_back(id && !non_finite ? json::serialize(*id) : std::string("null"));
   }
   return out;
