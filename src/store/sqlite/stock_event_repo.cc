@@ -123,7 +123,8 @@ Status SqliteStockEventRepo::Append(std::span<const model::StockEvent> events) {
       move.BindInt64(3, conn_.LastInsertRowId());
       RESTOCK_RETURN_IF_ERROR(move.Run());
       // Callers append events of products they have just written: a miss is a broken
-      // invariant (the savepoint takes the event back out).
+      // invariant. The failed unit's undo takes the event back out: RunAtomically's
+      // savepoint, or in a group the rollback and replay it causes (connection.h).
       if (conn_.Changes() == 0) {
         return InternalError("stock event for a product that does not exist");
       }
