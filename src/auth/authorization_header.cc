@@ -13,6 +13,12 @@ constexpr int kMaxSkipDepth = 16;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// A character a JSON string holds as itself: printable ASCII other than '"' and '\\'.
+bool IsPlainAscii(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+}
+
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -59,6 +65,12 @@ class Reader {
         if (!ReadEscape(out)) return false;
       } else if (static_cast<unsigned char>(c) < 0x20) {
         return false;  // raw control characters (NUL included) must be escaped in JSON
+      } else if (static_cast<unsigned char>(c) < 0x80) {
+        // A run of plain ASCII is copied at once (a signature is all of it).
+        std::size_t end = pos_ + 1;
+        while (end < in_.size() && IsPlainAscii(in_[end])) ++end;
+        out.append(in_.substr(pos_, end - pos_));
+        pos_ = end;
       } else {
         const core::Utf8Sequence seq = core::DecodeUtf8(in_.substr(pos_));
         if (!seq.valid) return false;

@@ -1,6 +1,6 @@
 #include "http/beast_request.h"
 
-#include <cctype>
+#include <iterator>
 #include <utility>
 
 namespace restock::http {
@@ -13,9 +13,13 @@ Request RequestFromBeast(boost::beast::http::request<boost::beast::http::string_
   const std::size_t question = request.target.find('?');
   request.path = request.target.substr(0, question);
   if (question != std::string::npos) request.query = request.target.substr(question + 1);
+  request.headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
   for (const auto& field : message) {
     std::string name(field.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // Header names are ASCII tokens; std::tolower would consult the locale per character.
+    for (char& c : name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
     request.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   request.body = std::move(message.body());

@@ -9,8 +9,33 @@ namespace {
 
 constexpr std::string_view kHelp = "Requests refused with 429 by a rate limit.";
 
+// True for a dotted quad as inet_ntop writes it ("10.0.0.1": no leading zeros, each part at
+// most 255), which parsing and printing would give back unchanged.
+bool IsCanonicalIpv4(std::string_view address) {
+  int parts = 0;
+  std::size_t i = 0;
+  while (i < address.size()) {
+    const std::size_t start = i;
+    int value = 0;
+    while (i < address.size() && address[i] >= '0' && address[i] <= '9' && i - start < 3) {
+      value = value * 10 + (address[i] - '0');
+      ++i;
+    }
+    const std::size_t digits = i - start;
+    if (digits == 0 || value > 255 || (digits > 1 && address[start] == '0')) return false;
+    ++parts;
+    if (i == address.size()) break;
+    if (address[i] != '.' || parts == 4) return false;
+    ++i;
+    if (i == address.size()) return false;
+  }
+  return parts == 4;
+}
+
 // An IPv6 address becomes its /64 network ("2001:db8:1:2::/64"); anything else is kept.
 std::string Normalise(std::string_view address) {
+  // The peer address of every plain IPv4 connection: skip parsing it again per request.
+  if (IsCanonicalIpv4(address)) return std::string(address);
   boost::system::error_code ec;
   const auto parsed = boost::asio::ip::make_address(std::string(address), ec);
   if (ec) return std::string(address);

@@ -182,11 +182,11 @@ class Listener {
 
   void DoAccept() {
     net::io_context& next = *iocs_[next_ioc_++ % iocs_.size()];
-    acceptor_.async_accept(net::make_strand(next),
+    acceptor_.async_accept(next.get_executor(),
                            boost::beast::bind_front_handler(&Listener::OnAccept, this));
   }
 
-  void OnAccept(error_code ec, tcp::socket socket) {
+  void OnAccept(error_code ec, TcpStream::socket_type socket) {
     if (!acceptor_.is_open()) return;
     if (ec) {
       if (ec == net::error::operation_aborted) return;

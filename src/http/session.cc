@@ -15,6 +15,8 @@
 #include <boost/beast/http/read.hpp>
 #include <cctype>
 #include <exception>
+#include <optional>
+#include <utility>
 
 #include "http/beast_request.h"
 #include "http/response_wire.h"
@@ -36,9 +38,11 @@ constexpr std::uint64_t kLingerMaxBytes = std::uint64_t{1} << 20;
 // connection does not hang. Holding it keeps the I/O threads running (tracked work), so Stop()
 // waits for requests in flight.
 class Completion {
+  using TrackedExecutor = decltype(net::prefer(std::declval<IoExecutor>(),
+                                               net::execution::outstanding_work.tracked));
+
  public:
-  Completion(std::shared_ptr<Connection> session, std::uint64_t seq,
-             const net::any_io_executor& ex)
+  Completion(std::shared_ptr<Connection> session, std::uint64_t seq, const IoExecutor& ex)
       : session_(std::move(session)),
         seq_(seq),
         work_(net::prefer(ex, net::execution::outstanding_work.tracked)) {}
@@ -61,18 +65,18 @@ class Completion {
     }
     // Only the first caller gets here, so moving the members out is race-free. The posted
     // function is itself tracked work, so releasing work_ afterwards is safe.
-    net::post(work_, [session = std::move(session_), seq = seq_,
+    net::post(*work_, [session = std::move(session_), seq = seq_,
                       response = std::move(response)]() mutable {
       session->Complete(seq, std::move(response));
     });
-    work_ = net::any_io_executor();
+    work_.reset();
   }
 
  private:
   std::atomic<bool> done_{false};
   std::shared_ptr<Connection> session_;
   const std::uint64_t seq_;
-  net::any_io_executor work_;
+  std::optional<TrackedExecutor> work_;
 };
 
 bool IsHttpParseError(const error_code& ec) {

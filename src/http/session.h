@@ -6,7 +6,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -26,7 +27,8 @@
 namespace restock::http::internal {
 
 // What the server and in-flight requests know of a session, whatever its transport.
-// Thread-safety: Shutdown may be called from any thread; Complete only on the session's strand.
+// Thread-safety: Shutdown may be called from any thread; Complete only on the session's I/O
+// thread.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   virtual ~Connection() = default;
@@ -34,7 +36,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   virtual void Run() = 0;
   // Stops reading; closes the connection once responses already owed are written.
   virtual void Shutdown() = 0;
-  // Delivers the handler's response for request `seq`. Called on the strand.
+  // Delivers the handler's response for request `seq`. Called on the session's I/O thread.
   virtual void Complete(std::uint64_t seq, Response response) = 0;
   // True while the connection waits for the first byte of its next request with nothing
   // owed (an idle keep-alive connection, the first to go when the cap is reached). Any thread.
@@ -44,8 +46,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<bool> idle_{false};
 };
 
-using PlainStream = boost::beast::tcp_stream;
-using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+// A connection's handlers run on its I/O thread's io_context, which that thread alone runs, so
+// they are serialised without a strand; the concrete executor type spares every operation the
+// type-erased any_io_executor.
+using IoExecutor = boost::asio::io_context::executor_type;
+using TcpStream = boost::beast::basic_stream<boost::asio::ip::tcp, IoExecutor>;
+using PlainStream = TcpStream;
+using TlsStream = boost::beast::ssl_stream<TcpStream>;
 
 // The live sessions of one server, for the connection cap and for Stop().
 // Thread-safety: guarded by `mu`. Shared by the listener and every session, so a session that
@@ -58,8 +65,8 @@ struct ConnectionTracker {
 };
 
 // Reads requests from one connection, hands them to the handler and writes the responses in
-// request order. All state is touched only on the session's strand (the executor of its
-// socket); Run and Shutdown may be called from any thread.
+// request order. All state is touched only on the session's I/O thread (the one running the
+// io_context of its socket); Run and Shutdown may be called from any thread.
 // `Stream` is PlainStream or TlsStream (explicitly instantiated in session.cc); with TLS the
 // session starts with the server-side handshake.
 // Ownership: kept alive by its pending asynchronous operations and by respond callbacks not yet
@@ -68,7 +75,7 @@ struct ConnectionTracker {
 template <class Stream>
 class Session final : public Connection {
  public:
-  // REQUIRES: the stream's socket is connected and its executor is a strand.
+  // REQUIRES: the stream's socket is connected, and its io_context is run by one thread.
   Session(Stream stream, const ServerOptions& options, Handler& handler,
           std::shared_ptr<ConnectionTracker> tracker, std::uint64_t id);
   ~Session() override;
@@ -94,7 +101,7 @@ class Session final : public Connection {
   static constexpr bool kTls = !std::is_same_v<Stream, PlainStream>;
 
   std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
-  boost::beast::tcp_stream& Tcp() { return boost::beast::get_lowest_layer(stream_); }
+  TcpStream& Tcp() { return boost::beast::get_lowest_layer(stream_); }
   void OnHandshake(boost::beast::error_code ec);
   void DoRead();
   void OnIdleRead(boost::beast::error_code ec, std::size_t bytes);

@@ -35,6 +35,15 @@ TEST(ClientKeyTest, Ipv6IsCountedPerSlash64AndMappedV4AsV4) {
   EXPECT_EQ(ClientKey(From("not-an-address"), false), "not-an-address");
 }
 
+TEST(ClientKeyTest, Ipv4TextIsKeptWhetherOrNotItParses) {
+  for (const char* text : {"0.0.0.0", "127.0.0.1", "255.255.255.255", "256.1.1.1", "01.2.3.4",
+                           "1.2.3", "1.2.3.4.", "1.2.3.4.5", "1..3.4", "1.2.3.1000"}) {
+    EXPECT_EQ(ClientKey(From(text), false), text);
+    EXPECT_EQ(ClientKey(From("10.1.1.1", {{"x-forwarded-for", text}}), true), text);
+  }
+  EXPECT_EQ(ClientKey(From("::ffff:10.0.0.1"), false), "10.0.0.1");
+}
+
 TEST(RateLimitsTest, TooManyRequestsHasRetryAfterAndDetail) {
   Response r = TooManyRequests(7);
   EXPECT_EQ(r.status, 429);
