@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <iostream>
 
 #include "app/database_factory.h"
@@ -14,6 +15,7 @@
 #include "auth/store_credential_source.h"
 #include "auth/store_replay_guard.h"
 #include "catalog/stock_update.h"
+#include "core/thread_name.h"
 #include "http/ops_handlers.h"
 #include "http/order_handlers.h"
 #include "http/product_handlers.h"
@@ -32,6 +34,19 @@
 
 namespace restock::app {
 namespace {
+
+// Wraps a task for an Asio thread pool so the pool's thread carries `name` (once per thread).
+// `name` must be a string literal.
+std::function<void()> Named(const char* name, std::function<void()> task) {
+  return [name, task = std::move(task)] {
+    thread_local const char* named = nullptr;
+    if (named != name) {
+      NameThisThread(name);
+      named = name;
+    }
+    task();
+  };
+}
 
 // Most --io-threads and --workers (a typo such as 10000000 would exhaust the process).
 constexpr std::size_t kMaxThreads = 1024;
@@ -125,7 +140,7 @@ Status RunServe(const ServeConfig& config) {
 
   boost::asio::thread_pool workers(config.workers);
   http::Executor executor = [&workers](std::function<void()> task) {
-    boost::asio::post(workers, std::move(task));
+    boost::asio::post(workers, Named("restock-worker", std::move(task)));
   };
 
   auth::StoreCredentialSource credentials(*db, clock,
@@ -141,7 +156,8 @@ Status RunServe(const ServeConfig& config) {
   boost::asio::thread_pool background(1);
   placement::RestockTrigger trigger(placement, *db, clock, zones,
                                     [&background](std::function<void()> task) {
-                                      boost::asio::post(background, std::move(task));
+                                      boost::asio::post(background,
+                                                        Named("restock-retry", std::move(task)));
                                     });
   stock.SetCommitListener([&trigger](model::MerchantId merchant,
                                      const std::vector<model::StockEvent>& events) {

@@ -19,6 +19,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/thread_name.h"
 #include "http/session.h"
 
 namespace restock::http {
@@ -167,6 +168,7 @@ class Listener {
   }
 
   void RunIo(net::io_context& ioc) {
+    NameThisThread("restock-io");
     // The boundary of every asynchronous handler: nothing may escape into std::thread.
     while (true) {
       try {

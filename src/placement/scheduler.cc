@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/thread_name.h"
+
 namespace restock::placement {
 
 void Scheduler::Start() {
@@ -9,6 +11,7 @@ void Scheduler::Start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   thread_ = std::thread([this] {
+    NameThisThread("restock-sched");
     std::unique_lock guard(mu_);
     while (!stopping_) {
       guard.unlock();

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/status.h"
+#include "core/thread_name.h"
 #include "store/call_quietly.h"
 
 namespace restock::store {
@@ -59,6 +60,7 @@ void GroupQueue::Shutdown() {
 }
 
 void GroupQueue::WriterLoop() {
+  NameThisThread("restock-writer");
   for (;;) {
     std::vector<Pending> group;
     {

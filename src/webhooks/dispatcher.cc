@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/crypto.h"
+#include "core/thread_name.h"
 #include "webhooks/signature.h"
 
 namespace restock::webhooks {
@@ -165,6 +166,7 @@ void Dispatcher::Stop() {
 }
 
 void Dispatcher::WorkerLoop() {
+  NameThisThread("restock-webhook");
   for (;;) {
     std::uint64_t seen;
     {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/thread_name.h"
 #include "store/call_quietly.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
@@ -141,6 +142,7 @@ bool SqliteDatabase::AfterCommit(int wal_pages) {
 }
 
 void SqliteDatabase::CheckpointerLoop() {
+  NameThisThread("restock-ckpt");
   std::unique_lock<std::mutex> lock(checkpoint_mu_);
   for (;;) {
     checkpoint_cv_.wait(lock, [this] { return checkpoint_stopping_ || checkpoint_requested_; });

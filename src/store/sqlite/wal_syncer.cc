@@ -13,6 +13,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/thread_name.h"
+
 namespace restock::store::sqlite {
 namespace {
 
@@ -66,6 +68,7 @@ void WalSyncer::Stop() {
 }
 
 void WalSyncer::Loop() {
+  NameThisThread("restock-walsync");
   t_on_syncer = true;
   for (;;) {
     std::vector<Entry> batch;
