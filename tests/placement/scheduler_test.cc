@@ -110,6 +110,35 @@ TEST_F(SchedulerTest, RestockTriggerRetriesWaitingOrdersAtOnce) {
   EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kPlaced);
 }
 
+TEST_F(SchedulerTest, RestockTriggerLeavesTheWriterAloneWhenNoOrderWaits) {
+  clock_.Set(kDecemberFirst + 11 * kHour);
+  ASSERT_EQ(*scheduler_.Tick(), 1);
+  ASSERT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kOutOfStock);
+  std::vector<std::function<void()>> posted;
+  RestockTrigger trigger(placement_, db_, clock_, zones_,
+                         [&](std::function<void()> task) { posted.push_back(std::move(task)); });
+
+  // Order 200 waits on tea, not on coffee: a coffee restock reads, and submits nothing.
+  const int submits = db_.submits;
+  model::StockEvent coffee{0, 1, "coffee", {false, false, 0}, {true, false, 0},
+                           model::StockSource::kApi, 0};
+  trigger.OnStockEvents(1, {coffee});
+  ASSERT_EQ(posted.size(), 1u);
+  posted[0]();
+  EXPECT_EQ(db_.submits, submits);
+  EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kOutOfStock);
+
+  // A tea restock finds order 200 waiting and retries it through the writer.
+  db_.state().products[{1, "tea"}].inventory = 5;
+  model::StockEvent tea{0, 1, "tea", {true, false, 0}, {true, false, 5},
+                        model::StockSource::kApi, 0};
+  trigger.OnStockEvents(1, {tea});
+  ASSERT_EQ(posted.size(), 2u);
+  posted[1]();
+  EXPECT_GT(db_.submits, submits);
+  EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kPlaced);
+}
+
 TEST_F(SchedulerTest, RestockTriggerCoalescesRestocksWhileATaskIsQueued) {
   clock_.Set(kDecemberFirst + 11 * kHour);
   ASSERT_EQ(*scheduler_.Tick(), 1);
