@@ -4,9 +4,9 @@
 // bounded by size and time. Each connection lives on one I/O thread's io_context, which that
 // thread alone runs, so its handlers are serialised without a strand. Requests are converted
 // to http::Request and given to a Handler, which may answer later from any thread (e.g. the
-// database writer) without blocking an I/O thread. Keep-alive and pipelining are supported: a session keeps reading while
-// fewer than `pipeline_limit` responses are pending and writes responses strictly in request
-// order.
+// database writer) without blocking an I/O thread. Keep-alive and pipelining are supported: a
+// session keeps reading while fewer than `pipeline_limit` responses are pending and writes
+// responses strictly in request order.
 //
 // Answers on its own, then closes the connection:
 //   431 {"detail":"Request header fields too large."}  header block over `header_limit`
