@@ -36,9 +36,10 @@ namespace restock::app {
 namespace {
 
 // Wraps a task for an Asio thread pool so the pool's thread carries `name` (once per thread).
-// `name` must be a string literal.
-std::function<void()> Named(const char* name, std::function<void()> task) {
-  return [name, task = std::move(task)] {
+// `name` must be a string literal. A lambda, not a std::function: no allocation of its own.
+template <typename Task>
+auto Named(const char* name, Task task) {
+  return [name, task = std::move(task)]() mutable {
     thread_local const char* named = nullptr;
     if (named != name) {
       NameThisThread(name);

@@ -44,8 +44,21 @@ class SchedulerTest : public ::testing::Test {
     db_.state().next_id = 300;
   }
 
+  // Runs the 06:00 New York placement, which puts order 200 (tea, none in stock) out of
+  // stock, and returns a restock trigger whose tasks are collected in posted_, to be run by
+  // the test.
+  RestockTrigger TriggerWithOrderWaitingOnTea() {
+    clock_.Set(kDecemberFirst + 11 * kHour);
+    EXPECT_EQ(*scheduler_.Tick(), 1);
+    EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kOutOfStock);
+    return RestockTrigger(placement_, db_, clock_, zones_, [this](std::function<void()> task) {
+      posted_.push_back(std::move(task));
+    });
+  }
+
   testing::FakeClock clock_{kDecemberFirst};
   testing::FakeDatabase db_;
+  std::vector<std::function<void()>> posted_;
   ZoneCache zones_;
   PlacementService placement_{db_, clock_, FlowOptions{}};
   Scheduler scheduler_{placement_, db_, clock_, zones_, std::chrono::milliseconds(10)};
@@ -89,42 +102,31 @@ TEST_F(SchedulerTest, StartedLoopRunsTheDueMerchantAndStops) {
 }
 
 TEST_F(SchedulerTest, RestockTriggerRetriesWaitingOrdersAtOnce) {
-  clock_.Set(kDecemberFirst + 11 * kHour);
-  ASSERT_EQ(*scheduler_.Tick(), 1);
-  ASSERT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kOutOfStock);
+  RestockTrigger trigger = TriggerWithOrderWaitingOnTea();
   db_.state().products[{1, "tea"}].inventory = 5;
-
-  std::vector<std::function<void()>> posted;
-  RestockTrigger trigger(placement_, db_, clock_, zones_,
-                         [&](std::function<void()> task) { posted.push_back(std::move(task)); });
   model::StockEvent not_a_restock{0, 1, "tea", {true, false, 5}, {true, false, 4},
                                   model::StockSource::kApi, 0};
   trigger.OnStockEvents(1, {not_a_restock});
-  EXPECT_TRUE(posted.empty());
+  EXPECT_TRUE(posted_.empty());
 
   model::StockEvent restock{0, 1, "tea", {true, false, 0}, {true, false, 5},
                             model::StockSource::kApi, 0};
   trigger.OnStockEvents(1, {restock});
-  ASSERT_EQ(posted.size(), 1u);
-  posted[0]();
+  ASSERT_EQ(posted_.size(), 1u);
+  posted_[0]();
   EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kPlaced);
 }
 
 TEST_F(SchedulerTest, RestockTriggerLeavesTheWriterAloneWhenNoOrderWaits) {
-  clock_.Set(kDecemberFirst + 11 * kHour);
-  ASSERT_EQ(*scheduler_.Tick(), 1);
-  ASSERT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kOutOfStock);
-  std::vector<std::function<void()>> posted;
-  RestockTrigger trigger(placement_, db_, clock_, zones_,
-                         [&](std::function<void()> task) { posted.push_back(std::move(task)); });
+  RestockTrigger trigger = TriggerWithOrderWaitingOnTea();
 
   // Order 200 waits on tea, not on coffee: a coffee restock reads, and submits nothing.
   const int submits = db_.submits;
   model::StockEvent coffee{0, 1, "coffee", {false, false, 0}, {true, false, 0},
                            model::StockSource::kApi, 0};
   trigger.OnStockEvents(1, {coffee});
-  ASSERT_EQ(posted.size(), 1u);
-  posted[0]();
+  ASSERT_EQ(posted_.size(), 1u);
+  posted_[0]();
   EXPECT_EQ(db_.submits, submits);
   EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kOutOfStock);
 
@@ -133,20 +135,14 @@ TEST_F(SchedulerTest, RestockTriggerLeavesTheWriterAloneWhenNoOrderWaits) {
   model::StockEvent tea{0, 1, "tea", {true, false, 0}, {true, false, 5},
                         model::StockSource::kApi, 0};
   trigger.OnStockEvents(1, {tea});
-  ASSERT_EQ(posted.size(), 2u);
-  posted[1]();
+  ASSERT_EQ(posted_.size(), 2u);
+  posted_[1]();
   EXPECT_GT(db_.submits, submits);
   EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kPlaced);
 }
 
 TEST_F(SchedulerTest, RestockTriggerCoalescesRestocksWhileATaskIsQueued) {
-  clock_.Set(kDecemberFirst + 11 * kHour);
-  ASSERT_EQ(*scheduler_.Tick(), 1);
-  ASSERT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kOutOfStock);
-
-  std::vector<std::function<void()>> posted;
-  RestockTrigger trigger(placement_, db_, clock_, zones_,
-                         [&](std::function<void()> task) { posted.push_back(std::move(task)); });
+  RestockTrigger trigger = TriggerWithOrderWaitingOnTea();
   model::StockEvent other{0, 1, "coffee", {false, false, 0}, {true, false, 0},
                           model::StockSource::kApi, 0};
   trigger.OnStockEvents(1, {other});
@@ -155,12 +151,12 @@ TEST_F(SchedulerTest, RestockTriggerCoalescesRestocksWhileATaskIsQueued) {
                         model::StockSource::kApi, 0};
   trigger.OnStockEvents(1, {tea});
   // The second restock joins the queued task instead of queuing its own.
-  ASSERT_EQ(posted.size(), 1u);
-  posted[0]();
+  ASSERT_EQ(posted_.size(), 1u);
+  posted_[0]();
   EXPECT_EQ(db_.state().orders.at(200).status, model::OrderStatus::kPlaced);
   // Once the task has drained, the next restock posts a new one.
   trigger.OnStockEvents(1, {other});
-  EXPECT_EQ(posted.size(), 2u);
+  EXPECT_EQ(posted_.size(), 2u);
 }
 
 }  // namespace
