@@ -118,9 +118,11 @@ Result<AppliedPatches> ApplyPatches(store::Transaction& tx, model::MerchantId me
     if (!w.dirty) continue;
     (w.created ? inserts : updates).push_back(std::move(w.product));
   }
+  // Events before the updates: on SQLite the product's update then also moves the head of
+  // its event chain, one write of the row instead of two (store/sqlite/chain_heads.h).
   if (!inserts.empty()) RESTOCK_RETURN_IF_ERROR(tx.products().Insert(merchant, inserts));
-  if (!updates.empty()) RESTOCK_RETURN_IF_ERROR(tx.products().Update(merchant, updates));
   if (!events.empty()) RESTOCK_RETURN_IF_ERROR(tx.stock_events().Append(events));
+  if (!updates.empty()) RESTOCK_RETURN_IF_ERROR(tx.products().Update(merchant, updates));
   return AppliedPatches{std::move(outcomes), std::move(events)};
 }
 

@@ -404,8 +404,9 @@ Status Batch::Flush() {
                                        model::StockSource::kPlacement, now_});
     changed.push_back(product);
   }
-  if (!changed.empty()) RESTOCK_RETURN_IF_ERROR(tx_.products().Update(merchant_.id, changed));
+  // Events first: see ApplyPatches (catalog/stock_update.cc).
   if (!events.empty()) RESTOCK_RETURN_IF_ERROR(tx_.stock_events().Append(events));
+  if (!changed.empty()) RESTOCK_RETURN_IF_ERROR(tx_.products().Update(merchant_.id, changed));
   if (!order_events_.empty()) RESTOCK_RETURN_IF_ERROR(tx_.order_events().Append(order_events_));
   return Status::Ok();
 }

@@ -1,21 +1,31 @@
 #include "webhooks/outbox_database.h"
 
 #include <atomic>
+#include <type_traits>
 #include <utility>
+#include <variant>
+#include <vector>
 
 #include "webhooks/outbox_writer.h"
 
 namespace restock::webhooks {
 namespace {
 
-// Appends through the real repository, then writes the events' outbox rows.
+// The events a unit of work appended, in append order, for their outbox rows.
+using AppendedEvents =
+    std::vector<std::variant<std::vector<model::StockEvent>, std::vector<model::OrderEvent>>>;
+
+// Appends through the real repository and keeps the events: their outbox rows are written
+// when the work is done (OutboxTransaction::Finish), so the products they render are saved
+// by then whichever the caller writes first (catalog/stock_update.cc appends first).
 class OutboxStockEventRepo final : public store::StockEventRepo {
  public:
-  OutboxStockEventRepo(store::StockEventRepo& inner, OutboxWriter& writer)
-      : inner_(inner), writer_(writer) {}
+  OutboxStockEventRepo(store::StockEventRepo& inner, AppendedEvents& appended)
+      : inner_(inner), appended_(appended) {}
   Status Append(std::span<const model::StockEvent> events) override {
     RESTOCK_RETURN_IF_ERROR(inner_.Append(events));
-    return writer_.OnStockEvents(events);
+    appended_.emplace_back(std::vector<model::StockEvent>(events.begin(), events.end()));
+    return Status::Ok();
   }
   Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,
                                                         std::string_view product_id,
@@ -30,16 +40,18 @@ class OutboxStockEventRepo final : public store::StockEventRepo {
 
  private:
   store::StockEventRepo& inner_;
-  OutboxWriter& writer_;
+  AppendedEvents& appended_;
 };
 
+// As OutboxStockEventRepo, for order events.
 class OutboxOrderEventRepo final : public store::OrderEventRepo {
  public:
-  OutboxOrderEventRepo(store::OrderEventRepo& inner, OutboxWriter& writer)
-      : inner_(inner), writer_(writer) {}
+  OutboxOrderEventRepo(store::OrderEventRepo& inner, AppendedEvents& appended)
+      : inner_(inner), appended_(appended) {}
   Status Append(std::span<const model::OrderEvent> events) override {
     RESTOCK_RETURN_IF_ERROR(inner_.Append(events));
-    return writer_.OnOrderEvents(events);
+    appended_.emplace_back(std::vector<model::OrderEvent>(events.begin(), events.end()));
+    return Status::Ok();
   }
   Result<std::vector<model::OrderEvent>> ListForOrder(model::MerchantId merchant,
                                                       std::int64_t order_id) override {
@@ -48,7 +60,7 @@ class OutboxOrderEventRepo final : public store::OrderEventRepo {
 
  private:
   store::OrderEventRepo& inner_;
-  OutboxWriter& writer_;
+  AppendedEvents& appended_;
 };
 
 // The unit of work handed to callers: the backend's, with the two event repositories
@@ -58,8 +70,8 @@ class OutboxTransaction final : public store::Transaction {
   OutboxTransaction(store::Transaction& inner, UnixMicros now)
       : inner_(inner),
         writer_(inner, now),
-        stock_events_(inner.stock_events(), writer_),
-        order_events_(inner.order_events(), writer_) {}
+        stock_events_(inner.stock_events(), appended_),
+        order_events_(inner.order_events(), appended_) {}
 
   store::MerchantRepo& merchants() override { return inner_.merchants(); }
   store::ProductRepo& products() override { return inner_.products(); }
@@ -73,11 +85,30 @@ class OutboxTransaction final : public store::Transaction {
   store::WebhookAttemptRepo& webhook_attempts() override { return inner_.webhook_attempts(); }
   store::SeenSignatureRepo& seen_signatures() override { return inner_.seen_signatures(); }
 
+  // Writes the outbox rows of the events the work appended, in append order. REQUIRES: the
+  // work is done and succeeded.
+  Status Finish() {
+    for (const auto& events : appended_) {
+      RESTOCK_RETURN_IF_ERROR(std::visit(
+          [this](const auto& run) -> Status {
+            if constexpr (std::is_same_v<std::decay_t<decltype(run)>,
+                                         std::vector<model::StockEvent>>) {
+              return writer_.OnStockEvents(run);
+            } else {
+              return writer_.OnOrderEvents(run);
+            }
+          },
+          events));
+    }
+    return Status::Ok();
+  }
+
   std::size_t enqueued() const { return writer_.enqueued(); }
 
  private:
   store::Transaction& inner_;
   OutboxWriter writer_;
+  AppendedEvents appended_;
   OutboxStockEventRepo stock_events_;
   OutboxOrderEventRepo order_events_;
 };
@@ -89,6 +120,7 @@ Status OutboxDatabase::RunInTransaction(const store::Work& work) {
   Status status = inner_->RunInTransaction([&](store::Transaction& tx) -> Status {
     OutboxTransaction outbox(tx, clock_.NowMicros());
     Status s = work(outbox);
+    if (s.ok()) s = outbox.Finish();
     enqueued = outbox.enqueued() > 0;  // the last run is the one that committed
     return s;
   });
@@ -103,6 +135,7 @@ void OutboxDatabase::Submit(store::Work work, store::WorkDone done) {
       [this, work = std::move(work), enqueued](store::Transaction& tx) -> Status {
         OutboxTransaction outbox(tx, clock_.NowMicros());
         Status s = work(outbox);
+        if (s.ok()) s = outbox.Finish();
         enqueued->store(outbox.enqueued() > 0);
         return s;
       },

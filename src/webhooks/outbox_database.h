@@ -1,10 +1,10 @@
 // restock::webhooks — the transactional outbox's one choke point. OutboxDatabase decorates
-// any store::Database: inside every unit of work, appending stock events or order events
-// also writes one outbox row per resulting webhook event and subscribed, enabled endpoint —
-// in the same transaction, so a change and its webhook deliveries commit (or roll back)
-// together. Every writer (HTTP API, CLI, feed import, placement, product endpoints) goes
-// through a Transaction, so none has to remember webhooks. app/database_factory.cc wraps
-// every backend with it.
+// any store::Database: for the stock events and order events a unit of work appends, it
+// writes one outbox row per resulting webhook event and subscribed, enabled endpoint when the
+// work is done (so the rows render what the work saved, in append order) — in the same
+// transaction, so a change and its webhook deliveries commit (or roll back) together. Every writer
+// (HTTP API, CLI, feed import, placement, product endpoints) goes through a Transaction, so none
+// has to remember webhooks. app/database_factory.cc wraps every backend with it.
 //
 // Thread-safety: as the wrapped database (every method may be called from any thread).
 // Ownership: owns the wrapped database; borrows the clock, which must outlive it.

@@ -1,5 +1,5 @@
 // OutboxDatabase: every stock and order event appended in a unit of work writes its
-// deliveries in the same unit of work, whoever the caller is.
+// deliveries in the same unit of work, whoever the caller is, rendering what the work saved.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -146,6 +146,53 @@ TEST_F(OutboxTest, OrderEventsRenderTheOrderAsSaved) {
   EXPECT_EQ(rows[0].type, WebhookEventType::kOrderCancelled);
   auto body = boost::json::parse(rows[0].body);
   EXPECT_EQ(body.at("data").at("order").at("cancel_reason").as_string(), "merchant");
+  EXPECT_EQ(wakes_, 1);
+}
+
+TEST_F(OutboxTest, AStockEventRendersTheProductAsTheWorkSavedIt) {
+  AddEndpoint(1, {WebhookEventType::kStockChanged, WebhookEventType::kLowStock});
+  // StockService appends the event before it saves the product (store/sqlite/chain_heads.h);
+  // the deliveries still see the new name and the new threshold, which the new inventory
+  // crosses (the old one, 3, it does not).
+  model::ProductPatch patch;
+  patch.product_id = "P1";
+  patch.name = "Renamed";
+  patch.inventory = std::optional<std::int64_t>(5);
+  patch.low_stock_threshold = std::optional<std::int64_t>(6);
+  ASSERT_TRUE(Update(1, patch).ok());
+  auto rows = Outbox();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].type, WebhookEventType::kStockChanged);
+  EXPECT_EQ(rows[1].type, WebhookEventType::kLowStock);
+  auto body = boost::json::parse(rows[0].body);
+  EXPECT_EQ(body.at("data").at("name").as_string(), "Renamed");
+  EXPECT_EQ(body.at("data").at("low_stock_threshold").as_int64(), 6);
+}
+
+TEST_F(OutboxTest, DeliveriesFollowTheOrderTheEventsWereAppendedIn) {
+  AddEndpoint(1, {WebhookEventType::kStockChanged, WebhookEventType::kOrderCancelled});
+  model::Order order;
+  order.merchant_id = 1;
+  order.customer_id = "c1";
+  order.status = model::OrderStatus::kCancelled;
+  order.items = {{3, "P1", 1}};
+  fake_->state().orders[9] = order;
+  fake_->state().orders[9].id = 9;
+  ASSERT_TRUE(db_->RunInTransaction([](store::Transaction& tx) -> Status {
+                   model::OrderEvent cancelled{
+                       0, 1, 9, model::OrderEventType::kCancelled, 0, {2026, 1, 2}, 1};
+                   model::StockEvent stock{
+                       0, 1, "P1", {}, {false, false, std::nullopt}, model::StockSource::kCli, 1};
+                   RESTOCK_RETURN_IF_ERROR(tx.order_events().Append(std::span(&cancelled, 1)));
+                   RESTOCK_RETURN_IF_ERROR(tx.stock_events().Append(std::span(&stock, 1)));
+                   return tx.order_events().Append(std::span(&cancelled, 1));
+                 })
+                  .ok());
+  auto rows = Outbox();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].type, WebhookEventType::kOrderCancelled);
+  EXPECT_EQ(rows[1].type, WebhookEventType::kStockChanged);
+  EXPECT_EQ(rows[2].type, WebhookEventType::kOrderCancelled);
   EXPECT_EQ(wakes_, 1);
 }
 

@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view kSelectProduct =
     "SELECT product_id, sku, name, price_cents, live, discontinued, autoship_enabled, "
-    "image_url, detail_url, inventory, low_stock_threshold, created, last_update "
+    "image_url, detail_url, inventory, low_stock_threshold, created, last_update, last_event_id "
     "FROM products WHERE merchant_id = ?1 AND product_id = ?2";
 constexpr std::string_view kInsertProduct =
     "INSERT INTO products (merchant_id, product_id, sku, name, price_cents, live, "
@@ -19,6 +19,13 @@ constexpr std::string_view kUpdateProduct =
     "UPDATE OR FAIL products SET sku = ?3, name = ?4, price_cents = ?5, live = ?6, discontinued = ?7, "
     "autoship_enabled = ?8, image_url = ?9, detail_url = ?10, inventory = ?11, "
     "low_stock_threshold = ?12, created = ?13, last_update = ?14 "
+    "WHERE merchant_id = ?1 AND product_id = ?2";
+// The same, also writing the head of the product's event chain that an append in this
+// work moved (chain_heads.h): the move costs no search of its own.
+constexpr std::string_view kUpdateProductAndHead =
+    "UPDATE OR FAIL products SET sku = ?3, name = ?4, price_cents = ?5, live = ?6, "
+    "discontinued = ?7, autoship_enabled = ?8, image_url = ?9, detail_url = ?10, inventory = ?11, "
+    "low_stock_threshold = ?12, created = ?13, last_update = ?14, last_event_id = ?15 "
     "WHERE merchant_id = ?1 AND product_id = ?2";
 
 // Listings walk the primary key (merchant_id, product_id) from the cursor on; the filters
@@ -98,6 +105,7 @@ Result<std::optional<model::Product>> SqliteProductRepo::Find(model::MerchantId 
   stmt.BindText(2, product_id);
   RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
   if (!has_row) return std::optional<model::Product>();
+  heads_.Read(merchant, product_id, stmt.ColumnOptionalInt64(13));
   return std::optional<model::Product>(ReadProduct(stmt));
 }
 
@@ -130,16 +138,30 @@ Status SqliteProductRepo::Insert(model::MerchantId merchant,
 
 Status SqliteProductRepo::Update(model::MerchantId merchant,
                                  std::span<const model::Product> products) {
-  return RunAtomically(conn_, products.size(), [&]() -> Status {
+  // Heads written here stay marked moved until every row is written: a failed unit is
+  // undone, and FinishWork then still writes them.
+  std::vector<ChainHeads::Head*> written;
+  Status status = RunAtomically(conn_, products.size(), [&]() -> Status {
     for (const model::Product& product : products) {
-      RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kUpdateProduct));
+      ChainHeads::Head* head = heads_.Find(merchant, product.product_id);
+      const bool with_head = head != nullptr && head->moved;
+      RESTOCK_ASSIGN_OR_RETURN(Statement stmt,
+                               conn_.Prepare(with_head ? kUpdateProductAndHead : kUpdateProduct));
       BindProduct(stmt, merchant, product);
+      if (with_head) {
+        stmt.BindInt64(15, *head->newest);
+        written.push_back(head);
+      }
       RESTOCK_RETURN_IF_ERROR(stmt.Run());
       // Callers update only products they have just read: a miss is a broken invariant.
       if (conn_.Changes() == 0) return InternalError("product to update does not exist");
     }
     return Status::Ok();
   });
+  if (status.ok()) {
+    for (ChainHeads::Head* head : written) head->moved = false;
+  }
+  return status;
 }
 
 Result<std::vector<model::Product>> SqliteProductRepo::List(model::MerchantId merchant,

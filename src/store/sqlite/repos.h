@@ -19,6 +19,7 @@
 
 #include "core/clock.h"
 #include "store/database.h"
+#include "store/sqlite/chain_heads.h"
 #include "store/sqlite/connection.h"
 
 namespace restock::store::sqlite {
@@ -57,7 +58,10 @@ class SqliteSeenSignatureRepo final : public SeenSignatureRepo {
 
 class SqliteProductRepo final : public ProductRepo {
  public:
-  explicit SqliteProductRepo(Connection& conn) : conn_(conn) {}
+  SqliteProductRepo(Connection& conn, ChainHeads& heads) : conn_(conn), heads_(heads) {}
+
+  // Find (and FindMany) record the product's chain head in `heads`; Update writes a head an
+  // append moved with the row (chain_heads.h).
 
   Result<std::optional<model::Product>> Find(model::MerchantId merchant,
                                              std::string_view product_id) override;
@@ -71,16 +75,19 @@ class SqliteProductRepo final : public ProductRepo {
 
  private:
   Connection& conn_;
+  ChainHeads& heads_;
 };
 
 class SqliteStockEventRepo final : public StockEventRepo {
  public:
-  explicit SqliteStockEventRepo(Connection& conn) : conn_(conn) {}
+  SqliteStockEventRepo(Connection& conn, ChainHeads& heads) : conn_(conn), heads_(heads) {}
 
   // Ids are assigned by the database, increasing in append order. Internal (and nothing
   // appended) when an event names a product the merchant does not have. A product's events
   // are a chain from its row (migration 7), so listing a page costs one lookup per event
   // read: older pages start at their cursor, newer pages walk down from the newest event.
+  // An event of a product this work has read links to the head in `heads` and leaves the
+  // head's write to the product's update or to WriteMovedHeads (chain_heads.h).
   Status Append(std::span<const model::StockEvent> events) override;
   Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,
                                                         std::string_view product_id,
@@ -89,8 +96,12 @@ class SqliteStockEventRepo final : public StockEventRepo {
                                                   std::string_view product_id,
                                                   const StockEventPage& page) override;
 
+  // Writes the heads that appends moved and no product update has written yet.
+  Status WriteMovedHeads();
+
  private:
   Connection& conn_;
+  ChainHeads& heads_;
 };
 
 class SqliteSubscriptionRepo final : public SubscriptionRepo {
@@ -247,13 +258,14 @@ class SqliteWebhookAttemptRepo final : public WebhookAttemptRepo {
   Connection& conn_;
 };
 
-// The repositories of one unit of work. The caller begins and ends the SQL transaction.
+// The repositories of one unit of work. The caller begins and ends the SQL transaction, and
+// ends every unit of work run on it with FinishWork.
 class SqliteTransaction final : public Transaction {
  public:
   SqliteTransaction(Connection& conn, const Clock& clock)
       : merchants_(conn, clock),
-        products_(conn),
-        stock_events_(conn),
+        products_(conn, heads_),
+        stock_events_(conn, heads_),
         subscriptions_(conn),
         orders_(conn),
         order_events_(conn),
@@ -275,7 +287,17 @@ class SqliteTransaction final : public Transaction {
   WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
 
+  // After each unit of work, with its status: writes what the work left pending (the chain
+  // heads of chain_heads.h) when it succeeded, and forgets the work's state either way. The
+  // work's outcome is the returned status.
+  Status FinishWork(Status work_status) {
+    if (work_status.ok() && heads_.moved() > 0) work_status = stock_events_.WriteMovedHeads();
+    heads_.Clear();
+    return work_status;
+  }
+
  private:
+  ChainHeads heads_;  // before the repositories, which borrow it
   SqliteMerchantRepo merchants_;
   SqliteProductRepo products_;
   SqliteStockEventRepo stock_events_;

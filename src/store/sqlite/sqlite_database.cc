@@ -17,14 +17,16 @@ namespace restock::store::sqlite {
 namespace {
 
 // Exceptions never leave a unit of work: they become Internal and roll it back.
-Status RunWork(const Work& work, Transaction& tx) {
+Status RunWork(const Work& work, SqliteTransaction& tx) {
+  Status status;
   try {
-    return work(tx);
+    status = work(tx);
   } catch (const std::exception&) {
-    return InternalError("unexpected exception in unit of work");
+    status = InternalError("unexpected exception in unit of work");
   } catch (...) {
-    return InternalError("unexpected exception in unit of work");
+    status = InternalError("unexpected exception in unit of work");
   }
+  return tx.FinishWork(std::move(status));
 }
 
 // Transaction control (BEGIN, COMMIT, the group writer's per-work SAVEPOINT / RELEASE),

@@ -9,16 +9,23 @@ namespace restock::store::sqlite {
 namespace {
 
 // A product's events form a chain (migration 7): each names the product's previous event
-// and the product row names the newest. Append inserts the event linked to the head (read
-// in the same statement) and moves the head: two single-row writes, OR FAIL so that neither
-// needs a statement journal (see order_repo.cc). A trigger moving the head made every insert
-// keep one, and each release of it inside the group writer's savepoint walked the whole
-// sub-journal: 1,000-product batches spent 28% of the writer's time there.
+// and the product row names the newest. Append inserts the event linked to the head and
+// moves the head. For a product the work has read, the head is known and its move is
+// written with the product's update (chain_heads.h); otherwise the head is read in the
+// insert and moved by a second single-row write. OR FAIL, so that no write needs a statement
+// journal (see order_repo.cc). A trigger moving the head made every insert keep one, and
+// each release of it inside the group writer's savepoint walked the whole sub-journal:
+// 1,000-product batches spent 28% of the writer's time there.
 constexpr std::string_view kInsertEvent =
     "INSERT OR FAIL INTO stock_events (merchant_id, product_id, prev_event_id, prev_live, live, "
     "prev_discontinued, discontinued, prev_inventory, inventory, source, created) "
     "VALUES (?1, ?2, (SELECT last_event_id FROM products WHERE merchant_id = ?1 AND "
     "product_id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+// The same, linked to a head this work already knows (chain_heads.h): ?11 the previous event.
+constexpr std::string_view kInsertEventAfter =
+    "INSERT OR FAIL INTO stock_events (merchant_id, product_id, prev_event_id, prev_live, live, "
+    "prev_discontinued, discontinued, prev_inventory, inventory, source, created) "
+    "VALUES (?1, ?2, ?11, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 constexpr std::string_view kMoveHead =
     "UPDATE OR FAIL products SET last_event_id = ?3 WHERE merchant_id = ?1 AND product_id = ?2";
 constexpr std::string_view kSelectHead =
@@ -32,9 +39,13 @@ struct Head {
   std::optional<std::int64_t> newest;
 };
 
-// The product's head; nullopt when the merchant has no such product.
-Result<std::optional<Head>> ReadHead(Connection& conn, model::MerchantId merchant,
-                                     std::string_view product_id) {
+// The product's head; nullopt when the merchant has no such product. A head this work
+// moved is newer than the row's.
+Result<std::optional<Head>> ReadHead(Connection& conn, ChainHeads& heads,
+                                     model::MerchantId merchant, std::string_view product_id) {
+  if (const ChainHeads::Head* known = heads.Find(merchant, product_id)) {
+    return std::optional<Head>(Head{known->newest});
+  }
   RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kSelectHead));
   stmt.BindInt64(1, merchant);
   stmt.BindText(2, product_id);
@@ -83,11 +94,11 @@ Result<std::optional<Link>> ReadLink(Connection& conn, std::int64_t id, model::M
 // Walks the product's events from `from` (an event id; none: the product's newest) to older
 // ones, calling `visit` with each until it returns false or the chain ends.
 template <typename Visit>
-Status Walk(Connection& conn, model::MerchantId merchant, std::string_view product_id,
-            std::optional<std::int64_t> from, Visit&& visit) {
+Status Walk(Connection& conn, ChainHeads& heads, model::MerchantId merchant,
+            std::string_view product_id, std::optional<std::int64_t> from, Visit&& visit) {
   std::optional<std::int64_t> next = from;
   if (!next) {
-    RESTOCK_ASSIGN_OR_RETURN(std::optional<Head> head, ReadHead(conn, merchant, product_id));
+    RESTOCK_ASSIGN_OR_RETURN(std::optional<Head> head, ReadHead(conn, heads, merchant, product_id));
     if (!head) return Status::Ok();  // no such product: no events
     next = head->newest;
   }
@@ -103,9 +114,14 @@ Status Walk(Connection& conn, model::MerchantId merchant, std::string_view produ
 }  // namespace
 
 Status SqliteStockEventRepo::Append(std::span<const model::StockEvent> events) {
-  return RunAtomically(conn_, 2 * events.size(), [&]() -> Status {
+  // Heads this call moves, with what they were: restored when the unit fails (its rows
+  // are undone).
+  std::vector<std::pair<ChainHeads::Head*, ChainHeads::Head>> moved;
+  Status status = RunAtomically(conn_, 2 * events.size(), [&]() -> Status {
     for (const model::StockEvent& e : events) {
-      RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kInsertEvent));
+      ChainHeads::Head* head = heads_.Find(e.merchant_id, e.product_id);
+      RESTOCK_ASSIGN_OR_RETURN(Statement stmt,
+                               conn_.Prepare(head != nullptr ? kInsertEventAfter : kInsertEvent));
       stmt.BindInt64(1, e.merchant_id);
       stmt.BindText(2, e.product_id);
       stmt.BindBool(3, e.previous.live);
@@ -116,7 +132,14 @@ Status SqliteStockEventRepo::Append(std::span<const model::StockEvent> events) {
       stmt.BindOptionalInt64(8, e.current.inventory);
       stmt.BindText(9, model::StockSourceName(e.source));
       stmt.BindInt64(10, e.created);
+      if (head != nullptr) stmt.BindOptionalInt64(11, head->newest);
       RESTOCK_RETURN_IF_ERROR(stmt.Run());
+      if (head != nullptr) {
+        // The product exists (this work read it); its row is written later (chain_heads.h).
+        moved.emplace_back(head, *head);
+        *head = ChainHeads::Head{conn_.LastInsertRowId(), true};
+        continue;
+      }
       RESTOCK_ASSIGN_OR_RETURN(Statement move, conn_.Prepare(kMoveHead));
       move.BindInt64(1, e.merchant_id);
       move.BindText(2, e.product_id);
@@ -131,16 +154,38 @@ Status SqliteStockEventRepo::Append(std::span<const model::StockEvent> events) {
     }
     return Status::Ok();
   });
+  if (!status.ok()) {
+    for (auto it = moved.rbegin(); it != moved.rend(); ++it) *it->first = it->second;
+  }
+  return status;
+}
+
+Status SqliteStockEventRepo::WriteMovedHeads() {
+  return RunAtomically(conn_, heads_.moved(), [&]() -> Status {
+    return heads_.ForEachMoved([&](model::MerchantId merchant, std::string_view product_id,
+                                   std::int64_t newest) -> Status {
+      RESTOCK_ASSIGN_OR_RETURN(Statement move, conn_.Prepare(kMoveHead));
+      move.BindInt64(1, merchant);
+      move.BindText(2, product_id);
+      move.BindInt64(3, newest);
+      RESTOCK_RETURN_IF_ERROR(move.Run());
+      if (conn_.Changes() == 0) {
+        return InternalError("stock event for a product that does not exist");
+      }
+      return Status::Ok();
+    });
+  });
 }
 
 Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListForProduct(
     model::MerchantId merchant, std::string_view product_id, std::size_t limit) {
   std::vector<model::StockEvent> events;
   if (limit == 0) return events;
-  RESTOCK_RETURN_IF_ERROR(Walk(conn_, merchant, product_id, std::nullopt, [&](model::StockEvent e) {
-    events.push_back(std::move(e));
-    return events.size() < limit;
-  }));
+  RESTOCK_RETURN_IF_ERROR(
+      Walk(conn_, heads_, merchant, product_id, std::nullopt, [&](model::StockEvent e) {
+        events.push_back(std::move(e));
+        return events.size() < limit;
+      }));
   return events;
 }
 
@@ -156,7 +201,7 @@ Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListPage(model::Mer
     // Oldest first: the `limit` events right above newer_than.
     std::deque<model::StockEvent> window;
     RESTOCK_RETURN_IF_ERROR(
-        Walk(conn_, merchant, product_id, std::nullopt, [&](model::StockEvent e) {
+        Walk(conn_, heads_, merchant, product_id, std::nullopt, [&](model::StockEvent e) {
           if (e.id <= *page.newer_than) return false;
           window.push_front(std::move(e));
           if (window.size() > page.limit) window.pop_back();
@@ -172,7 +217,7 @@ Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListPage(model::Mer
     if (cursor && !cursor->prev) return events;  // the product's oldest event
     if (cursor) from = cursor->prev;
   }
-  RESTOCK_RETURN_IF_ERROR(Walk(conn_, merchant, product_id, from, [&](model::StockEvent e) {
+  RESTOCK_RETURN_IF_ERROR(Walk(conn_, heads_, merchant, product_id, from, [&](model::StockEvent e) {
     // Only a cursor that is no event of this product is still above: skip down to it.
     if (page.older_than && e.id >= *page.older_than) return true;
     events.push_back(std::move(e));
