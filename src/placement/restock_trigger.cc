@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "catalog/availability.h"
@@ -28,6 +29,7 @@ void RestockTrigger::OnStockEvents(model::MerchantId merchant,
 
 void RestockTrigger::Drain() {
   for (;;) {
+    if (gather_.count() > 0) std::this_thread::sleep_for(gather_);
     std::map<model::MerchantId, std::set<std::string>> batch;
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -95,6 +95,26 @@ TEST_F(StockUpdateTest, DuplicatesApplyInOrderWithOneLoad) {
   EXPECT_EQ(db_.transactions - before, 1);
 }
 
+TEST_F(StockUpdateTest, DuplicatesInALargeBatchApplyInOrderToo) {
+  // Past eight elements the products are found through a hash map, not a scan.
+  std::vector<ProductPatch> patches;
+  for (int round = 0; round < 3; ++round) {
+    for (ProductPatch p :
+         {Live("coffee", false), Live("tea", false), Live("coffee", true), Live("tea", true)}) {
+      patches.push_back(std::move(p));
+    }
+  }
+  int before = db_.transactions;
+  auto outcomes = Update(patches);
+  EXPECT_EQ(outcomes, std::vector<PatchOutcome>(12, PatchOutcome::kUpdated));
+  EXPECT_TRUE(db_.state().products.at({kMerchant, "coffee"}).live);
+  EXPECT_TRUE(db_.state().products.at({kMerchant, "tea"}).live);
+  ASSERT_EQ(db_.state().stock_events.size(), 12u);
+  EXPECT_EQ(db_.state().stock_events[1].product_id, "tea");
+  EXPECT_FALSE(db_.state().stock_events[1].current.live);
+  EXPECT_EQ(db_.transactions - before, 1);
+}
+
 TEST_F(StockUpdateTest, InventoryChangeIsAStockEventButNameIsNot) {
   ProductPatch name;
   name.product_id = "coffee";
