@@ -138,6 +138,17 @@ def markdown(results: dict[str, Any]) -> str:
         f"Linux {m['kernel']} ({m['os']}); disk `{m['disk']}`; load average at start "
         f"{m['load_average_at_start']}.",
         "",
+    ]
+    code = results.get("code")
+    if code:
+        lines += [f"Code: commit {code.get('commit') or '?'}"
+                  + (" with uncommitted changes" if code.get("dirty") else "")
+                  + (f"; `restock` built {code['binary_built']}" if code.get("binary_built")
+                     else "") + ".", ""]
+        if code.get("stale"):
+            lines += [f"**Warning: the binaries are older than `{code['newest_source']}`; these "
+                      "figures are of older code than the commit above.**", ""]
+    lines += [
         "## HTTP: `PATCH /products-batch/update/` (durable, synchronous=FULL)",
         "",
         "| products/request | conns | auth | requests/s | products/s | p50 ms | p99 ms "
