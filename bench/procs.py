@@ -154,13 +154,15 @@ RATE_LIMITS_FOR_LOAD = ["--rate-limit-merchant", "1000000000", "--rate-limit-cli
 
 
 class Server:
-    """`restock serve` on a free loopback port; stop() returns its peak RSS (VmHWM)."""
+    """`restock serve` on a free loopback port, with the bench's rate limits and `extra_args`;
+    stop() returns its peak RSS (VmHWM)."""
 
-    def __init__(self, binary: pathlib.Path, db: str, log_path: pathlib.Path) -> None:
+    def __init__(self, binary: pathlib.Path, db: str, log_path: pathlib.Path,
+                 extra_args: tuple[str, ...] = ()) -> None:
         self.log_file = log_path.open("w")
         self.proc = subprocess.Popen(
             [str(binary), "serve", "--db", db, "--listen", "127.0.0.1:0", "--scheduler", "false",
-             "--log-level", "warn", *RATE_LIMITS_FOR_LOAD],
+             "--log-level", "warn", *RATE_LIMITS_FOR_LOAD, *extra_args],
             stdout=subprocess.PIPE, stderr=self.log_file, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
