@@ -84,7 +84,7 @@ def _targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             for r in results.get("http", [])}
     single = http.get((1, 64, "hmac"))
     if single:
-        label = "single-product PATCH, 64 connections: requests/s vs nginx"
+        label = "single-product PATCH, 64 connections: requests/s vs nginx `return`"
         if single.get("nginx_adjacent"):
             label += (" (mean of nginx right before and after; against the separate nginx "
                       f"pass: {fmt_ratio(single.get('vs_nginx_separate'))})")
