@@ -22,16 +22,6 @@ void Print(Context& ctx, const boost::json::value& v) {
   ctx.out << boost::json::serialize(v) << '\n';
 }
 
-boost::json::object ErrorsToJson(const catalog::FieldErrors& errors) {
-  boost::json::object o;
-  for (const auto& [field, messages] : errors) {
-    boost::json::array list;
-    for (const auto& m : messages) list.emplace_back(m);
-    o[field] = std::move(list);
-  }
-  return o;
-}
-
 // "field: message; field: message" for one-line CLI errors.
 std::string ErrorsToText(const catalog::FieldErrors& errors) {
   std::string out;
@@ -173,7 +163,7 @@ Status ProductImport(Context& ctx, const std::string& merchant, const std::strin
   for (const auto& r : summary.rejected) {
     boost::json::object o{{"line", r.line}};
     if (r.element != 0) o["element"] = r.element;
-    o["errors"] = ErrorsToJson(r.errors);
+    o["errors"] = json::ErrorsToJson(r.errors);
     rejected.emplace_back(std::move(o));
   }
   Print(ctx, boost::json::object{{"created", summary.created},

@@ -132,20 +132,10 @@ Result<std::string> PathProductId(std::string_view pattern, const Request& reque
   return id;
 }
 
-boost::json::object ErrorsToJson(const catalog::FieldErrors& errors) {
-  boost::json::object o;
-  for (const auto& [field, messages] : errors) {
-    boost::json::array list;
-    for (const auto& m : messages) list.emplace_back(m);
-    o[field] = std::move(list);
-  }
-  return o;
-}
-
 Response InvalidFields(const catalog::FieldErrors& errors) {
   boost::json::object body;
   body["detail"] = "Invalid product fields.";
-  body["errors"] = ErrorsToJson(errors);
+  body["errors"] = json::ErrorsToJson(errors);
   return JsonResponse(body, 400);
 }
 

@@ -1,5 +1,7 @@
 #include "json/model_json.h"
 
+#include <boost/json/array.hpp>
+
 #include "core/money.h"
 #include "core/time_format.h"
 
@@ -130,6 +132,16 @@ catalog::RawElement RawElementFromJson(const boost::json::value& value) {
     element.fields.emplace_back(std::string(field.key()), RawValueFromJson(field.value()));
   }
   return element;
+}
+
+boost::json::object ErrorsToJson(const catalog::FieldErrors& errors) {
+  boost::json::object o;
+  for (const auto& [field, messages] : errors) {
+    boost::json::array list;
+    for (const auto& m : messages) list.emplace_back(m);
+    o[field] = std::move(list);
+  }
+  return o;
 }
 
 }  // namespace restock::json

@@ -1,5 +1,5 @@
 // restock::json — Boost.JSON renderings of model types and the JSON -> RawElement adapter,
-// shared by the HTTP and CLI adapters so both speak the same field names (SPEC §1, §5).
+// shared by the HTTP and CLI adapters so both speak the same field names (docs/api.md).
 // Pure functions, thread-safe.
 #pragma once
 
@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include "catalog/raw_element.h"
+#include "catalog/validation.h"
 #include "model/order.h"
 #include "model/product.h"
 #include "model/subscription.h"
@@ -23,13 +24,17 @@ boost::json::object ProductToJson(const model::Product& product);
 //  "current":{…}}.
 boost::json::object StockEventToJson(const model::StockEvent& event);
 
-// SPEC §1 `orders list`: {"id","customer","place_date","status","items":[{"product_id",
-// "quantity","subscription_id"}],"oos_since","cancel_reason"} plus "oos_expires","placed_on".
+// `orders list` (docs/api.md "Commands"): {"id","customer","place_date","status",
+// "items":[{"product_id","quantity","subscription_id"}],"oos_since","cancel_reason"} plus
+// "oos_expires","placed_on".
 boost::json::object OrderToJson(const model::Order& order);
 
 // {"id","customer","product_id","quantity","every","period","status","start","created",
 //  "updated"}.
 boost::json::object SubscriptionToJson(const model::Subscription& subscription);
+
+// A validation failure's fields: {"field": ["message", …], …}, fields in the given order.
+boost::json::object ErrorsToJson(const catalog::FieldErrors& errors);
 
 // Converts a JSON value into the neutral form validated by catalog/.
 catalog::RawValue RawValueFromJson(const boost::json::value& value);

@@ -1,5 +1,6 @@
 #include <utility>
 
+#include "store/columns.h"
 #include "store/postgres/repos.h"
 
 namespace restock::store::postgres {
@@ -24,11 +25,6 @@ constexpr std::string_view kInsertApiKey =
     "INSERT INTO api_keys (key_sha256, merchant_id, name, created) VALUES ($1, $2, $3, $4)";
 constexpr std::string_view kSelectApiKey =
     "SELECT merchant_id, name FROM api_keys WHERE key_sha256 = $1";
-
-Status DescribeDuplicate(Status status, const char* what) {
-  if (status.code() == StatusCode::kAlreadyExists) return AlreadyExistsError(what);
-  return status;
-}
 
 Result<model::Merchant> ReadMerchant(const Rows& rows, int r) {
   model::Merchant m;

@@ -204,15 +204,8 @@ CREATE INDEX seen_signatures_by_expiry ON seen_signatures (expires);
 )sql"},
 };
 
-// Numbers are reserved per feature, so one may land before a smaller one: versions only have
-// to increase, and each is applied when it is not yet recorded (as on SQLite).
-constexpr bool VersionsAreIncreasing() {
-  for (std::size_t i = 0; i < kMigrations.size(); ++i) {
-    if (kMigrations[i].version <= (i == 0 ? 0 : kMigrations[i - 1].version)) return false;
-  }
-  return true;
-}
-static_assert(VersionsAreIncreasing(), "migrations must be numbered in increasing order");
+static_assert(VersionsAreIncreasing(kMigrations),
+              "migrations must be numbered in increasing order");
 
 // Any constant: the key of the session-level advisory lock that serialises migrations of
 // processes starting together. (Merchant-level locks use positive merchant ids.)

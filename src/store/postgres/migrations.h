@@ -8,14 +8,12 @@
 #include <span>
 
 #include "core/status.h"
+#include "store/migration.h"
 #include "store/postgres/connection.h"
 
 namespace restock::store::postgres {
 
-struct Migration {
-  int version;      // increasing; the same number as the SQLite migration
-  const char* sql;  // one or more statements, run in one transaction
-};
+using store::Migration;
 
 std::span<const Migration> Migrations();
 int LatestSchemaVersion();

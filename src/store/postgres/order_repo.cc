@@ -4,6 +4,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "store/columns.h"
 #include "store/postgres/repos.h"
 
 namespace restock::store::postgres {
@@ -99,11 +100,6 @@ std::string ListSql(const OrderFilter& filter, bool backwards, Params& params,
 
 #undef RESTOCK_ORDER_SELECT
 #undef RESTOCK_ORDER_JOIN
-
-std::int64_t LimitValue(std::size_t limit) {
-  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-  return static_cast<std::int64_t>(limit < kMax ? limit : kMax);
-}
 
 // $first.. = the order's own columns, in kUpdateOrder's order.
 void AddOrderFields(Params& p, const model::Order& order) {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "store/columns.h"
 #include "store/postgres/repos.h"
 
 namespace restock::store::postgres {
@@ -31,11 +32,6 @@ constexpr std::string_view kSelectNewer =
     "SELECT id, prev_live, live, prev_discontinued, discontinued, prev_inventory, inventory, "
     "source, created FROM stock_events WHERE merchant_id = $1 AND product_id = $2 "
     "AND id > $4 ORDER BY id LIMIT $3";
-
-std::int64_t LimitValue(std::size_t limit) {
-  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-  return static_cast<std::int64_t>(limit < kMax ? limit : kMax);
-}
 
 Result<std::vector<model::StockEvent>> ReadEvents(const Rows& rows, model::MerchantId merchant,
                                                   std::string_view product_id) {

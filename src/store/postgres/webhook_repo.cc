@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "store/columns.h"
 #include "store/postgres/repos.h"
 
 namespace restock::store::postgres {
@@ -66,36 +67,8 @@ constexpr std::string_view kSelectAttempts =
     "duration_us, status_code, error, outcome FROM webhook_attempts "
     "WHERE merchant_id = $1 AND endpoint_id = $2 AND id < $3 ORDER BY id DESC LIMIT $4";
 
-std::int64_t LimitValue(std::size_t limit) {
-  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-  return static_cast<std::int64_t>(limit < kMax ? limit : kMax);
-}
-
-std::string JoinEventTypes(const std::vector<model::WebhookEventType>& types) {
-  std::string out;
-  for (model::WebhookEventType t : types) {
-    if (!out.empty()) out += ',';
-    out += model::WebhookEventTypeName(t);
-  }
-  return out;
-}
-
-Result<std::vector<model::WebhookEventType>> SplitEventTypes(std::string_view text) {
-  std::vector<model::WebhookEventType> out;
-  while (!text.empty()) {
-    std::size_t comma = text.find(',');
-    std::optional<model::WebhookEventType> t = model::ParseWebhookEventType(text.substr(0, comma));
-    if (!t) return InternalError("database error: unknown webhook event type stored");
-    out.push_back(*t);
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-  }
-  return out;
-}
-
 Result<model::WebhookEventType> EventType(const Rows& rows, int r, int c) {
-  std::optional<model::WebhookEventType> t = model::ParseWebhookEventType(rows.Text(r, c));
-  if (!t) return InternalError("database error: unknown webhook event type stored");
-  return *t;
+  return ParseStoredEventType(rows.Text(r, c));
 }
 
 Result<model::WebhookEndpoint> ReadEndpoint(const Rows& rows, int r) {

@@ -1,5 +1,6 @@
 #include <utility>
 
+#include "store/columns.h"
 #include "store/sqlite/repos.h"
 
 namespace restock::store::sqlite {
@@ -24,12 +25,6 @@ constexpr std::string_view kInsertApiKey =
     "INSERT INTO api_keys (key_sha256, merchant_id, name, created) VALUES (?1, ?2, ?3, ?4)";
 constexpr std::string_view kSelectApiKey =
     "SELECT merchant_id, name FROM api_keys WHERE key_sha256 = ?1";
-
-// Gives a duplicate a message naming what collided (never the value).
-Status DescribeDuplicate(Status status, const char* what) {
-  if (status.code() == StatusCode::kAlreadyExists) return AlreadyExistsError(what);
-  return status;
-}
 
 // Reads the columns of kSelectMerchant / kSelectAllMerchants.
 Result<model::Merchant> ReadMerchant(const Statement& stmt) {

@@ -64,7 +64,7 @@ CREATE TABLE stock_events (
 );
 CREATE INDEX stock_events_by_product ON stock_events (merchant_id, product_id, id);
 )sql"},
-    // Subscriptions, orders and placement (SPEC §4). Dates are 'YYYY-MM-DD' text, which
+    // Subscriptions, orders and placement (docs/placement.md). Dates are 'YYYY-MM-DD' text, which
     // sorts like the dates themselves. Statuses and periods are the model's names.
     // Placement writes every order several times, so the order tables are lean:
     //  - no foreign keys on orders, order_items and order_events: with one, SQLite keeps a
@@ -148,7 +148,7 @@ CREATE TABLE placement_runs (
   PRIMARY KEY (merchant_id, date)
 ) WITHOUT ROWID;
 )sql"},
-    // Webhooks (SPEC §3, docs/webhooks.md): endpoints, the transactional outbox (one row per
+    // Webhooks (docs/webhooks.md): endpoints, the transactional outbox (one row per
     // event and subscribed endpoint, written in the transaction of the change) and the log of
     // delivery attempts. Event types are stored as a comma-separated list of their names.
     // A pending delivery is due when next_attempt_at <= now; a claim moves next_attempt_at to
@@ -235,16 +235,8 @@ DROP INDEX stock_events_by_product;
 )sql"},
 };
 
-// Numbers are reserved per feature (docs/decisions.md), so one may land before a smaller
-// one: versions only have to increase, and each is applied when it is not yet recorded (not
-// merely when it is above the newest recorded one).
-constexpr bool VersionsAreIncreasing() {
-  for (std::size_t i = 0; i < kMigrations.size(); ++i) {
-    if (kMigrations[i].version <= (i == 0 ? 0 : kMigrations[i - 1].version)) return false;
-  }
-  return true;
-}
-static_assert(VersionsAreIncreasing(), "migrations must be numbered in increasing order");
+static_assert(VersionsAreIncreasing(kMigrations),
+              "migrations must be numbered in increasing order");
 
 constexpr const char* kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -6,14 +6,12 @@
 #include <span>
 
 #include "core/status.h"
+#include "store/migration.h"
 #include "store/sqlite/connection.h"
 
 namespace restock::store::sqlite {
 
-struct Migration {
-  int version;      // increasing; numbers are reserved per feature, so gaps may exist
-  const char* sql;  // one or more statements, run in one transaction
-};
+using store::Migration;
 
 // All migrations, ordered by version.
 std::span<const Migration> Migrations();

@@ -1,5 +1,6 @@
 #include <utility>
 
+#include "store/columns.h"
 #include "store/sqlite/repos.h"
 #include "store/sqlite/values.h"
 

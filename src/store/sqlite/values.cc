@@ -48,9 +48,4 @@ Result<std::optional<CivilDate>> ColumnOptionalDate(const Statement& stmt, int c
   return std::optional<CivilDate>(date);
 }
 
-std::int64_t LimitValue(std::size_t limit) {
-  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-  return static_cast<std::int64_t>(limit < kMax ? limit : kMax);
-}
-
 }  // namespace restock::store::sqlite

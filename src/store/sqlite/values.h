@@ -1,5 +1,5 @@
 // restock::store::sqlite — how domain values are stored in columns: dates as 'YYYY-MM-DD'
-// text (which sorts like the dates), limits as 64-bit integers. Internal to store/sqlite.
+// text (which sorts like the dates). Internal to store/sqlite.
 #pragma once
 
 #include <cstddef>
@@ -21,8 +21,5 @@ void BindOptionalDate(Statement& stmt, int index, const std::optional<CivilDate>
 Result<CivilDate> ColumnDate(const Statement& stmt, int column);
 // nullopt for NULL.
 Result<std::optional<CivilDate>> ColumnOptionalDate(const Statement& stmt, int column);
-
-// A LIMIT value: `limit` capped at the largest int64.
-std::int64_t LimitValue(std::size_t limit);
 
 }  // namespace restock::store::sqlite

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "store/columns.h"
 #include "store/sqlite/repos.h"
 #include "store/sqlite/values.h"
 
@@ -62,32 +63,8 @@ constexpr std::string_view kSelectAttempts =
     "duration_us, status_code, error, outcome FROM webhook_attempts "
     "WHERE merchant_id = ?1 AND endpoint_id = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4";
 
-std::string JoinEventTypes(const std::vector<model::WebhookEventType>& types) {
-  std::string out;
-  for (model::WebhookEventType t : types) {
-    if (!out.empty()) out += ',';
-    out += model::WebhookEventTypeName(t);
-  }
-  return out;
-}
-
-Result<std::vector<model::WebhookEventType>> SplitEventTypes(std::string_view text) {
-  std::vector<model::WebhookEventType> out;
-  while (!text.empty()) {
-    std::size_t comma = text.find(',');
-    std::string_view name = text.substr(0, comma);
-    std::optional<model::WebhookEventType> t = model::ParseWebhookEventType(name);
-    if (!t) return InternalError("database error: unknown webhook event type stored");
-    out.push_back(*t);
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-  }
-  return out;
-}
-
 Result<model::WebhookEventType> ColumnEventType(const Statement& stmt, int column) {
-  std::optional<model::WebhookEventType> t = model::ParseWebhookEventType(stmt.ColumnView(column));
-  if (!t) return InternalError("database error: unknown webhook event type stored");
-  return *t;
+  return ParseStoredEventType(stmt.ColumnView(column));
 }
 
 Result<model::WebhookEndpoint> ReadEndpoint(const Statement& stmt) {

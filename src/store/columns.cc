@@ -1,0 +1,45 @@
+#include "store/columns.h"
+
+#include <limits>
+#include <optional>
+
+namespace restock::store {
+
+std::int64_t LimitValue(std::size_t limit) {
+  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  return static_cast<std::int64_t>(limit < kMax ? limit : kMax);
+}
+
+std::string JoinEventTypes(const std::vector<model::WebhookEventType>& types) {
+  std::string out;
+  for (model::WebhookEventType t : types) {
+    if (!out.empty()) out += ',';
+    out += model::WebhookEventTypeName(t);
+  }
+  return out;
+}
+
+Result<model::WebhookEventType> ParseStoredEventType(std::string_view name) {
+  std::optional<model::WebhookEventType> t = model::ParseWebhookEventType(name);
+  if (!t) return InternalError("database error: unknown webhook event type stored");
+  return *t;
+}
+
+Result<std::vector<model::WebhookEventType>> SplitEventTypes(std::string_view text) {
+  std::vector<model::WebhookEventType> out;
+  while (!text.empty()) {
+    std::size_t comma = text.find(',');
+    RESTOCK_ASSIGN_OR_RETURN(model::WebhookEventType t,
+                             ParseStoredEventType(text.substr(0, comma)));
+    out.push_back(t);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  return out;
+}
+
+Status DescribeDuplicate(Status status, const char* what) {
+  if (status.code() == StatusCode::kAlreadyExists) return AlreadyExistsError(what);
+  return status;
+}
+
+}  // namespace restock::store
