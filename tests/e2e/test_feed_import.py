@@ -138,7 +138,7 @@ def test_progress_bar_on_a_terminal(restock):
 def test_import_refreshes_postgresql_planner_statistics(restock):
     # Right after a large import PostgreSQL's planner still has the empty table's estimate
     # until autovacuum runs, and reads a merchant's whole catalogue for every batch lookup
-    # (BENCHMARKS.md, PostgreSQL). The import runs ANALYZE itself; last_analyze is set by a
+    # (docs/decisions.md, "PostgreSQL backend"). The import runs ANALYZE itself; last_analyze is set by a
     # manual ANALYZE only (autovacuum sets last_autoanalyze).
     def last_analyze():
         return harness.query(restock.db, "SELECT last_analyze FROM pg_stat_user_tables "
