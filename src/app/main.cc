@@ -196,6 +196,7 @@ void AddServeOptions(CLI::App* serve, ServeConfig& c) {
 int Run(int argc, char** argv) {
   Options o;
   CLI::App app{"restock — real-time stock updates for subscription commerce"};
+  app.set_version_flag("--version", std::string("restock ") + RESTOCK_VERSION);
   app.require_subcommand(1);
 
   CLI::App* serve = app.add_subcommand("serve", "run the HTTP API and background workers");
@@ -309,6 +310,8 @@ int Run(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "restock: " << e.what() << " (see --help)\n";

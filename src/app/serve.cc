@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "app/database_factory.h"
+#include "app/openapi_document.h"
 #include "auth/authenticator.h"
 #include "auth/store_credential_source.h"
 #include "auth/store_replay_guard.h"
@@ -178,6 +179,7 @@ Status RunServe(const ServeConfig& config) {
                                    &rate_limits);
   http::HealthHandler health;
   http::MetricsHandler metrics_handler(registry);
+  http::StaticJsonHandler openapi(OpenApiDocumentJson());
   http::SubscriptionsHandler subscriptions(authenticator, executor, *db, clock);
   http::SubscriptionHandler subscription(authenticator, executor, *db, clock);
   http::OrdersHandler orders(authenticator, executor, *db);
@@ -215,6 +217,7 @@ Status RunServe(const ServeConfig& config) {
   router.Add("GET", "/products/{id}/stock-history/", stock_history, "product_stock_history");
   router.Add("GET", "/healthz", health, "healthz");
   router.Add("GET", "/metrics", metrics_handler, "metrics");
+  router.Add("GET", "/openapi.json", openapi, "openapi");
 
   http::ServerOptions options;
   options.io_threads = config.io_threads;

@@ -15,4 +15,10 @@ void MetricsHandler::Handle(Request, Respond respond) {
   respond(std::move(r));
 }
 
+void StaticJsonHandler::Handle(Request, Respond respond) {
+  Response r;
+  r.body = std::string(body_);
+  respond(std::move(r));
+}
+
 }  // namespace restock::http

@@ -13,13 +13,16 @@ are marked `sqlite_only` and skipped there.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 import harness
+import openapi_contract
 from harness import (BACKEND, ENDPOINT, Cli, Merchant, Server, drop_new_dbs, new_db,
                      restock_bin, stock_events)
 
@@ -194,6 +197,58 @@ def no_sanitizer_reports():
             reports.append(f"{server.stderr_path.name}: {report}\n{server.stderr_tail(60)}")
     if reports:
         pytest.fail("sanitizer report(s) on server stderr:\n" + "\n\n".join(reports))
+
+
+# ---- every response of a restock server is checked against docs/openapi.yaml
+
+CONTRACT = openapi_contract.Contract()
+_contract_problems: list[str] = []
+_contract_lock = threading.Lock()
+
+
+def _is_restock(netloc: str) -> bool:
+    """Whether `netloc` is a running `restock serve` (not a webhook receiver)."""
+    return any(s.address == netloc and s.running for s in list(harness.ALL_SERVERS))
+
+
+def _record(problem: str | None) -> None:
+    if problem:
+        with _contract_lock:
+            _contract_problems.append(problem)
+
+
+_send = requests.Session.send
+
+
+def _checked_send(self: requests.Session, request: requests.PreparedRequest,
+                  **kw: Any) -> requests.Response:
+    response = _send(self, request, **kw)
+    url = urlsplit(request.url)
+    if _is_restock(url.netloc):
+        _record(CONTRACT.check(request.method, url.path, response.status_code, response.headers,
+                               response.content))
+    return response
+
+
+# requests.get/post/… and every Session go through Session.send.
+requests.Session.send = _checked_send
+harness.RAW_RESPONSE_HOOK = lambda method, target, r: _record(
+    CONTRACT.check(method, target, r.status, r.headers, r.body))
+
+
+@pytest.fixture(autouse=True)
+def responses_match_openapi():
+    """Fails a test that received a response docs/openapi.yaml does not describe (an
+    undocumented path, method or status, a missing header, a body against its schema)."""
+    with _contract_lock:
+        _contract_problems.clear()
+    yield
+    with _contract_lock:
+        problems = list(_contract_problems)
+        _contract_problems.clear()
+    if problems:
+        shown = "\n".join(problems[:10])
+        pytest.fail(f"{len(problems)} response(s) differ from docs/openapi.yaml:\n{shown}")
 
 
 @pytest.fixture(scope="session")

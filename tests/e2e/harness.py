@@ -22,6 +22,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -72,6 +73,9 @@ def sanitizer_report(text: str) -> str | None:
 
 # Every Server started in this process, in order; conftest checks their stderr after each test.
 STARTED_SERVERS: list["Server"] = []
+# Every Server not yet garbage-collected, module-scoped ones included (conftest checks the
+# responses of those running against docs/openapi.yaml).
+ALL_SERVERS: "weakref.WeakSet[Server]" = weakref.WeakSet()
 
 
 def restock_bin() -> Path:
@@ -234,6 +238,7 @@ class Server:
             self.kill9()
             raise
         self.base_url = f"http://{self.address}"
+        ALL_SERVERS.add(self)
         self._drain = threading.Thread(target=self._drain_stdout, daemon=True)
         self._drain.start()
 
@@ -353,6 +358,12 @@ def results(resp: requests.Response) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- raw HTTP
 
 
+# Called with (method, target, first response) after each raw_exchange whose data begins with
+# a well-formed request line (conftest.py checks the response against docs/openapi.yaml).
+RAW_RESPONSE_HOOK = None
+_REQUEST_LINE = re.compile(rb"^([A-Z]+) (/\S*) HTTP/1\.[01]\r\n")
+
+
 @dataclasses.dataclass
 class RawResponse:
     status: int
@@ -389,6 +400,11 @@ def raw_exchange(server: Server, data: bytes, timeout: float = HTTP_TIMEOUT_S) -
         length = int(headers.get("content-length", "0"))
         responses.append(RawResponse(int(status_line.split()[1]), headers, rest[:length]))
         received = rest[length:]
+    final = [r for r in responses if r.status >= 200]  # not 100 Continue
+    request_line = _REQUEST_LINE.match(data)
+    if RAW_RESPONSE_HOOK is not None and request_line and final:
+        RAW_RESPONSE_HOOK(request_line.group(1).decode(), request_line.group(2).decode("latin-1"),
+                          final[0])
     return responses
 
 
