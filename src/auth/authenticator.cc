@@ -15,7 +15,6 @@ constexpr std::string_view kInvalidApiKey = "Invalid API key.";
 constexpr std::string_view kInvalidSignature = "Invalid signature.";
 constexpr std::string_view kExpired = "Signature expired.";
 constexpr std::string_view kFuture = "Timestamp is in the future.";
-constexpr std::string_view kCustomerForbidden = "Customer credentials may not update products.";
 constexpr std::string_view kBodySignatureRequired = "Body signature required.";
 constexpr std::string_view kBodySignatureTs = "Body signature ts does not match.";
 constexpr std::string_view kInvalidBodySignature = "Invalid body signature.";
@@ -53,10 +52,14 @@ std::optional<Lookup<T>> FromMemory(std::optional<T> cached) {
   return Lookup<T>(std::optional<T>(std::move(*cached)));
 }
 
-// Merchant-scope endpoints refuse customer signatures.
-std::optional<Result<Principal>> TryMerchant(std::optional<Result<Principal>> principal) {
+// Merchant-scope endpoints refuse customer signatures, saying what was refused.
+std::optional<Result<Principal>> TryMerchant(std::optional<Result<Principal>> principal,
+                                             std::string_view action) {
   if (principal && principal->ok() && (*principal)->scope == Scope::kCustomer) {
-    return Result<Principal>(PermissionDeniedError(std::string(kCustomerForbidden)));
+    std::string message = "Customer credentials may not ";
+    message += action;
+    message += '.';
+    return Result<Principal>(PermissionDeniedError(std::move(message)));
   }
   return principal;
 }
@@ -89,13 +92,14 @@ Result<Principal> Authenticator::Authenticate(const AuthHeaders& headers) const 
   return *AuthenticateAny(headers, /*in_memory=*/false);
 }
 
-Result<Principal> Authenticator::AuthenticateMerchant(const AuthHeaders& headers) const {
-  return *TryMerchant(AuthenticateAny(headers, /*in_memory=*/false));
+Result<Principal> Authenticator::AuthenticateMerchant(const AuthHeaders& headers,
+                                                      std::string_view action) const {
+  return *TryMerchant(AuthenticateAny(headers, /*in_memory=*/false), action);
 }
 
 std::optional<Result<Principal>> Authenticator::TryAuthenticateMerchantInMemory(
-    const AuthHeaders& headers) const {
-  return TryMerchant(AuthenticateAny(headers, /*in_memory=*/true));
+    const AuthHeaders& headers, std::string_view action) const {
+  return TryMerchant(AuthenticateAny(headers, /*in_memory=*/true), action);
 }
 
 std::optional<Result<Principal>> Authenticator::AuthenticateAny(const AuthHeaders& headers,

@@ -119,10 +119,14 @@ class Authenticator {
   // "Invalid signature."); the source's own error when it fails.
   Result<Principal> Authenticate(const AuthHeaders& headers) const;
 
+  // What the batch update endpoints do: the default action of the two functions below.
+  static constexpr std::string_view kUpdateProducts = "update products";
+
   // For merchant-scope endpoints (products-batch update etc.): like Authenticate, but a
   // valid customer-scope signature yields PermissionDenied("Customer credentials may not
-  // update products.").
-  Result<Principal> AuthenticateMerchant(const AuthHeaders& headers) const;
+  // <action>."), where `action` says what the request would do, e.g. "list orders".
+  Result<Principal> AuthenticateMerchant(const AuthHeaders& headers,
+                                         std::string_view action = kUpdateProducts) const;
 
   // AuthenticateMerchant without blocking, for an I/O thread: decides only from what needs
   // no database (the header, the ts window, credentials the source holds in memory:
@@ -132,7 +136,7 @@ class Authenticator {
   // may block, which then decides. A result returned is the one AuthenticateMerchant would
   // return.
   std::optional<Result<Principal>> TryAuthenticateMerchantInMemory(
-      const AuthHeaders& headers) const;
+      const AuthHeaders& headers, std::string_view action = kUpdateProducts) const;
 
  private:
   // In these, `in_memory` selects the Cached* lookups, and nullopt means "not decidable in

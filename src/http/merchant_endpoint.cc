@@ -15,7 +15,8 @@ namespace restock::http {
 void MerchantEndpoint::Handle(Request request, Respond respond) {
   auto shared = std::make_shared<const Request>(std::move(request));
   workers_([this, shared, respond = std::move(respond)]() {
-    Result<auth::Principal> principal = authenticator_.AuthenticateMerchant(AuthHeadersOf(*shared));
+    Result<auth::Principal> principal =
+        authenticator_.AuthenticateMerchant(AuthHeadersOf(*shared), Action(*shared));
     if (!principal.ok()) return respond(ResponseForStatus(principal.status()));
     if (rate_limits_ != nullptr) {
       if (auto refused = rate_limits_->CheckMerchant(principal->merchant_id)) {

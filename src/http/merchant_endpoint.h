@@ -32,6 +32,10 @@ class MerchantEndpoint : public Handler {
   void LimitPerMerchant(RateLimits* limits) { rate_limits_ = limits; }
 
  protected:
+  // What `request` would do, completing "Customer credentials may not …" (e.g. "list
+  // orders"): a valid customer-scope signature is refused with 403 naming it.
+  virtual std::string_view Action(const Request& request) const = 0;
+
   // Serves an authenticated request on a worker thread; may block on the database.
   // A subclass overrides this or ServeAsync (the default answers 500).
   virtual Result<Response> Serve(const Request& request, const auth::Principal& principal);

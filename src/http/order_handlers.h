@@ -18,6 +18,7 @@ class OrdersHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db) {}
 
  protected:
+  std::string_view Action(const Request&) const override { return "list orders"; }
   Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
 
  private:
@@ -31,6 +32,9 @@ class OrderHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock) {}
 
  protected:
+  std::string_view Action(const Request& request) const override {
+    return request.method == "POST" ? "cancel orders" : "read orders";
+  }
   Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
 
  private:
@@ -47,6 +51,7 @@ class DemandHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock), zones_(zones) {}
 
  protected:
+  std::string_view Action(const Request&) const override { return "read product demand"; }
   Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
 
  private:

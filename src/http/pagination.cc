@@ -15,19 +15,34 @@ Result<std::size_t> PageSizeOf(const Request& request) {
   return size;
 }
 
+std::optional<std::int64_t> ParseCursorNumber(std::string_view digits) {
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::int64_t value = 0;
+  const char* last = digits.data() + digits.size();
+  auto [end, ec] = std::from_chars(digits.data(), last, value);
+  // Out of range (above INT64_MAX) is an error, not the first page.
+  if (ec != std::errc() || end != last) return std::nullopt;
+  return value;
+}
+
+std::optional<TaggedCursor> ParseTaggedCursor(std::string_view cursor, std::string_view tags) {
+  if (cursor.empty() || tags.find(cursor[0]) == std::string_view::npos) return std::nullopt;
+  const std::optional<std::int64_t> id = ParseCursorNumber(cursor.substr(1));
+  if (!id) return std::nullopt;
+  return TaggedCursor{cursor[0], *id};
+}
+
 Result<IdCursor> ParseIdCursor(const std::optional<std::string>& cursor) {
   IdCursor page;
   if (!cursor) return page;
-  std::int64_t id = 0;
-  const char* first = cursor->data() + 1;
-  const char* last = cursor->data() + cursor->size();
-  const bool valid = cursor->size() > 1 && ((*cursor)[0] == 'a' || (*cursor)[0] == 'b') &&
-                     std::from_chars(first, last, id).ptr == last && id >= 0;
-  if (!valid) return InvalidArgumentError("Invalid cursor.");
-  if ((*cursor)[0] == 'a') {
-    page.after_id = id;
+  const std::optional<TaggedCursor> tagged = ParseTaggedCursor(*cursor, "ab");
+  if (!tagged) return InvalidArgumentError("Invalid cursor.");
+  if (tagged->tag == 'a') {
+    page.after_id = tagged->id;
   } else {
-    page.before_id = id;
+    page.before_id = tagged->id;
   }
   return page;
 }
@@ -59,9 +74,13 @@ std::string PercentEncode(std::string_view s) {
 
 std::string PageLink(const Request& request, std::string_view cursor, std::size_t page_size,
                      std::initializer_list<std::string_view> keep) {
-  std::string url = "http://";
-  url += request.Header("host").value_or("localhost");
-  url += request.path;
+  // A path starting "//" would read as a link to another host; list routes start with a
+  // literal segment, so this only guards against a route added without one.
+  const std::size_t extra_slashes = request.path.find_first_not_of('/');
+  std::string url = "/";
+  if (extra_slashes != std::string::npos) {
+    url += std::string_view(request.path).substr(extra_slashes);
+  }
   url += "?cursor=";
   url += PercentEncode(cursor);
   url += "&page_size=";

@@ -78,19 +78,12 @@ std::string ProductCursor(char kind, std::string_view product_id) {
 Result<store::StockEventPage> ParseHistoryCursor(const std::optional<std::string>& cursor) {
   store::StockEventPage page;
   if (!cursor) return page;
-  std::int64_t id = 0;
-  const char* first = cursor->data() + 1;
-  const char* last = cursor->data() + cursor->size();
-  bool ok = cursor->size() > 1 && ((*cursor)[0] == 'o' || (*cursor)[0] == 'n');
-  if (ok) {
-    auto [end, ec] = std::from_chars(first, last, id);
-    ok = ec == std::errc() && end == last && id >= 0;
-  }
-  if (!ok) return InvalidArgumentError("Invalid cursor.");
-  if ((*cursor)[0] == 'o') {
-    page.older_than = id;
+  const std::optional<TaggedCursor> tagged = ParseTaggedCursor(*cursor, "on");
+  if (!tagged) return InvalidArgumentError("Invalid cursor.");
+  if (tagged->tag == 'o') {
+    page.older_than = tagged->id;
   } else {
-    page.newer_than = id;
+    page.newer_than = tagged->id;
   }
   return page;
 }

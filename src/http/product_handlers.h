@@ -24,6 +24,7 @@ class ProductsHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db) {}
 
  protected:
+  std::string_view Action(const Request&) const override { return "list products"; }
   Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
 
  private:
@@ -42,6 +43,9 @@ class ProductHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), stock_(stock) {}
 
  protected:
+  std::string_view Action(const Request& request) const override {
+    return request.method == "PATCH" ? "update products" : "read products";
+  }
   Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
   void ServeAsync(std::shared_ptr<const Request> request, const auth::Principal& principal,
                   Respond respond) override;
@@ -59,6 +63,7 @@ class StockHistoryHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db) {}
 
  protected:
+  std::string_view Action(const Request&) const override { return "read stock history"; }
   Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
 
  private:

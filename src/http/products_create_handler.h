@@ -19,6 +19,7 @@ class ProductsCreateHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), stock_(stock), limits_(limits) {}
 
  protected:
+  std::string_view Action(const Request&) const override { return "create products"; }
   void ServeAsync(std::shared_ptr<const Request> request, const auth::Principal& principal,
                   Respond respond) override;
 

@@ -17,6 +17,7 @@ class SubscriptionsHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock) {}
 
  protected:
+  std::string_view Action(const Request&) const override { return "create subscriptions"; }
   Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
 
  private:
@@ -34,6 +35,9 @@ class SubscriptionHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock) {}
 
  protected:
+  std::string_view Action(const Request& request) const override {
+    return request.method == "PATCH" ? "change subscriptions" : "read subscriptions";
+  }
   Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
 
  private:

@@ -22,6 +22,7 @@ class WebhooksHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock) {}
 
  protected:
+  std::string_view Action(const Request&) const override { return "manage webhooks"; }
   Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
 
  private:

@@ -150,7 +150,7 @@ Result<model::Order> GetOrder(store::Database& db, model::MerchantId merchant, s
 Result<std::vector<model::Order>> ListOrders(store::Database& db, model::MerchantId merchant,
                                              const store::OrderFilter& filter,
                                              store::OrderPage page) {
-  page.limit = std::clamp<std::size_t>(page.limit, 1, 100);
+  page.limit = std::clamp<std::size_t>(page.limit, 1, kMaxOrdersListed);
   std::vector<model::Order> orders;
   RESTOCK_RETURN_IF_ERROR(db.RunReadOnly([&](store::Transaction& tx) -> Status {
     RESTOCK_ASSIGN_OR_RETURN(orders, tx.orders().List(merchant, filter, page));

@@ -3,6 +3,7 @@
 // Each function is one transaction; thread-safe; blocking.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -59,7 +60,11 @@ Result<model::Subscription> GetSubscription(store::Database& db, model::Merchant
 
 Result<model::Order> GetOrder(store::Database& db, model::MerchantId merchant, std::int64_t id);
 
-// One page of orders; `page.limit` at most 100.
+// The most orders ListOrders returns at once: a page of the largest size (100) and one
+// more, which tells a caller paging with limit = page size + 1 whether another page exists.
+inline constexpr std::size_t kMaxOrdersListed = 101;
+
+// One page of orders; `page.limit` is capped at kMaxOrdersListed.
 Result<std::vector<model::Order>> ListOrders(store::Database& db, model::MerchantId merchant,
                                              const store::OrderFilter& filter,
                                              store::OrderPage page);

@@ -160,6 +160,8 @@ TEST_F(AuthenticatorTest, ValidCustomerSignatureForbiddenOnMerchantEndpoints) {
   const AuthHeaders headers = CustomerHeaders("cust_42", kHashKey, kNow);
   EXPECT_EQ(auth_.AuthenticateMerchant(headers).status(),
             PermissionDeniedError("Customer credentials may not update products."));
+  EXPECT_EQ(auth_.AuthenticateMerchant(headers, "list orders").status(),
+            PermissionDeniedError("Customer credentials may not list orders."));
   Result<Principal> p = auth_.Authenticate(headers);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(*p, (Principal{.merchant_id = kMerchantId,
