@@ -24,6 +24,9 @@ struct ServeConfig {
   std::int64_t ts_max_future_seconds = 300;
   std::int64_t credential_cache_seconds = 5;
   std::string sqlite_synchronous = "FULL";
+  // SQLite: how long a request waits for a lock another process holds before it is answered
+  // 503 (store/sqlite/sqlite_database.h, busy_timeout_ms).
+  std::int64_t sqlite_busy_timeout_ms = 3000;
   // PostgreSQL (docs/scaling.md): pooled connections per node (the group-commit writer has
   // one more), and how long a transaction is retried while the server cannot be reached.
   std::size_t pg_pool_size = 8;

@@ -29,6 +29,7 @@ Result<std::unique_ptr<store::Database>> OpenBackend(const std::string& url,
   }
   store::sqlite::SqliteOptions options;
   options.synchronous = settings.sqlite_synchronous;
+  options.busy_timeout_ms = settings.sqlite_busy_timeout_ms;
   RESTOCK_ASSIGN_OR_RETURN(auto db, store::sqlite::SqliteDatabase::Open(path, options));
   return std::unique_ptr<store::Database>(std::move(db));
 }

@@ -18,6 +18,9 @@ struct DatabaseSettings {
   const Clock* clock = nullptr;
   // Runs after each commit that enqueued webhook deliveries (e.g. wakes the dispatcher).
   std::function<void()> on_webhooks_enqueued;
+  // SQLite only: how long a unit of work waits for a lock another process holds before it
+  // fails with Unavailable (store/sqlite/sqlite_database.h, SqliteOptions::busy_timeout_ms).
+  int sqlite_busy_timeout_ms = 5000;
   // PostgreSQL only (store/postgres/pg_database.h, PgOptions): pooled connections, and how
   // long a transaction is retried while the server cannot be reached.
   std::size_t pg_pool_size = 8;

@@ -172,6 +172,12 @@ void AddServeOptions(CLI::App* serve, ServeConfig& c) {
   opt("--sqlite-synchronous", c.sqlite_synchronous,
       "FULL (durable on power loss) or NORMAL (durable on process crash)",
       "RESTOCK_SQLITE_SYNCHRONOUS");
+  serve
+      ->add_option("--sqlite-busy-timeout-ms", c.sqlite_busy_timeout_ms,
+                   "SQLite: ms a request waits for a lock another process holds (then 503)")
+      ->envname("RESTOCK_SQLITE_BUSY_TIMEOUT_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600'000));
   serve->add_option("--pg-pool-size", c.pg_pool_size,
                     "PostgreSQL: pooled connections per node (the writer has one more)")
       ->envname("RESTOCK_PG_POOL_SIZE")

@@ -120,6 +120,7 @@ Status RunServe(const ServeConfig& config) {
   DatabaseSettings settings{config.sqlite_synchronous, &clock, [&dispatcher_ptr] {
                               if (auto* d = dispatcher_ptr.load()) d->Wake();
                             }};
+  settings.sqlite_busy_timeout_ms = static_cast<int>(config.sqlite_busy_timeout_ms);
   settings.pg_pool_size = config.pg_pool_size;
   settings.pg_retry_window_ms = static_cast<int>(config.pg_retry_window_ms);
   RESTOCK_ASSIGN_OR_RETURN(auto db, OpenDatabase(config.db, settings));

@@ -10,9 +10,9 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kPermissionDenied: return 403;
     case StatusCode::kNotFound: return 404;
     case StatusCode::kAlreadyExists:
-    case StatusCode::kFailedPrecondition:
-    case StatusCode::kAborted: return 409;
+    case StatusCode::kFailedPrecondition: return 409;
     case StatusCode::kResourceExhausted: return 429;
+    case StatusCode::kAborted:
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kInternal: return 500;
   }

@@ -7,12 +7,13 @@
 namespace restock::http {
 
 // InvalidArgument 400, Unauthenticated 401, PermissionDenied 403, NotFound 404,
-// AlreadyExists / FailedPrecondition / Aborted 409, ResourceExhausted 429,
-// Unavailable 503, Internal 500.
+// AlreadyExists / FailedPrecondition 409, ResourceExhausted 429, Internal 500,
+// Unavailable / Aborted 503. Aborted is a concurrency conflict that outlasted the backend's
+// retries (a database busy or deadlocked): transient, and nothing the client did wrong.
 int HttpStatusFor(StatusCode code);
 
 // An error response for `status`. Server faults (5xx) get a generic detail, because their
-// messages are for operators; the caller logs the original. 503 carries Retry-After.
+// messages are for operators; the caller logs the original. 503 carries `Retry-After: 1`.
 Response ResponseForStatus(const Status& status);
 
 }  // namespace restock::http

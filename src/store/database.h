@@ -1,8 +1,8 @@
 // restock::store — storage interfaces. They speak the domain ("these products", "append
 // these stock events"), never SQL; every backend (store/sqlite, store/postgres) implements
 // them and translates its native errors:
-//   unique violation -> AlreadyExists, busy / serialization failure -> Aborted,
-//   lost connection -> Unavailable, anything else -> Internal.
+//   unique violation -> AlreadyExists, lost connection or busy / serialization failure once
+//   retries are spent -> Unavailable (transient: retry later), anything else -> Internal.
 // Repositories are only reachable inside a unit of work (Transaction), so every write is
 // part of exactly one transaction.
 #pragma once
@@ -145,7 +145,7 @@ class Database {
   virtual Status Migrate() = 0;
 
   // Runs `work` in a write transaction on the calling thread and commits it durably.
-  // Retries the whole work on Aborted a bounded number of times. Blocks.
+  // Retries the whole work on Aborted or busy a bounded number of times. Blocks.
   virtual Status RunInTransaction(const Work& work) = 0;
 
   // Runs `work` on a read-only snapshot. Writes fail. Blocks.

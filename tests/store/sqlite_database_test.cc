@@ -412,23 +412,65 @@ TEST_F(SqliteDatabaseTest, SubscriptionsOfOneCustomerShareOneCustomerRow) {
   EXPECT_EQ(CountRows(path_, "SELECT COUNT(DISTINCT merchant_id) FROM customers"), 2);
 }
 
-TEST_F(SqliteDatabaseTest, WriteLockHeldElsewhereIsAbortedAfterRetries) {
+// Another connection to `path`, holding the write lock (BEGIN IMMEDIATE); null on failure.
+std::unique_ptr<Connection> HoldingTheWriteLock(const std::string& path) {
+  auto other = Connection::Open(path, {});
+  if (!other.ok() || !(*other)->Exec("BEGIN IMMEDIATE").ok()) return nullptr;
+  return std::move(*other);
+}
+
+TEST_F(SqliteDatabaseTest, WriteLockHeldElsewhereIsUnavailableAfterRetries) {
   SqliteOptions options;
   options.busy_timeout_ms = 0;
   options.max_attempts = 2;
   auto db = OpenMigrated(options);
   ASSERT_NE(db, nullptr);
-  auto other = Connection::Open(path_, {});
-  ASSERT_TRUE(other.ok());
-  ASSERT_EQ((*other)->Exec("BEGIN IMMEDIATE"), Status::Ok());
+  auto other = HoldingTheWriteLock(path_);
+  ASSERT_NE(other, nullptr);
 
+  // Busy is transient (retry later), not a conflict of the caller's making.
   Status direct = db->RunInTransaction([](store::Transaction&) { return Status::Ok(); });
-  EXPECT_EQ(direct, AbortedError("database busy"));
+  EXPECT_EQ(direct, UnavailableError("database busy"));
   EXPECT_EQ(SubmitForStatus(*db, [](store::Transaction&) { return Status::Ok(); }).get(),
-            AbortedError("database busy"));
+            UnavailableError("database busy"));
 
-  ASSERT_EQ((*other)->Exec("COMMIT"), Status::Ok());
+  ASSERT_EQ(other->Exec("COMMIT"), Status::Ok());
   EXPECT_EQ(db->RunInTransaction([](store::Transaction&) { return Status::Ok(); }), Status::Ok());
+}
+
+TEST_F(SqliteDatabaseTest, BusyWaitIsBoundedByTheBusyTimeoutNotMultipliedByAttempts) {
+  SqliteOptions options;
+  options.busy_timeout_ms = 200;
+  options.max_attempts = 50;
+  auto db = OpenMigrated(options);
+  ASSERT_NE(db, nullptr);
+  auto other = HoldingTheWriteLock(path_);
+  ASSERT_NE(other, nullptr);
+
+  // 50 attempts of 200 ms each would be 10 s; the timeout bounds the whole wait.
+  for (int i = 0; i < 2; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const Status status =
+        i == 0 ? db->RunInTransaction([](store::Transaction&) { return Status::Ok(); })
+               : SubmitForStatus(*db, [](store::Transaction&) { return Status::Ok(); }).get();
+    const auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(status, UnavailableError("database busy"));
+    EXPECT_GE(waited, std::chrono::milliseconds(200));
+    EXPECT_LT(waited, std::chrono::seconds(3));
+  }
+  ASSERT_EQ(other->Exec("COMMIT"), Status::Ok());
+}
+
+TEST_F(SqliteDatabaseTest, WorksOwnAbortedIsRetriedAndKeptAborted) {
+  auto db = OpenMigrated();
+  ASSERT_NE(db, nullptr);
+  int runs = 0;
+  EXPECT_EQ(db->RunInTransaction([&](store::Transaction&) {
+    ++runs;
+    return AbortedError("conflict");
+  }),
+            AbortedError("conflict"));
+  EXPECT_EQ(runs, SqliteOptions{}.max_attempts);
 }
 
 TEST_F(SqliteDatabaseTest, WriteInReadOnlyWorkIsInternal) {

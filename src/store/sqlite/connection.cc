@@ -10,6 +10,10 @@
 
 namespace restock::store::sqlite {
 
+Status BusyError() { return UnavailableError("database busy"); }
+
+bool IsBusy(const Status& status) { return status == BusyError(); }
+
 Status TranslateError(int rc) {
   switch (rc) {
     case SQLITE_CONSTRAINT_UNIQUE:
@@ -26,7 +30,7 @@ Status TranslateError(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return AbortedError("database busy");
+      return BusyError();
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:

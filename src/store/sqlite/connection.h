@@ -23,11 +23,19 @@ namespace restock::store::sqlite {
 
 // Maps an (extended) SQLite result code to a Status with a short, client-safe message:
 //   CONSTRAINT_UNIQUE / CONSTRAINT_PRIMARYKEY -> AlreadyExists
-//   BUSY / LOCKED (and their extended codes)  -> Aborted
+//   BUSY / LOCKED (and their extended codes)  -> BusyError()
 //   CANTOPEN / IOERR / FULL                   -> Unavailable
 //   anything else                             -> Internal
 // REQUIRES: `rc` is an error code (not SQLITE_OK / ROW / DONE).
 Status TranslateError(int rc);
+
+// Unavailable("database busy"): another connection (or process) held a lock for longer than
+// the busy timeout. Transient: the unit of work may be retried, and callers answer "retry
+// later" (HTTP 503).
+Status BusyError();
+
+// True when `status` is BusyError().
+bool IsBusy(const Status& status);
 
 struct ConnectionOptions {
   // Sets PRAGMA query_only=1 so every write fails, and skips switching the journal mode.

@@ -180,22 +180,30 @@ Status SqliteDatabase::RunOnce(Connection& conn, const char* begin, const Work& 
   return status;
 }
 
-void SqliteDatabase::Backoff(int attempt) const {
+bool SqliteDatabase::RetryAfter(const Status& status, int attempt,
+                                std::chrono::steady_clock::time_point start) const {
+  if (status.code() != StatusCode::kAborted && !IsBusy(status)) return false;
+  if (attempt >= options_.max_attempts) return false;
+  // SQLite's busy handler already waited up to the timeout inside the attempt: a lock held
+  // that long is answered "busy" now rather than after several more such waits.
+  if (std::chrono::steady_clock::now() - start >=
+      std::chrono::milliseconds(options_.busy_timeout_ms)) {
+    return false;
+  }
   // Short and growing: busy means another writer holds the lock for one transaction.
   std::this_thread::sleep_for(std::chrono::milliseconds(1 << std::min(attempt, 6)));
+  return true;
 }
 
 Status SqliteDatabase::RunInTransaction(const Work& work) {
   std::lock_guard<std::mutex> lock(write_mu_);
+  const auto start = std::chrono::steady_clock::now();
   for (int attempt = 1;; ++attempt) {
     // IMMEDIATE takes the write lock up front, so the work never fails half-way on an
     // upgrade from reader to writer.
     Status status = RunOnce(*write_conn_, "BEGIN IMMEDIATE", work);
     if (status.ok()) return syncer_->WaitForBegunCommits();  // it may have read a group's rows
-    if (status.code() != StatusCode::kAborted || attempt >= options_.max_attempts) {
-      return status;
-    }
-    Backoff(attempt);
+    if (!RetryAfter(status, attempt, start)) return status;
   }
 }
 
@@ -269,11 +277,11 @@ void SqliteDatabase::CommitGroup(std::vector<Pending> group) {
   std::vector<Status> statuses(group.size());
   Status group_status;
   std::uint64_t commit_seq = 0;
+  const auto start = std::chrono::steady_clock::now();
   for (int attempt = 1;; ++attempt) {
     commit_seq = 0;
     group_status = TryCommitGroup(group, statuses, commit_seq);
-    if (group_status.code() != StatusCode::kAborted || attempt >= options_.max_attempts) break;
-    Backoff(attempt);
+    if (!RetryAfter(group_status, attempt, start)) break;
   }
   GroupQueue::Observer observer = queue_.observer();
   syncer_->Enqueue(group_status.ok() ? commit_seq : 0,

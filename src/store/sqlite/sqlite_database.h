@@ -19,6 +19,7 @@
 // SQLite itself (sqlite3.h) stays inside this folder's .cc files.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -44,7 +45,11 @@ struct SqliteOptions {
   // PRAGMA synchronous: "FULL" (a commit survives power loss) or "NORMAL" (survives a
   // process crash; a power loss may drop the last commits).
   std::string synchronous = "FULL";
-  // How long a connection waits for SQLite's locks before a call fails with Aborted.
+  // How long a unit of work waits for a lock another connection or process holds, in ms
+  // (>= 0): SQLite's busy handler waits up to this long, and a unit of work still finding
+  // the database busy is retried only until this much time has passed since it began. It
+  // then fails with Unavailable("database busy") (connection.h, BusyError): a transient
+  // condition, answered 503 over HTTP. The whole wait is about this long, never a multiple.
   int busy_timeout_ms = 5000;
   // SQLite's page cache per connection (the writers and up to `read_connections` readers),
   // in MiB, >= 1; filled only as pages are used. Large placement transactions touch index
@@ -68,7 +73,8 @@ struct SqliteOptions {
   // Maximum number of works in one group commit. >= 1.
   std::size_t max_group_works = 512;
   // How many times RunInTransaction and a group commit are attempted when they fail with
-  // Aborted (database busy) before giving up with that error. >= 1.
+  // Aborted (a work's own conflict) or busy, within busy_timeout_ms, before giving up with
+  // that error. >= 1.
   int max_attempts = 5;
   // Test seam: when set, replaces the flush of the WAL (fdatasync of the "-wal" file) that
   // makes group commits durable; runs on the syncer thread. Only with synchronous=FULL.
@@ -142,7 +148,11 @@ class SqliteDatabase final : public Database {
                         std::uint64_t& commit_seq);
   // COMMITs the open group transaction (rolled back when that fails); sets `commit_seq`.
   Status Commit(Connection& conn, std::uint64_t& commit_seq);
-  void Backoff(int attempt) const;
+  // Whether a unit of work that failed with `status` on attempt `attempt`, begun at `start`,
+  // is run again: Aborted or busy, fewer than max_attempts tries, and busy_timeout_ms not
+  // yet spent. Sleeps a short, growing backoff before saying yes.
+  bool RetryAfter(const Status& status, int attempt,
+                  std::chrono::steady_clock::time_point start) const;
 
   // The commit hook of both writing connections: asks the checkpointer for a checkpoint
   // when the WAL holds wal_autocheckpoint_pages; true = checkpoint inline instead (to

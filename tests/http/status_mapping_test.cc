@@ -1,0 +1,61 @@
+#include "http/status_mapping.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace restock::http {
+namespace {
+
+std::optional<std::string> HeaderOf(const Response& response, std::string_view name) {
+  for (const auto& [n, v] : response.headers) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+TEST(StatusMappingTest, EveryCodeHasItsHttpStatus) {
+  const struct {
+    StatusCode code;
+    int http;
+  } kCases[] = {
+      {StatusCode::kOk, 200},
+      {StatusCode::kInvalidArgument, 400},
+      {StatusCode::kUnauthenticated, 401},
+      {StatusCode::kPermissionDenied, 403},
+      {StatusCode::kNotFound, 404},
+      {StatusCode::kAlreadyExists, 409},
+      {StatusCode::kFailedPrecondition, 409},
+      {StatusCode::kResourceExhausted, 429},
+      {StatusCode::kInternal, 500},
+      // Transient storage conditions (a busy or deadlocked database) are the server's, not
+      // a conflict of the client's making: 503, never 409.
+      {StatusCode::kAborted, 503},
+      {StatusCode::kUnavailable, 503},
+  };
+  for (const auto& c : kCases) {
+    EXPECT_EQ(HttpStatusFor(c.code), c.http) << StatusCodeName(c.code);
+  }
+}
+
+TEST(StatusMappingTest, TransientFaultsAskToRetryWithoutTheOperatorsMessage) {
+  for (const Status& status : {UnavailableError("database busy"), AbortedError("deadlock")}) {
+    const Response response = ResponseForStatus(status);
+    EXPECT_EQ(response.status, 503);
+    EXPECT_EQ(HeaderOf(response, "Retry-After"), "1");
+    EXPECT_EQ(response.body.find(status.message()), std::string::npos) << response.body;
+  }
+}
+
+TEST(StatusMappingTest, ClientErrorsKeepTheirMessage) {
+  const Response response = ResponseForStatus(PermissionDeniedError("Customer credentials may "
+                                                                    "not list orders."));
+  EXPECT_EQ(response.status, 403);
+  EXPECT_EQ(response.body, R"({"detail":"Customer credentials may not list orders."})");
+  EXPECT_FALSE(HeaderOf(response, "Retry-After"));
+}
+
+}  // namespace
+}  // namespace restock::http
