@@ -230,7 +230,7 @@ Status RunServe(const ServeConfig& config) {
   options.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
   options.write_timeout = std::chrono::seconds(config.write_timeout_seconds);
   options.tls = {config.tls_cert, config.tls_key};
-  http::ClientRateLimitedHandler limited(rate_limits, router);
+  http::ClientRateLimitedHandler limited(rate_limits, router, {"/healthz", "/metrics"});
   http::Server server(options, limited);
   RESTOCK_ASSIGN_OR_RETURN(std::uint16_t port, server.Listen(listen.first, listen.second));
   std::string bound = (listen.first.find(':') != std::string::npos ? "[" + listen.first + "]"

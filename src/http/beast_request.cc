@@ -3,6 +3,8 @@
 #include <iterator>
 #include <utility>
 
+#include "http/percent_decode.h"
+
 namespace restock::http {
 
 Request RequestFromBeast(boost::beast::http::request<boost::beast::http::string_body>& message,
@@ -12,6 +14,7 @@ Request RequestFromBeast(boost::beast::http::request<boost::beast::http::string_
   request.target = std::string(message.target());
   const std::size_t question = request.target.find('?');
   request.path = request.target.substr(0, question);
+  DecodeUnreservedEscapes(request.path);  // before routing: "/%68ealthz" is "/healthz"
   if (question != std::string::npos) request.query = request.target.substr(question + 1);
   request.headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
   for (const auto& field : message) {

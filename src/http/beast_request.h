@@ -11,8 +11,10 @@
 
 namespace restock::http {
 
-// Splits the target into path and query at the first '?', lower-cases header names (keeping
-// their order and values as sent) and moves the body out of `message`.
+// Splits the target into path and query at the first '?', decodes the path's escapes of
+// unreserved characters (DecodeUnreservedEscapes: "/%68ealthz" routes as "/healthz"; other
+// escapes stay), lower-cases header names (keeping their order and values as sent) and moves
+// the body out of `message`. `target` stays as sent.
 Request RequestFromBeast(boost::beast::http::request<boost::beast::http::string_body>& message,
                          std::string remote_address);
 

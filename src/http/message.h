@@ -15,7 +15,7 @@ namespace restock::http {
 struct Request {
   std::string method;  // "GET", "PATCH", ... as sent
   std::string target;  // raw request target, e.g. "/orders/?status=placed"
-  std::string path;    // target up to '?'
+  std::string path;    // target up to '?', escapes of unreserved characters decoded
   std::string query;   // after '?', without it; empty if none
   // Header names lower-cased, in arrival order; values as sent.
   std::vector<std::pair<std::string, std::string>> headers;

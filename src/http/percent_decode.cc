@@ -10,7 +10,33 @@ int HexValue(char c) {
   return -1;
 }
 
+bool IsUnreserved(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
 }  // namespace
+
+void DecodeUnreservedEscapes(std::string& path) {
+  std::size_t in = path.find('%');
+  if (in == std::string::npos) return;
+  std::size_t out = in;
+  while (in < path.size()) {
+    const char c = path[in];
+    if (c == '%' && in + 2 < path.size() && HexValue(path[in + 1]) >= 0 &&
+        HexValue(path[in + 2]) >= 0) {
+      const char decoded = static_cast<char>(HexValue(path[in + 1]) * 16 + HexValue(path[in + 2]));
+      if (IsUnreserved(decoded)) {
+        path[out++] = decoded;
+        in += 3;
+        continue;
+      }
+    }
+    path[out++] = c;
+    ++in;
+  }
+  path.resize(out);
+}
 
 std::string PercentDecode(std::string_view s, bool plus_as_space) {
   std::string out;

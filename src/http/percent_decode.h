@@ -13,4 +13,11 @@ namespace restock::http {
 // contain any byte, including NUL and invalid UTF-8.
 std::string PercentDecode(std::string_view s, bool plus_as_space);
 
+// Decodes, in place, the "%XX" escapes in `path` that stand for unreserved characters
+// (ALPHA, DIGIT, '-', '.', '_', '~'): the normalisation RFC 3986 §6.2.2.2 allows, after which
+// "/%68ealthz" is "/healthz". Every other escape stays as sent ("%2F" is not a separator,
+// "%00" not a NUL), to be decoded, once, where a path parameter is read (router.h).
+// Allocates nothing; a path without '%' is left untouched after one scan.
+void DecodeUnreservedEscapes(std::string& path);
+
 }  // namespace restock::http

@@ -100,8 +100,18 @@ std::optional<Response> RateLimits::CheckMerchant(model::MerchantId merchant) {
   return TooManyRequests(d.retry_after_seconds);
 }
 
+bool ClientRateLimitedHandler::IsExempt(std::string_view path) const {
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  for (const std::string& exempt : exempt_) {
+    if (path == exempt) return true;
+  }
+  return false;
+}
+
 void ClientRateLimitedHandler::Handle(Request request, Respond respond) {
-  if (auto refused = limits_.CheckClient(request)) return respond(std::move(*refused));
+  if (!IsExempt(request.path)) {
+    if (auto refused = limits_.CheckClient(request)) return respond(std::move(*refused));
+  }
   inner_.Handle(std::move(request), std::move(respond));
 }
 

@@ -12,6 +12,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/clock.h"
 #include "http/message.h"
@@ -58,16 +61,22 @@ class RateLimits {
   metrics::Counter& merchant_refusals_;
 };
 
-// Applies the per-client limit in front of `inner` (typically the router).
-// Thread-safe; does not own its arguments.
+// Applies the per-client limit in front of `inner` (typically the router), except to the
+// paths in `exempt` (a trailing slash ignored): probes such as /healthz and /metrics, which a
+// load balancer or Prometheus polls from one address, must not be refused as a flood.
+// Thread-safe; does not own `limits` or `inner`.
 class ClientRateLimitedHandler final : public Handler {
  public:
-  ClientRateLimitedHandler(RateLimits& limits, Handler& inner) : limits_(limits), inner_(inner) {}
+  ClientRateLimitedHandler(RateLimits& limits, Handler& inner, std::vector<std::string> exempt = {})
+      : limits_(limits), inner_(inner), exempt_(std::move(exempt)) {}
   void Handle(Request request, Respond respond) override;
 
  private:
+  bool IsExempt(std::string_view path) const;
+
   RateLimits& limits_;
   Handler& inner_;
+  const std::vector<std::string> exempt_;
 };
 
 }  // namespace restock::http

@@ -9,13 +9,15 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "http/message.h"
 
 namespace restock::http {
 
 // Appends to `out` the head of the response: the status line (HTTP/`version` / 10, Beast's
-// reason phrase), `Server: restock`, Content-Type when set, `response.headers` in order
+// reason phrase), `Server: restock`, `Date: <date>` when `date` is not empty (an IMF-fixdate,
+// see CurrentHttpDate), Content-Type when set, `response.headers` in order
 // (except Content-Length, Transfer-Encoding and Connection, which only the renderer writes),
 // Content-Length (none for 1xx, 204 and 304, which carry no body), then `Connection: close`
 // (HTTP/1.1 and later, when !keep_alive) or `Connection: keep-alive` (HTTP/1.0, when
@@ -24,7 +26,14 @@ namespace restock::http {
 // REQUIRES: 100 <= response.status <= 999; header names and values are safe (no CR, LF, NUL,
 // no ':' or blanks in names) — the session filters them.
 bool AppendResponseHead(const Response& response, unsigned version, bool keep_alive,
-                        std::string& out);
+                        std::string_view date, std::string& out);
+
+// The current time as an HTTP date (IMF-fixdate, RFC 9110 §5.6.7), e.g.
+// "Sun, 06 Nov 1994 08:49:37 GMT". Formatted at most once per second per thread: a call
+// reads the coarse real-time clock (no system call on Linux) and returns the thread's cached
+// text while the second has not changed. The view stays valid on the calling thread until
+// its next call.
+std::string_view CurrentHttpDate();
 
 // Appends the interim "100 Continue" of an `Expect: 100-continue` request.
 void AppendContinue(unsigned version, std::string& out);

@@ -88,6 +88,7 @@ Router::Router(metrics::Registry& registry) : registry_(registry) {}
 void Router::Add(std::string method, std::string path, Handler& handler, std::string route_name) {
   if (path.empty() || path.front() != '/') Die("path must start with '/'", path);
   if (method.empty()) Die("empty method for", path);
+  if (method == "HEAD") Die("HEAD is answered by the GET route of", path);
   const std::string key(Normalise(path));
   PathEntry*& entry = by_pattern_[key];
   if (entry == nullptr) {
@@ -110,6 +111,7 @@ void Router::Add(std::string method, std::string path, Handler& handler, std::st
   target->route_name = std::move(route_name);
   if (!entry->allow.empty()) entry->allow += ", ";
   entry->allow += target->method;
+  if (target->method == "GET") entry->allow += ", HEAD";
   entry->targets.push_back(std::move(target));
 }
 
@@ -139,6 +141,14 @@ void Router::Handle(Request request, Respond respond) {
   Target* target = nullptr;
   for (const auto& candidate : entry->targets) {
     if (candidate->method == request.method) target = candidate.get();
+  }
+  if (target == nullptr && request.method == "HEAD") {
+    // HEAD is GET without the body (RFC 9110 §9.3.2): the handler serves a GET, and the
+    // session sends only the head of its response.
+    for (const auto& candidate : entry->targets) {
+      if (candidate->method == "GET") target = candidate.get();
+    }
+    if (target != nullptr) request.method = "GET";
   }
   if (target == nullptr) {
     // The method is echoed through core::JsonQuote, so arbitrary bytes stay valid JSON.

@@ -5,8 +5,11 @@
 // "/products/{id}/". Request has no field for captured values, so a handler registered with a
 // pattern extracts them itself with MatchPath(its pattern, request.path).
 //
+// HEAD is answered wherever GET is: the GET handler serves it as a GET (it sees method "GET"
+// and is counted as one), and the session sends the response without its body (session.h).
+//
 // Answers itself: unknown path → 404 {"detail":"Not found."}; known path with another method →
-// 405 with `Allow: M1, M2` and {"detail":"Method \"X\" not allowed."}.
+// 405 with `Allow: M1, M2` (HEAD listed after GET) and {"detail":"Method \"X\" not allowed."}.
 //
 // Metrics (in the Registry given at construction):
 //   restock_http_requests_total{route,method,status}       counter
@@ -49,8 +52,8 @@ class Router final : public Handler {
   // Routes `method` (exact, case-sensitive, e.g. "PATCH") on `path` (e.g. "/products/{id}/") to
   // `handler`, labelling its metrics with `route_name`. Literal paths take precedence over
   // patterns; among patterns the first added wins.
-  // REQUIRES: not called concurrently with Handle; `path` starts with '/'; the same method and
-  // path were not added before. Violations abort.
+  // REQUIRES: not called concurrently with Handle; `path` starts with '/'; `method` is not
+  // HEAD (see above); the same method and path were not added before. Violations abort.
   void Add(std::string method, std::string path, Handler& handler, std::string route_name);
 
   void Handle(Request request, Respond respond) override;

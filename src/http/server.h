@@ -13,12 +13,15 @@
 //   413 {"detail":"Request body too large."}           Content-Length (checked as soon as the
 //                                                       header is read) or body over `body_limit`
 //   400 {"detail":"Malformed HTTP request."}           anything the HTTP parser rejects
+//   400 {"detail":"HTTP/1.1 requests need exactly one Host header."}   (RFC 9112 §3.2)
 //   500 {"detail":"Internal server error."}            the handler threw, or dropped `respond`
 //                                                       without calling it
 // With ServerOptions::tls every connection starts with a TLS handshake (TLS 1.2+, forward-secret
 // AEAD ciphers for 1.2); a failed handshake closes the connection silently.
 // `Expect: 100-continue` is answered with an interim 100 before the body is read.
-// Every response carries `Server: restock`, Content-Type and Content-Length. Logs (spdlog) hold
+// Every response carries `Server: restock`, `Date` (formatted once a second per I/O thread),
+// Content-Type and Content-Length. The response to a HEAD request is sent without its body
+// (the Router serves HEAD with the GET handler). Logs (spdlog) hold
 // one line per error and never headers or bodies, which may carry credentials.
 #pragma once
 

@@ -224,6 +224,10 @@ void Session<Stream>::OnReadHeader(error_code ec, std::size_t /*bytes*/) {
   if (header.count(bhttp::field::transfer_encoding) > 0 && !parser_->chunked()) {
     return FailRead(bhttp::error::bad_transfer_encoding);
   }
+  // RFC 9112 §3.2: an HTTP/1.1 request with no Host field, or more than one, is answered 400.
+  if (header.version() >= 11 && header.count(bhttp::field::host) != 1) {
+    return RefuseRequest(400, "HTTP/1.1 requests need exactly one Host header.");
+  }
   if (!parser_->is_done() && header.version() >= 11 &&
       beast::iequals(header[bhttp::field::expect], "100-continue")) {
     EnqueueReady(Response{}, header.version(), /*interim=*/true, /*keep_alive=*/true);
@@ -262,9 +266,7 @@ void Session<Stream>::FailRead(error_code ec) {
   }
   if (status != 0) {
     spdlog::info("http: {} from {}: {}", status, remote_address_, ec.message());
-    const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
-    EnqueueReady(ErrorResponse(status, detail), version, /*interim=*/false, /*keep_alive=*/false);
-    return;
+    return RefuseRequest(status, detail);
   }
   if (ec == beast::error::timeout) {
     // tcp_stream has already closed the socket; whatever was owed cannot be sent.
@@ -279,6 +281,15 @@ void Session<Stream>::FailRead(error_code ec) {
 }
 
 template <class Stream>
+void Session<Stream>::RefuseRequest(int status, const char* detail) {
+  reading_ = false;
+  read_closed_ = true;
+  if (closed_) return;
+  const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+  EnqueueReady(ErrorResponse(status, detail), version, /*interim=*/false, /*keep_alive=*/false);
+}
+
+template <class Stream>
 void Session<Stream>::Dispatch() {
   auto& message = parser_->get();
   Request request = RequestFromBeast(message, remote_address_);
@@ -287,6 +298,7 @@ void Session<Stream>::Dispatch() {
   slot.seq = next_seq_++;
   slot.version = message.version();
   slot.keep_alive = message.keep_alive();
+  slot.head = message.method() == bhttp::verb::head;
   if (!slot.keep_alive) read_closed_ = true;
   const std::uint64_t seq = slot.seq;
   parser_.reset();
@@ -355,7 +367,10 @@ void Session<Stream>::DoWrite() {
     // The last response before we stop reading announces the close.
     const bool last = read_closed_ && !reading_ && slots_.size() == 1;
     keep_alive = slot.keep_alive && !last;
-    with_body = AppendResponseHead(slot.response, slot.version, keep_alive, out_);
+    // Content-Length stays that of the body a GET would get (RFC 9110 §9.3.2).
+    with_body =
+        AppendResponseHead(slot.response, slot.version, keep_alive, CurrentHttpDate(), out_) &&
+        !slot.head;
   }
   // Head and body in one gathered write; the body stays in its slot (deque elements do not
   // move) until OnWrite pops it.

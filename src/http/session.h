@@ -94,6 +94,7 @@ class Session final : public Connection {
     unsigned version = 11;
     bool keep_alive = true;  // what the request asked for
     bool interim = false;    // a "100 Continue", written before its request's final response
+    bool head = false;       // a HEAD request: its response goes without the body
     bool ready = false;
     Response response;
   };
@@ -111,6 +112,9 @@ class Session final : public Connection {
   void OnReadHeader(boost::beast::error_code ec, std::size_t bytes);
   void OnReadBody(boost::beast::error_code ec, std::size_t bytes);
   void FailRead(boost::beast::error_code ec);
+  // Answers `status` {"detail": detail} to a request that will not be handled, and stops
+  // reading: the connection closes after the response.
+  void RefuseRequest(int status, const char* detail);
   void Dispatch();
 
   // Queues a response that is ready now (interim or error), closing after it when !keep_alive.

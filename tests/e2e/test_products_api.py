@@ -206,7 +206,7 @@ def test_patch_whole_request_errors(restock):
                                   headers={"content-type": "application/json"}), 401)
     assert restock.product("P1")["live"] is True
     r = restock.request("DELETE", "/products/P1/", headers=restock.a.key_headers())
-    assert r.status_code == 405 and r.headers["allow"] == "GET, PATCH"
+    assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD, PATCH"
 
 
 # ------------------------------------------------------ GET /products/{id}/stock-history/

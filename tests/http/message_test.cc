@@ -54,5 +54,27 @@ TEST(PercentDecodeTest, PlusIsSpaceOnlyInQueries) {
   EXPECT_EQ(PercentDecode("100%", false), "100%");
 }
 
+TEST(DecodeUnreservedEscapesTest, DecodesOnlyEscapesOfUnreservedCharacters) {
+  const struct {
+    const char* in;
+    const char* out;
+  } kCases[] = {
+      {"/%68ealthz", "/healthz"},
+      {"/products-batch/%75pdate/", "/products-batch/update/"},
+      {"/%6F%72DERS/%2d%2E%5F%7E", "/orDERS/-._~"},  // either case of hex digits
+      {"/products-batch%2Fupdate/", "/products-batch%2Fupdate/"},  // not a separator
+      {"/a%20b%25c%00%ff/", "/a%20b%25c%00%ff/"},                  // reserved, '%', NUL, bytes
+      {"/%2541", "/%2541"},                                        // decoded once, not twice
+      {"/bad%zz/%4/%", "/bad%zz/%4/%"},                            // not escapes
+      {"/%41%", "/A%"},
+      {"", ""},
+  };
+  for (const auto& c : kCases) {
+    std::string path = c.in;
+    DecodeUnreservedEscapes(path);
+    EXPECT_EQ(path, c.out) << c.in;
+  }
+}
+
 }  // namespace
 }  // namespace restock::http

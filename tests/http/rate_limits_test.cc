@@ -84,5 +84,41 @@ TEST(RateLimitsTest, ZeroIsOff) {
   }
 }
 
+// Answers 200 to everything, counting what reaches it.
+class CountingHandler final : public Handler {
+ public:
+  void Handle(Request, Respond respond) override {
+    ++calls;
+    respond(Response{});
+  }
+  int calls = 0;
+};
+
+TEST(ClientRateLimitedHandlerTest, ExemptPathsPassWithoutSpendingTheClientsTokens) {
+  testing::FakeClock clock;
+  metrics::Registry registry;
+  RateLimits limits(clock, registry, {.per_client_per_minute = 2, .per_merchant_per_minute = 0});
+  CountingHandler inner;
+  ClientRateLimitedHandler handler(limits, inner, {"/healthz", "/metrics"});
+  auto status_of = [&](std::string path) {
+    Request r = From("10.0.0.1");
+    r.path = std::move(path);
+    int status = 0;
+    handler.Handle(std::move(r), [&](Response response) { status = response.status; });
+    return status;
+  };
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(status_of("/healthz"), 200);
+    EXPECT_EQ(status_of("/metrics/"), 200);
+  }
+  EXPECT_EQ(status_of("/products/"), 200);
+  EXPECT_EQ(status_of("/products/"), 200);
+  EXPECT_EQ(status_of("/products/"), 429);
+  EXPECT_EQ(status_of("/healthz"), 200);  // still answered when the client is throttled
+  EXPECT_EQ(status_of("/healthzz"), 429);
+  EXPECT_EQ(status_of("/metrics/x"), 429);
+  EXPECT_EQ(inner.calls, 104);
+}
+
 }  // namespace
 }  // namespace restock::http

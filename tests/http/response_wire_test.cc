@@ -6,8 +6,11 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cstdlib>
+#include <ctime>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 namespace restock::http {
 namespace {
@@ -16,10 +19,12 @@ namespace bhttp = boost::beast::http;
 
 // What the session wrote before responses were rendered directly: a Beast message built
 // field by field, serialized by Beast. The reference the renderer must match byte for byte.
-std::string BeastBytes(const Response& response, unsigned version, bool keep_alive) {
+std::string BeastBytes(const Response& response, unsigned version, bool keep_alive,
+                       std::string_view date = {}) {
   bhttp::response<bhttp::string_body> message(static_cast<bhttp::status>(response.status),
                                               version);
   message.set(bhttp::field::server, "restock");
+  if (!date.empty()) message.set(bhttp::field::date, date);
   if (!response.content_type.empty()) {
     message.set(bhttp::field::content_type, response.content_type);
   }
@@ -33,9 +38,10 @@ std::string BeastBytes(const Response& response, unsigned version, bool keep_ali
 }
 
 // The bytes the session writes: the rendered head, then the body when the head says so.
-std::string Rendered(const Response& response, unsigned version, bool keep_alive) {
+std::string Rendered(const Response& response, unsigned version, bool keep_alive,
+                     std::string_view date = {}) {
   std::string out;
-  if (AppendResponseHead(response, version, keep_alive, out)) out += response.body;
+  if (AppendResponseHead(response, version, keep_alive, date, out)) out += response.body;
   return out;
 }
 
@@ -127,11 +133,32 @@ TEST(ResponseWireTest, LargeBodyIsCopiedWhole) {
 
 TEST(ResponseWireTest, HeadIsAppendedAfterWhatIsAlreadyThereAndLeavesTheBodyOut) {
   std::string out = "previous";
-  EXPECT_TRUE(AppendResponseHead(Json(200, "{\"a\":1}"), 11, true, out));
+  EXPECT_TRUE(AppendResponseHead(Json(200, "{\"a\":1}"), 11, true, {}, out));
   EXPECT_EQ(out.rfind("previousHTTP/1.1 200 OK\r\n", 0), 0u);
   EXPECT_EQ(out.substr(out.size() - 4), "\r\n\r\n");
   EXPECT_EQ(out.find("{\"a\":1}"), std::string::npos);
-  EXPECT_FALSE(AppendResponseHead(Json(204, ""), 11, true, out));
+  EXPECT_FALSE(AppendResponseHead(Json(204, ""), 11, true, {}, out));
+}
+
+TEST(ResponseWireTest, DateFollowsServer) {
+  const Response r = Json(404, R"({"detail":"Not found."})");
+  const std::string date = "Sun, 06 Nov 1994 08:49:37 GMT";
+  EXPECT_EQ(Rendered(r, 11, true, date), BeastBytes(r, 11, true, date));
+  EXPECT_EQ(Rendered(r, 11, true, date)
+                .rfind("HTTP/1.1 404 Not Found\r\nServer: restock\r\nDate: " + date + "\r\n", 0),
+            0u);
+}
+
+TEST(ResponseWireTest, CurrentHttpDateIsAnImfFixdateOfNow) {
+  const std::string first(CurrentHttpDate());
+  ASSERT_EQ(first.size(), 29u) << first;
+  std::tm parsed{};
+  const char* end = strptime(first.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parsed);
+  ASSERT_NE(end, nullptr) << first;
+  EXPECT_EQ(*end, '\0');
+  const std::time_t then = timegm(&parsed);
+  const std::time_t now = std::time(nullptr);
+  EXPECT_LE(std::abs(static_cast<long>(now - then)), 2L) << first;
 }
 
 TEST(ResponseWireTest, ContinueIsWhatBeastWrites) {

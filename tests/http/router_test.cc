@@ -90,7 +90,20 @@ TEST_F(RouterTest, AllowListsEveryMethodOfThePath) {
   const auto r = Send("DELETE", "/products");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 405);
-  EXPECT_EQ(r->headers.at(0).second, "GET, POST");
+  EXPECT_EQ(r->headers.at(0).second, "GET, HEAD, POST");
+}
+
+TEST_F(RouterTest, HeadIsServedByTheGetRouteAsAGet) {
+  router_.Add("GET", "/products/", products_, "products_list");
+  router_.Add("PATCH", "/products-batch/update/", batch_, "products_batch_update");
+  EXPECT_EQ(Send("HEAD", "/products/")->status, 200);
+  ASSERT_EQ(products_.seen.size(), 1u);
+  EXPECT_EQ(products_.seen[0].method, "GET");
+  EXPECT_EQ(Requests("products_list", "GET", 200), 1u);
+  const auto r = Send("HEAD", "/products-batch/update/");
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->headers.at(0).second, "PATCH");
+  EXPECT_TRUE(batch_.seen.empty());
 }
 
 TEST_F(RouterTest, PathMatchesWithAndWithoutTrailingSlash) {
