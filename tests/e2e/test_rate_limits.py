@@ -55,8 +55,8 @@ def test_failed_authentication_does_not_spend_the_merchants_budget(restock):
 def test_client_limit_counts_every_request_before_authentication(restock):
     restock.serve("--rate-limit-client", "4", "--rate-limit-merchant", "0")
     for _ in range(4):
-        assert restock.request("GET", "/healthz").status_code == 200
-    assert_throttled(restock.request("GET", "/healthz"))
+        assert restock.request("GET", "/nowhere").status_code == 404
+    assert_throttled(restock.request("GET", "/nowhere"))
     assert_throttled(restock.patch([{"product_id": "P1", "live": False}]))
     assert_throttled(restock.patch([{"product_id": "P1", "live": False}], auth={}))
     restock.serve("--rate-limit-client", "0", "--rate-limit-merchant", "0")
@@ -66,25 +66,25 @@ def test_client_limit_counts_every_request_before_authentication(restock):
 def test_forwarded_for_is_ignored_unless_trusted(restock):
     restock.serve("--rate-limit-client", "2", "--rate-limit-merchant", "0")
     for ip in ["10.0.0.1", "10.0.0.2"]:
-        assert restock.request("GET", "/healthz", headers={"x-forwarded-for": ip}).status_code == 200
-    assert_throttled(restock.request("GET", "/healthz", headers={"x-forwarded-for": "10.0.0.3"}))
+        assert restock.request("GET", "/nowhere", headers={"x-forwarded-for": ip}).status_code == 404
+    assert_throttled(restock.request("GET", "/nowhere", headers={"x-forwarded-for": "10.0.0.3"}))
 
     restock.serve("--rate-limit-client", "2", "--rate-limit-merchant", "0",
                   "--trust-forwarded-for", "true")
     for _ in range(2):
-        assert restock.request("GET", "/healthz",
-                               headers={"x-forwarded-for": "10.0.0.1"}).status_code == 200
-    assert_throttled(restock.request("GET", "/healthz", headers={"x-forwarded-for": "10.0.0.1"}))
+        assert restock.request("GET", "/nowhere",
+                               headers={"x-forwarded-for": "10.0.0.1"}).status_code == 404
+    assert_throttled(restock.request("GET", "/nowhere", headers={"x-forwarded-for": "10.0.0.1"}))
     # The last entry is the one the trusted proxy appended; earlier ones are client-supplied.
-    assert_throttled(restock.request("GET", "/healthz",
+    assert_throttled(restock.request("GET", "/nowhere",
                                      headers={"x-forwarded-for": "10.9.9.9, 10.0.0.1"}))
-    assert restock.request("GET", "/healthz",
-                           headers={"x-forwarded-for": "10.0.0.1, 10.0.0.2"}).status_code == 200
+    assert restock.request("GET", "/nowhere",
+                           headers={"x-forwarded-for": "10.0.0.1, 10.0.0.2"}).status_code == 404
     # One IPv6 /64 is one client.
     for host in ["2001:db8:0:1::1", "2001:db8:0:1::2"]:
-        assert restock.request("GET", "/healthz",
-                               headers={"x-forwarded-for": host}).status_code == 200
-    assert_throttled(restock.request("GET", "/healthz",
+        assert restock.request("GET", "/nowhere",
+                               headers={"x-forwarded-for": host}).status_code == 404
+    assert_throttled(restock.request("GET", "/nowhere",
                                      headers={"x-forwarded-for": "2001:db8:0:1:ffff::3"}))
 
 
