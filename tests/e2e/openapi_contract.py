@@ -5,7 +5,8 @@ from the server.
 template and status and returns what is wrong with the response, or None:
 - a path no template matches must be answered 404 (or one of the statuses the transport
   gives any request: 400, 413, 429, 431), a method the path does not document 405 with
-  `Allow` naming exactly the documented methods — both with the error body;
+  `Allow` naming exactly the documented methods (HEAD with GET) — both with the error body;
+- HEAD is checked as GET without its body;
 - an operation must document the status; its documented headers marked `required` must be
   present; the content type must be one the response documents, and a JSON body must be
   valid against the response's schema (jsonschema, Draft 2020-12).
@@ -93,9 +94,12 @@ class Contract:
               body: bytes | None) -> str | None:
         """What is wrong with this response to `method path`, or None. A HEAD response's
         (absent) body is not checked."""
-        if method.upper() == "HEAD":
-            body = None
         template = self.match_path(path)
+        if method.upper() == "HEAD":
+            # HEAD is answered wherever GET is (the document's conventions): GET's responses.
+            body = None
+            if template is not None and "get" in self.doc["paths"][template]:
+                method = "GET"
         if template is None:
             if status != 404 and status not in TRANSPORT_RESPONSES:
                 return f"{method} {path}: no path of the document matches, yet answered {status}"
@@ -106,6 +110,8 @@ class Contract:
         operation = item.get(method.lower())
         if operation is None:
             documented = sorted(m.upper() for m in item if m in METHODS)
+            if "GET" in documented and "HEAD" not in documented:
+                documented = sorted(documented + ["HEAD"])  # HEAD goes with GET
             if status in TRANSPORT_RESPONSES:
                 name = TRANSPORT_RESPONSES[status]
                 return self._check_response(("component", name),
