@@ -16,6 +16,7 @@
 #include "auth/store_credential_source.h"
 #include "auth/store_replay_guard.h"
 #include "catalog/stock_update.h"
+#include "core/redact.h"
 #include "core/thread_name.h"
 #include "http/ops_handlers.h"
 #include "http/order_handlers.h"
@@ -140,6 +141,10 @@ Status RunServe(const ServeConfig& config) {
       "restock_commit_group_replays_total",
       "Groups rolled back and run again, a savepoint per work, because a work failed (SQLite).");
   db->SetReplayObserver([&replays] { replays.Inc(); });
+  metrics::Counter& deadlocks = registry.GetCounter(
+      "restock_db_deadlocks_total",
+      "Transactions the database ended as deadlock victims, before retrying them (PostgreSQL).");
+  db->SetDeadlockObserver([&deadlocks] { deadlocks.Inc(); });
 
   boost::asio::thread_pool workers(config.workers);
   http::Executor executor = [&workers](std::function<void()> task) {
@@ -238,7 +243,7 @@ Status RunServe(const ServeConfig& config) {
                       ":" + std::to_string(port);
   std::cout << "{\"listen\":\"" << bound << "\"}" << std::endl;
   spdlog::info("restock listening on {}://{} (db {})", config.tls_cert.empty() ? "http" : "https",
-               bound, config.db);
+               bound, core::RedactUrlPassword(config.db));
   server.Start();
   if (config.scheduler) scheduler.Start();
   if (config.webhooks) dispatcher.Start();
