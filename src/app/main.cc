@@ -37,6 +37,7 @@ struct Options {
   cli::SubscriptionAddArgs subscription;
   std::optional<std::string> status, date, merchant_filter;
   cli::PlacementSettings placement;
+  std::int64_t order_id = 0;
 };
 
 // CLI11 2.3 reads "-1" into a 64-bit unsigned option as its largest value (a 32-bit one
@@ -289,6 +290,11 @@ int Run(int argc, char** argv) {
   orders_list->add_option("--merchant", o.merchant_id, "merchant public id")->required();
   orders_list->add_option("--status", o.status, "unsent|placed|out_of_stock|cancelled|rejected");
   orders_list->add_option("--date", o.date, "place date YYYY-MM-DD");
+  CLI::App* orders_events =
+      orders->add_subcommand("events", "print an order's history as a JSON array");
+  AddDb(orders_events, o.db);
+  orders_events->add_option("--merchant", o.merchant_id, "merchant public id")->required();
+  orders_events->add_option("--order", o.order_id, "order id")->required();
 
   CLI::App* place_orders = app.add_subcommand("place-orders", "run the placement task now");
   AddDb(place_orders, o.db);
@@ -297,6 +303,8 @@ int Run(int argc, char** argv) {
   place_orders->add_option("--chunk-size", o.placement.chunk_size, "orders per transaction")
       ->capture_default_str();
   AddFlowOptions(place_orders, o.placement.oos_max_days, o.placement.oos_notice_days);
+  place_orders->add_flag("--force", o.placement.force,
+                         "allow a --date more than one day after the merchant's today");
 
   CLI::App* sign = app.add_subcommand("sign", "print a signed authorization header value");
   sign->add_option("--public-id", o.public_id, "merchant public id")->required();
@@ -374,6 +382,8 @@ int Run(int argc, char** argv) {
     s = cli::SubscriptionAdd(ctx, o.subscription);
   } else if (*orders_list) {
     s = cli::OrdersList(ctx, o.merchant_id, o.status, o.date);
+  } else if (*orders_events) {
+    s = cli::OrdersEvents(ctx, o.merchant_id, o.order_id);
   } else if (*place_orders) {
     s = cli::PlaceOrders(ctx, o.merchant_filter, o.date, o.placement);
   } else if (webhook_commands.chosen()) {

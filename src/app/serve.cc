@@ -159,6 +159,20 @@ Status RunServe(const ServeConfig& config) {
       &replay_guard);
   catalog::StockService stock(*db, clock);
   placement::PlacementService placement(*db, clock, flow);
+  metrics::Counter& skipped_cycles = registry.GetCounter(
+      "restock_placement_skipped_cycles_total",
+      "Subscription cycles skipped (recorded, not placed) because their order was overdue.");
+  metrics::Counter& oversold_units =
+      registry.GetCounter("restock_placement_oversold_units_total",
+                          "Units placed beyond the inventory under the place_anyway policy.");
+  metrics::Counter& unreadable_orders = registry.GetCounter(
+      "restock_placement_unreadable_orders_total",
+      "Orders a placement run skipped because a stored value could not be read.");
+  placement.SetChunkObserver([&](const placement::PlacementSummary& chunk) {
+    skipped_cycles.Inc(chunk.skipped_cycles);
+    oversold_units.Inc(chunk.oversold_units);
+    unreadable_orders.Inc(chunk.unreadable_orders);
+  });
   placement::ZoneCache zones;
   // Restock retries run one at a time off the request path.
   boost::asio::thread_pool background(1);

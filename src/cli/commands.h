@@ -60,15 +60,21 @@ struct SubscriptionAddArgs {
 };
 Status SubscriptionAdd(Context& ctx, const SubscriptionAddArgs& args);
 
-// SPEC §1 `orders list`: prints a JSON array of orders, oldest first.
+// SPEC §1 `orders list`: prints a JSON array of orders, oldest first; nothing when it fails.
 Status OrdersList(Context& ctx, const std::string& merchant, const std::optional<std::string>& status,
                   const std::optional<std::string>& date);
+
+// `orders events`: prints the order's history, a JSON array of its events, oldest first
+// (docs/placement.md, "Order history"). NotFound for another merchant's order.
+Status OrdersEvents(Context& ctx, const std::string& merchant, std::int64_t order_id);
 
 // Flags of `place-orders` that shape the run (see placement::FlowOptions).
 struct PlacementSettings {
   std::size_t chunk_size = placement::FlowOptions{}.chunk_size;  // orders per transaction
   int oos_max_days = 30;
   std::string oos_notice_days = "1,15,30";
+  // Allows a --date more than one day after a merchant's local today (placement::CheckRunDate).
+  bool force = false;
 };
 
 // SPEC §1 `place-orders`: runs placement now for one merchant or all, on `date` or each

@@ -51,23 +51,32 @@ Status OrdersList(Context& ctx, const std::string& merchant, const std::optional
     RESTOCK_ASSIGN_OR_RETURN(CivilDate d, ParseDateArg("--date", *date));
     filter.place_date = d;
   }
-  // Streams page by page so a large listing does not sit in memory twice.
-  ctx.out << '[';
+  // Read page by page, rendered as it goes (the orders are not kept), and printed only once
+  // every page was read: a listing that fails half-way prints nothing on stdout.
+  std::string text = "[";
   store::OrderPage page;
   page.limit = 100;
-  bool first = true;
   for (;;) {
     RESTOCK_ASSIGN_OR_RETURN(std::vector<model::Order> orders,
                              placement::ListOrders(ctx.db, m.id, filter, page));
     for (const auto& o : orders) {
-      if (!first) ctx.out << ',';
-      first = false;
-      ctx.out << boost::json::serialize(json::OrderToJson(o));
+      if (text.size() > 1) text += ',';
+      text += boost::json::serialize(json::OrderToJson(o));
     }
     if (orders.size() < page.limit) break;
     page.after_id = orders.back().id;
   }
-  ctx.out << "]\n";
+  ctx.out << text << "]\n";
+  return Status::Ok();
+}
+
+Status OrdersEvents(Context& ctx, const std::string& merchant, std::int64_t order_id) {
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant m, accounts::FindMerchant(ctx.db, merchant));
+  RESTOCK_ASSIGN_OR_RETURN(std::vector<model::OrderEvent> events,
+                           placement::ListOrderEvents(ctx.db, m.id, order_id));
+  boost::json::array out;
+  for (const model::OrderEvent& e : events) out.push_back(json::OrderEventToJson(e));
+  ctx.out << boost::json::serialize(out) << '\n';
   return Status::Ok();
 }
 
@@ -97,14 +106,22 @@ Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
   }
   placement::PlacementService service(ctx.db, ctx.clock, options);
   placement::ZoneCache zones;
-  placement::PlacementSummary total;
+  // Each merchant's day, every one checked before any run starts.
+  std::vector<CivilDate> days;
   for (const model::Merchant& m : merchants) {
-    CivilDate day;
+    RESTOCK_ASSIGN_OR_RETURN(CivilDate today, zones.LocalDate(m, ctx.clock.NowMicros()));
     if (fixed_date) {
-      day = *fixed_date;
-    } else {
-      RESTOCK_ASSIGN_OR_RETURN(day, zones.LocalDate(m, ctx.clock.NowMicros()));
+      Status allowed = placement::CheckRunDate(*fixed_date, today, settings.force);
+      if (!allowed.ok()) {
+        return Status(allowed.code(), "merchant " + m.public_id + ": " + allowed.message());
+      }
     }
+    days.push_back(fixed_date.value_or(today));
+  }
+  placement::PlacementSummary total;
+  for (std::size_t i = 0; i < merchants.size(); ++i) {
+    const model::Merchant& m = merchants[i];
+    const CivilDate day = days[i];
     RESTOCK_ASSIGN_OR_RETURN(
         placement::PlacementSummary s,
         service.Run(m, day, [&](const placement::PlacementSummary& so_far) {
@@ -115,16 +132,20 @@ Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
         }));
     total += s;
   }
-  ctx.out << boost::json::serialize(boost::json::object{
-                 {"merchants", merchants.size()},
-                 {"considered", total.considered},
-                 {"placed", total.placed},
-                 {"out_of_stock", total.out_of_stock},
-                 {"still_out_of_stock", total.still_out_of_stock},
-                 {"cancelled", total.cancelled},
-                 {"split", total.split},
-                 {"skipped_items", total.skipped_items},
-                 {"next_orders", total.next_orders}})
+  ctx.out << boost::json::serialize(
+                 boost::json::object{{"merchants", merchants.size()},
+                                     {"considered", total.considered},
+                                     {"placed", total.placed},
+                                     {"out_of_stock", total.out_of_stock},
+                                     {"still_out_of_stock", total.still_out_of_stock},
+                                     {"cancelled", total.cancelled},
+                                     {"split", total.split},
+                                     {"skipped_items", total.skipped_items},
+                                     {"next_orders", total.next_orders},
+                                     {"skipped_cycles", total.skipped_cycles},
+                                     {"schedules_ended", total.schedules_ended},
+                                     {"oversold_units", total.oversold_units},
+                                     {"unreadable_orders", total.unreadable_orders}})
           << '\n';
   return Status::Ok();
 }

@@ -85,6 +85,23 @@ boost::json::object OrderToJson(const model::Order& o) {
   return out;
 }
 
+boost::json::object OrderEventToJson(const model::OrderEvent& e) {
+  boost::json::object out;
+  out["id"] = e.id;
+  out["order_id"] = e.order_id;
+  out["type"] = std::string(model::OrderEventTypeName(e.type));
+  out["date"] = FormatDate(e.date);
+  out["created"] = FormatIsoUtc(e.created);
+  if (e.type == model::OrderEventType::kOosNotice) out["day_in_flow"] = e.day_in_flow;
+  if (e.subscription_id != 0 || !e.product_id.empty()) {
+    out["subscription_id"] = e.subscription_id;
+    out["product_id"] = e.product_id;
+    out["quantity"] = e.quantity;
+  }
+  if (e.cycle_date) out["cycle_date"] = FormatDate(*e.cycle_date);
+  return out;
+}
+
 boost::json::object SubscriptionToJson(const model::Subscription& s) {
   boost::json::object out;
   out["id"] = s.id;

@@ -29,6 +29,11 @@ boost::json::object StockEventToJson(const model::StockEvent& event);
 // "oos_expires","placed_on".
 boost::json::object OrderToJson(const model::Order& order);
 
+// One event of an order's history: {"id","order_id","type","date","created"}, plus
+// "day_in_flow" for order.oos_notice, and "subscription_id","product_id","quantity" for the
+// events about one item ("cycle_date" too for subscription.cycle_skipped).
+boost::json::object OrderEventToJson(const model::OrderEvent& event);
+
 // {"id","customer","product_id","quantity","every","period","status","start","created",
 //  "updated"}.
 boost::json::object SubscriptionToJson(const model::Subscription& subscription);

@@ -14,11 +14,14 @@ constexpr std::array<std::pair<OrderStatus, std::string_view>, 5> kStatusNames{{
     {OrderStatus::kRejected, "rejected"},
 }};
 
-constexpr std::array<std::pair<OrderEventType, std::string_view>, 4> kEventNames{{
+constexpr std::array<std::pair<OrderEventType, std::string_view>, 7> kEventNames{{
     {OrderEventType::kPlaced, "order.placed"},
     {OrderEventType::kOutOfStock, "order.out_of_stock"},
     {OrderEventType::kOosNotice, "order.oos_notice"},
     {OrderEventType::kCancelled, "order.cancelled"},
+    {OrderEventType::kCycleSkipped, "subscription.cycle_skipped"},
+    {OrderEventType::kItemSkipped, "order.item_skipped"},
+    {OrderEventType::kOversold, "order.oversold"},
 }};
 
 template <typename Enum, std::size_t N>

@@ -45,13 +45,23 @@ struct Order {
   bool operator==(const Order&) const = default;
 };
 
-enum class OrderEventType { kPlaced, kOutOfStock, kOosNotice, kCancelled };
+enum class OrderEventType {
+  kPlaced,
+  kOutOfStock,
+  kOosNotice,
+  kCancelled,
+  // The records below are kept in the order's history only (no webhook event).
+  kCycleSkipped,  // a subscription's cycle passed while the order was overdue: not placed
+  kItemSkipped,   // policy `skip` dropped an item that could not ship this cycle
+  kOversold,      // policy `place_anyway` placed more units than the inventory held
+};
 
-// "order.placed", "order.out_of_stock", "order.oos_notice", "order.cancelled".
+// "order.placed", "order.out_of_stock", "order.oos_notice", "order.cancelled",
+// "subscription.cycle_skipped", "order.item_skipped", "order.oversold".
 std::string_view OrderEventTypeName(OrderEventType t);
 std::optional<OrderEventType> ParseOrderEventType(std::string_view name);
 
-// Something that happened to an order, kept for notices and webhooks.
+// Something that happened to an order, kept for notices, webhooks and its history.
 struct OrderEvent {
   std::int64_t id = 0;  // assigned by the store
   MerchantId merchant_id = 0;
@@ -60,6 +70,13 @@ struct OrderEvent {
   int day_in_flow = 0;  // for OOS notices: 1, 15, 30
   CivilDate date;       // the placement day it happened on
   UnixMicros created = 0;
+  // The item concerned (cycle skipped, item skipped, oversold); 0 / empty otherwise.
+  std::int64_t subscription_id = 0;
+  std::string product_id = {};
+  // Units: of the skipped cycle or item, or oversold.
+  std::int64_t quantity = 0;
+  // For a skipped cycle: its scheduled date.
+  std::optional<CivilDate> cycle_date = {};
   bool operator==(const OrderEvent&) const = default;
 };
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "catalog/availability.h"
 #include "model/subscription.h"
@@ -45,11 +44,18 @@ class Batch {
   };
 
   ItemSplit Decide(const Order& order);
-  void Reserve(const OrderItem& item, bool allow_oversell);
+  void Reserve(const Order& order, const OrderItem& item, bool allow_oversell);
+  // The schedule of `sub` after `order`, moved past the run's day (rule 4 and the schedule
+  // rule of docs/placement.md: at most one order per subscription and run).
+  model::ScheduleAdvance NextAfterToday(const Order& order, const model::Subscription& sub,
+                                        std::size_t record_limit) const;
   Status ScheduleNextOrders(const Order& order);
   CivilDate Expiry(const Order& order) const;
   void Notify(Order& order);
   void Emit(const Order& order, OrderEventType type, int day = 0);
+  // An event about one item of `order` (a skipped cycle or item, oversold units).
+  void EmitItem(const Order& order, OrderEventType type, const OrderItem& item,
+                std::int64_t quantity, std::optional<CivilDate> cycle_date = std::nullopt);
   // Writes the order's state; without changed items, later, with the batch's other updates
   // (the order is moved there: an order is not used once decided).
   Status Save(Order&& order, bool items_changed);
@@ -69,12 +75,9 @@ class Batch {
   std::unordered_map<std::string, model::Product> products_;
   std::unordered_map<std::string, model::StockState> loaded_;
   std::unordered_map<std::int64_t, model::Subscription> subscriptions_;
-  std::unordered_set<std::int64_t> batch_order_ids_;
   std::vector<OrderEvent> order_events_;
   // Orders decided by this batch whose rows are not written yet (Save).
   std::vector<Order> updates_;
-  // Orders this batch has decided (written or in updates_): none of them is unsent any more.
-  std::unordered_set<std::int64_t> decided_ids_;
   // By (customer, date in days): FindUnsent's answer when the batch started.
   std::unordered_map<CustomerDay, std::optional<std::int64_t>, CustomerDayHash> unsent_;
   // Next orders created by this batch, inserted together by Flush(); by (customer, place
@@ -88,14 +91,11 @@ Status Batch::Load(const std::vector<Order>& orders) {
   std::vector<std::string_view> product_ids;
   std::vector<std::int64_t> subscription_ids;
   subscription_ids.reserve(orders.size());
-  batch_order_ids_.reserve(orders.size());
-  decided_ids_.reserve(orders.size());
   subscriptions_.reserve(orders.size());
   updates_.reserve(orders.size());
   next_orders_.reserve(orders.size());
   first_next_order_.reserve(orders.size());
   for (const Order& o : orders) {
-    batch_order_ids_.insert(o.id);
     for (const OrderItem& item : o.items) {
       if (products_.try_emplace(item.product_id).second) product_ids.push_back(item.product_id);
       if (subscriptions_.try_emplace(item.subscription_id).second) {
@@ -133,10 +133,11 @@ Status Batch::PrefetchUnsent(const std::vector<Order>& orders) {
     for (const OrderItem& item : o.items) {
       auto it = subscriptions_.find(item.subscription_id);
       if (it == subscriptions_.end()) continue;
-      CivilDate next = model::Advance(o.place_date, it->second.frequency);
-      auto [entry, added] = unsent_.try_emplace({o.customer_id, DaysFromCivil(next)});
+      std::optional<CivilDate> next = NextAfterToday(o, it->second, 0).next;
+      if (!next) continue;
+      auto [entry, added] = unsent_.try_emplace({o.customer_id, DaysFromCivil(*next)});
       if (added) {
-        keys.push_back({o.customer_id, next});
+        keys.push_back({o.customer_id, *next});
         answers.push_back(&entry->second);
       }
     }
@@ -147,27 +148,31 @@ Status Batch::PrefetchUnsent(const std::vector<Order>& orders) {
   return Status::Ok();
 }
 
-// While the batch runs, orders only stop being unsent (its own orders, once decided); none
-// becomes unsent in the database (its next orders are written at the end). So the answer
-// from the batch's start still holds unless it names an order decided since; then the
-// database is asked again, after the batch's pending updates are written.
+// While the batch runs, orders only stop being unsent (its own, once decided), and those are
+// all due on or before the run's day, while next orders are due after it; none becomes unsent
+// in the database (the batch's next orders are written at the end). So the answer from the
+// batch's start holds for the whole batch.
 Result<std::optional<std::int64_t>> Batch::FindUnsent(const std::string& customer,
                                                       CivilDate date) {
   auto it = unsent_.find({customer, DaysFromCivil(date)});
-  if (it != unsent_.end() && (!it->second || !decided_ids_.count(*it->second))) {
-    return it->second;
-  }
-  RESTOCK_RETURN_IF_ERROR(WriteUpdates());
+  if (it != unsent_.end()) return it->second;
   RESTOCK_ASSIGN_OR_RETURN(auto existing, tx_.orders().FindUnsent(merchant_.id, customer, date));
-  if (it != unsent_.end()) it->second = existing;
+  unsent_.emplace(CustomerDay{customer, DaysFromCivil(date)}, existing);
   return existing;
 }
 
-void Batch::Reserve(const OrderItem& item, bool allow_oversell) {
+void Batch::Reserve(const Order& order, const OrderItem& item, bool allow_oversell) {
   model::Product& p = products_.at(item.product_id);
   if (!p.inventory) return;
   std::int64_t left = *p.inventory - item.quantity;
-  p.inventory = allow_oversell ? std::max<std::int64_t>(left, 0) : left;
+  if (left < 0 && allow_oversell) {
+    // place_anyway ships what the inventory does not hold: the shortfall is recorded on the
+    // order (and counted) rather than lost when the inventory stops at 0.
+    summary_.oversold_units += static_cast<std::size_t>(-left);
+    EmitItem(order, OrderEventType::kOversold, item, -left);
+    left = 0;
+  }
+  p.inventory = left;
   // Rule 8: running out flips the product to live:false, so the next order (and the merchant's
   // storefront) sees it out of stock without a call from the merchant.
   if (*p.inventory == 0) p.live = false;
@@ -194,9 +199,11 @@ Batch::ItemSplit Batch::Decide(const Order& order) {
     case model::OosPolicy::kSkip:
       for (const OrderItem& item : candidates) {
         if (can_ship(item)) {
-          Reserve(item, false);
+          Reserve(order, item, false);
           split.ship.push_back(item);
         } else if (merchant_.oos_policy == model::OosPolicy::kSkip) {
+          // The item leaves the order; its event keeps it in the order's history.
+          EmitItem(order, OrderEventType::kItemSkipped, item, item.quantity);
           split.dropped.push_back(item);
           ++summary_.skipped_items;
         } else {
@@ -213,7 +220,7 @@ Batch::ItemSplit Batch::Decide(const Order& order) {
         return it != products_.end() && catalog::CanShip(it->second, entry.second);
       });
       for (const OrderItem& item : candidates) {
-        if (all) Reserve(item, false);
+        if (all) Reserve(order, item, false);
         (all ? split.ship : split.wait).push_back(item);
       }
       break;
@@ -221,7 +228,7 @@ Batch::ItemSplit Batch::Decide(const Order& order) {
     case model::OosPolicy::kPlaceAnyway:
       for (const OrderItem& item : candidates) {
         if (products_.count(item.product_id)) {
-          Reserve(item, true);
+          Reserve(order, item, true);
           split.ship.push_back(item);
         } else {
           split.dropped.push_back(item);  // the product no longer exists
@@ -232,8 +239,21 @@ Batch::ItemSplit Batch::Decide(const Order& order) {
   return split;
 }
 
+// Skipped cycles are recorded one event each, up to this many per subscription and run (a
+// year of daily cycles); the run's summary counts them all.
+constexpr std::size_t kMaxRecordedSkips = 366;
+
+model::ScheduleAdvance Batch::NextAfterToday(const Order& order, const model::Subscription& sub,
+                                             std::size_t record_limit) const {
+  return model::AdvancePast(order.place_date, sub.frequency, model::AnchorDay(sub), date_,
+                            record_limit);
+}
+
 // Rule 4: every subscription whose item was placed or moved into the flow gets its next
 // order at once, dated from this order's place date, never from the day an OOS item ships.
+// A run places at most one order per subscription: scheduled dates that are already due
+// (the order was overdue) are skipped and recorded, and the next order is the first
+// scheduled date after the run's day, so the run never meets it again.
 Status Batch::ScheduleNextOrders(const Order& order) {
   for (const OrderItem& item : order.items) {
     auto it = subscriptions_.find(item.subscription_id);
@@ -242,11 +262,19 @@ Status Batch::ScheduleNextOrders(const Order& order) {
     }
     const model::Subscription& sub = it->second;
     OrderItem next_item{sub.id, sub.product_id, sub.quantity};
-    CivilDate next = model::Advance(order.place_date, sub.frequency);
+    model::ScheduleAdvance schedule = NextAfterToday(order, sub, kMaxRecordedSkips);
+    summary_.skipped_cycles += static_cast<std::size_t>(schedule.skipped);
+    for (CivilDate skipped : schedule.skipped_dates) {
+      EmitItem(order, OrderEventType::kCycleSkipped, next_item, sub.quantity, skipped);
+    }
+    if (!schedule.next) {
+      // The calendar ends (9999-12-31) before the next cycle: nothing more to schedule.
+      ++summary_.schedules_ended;
+      continue;
+    }
+    const CivilDate next = *schedule.next;
     RESTOCK_ASSIGN_OR_RETURN(auto existing, FindUnsent(order.customer_id, next));
-    // An order of this very batch (a catch-up run where the next date is already due) is held
-    // in memory and would overwrite the added item; give the item an order of its own.
-    if (existing && !batch_order_ids_.count(*existing)) {
+    if (existing) {
       RESTOCK_RETURN_IF_ERROR(tx_.orders().AddItem(merchant_.id, *existing, next_item));
       continue;
     }
@@ -254,7 +282,7 @@ Status Batch::ScheduleNextOrders(const Order& order) {
     // in the database: FindUnsent would return the first of them only when it found nothing.
     CustomerDay key{order.customer_id, DaysFromCivil(next)};
     auto first = first_next_order_.find(key);
-    if (!existing && first != first_next_order_.end()) {
+    if (first != first_next_order_.end()) {
       next_orders_[first->second].items.push_back(std::move(next_item));
       continue;
     }
@@ -264,24 +292,28 @@ Status Batch::ScheduleNextOrders(const Order& order) {
     fresh.place_date = next;
     fresh.items.push_back(std::move(next_item));
     fresh.created = fresh.updated = now_;
-    if (first == first_next_order_.end()) first_next_order_.emplace(std::move(key), next_orders_.size());
+    first_next_order_.emplace(std::move(key), next_orders_.size());
     next_orders_.push_back(std::move(fresh));
     ++summary_.next_orders;
   }
   return Status::Ok();
 }
 
-// Rule 6: day max_days + 1 of the flow, or the day the next order of one of the waiting
-// items' subscriptions is due, whichever comes first.
+// Rule 6: day max_days + 1 of the flow, or, for a short frequency (day and week frequencies
+// under 30 days), the day the next order of one of the waiting items' subscriptions is due,
+// whichever comes first. Never after the last date that can be stored.
 CivilDate Batch::Expiry(const Order& order) const {
   std::int64_t expires = DaysFromCivil(*order.oos_since) + options_.max_days;
   for (const OrderItem& item : order.items) {
     auto it = subscriptions_.find(item.subscription_id);
-    if (it == subscriptions_.end()) continue;
-    expires = std::min(expires,
-                       DaysFromCivil(model::Advance(order.place_date, it->second.frequency)));
+    if (it == subscriptions_.end() || !model::IsShortFrequency(it->second.frequency)) continue;
+    const model::Subscription& sub = it->second;
+    std::optional<CivilDate> next = model::AdvancePast(order.place_date, sub.frequency,
+                                                       model::AnchorDay(sub), *order.oos_since, 0)
+                                        .next;
+    if (next) expires = std::min(expires, DaysFromCivil(*next));
   }
-  return CivilFromDays(expires);
+  return CivilFromDays(std::min(expires, DaysFromCivil(model::kLastSupportedDate)));
 }
 
 // Rule 7: one notice per notice day reached. When runs skipped a notice day, only the latest
@@ -298,7 +330,25 @@ void Batch::Notify(Order& order) {
 }
 
 void Batch::Emit(const Order& order, OrderEventType type, int day) {
-  order_events_.push_back(OrderEvent{0, merchant_.id, order.id, type, day, date_, now_});
+  order_events_.push_back(OrderEvent{.merchant_id = merchant_.id,
+                                     .order_id = order.id,
+                                     .type = type,
+                                     .day_in_flow = day,
+                                     .date = date_,
+                                     .created = now_});
+}
+
+void Batch::EmitItem(const Order& order, OrderEventType type, const OrderItem& item,
+                     std::int64_t quantity, std::optional<CivilDate> cycle_date) {
+  order_events_.push_back(OrderEvent{.merchant_id = merchant_.id,
+                                     .order_id = order.id,
+                                     .type = type,
+                                     .date = date_,
+                                     .created = now_,
+                                     .subscription_id = item.subscription_id,
+                                     .product_id = item.product_id,
+                                     .quantity = quantity,
+                                     .cycle_date = cycle_date});
 }
 
 Status Batch::Process(Order& order) {
@@ -375,7 +425,6 @@ Status Batch::Process(Order& order) {
 }
 
 Status Batch::Save(Order&& order, bool items_changed) {
-  decided_ids_.insert(order.id);
   if (items_changed) return tx_.orders().Update(order, true);
   updates_.push_back(std::move(order));
   return Status::Ok();

@@ -1,11 +1,14 @@
 #include "placement/placement_service.h"
 
+#include <spdlog/spdlog.h>
+
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string_view>
 #include <unordered_set>
 
+#include "model/subscription.h"
 #include "placement/order_processor.h"
 
 namespace restock::placement {
@@ -27,6 +30,7 @@ struct Chunk {
   bool started = false;
   std::int64_t start_after = 0;
   PlacementSummary summary;
+  std::vector<store::UnreadableOrder> unreadable;
   std::size_t fetched = 0;
 
   std::mutex mu;
@@ -38,6 +42,21 @@ struct Chunk {
 };
 
 }  // namespace
+
+Status CheckRunDate(CivilDate date, CivilDate local_today, bool force) {
+  if (!model::IsSupportedDate(date)) {
+    return InvalidArgumentError("--date must lie within " + FormatDate(model::kFirstSupportedDate) +
+                                " to " + FormatDate(model::kLastSupportedDate));
+  }
+  if (!force && DaysFromCivil(date) > DaysFromCivil(local_today) + 1) {
+    return InvalidArgumentError("--date " + FormatDate(date) +
+                                " is more than one day after the merchant's today (" +
+                                FormatDate(local_today) +
+                                "); such a run cancels waiting out-of-stock orders early and "
+                                "cannot be undone: add --force to run it");
+  }
+  return Status::Ok();
+}
 
 // Chunk k + 1 is submitted as soon as chunk k's work has run, not once chunk k is durable:
 // the writer executes it while chunk k's WAL is being flushed, instead of waiting for the
@@ -62,15 +81,19 @@ Result<PlacementSummary> PlacementService::RunChunks(const model::Merchant& merc
           // A retried work starts again from scratch: forget what its last attempt split.
           for (std::int64_t id : chunk->summary.split_order_ids) state->split_ids.erase(id);
           chunk->summary = PlacementSummary{};
-          RESTOCK_ASSIGN_OR_RETURN(std::vector<model::Order> orders,
-                                   query(tx, chunk->start_after));
-          chunk->fetched = orders.size();
-          const std::int64_t last_id = orders.empty() ? chunk->start_after : orders.back().id;
+          RESTOCK_ASSIGN_OR_RETURN(store::PlacementPage page, query(tx, chunk->start_after));
+          chunk->fetched = page.orders.size() + page.unreadable.size();
+          const std::int64_t last_id = chunk->fetched == 0 ? chunk->start_after : page.LastId();
+          std::vector<model::Order> orders = std::move(page.orders);
           std::erase_if(orders,
                         [&](const model::Order& o) { return state->split_ids.count(o.id) > 0; });
           RESTOCK_ASSIGN_OR_RETURN(
               chunk->summary,
               ProcessOrders(tx, merchant, date, std::move(orders), options_, clock_.NowMicros()));
+          // One order that cannot be read must not stop the merchant's run: it is left as it
+          // is (an operator repairs it), and the run goes on with the others.
+          chunk->unreadable = std::move(page.unreadable);
+          chunk->summary.unreadable_orders = chunk->unreadable.size();
           state->after_id = last_id;
           state->split_ids.insert(chunk->summary.split_order_ids.begin(),
                                   chunk->summary.split_order_ids.end());
@@ -112,7 +135,12 @@ Result<PlacementSummary> PlacementService::RunChunks(const model::Merchant& merc
     }
     // Read after `finished`: the work wrote these before the chunk was completed.
     if (failure.ok()) {
+      for (const store::UnreadableOrder& bad : current->unreadable) {
+        spdlog::error("placement for {} on {}: order {} skipped: {}", merchant.public_id,
+                      FormatDate(date), bad.id, bad.reason);
+      }
       current->summary.split_order_ids.clear();
+      if (observer_) observer_(current->summary);
       total += current->summary;
       if (progress) progress(total);
     }

@@ -13,11 +13,19 @@
 
 namespace restock::placement {
 
+// Whether a run for `date` may start when the merchant's local day is `local_today`: the
+// date must lie in 0001-01-01..9999-12-31, and a date more than one day after `local_today`
+// needs `force` (such a run cancels waiting out-of-stock orders before their time, and
+// cannot be undone). InvalidArgument with a message naming --force otherwise.
+Status CheckRunDate(CivilDate date, CivilDate local_today, bool force);
+
 // Thread-safe: calls may run concurrently (each chunk is its own transaction, serialised by
 // the database). Does not own the database or the clock, which must outlive it.
 class PlacementService {
  public:
   using Progress = std::function<void(const PlacementSummary& so_far)>;
+  // Called with what each durable chunk did (metrics), from the thread running the call.
+  using ChunkObserver = std::function<void(const PlacementSummary& chunk)>;
 
   PlacementService(store::Database& db, const Clock& clock, FlowOptions options)
       : db_(db), clock_(clock), options_(std::move(options)) {}
@@ -38,16 +46,20 @@ class PlacementService {
 
   const FlowOptions& options() const { return options_; }
 
+  // Sets the observer of every later chunk. REQUIRES: no call running.
+  void SetChunkObserver(ChunkObserver observer) { observer_ = std::move(observer); }
+
  private:
   // A query for the next chunk of orders after `after_id`.
-  using ChunkQuery = std::function<Result<std::vector<model::Order>>(store::Transaction&,
-                                                                     std::int64_t after_id)>;
+  using ChunkQuery =
+      std::function<Result<store::PlacementPage>(store::Transaction&, std::int64_t after_id)>;
   Result<PlacementSummary> RunChunks(const model::Merchant& merchant, CivilDate date,
                                      const ChunkQuery& query, const Progress& progress);
 
   store::Database& db_;
   const Clock& clock_;
   const FlowOptions options_;
+  ChunkObserver observer_;
 };
 
 }  // namespace restock::placement

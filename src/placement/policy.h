@@ -41,6 +41,14 @@ struct PlacementSummary {
   std::size_t split = 0;
   std::size_t skipped_items = 0;
   std::size_t next_orders = 0;
+  // Cycles passed while their order was overdue: recorded, never placed.
+  std::size_t skipped_cycles = 0;
+  // Schedules whose next date would fall after 9999-12-31: no next order was written.
+  std::size_t schedules_ended = 0;
+  // Units placed beyond the inventory (policy place_anyway).
+  std::size_t oversold_units = 0;
+  // Orders skipped because a stored value could not be read (logged; the run goes on).
+  std::size_t unreadable_orders = 0;
   // Orders created by splits in this call; a run skips them when it meets them again.
   std::vector<std::int64_t> split_order_ids;
 
@@ -53,6 +61,10 @@ struct PlacementSummary {
     split += o.split;
     skipped_items += o.skipped_items;
     next_orders += o.next_orders;
+    skipped_cycles += o.skipped_cycles;
+    schedules_ended += o.schedules_ended;
+    oversold_units += o.oversold_units;
+    unreadable_orders += o.unreadable_orders;
     split_order_ids.insert(split_order_ids.end(), o.split_order_ids.begin(),
                            o.split_order_ids.end());
     return *this;

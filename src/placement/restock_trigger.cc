@@ -60,7 +60,7 @@ Status RestockTrigger::Retry(model::MerchantId merchant_id, std::vector<std::str
     std::vector<std::string_view> ids(product_ids.begin(), product_ids.end());
     RESTOCK_ASSIGN_OR_RETURN(auto waiting,
                              tx.orders().ListOutOfStockWithProducts(merchant_id, ids, 0, 1));
-    any_waiting = !waiting.empty();
+    any_waiting = !waiting.orders.empty() || !waiting.unreadable.empty();
     if (!any_waiting) return Status::Ok();
     RESTOCK_ASSIGN_OR_RETURN(merchants, tx.merchants().ListAll());
     return Status::Ok();

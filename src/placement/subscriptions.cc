@@ -25,6 +25,22 @@ Status CheckFrequency(model::Frequency f) {
   return Status::Ok();
 }
 
+// A schedule must stay within the dates that can be stored: its start and the date after it.
+// (A schedule reaching the end of the calendar later simply ends there.)
+Status CheckSchedule(CivilDate start, model::Frequency f, int anchor_day) {
+  const std::string range =
+      FormatDate(model::kFirstSupportedDate) + " to " + FormatDate(model::kLastSupportedDate);
+  if (!model::IsSupportedDate(start)) {
+    return InvalidArgumentError("start must be a date from " + range);
+  }
+  if (!model::NextScheduledDate(start, f, anchor_day)) {
+    return InvalidArgumentError("the order after " + FormatDate(start) + " would fall after " +
+                                FormatDate(model::kLastSupportedDate) +
+                                ": the schedule must stay within " + range);
+  }
+  return Status::Ok();
+}
+
 // Adds `item` to the customer's unsent order on `date`, or creates that order.
 Result<std::int64_t> AddToUpcomingOrder(store::Transaction& tx, model::MerchantId merchant,
                                         const std::string& customer, CivilDate date,
@@ -55,6 +71,7 @@ Result<CreatedSubscription> CreateSubscription(store::Database& db, const Clock&
   RESTOCK_RETURN_IF_ERROR(CheckCustomerId(request.customer_id));
   RESTOCK_RETURN_IF_ERROR(CheckQuantity(request.quantity));
   RESTOCK_RETURN_IF_ERROR(CheckFrequency(request.frequency));
+  RESTOCK_RETURN_IF_ERROR(CheckSchedule(request.start, request.frequency, request.start.day));
   CreatedSubscription created;
   RESTOCK_RETURN_IF_ERROR(db.RunInTransaction([&](store::Transaction& tx) -> Status {
     RESTOCK_ASSIGN_OR_RETURN(auto product, tx.products().Find(merchant, request.product_id));
@@ -99,6 +116,12 @@ Result<model::Subscription> UpdateSubscription(store::Database& db, const Clock&
     RESTOCK_RETURN_IF_ERROR(tx.subscriptions().Update(sub));
 
     RESTOCK_ASSIGN_OR_RETURN(auto upcoming, tx.orders().FindUnsentWithSubscription(merchant, id));
+    if (upcoming && change.frequency && !change.cancel) {
+      // The new frequency applies from the upcoming order on: its successor must be a date
+      // that can be stored.
+      RESTOCK_RETURN_IF_ERROR(
+          CheckSchedule(upcoming->place_date, sub.frequency, model::AnchorDay(sub)));
+    }
     if (upcoming && (change.cancel || change.quantity)) {
       model::Order& order = *upcoming;
       const bool others = std::any_of(order.items.begin(), order.items.end(),
@@ -119,8 +142,11 @@ Result<model::Subscription> UpdateSubscription(store::Database& db, const Clock&
       order.updated = now;
       RESTOCK_RETURN_IF_ERROR(tx.orders().Update(order, !cancel_order));
       if (cancel_order) {
-        model::OrderEvent event{0, merchant, order.id, model::OrderEventType::kCancelled, 0,
-                                order.place_date, now};
+        model::OrderEvent event{.merchant_id = merchant,
+                                .order_id = order.id,
+                                .type = model::OrderEventType::kCancelled,
+                                .date = order.place_date,
+                                .created = now};
         RESTOCK_RETURN_IF_ERROR(tx.order_events().Append(std::span(&event, 1)));
       }
     }
@@ -164,6 +190,19 @@ Result<std::vector<model::Order>> ListOrders(store::Database& db, model::Merchan
   return orders;
 }
 
+Result<std::vector<model::OrderEvent>> ListOrderEvents(store::Database& db,
+                                                       model::MerchantId merchant,
+                                                       std::int64_t order_id) {
+  std::vector<model::OrderEvent> events;
+  RESTOCK_RETURN_IF_ERROR(db.RunReadOnly([&](store::Transaction& tx) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(auto order, tx.orders().Find(merchant, order_id));
+    if (!order) return NotFoundError("no order " + std::to_string(order_id));
+    RESTOCK_ASSIGN_OR_RETURN(events, tx.order_events().ListForOrder(merchant, order_id));
+    return Status::Ok();
+  }));
+  return events;
+}
+
 Result<model::Order> CancelOrder(store::Database& db, const Clock& clock,
                                  model::MerchantId merchant, std::int64_t id) {
   model::Order result;
@@ -183,19 +222,23 @@ Result<model::Order> CancelOrder(store::Database& db, const Clock& clock,
       for (const model::OrderItem& item : order.items) {
         RESTOCK_ASSIGN_OR_RETURN(auto sub, tx.subscriptions().Find(merchant, item.subscription_id));
         if (!sub || sub->status != model::SubscriptionStatus::kActive) continue;
+        std::optional<CivilDate> date =
+            model::NextScheduledDate(order.place_date, sub->frequency, model::AnchorDay(*sub));
+        if (!date) continue;  // the schedule ends with the calendar
         model::OrderItem next{sub->id, sub->product_id, sub->quantity};
-        RESTOCK_RETURN_IF_ERROR(AddToUpcomingOrder(tx, merchant, order.customer_id,
-                                                   model::Advance(order.place_date, sub->frequency),
-                                                   next, now)
-                                    .status());
+        RESTOCK_RETURN_IF_ERROR(
+            AddToUpcomingOrder(tx, merchant, order.customer_id, *date, next, now).status());
       }
     }
     order.status = model::OrderStatus::kCancelled;
     order.cancel_reason = "merchant";
     order.updated = now;
     RESTOCK_RETURN_IF_ERROR(tx.orders().Update(order, false));
-    model::OrderEvent event{0, merchant, order.id, model::OrderEventType::kCancelled, 0,
-                            order.place_date, now};
+    model::OrderEvent event{.merchant_id = merchant,
+                            .order_id = order.id,
+                            .type = model::OrderEventType::kCancelled,
+                            .date = order.place_date,
+                            .created = now};
     RESTOCK_RETURN_IF_ERROR(tx.order_events().Append(std::span(&event, 1)));
     result = order;
     return Status::Ok();

@@ -35,8 +35,9 @@ struct CreatedSubscription {
 
 // Creates the subscription and its first upcoming order on `start` (joining the customer's
 // unsent order of that day if there is one). InvalidArgument for a bad customer id (1..64
-// bytes, no control characters), quantity (1..10000) or frequency; NotFound when the
-// merchant has no such product.
+// bytes, no control characters), quantity (1..10000) or frequency, or a schedule leaving
+// 0001-01-01..9999-12-31 (the start, or the date after it); NotFound when the merchant has
+// no such product.
 Result<CreatedSubscription> CreateSubscription(store::Database& db, const Clock& clock,
                                                model::MerchantId merchant,
                                                const NewSubscription& request);
@@ -50,7 +51,8 @@ struct SubscriptionChange {
 // Applies `change`. Cancelling removes the subscription's item from its upcoming order
 // (cancelling that order when it empties); a new quantity also applies to the upcoming
 // order; a new frequency applies from the next order created. NotFound for an unknown id;
-// FailedPrecondition when changing a cancelled subscription; InvalidArgument for bad values.
+// FailedPrecondition when changing a cancelled subscription; InvalidArgument for bad values,
+// or a frequency that would date the next order after 9999-12-31.
 Result<model::Subscription> UpdateSubscription(store::Database& db, const Clock& clock,
                                                model::MerchantId merchant, std::int64_t id,
                                                const SubscriptionChange& change);
@@ -59,6 +61,12 @@ Result<model::Subscription> GetSubscription(store::Database& db, model::Merchant
                                             std::int64_t id);
 
 Result<model::Order> GetOrder(store::Database& db, model::MerchantId merchant, std::int64_t id);
+
+// The history of one order (its events), oldest first. NotFound when the merchant has no
+// such order.
+Result<std::vector<model::OrderEvent>> ListOrderEvents(store::Database& db,
+                                                       model::MerchantId merchant,
+                                                       std::int64_t order_id);
 
 // The most orders ListOrders returns at once: a page of the largest size (100) and one
 // more, which tells a caller paging with limit = page size + 1 whether another page exists.

@@ -3,10 +3,12 @@
 // through a Transaction.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -51,6 +53,25 @@ struct OrderPage {
   std::size_t limit = 10;
 };
 
+// An order a placement read skipped because a stored value cannot be read (e.g. a date past
+// 9999-12-31 written by an older release). `reason` is safe to log.
+struct UnreadableOrder {
+  std::int64_t id = 0;
+  std::string reason;
+};
+
+// A page of orders for placement. One unreadable row does not fail the page: it is listed in
+// `unreadable` instead, so a run can go on with the rest.
+struct PlacementPage {
+  std::vector<model::Order> orders;
+  std::vector<UnreadableOrder> unreadable;
+  // The largest id in the page, readable or not (where the next page starts); 0 when empty.
+  std::int64_t LastId() const {
+    std::int64_t last = orders.empty() ? 0 : orders.back().id;
+    return unreadable.empty() ? last : std::max(last, unreadable.back().id);
+  }
+};
+
 class OrderRepo {
  public:
   virtual ~OrderRepo() = default;
@@ -58,13 +79,13 @@ class OrderRepo {
   virtual Result<std::optional<model::Order>> Find(model::MerchantId merchant,
                                                    std::int64_t id) = 0;
   // Orders a placement run for `date` considers: status unsent or out_of_stock with
-  // place_date <= date, id > after_id, ascending by id, at most `limit`, with items.
-  virtual Result<std::vector<model::Order>> ListForPlacement(model::MerchantId merchant,
-                                                             CivilDate date, std::int64_t after_id,
-                                                             std::size_t limit) = 0;
+  // place_date <= date, id > after_id, ascending by id, at most `limit` (readable or not),
+  // with items.
+  virtual Result<PlacementPage> ListForPlacement(model::MerchantId merchant, CivilDate date,
+                                                 std::int64_t after_id, std::size_t limit) = 0;
   // out_of_stock orders holding an item of any of `product_ids`; id > after_id, ascending,
-  // at most `limit`, with items.
-  virtual Result<std::vector<model::Order>> ListOutOfStockWithProducts(
+  // at most `limit` (readable or not), with items.
+  virtual Result<PlacementPage> ListOutOfStockWithProducts(
       model::MerchantId merchant, std::span<const std::string_view> product_ids,
       std::int64_t after_id, std::size_t limit) = 0;
   // Orders matching `filter`, one page, with items.

@@ -41,7 +41,7 @@ std::vector<model::WebhookEventType> StockEventTypes(const model::StockEvent& ev
   return types;
 }
 
-model::WebhookEventType OrderEventType(model::OrderEventType type) {
+std::optional<model::WebhookEventType> OrderEventType(model::OrderEventType type) {
   switch (type) {
     case model::OrderEventType::kPlaced:
       return model::WebhookEventType::kOrderPlaced;
@@ -51,8 +51,12 @@ model::WebhookEventType OrderEventType(model::OrderEventType type) {
       return model::WebhookEventType::kOrderOosNotice;
     case model::OrderEventType::kCancelled:
       return model::WebhookEventType::kOrderCancelled;
+    case model::OrderEventType::kCycleSkipped:
+    case model::OrderEventType::kItemSkipped:
+    case model::OrderEventType::kOversold:
+      return std::nullopt;  // kept in the order's history only
   }
-  return model::WebhookEventType::kOrderPlaced;
+  return std::nullopt;
 }
 
 std::string NewEventId() { return "evt_" + RandomToken(16); }
@@ -82,7 +86,8 @@ std::string RenderOrderEvent(const std::string& id, const model::OrderEvent& e,
   data["order"] = json::OrderToJson(order);
   data["date"] = FormatDate(e.date);
   if (e.type == model::OrderEventType::kOosNotice) data["day_in_flow"] = e.day_in_flow;
-  return Envelope(id, OrderEventType(e.type), e.created, std::move(data));
+  return Envelope(id, OrderEventType(e.type).value_or(model::WebhookEventType::kOrderPlaced),
+                  e.created, std::move(data));
 }
 
 }  // namespace restock::webhooks

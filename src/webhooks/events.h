@@ -25,8 +25,9 @@ bool CrossesLowStock(const model::StockState& previous, const model::StockState&
 std::vector<model::WebhookEventType> StockEventTypes(const model::StockEvent& event,
                                                      const std::optional<std::int64_t>& threshold);
 
-// The webhook event type of an order event (a one-to-one mapping).
-model::WebhookEventType OrderEventType(model::OrderEventType type);
+// The webhook event type of an order event; nullopt for the records kept in the order's
+// history only (subscription.cycle_skipped, order.item_skipped, order.oversold).
+std::optional<model::WebhookEventType> OrderEventType(model::OrderEventType type);
 
 // "evt_" followed by 128 random bits in URL-safe base64 (22 characters).
 std::string NewEventId();
@@ -40,7 +41,7 @@ std::string RenderStockEvent(const std::string& id, model::WebhookEventType type
 
 // The body of an order event. data: {"order": the order as `orders list` prints it,
 // "date": the placement day, "day_in_flow": for order.oos_notice}. `order` is the order
-// after the change.
+// after the change. REQUIRES: OrderEventType(event.type) is set.
 std::string RenderOrderEvent(const std::string& id, const model::OrderEvent& event,
                              const model::Order& order);
 

@@ -93,12 +93,12 @@ Status OutboxWriter::OnOrderEvents(std::span<const model::OrderEvent> events) {
   std::vector<model::WebhookDelivery> deliveries;
   for (const model::OrderEvent& e : events) {
     RESTOCK_ASSIGN_OR_RETURN(const auto* endpoints, Endpoints(e.merchant_id));
-    const model::WebhookEventType type = OrderEventType(e.type);
-    if (!AnySubscribed(*endpoints, type)) continue;
+    const std::optional<model::WebhookEventType> type = OrderEventType(e.type);
+    if (!type || !AnySubscribed(*endpoints, *type)) continue;
     RESTOCK_ASSIGN_OR_RETURN(auto order, tx_.orders().Find(e.merchant_id, e.order_id));
     if (!order) return InternalError("order event names an order that does not exist");
     const std::string id = NewEventId();
-    Add(*endpoints, type, id, RenderOrderEvent(id, e, *order), deliveries);
+    Add(*endpoints, *type, id, RenderOrderEvent(id, e, *order), deliveries);
   }
   return Flush(deliveries);
 }

@@ -12,7 +12,8 @@ from harness import ISO_UTC, PRODUCT_KEYS, Cli, db_exists
 COMMANDS = [
     [], ["serve"], ["init"], ["merchant"], ["merchant", "add"], ["api-user", "add"],
     ["api-key", "add"], ["product"], ["product", "add"], ["product", "get"],
-    ["product", "import"], ["subscription", "add"], ["orders", "list"], ["place-orders"],
+    ["product", "import"], ["subscription", "add"], ["orders", "list"], ["orders", "events"],
+    ["place-orders"],
     ["sign"], ["merchant", "update"], ["webhook"], ["webhook", "add"], ["webhook", "list"],
     ["webhook", "rotate"], ["webhook", "disable"], ["webhook", "enable"], ["webhook", "replay"],
     ["webhook", "deliveries"],

@@ -249,6 +249,14 @@ TEST_F(PlacementTest, SkipDropsOutOfStockItemsThisCycle) {
   EXPECT_EQ(Order(all_out).status, OrderStatus::kCancelled);
   EXPECT_EQ(Order(all_out).cancel_reason, "out_of_stock_skipped");
   EXPECT_EQ(s.skipped_items, 2u);
+  // Each skipped item stays in its order's history.
+  std::vector<std::pair<std::int64_t, std::string>> skipped;
+  for (const model::OrderEvent& e : db_.state().order_events) {
+    if (e.type == model::OrderEventType::kItemSkipped)
+      skipped.emplace_back(e.order_id, e.product_id);
+  }
+  EXPECT_EQ(skipped,
+            (std::vector<std::pair<std::int64_t, std::string>>{{mixed, "tea"}, {all_out, "tea"}}));
   EXPECT_TRUE(OrdersWith(OrderStatus::kOutOfStock).empty());
   // Skipped subscriptions still get next month's order.
   EXPECT_EQ(OrdersWith(OrderStatus::kUnsent).size(), 2u);
@@ -260,11 +268,19 @@ TEST_F(PlacementTest, PlaceAnywayOversellsDownToZero) {
   CivilDate day = D("2026-12-01");
   std::int64_t order = Subscribe("c1", "coffee", day, {1, model::Period::kMonth}, 3);
 
-  Run(day);
+  PlacementSummary s = Run(day);
 
   EXPECT_EQ(Order(order).status, OrderStatus::kPlaced);
   EXPECT_EQ(Product("coffee").inventory, 0);
   EXPECT_FALSE(Product("coffee").live);
+  // The two units the inventory did not hold are recorded on the order, not lost.
+  EXPECT_EQ(s.oversold_units, 2u);
+  ASSERT_EQ(db_.state().order_events.size(), 1u);
+  const model::OrderEvent& e = db_.state().order_events[0];
+  EXPECT_EQ(e.type, model::OrderEventType::kOversold);
+  EXPECT_EQ(e.order_id, order);
+  EXPECT_EQ(e.product_id, "coffee");
+  EXPECT_EQ(e.quantity, 2);
 }
 
 TEST_F(PlacementTest, RerunningADayPlacesNothingTwice) {
@@ -452,10 +468,9 @@ TEST_F(PlacementTest, NextOrdersOfOneCustomerFromOneChunkShareAnOrder) {
   EXPECT_EQ(unsent[0]->items.size(), 2u);
 }
 
-TEST_F(PlacementTest, CatchUpNextItemJoinsTheCustomersLaterUnsentOrder) {
-  // Chunks of two: Y (due Dec 1) and X (due Nov 24, weekly, so its next order is due Dec 1)
-  // are decided together; Z, the customer's other unsent order on Dec 1, is in the next chunk.
-  // X's next item goes into Z, as when Y's placement is written before X is decided.
+TEST_F(PlacementTest, OverdueNextItemJoinsTheCustomersUnsentOrderAfterTheDay) {
+  // X (weekly, due Nov 24) is overdue on Dec 1: its Dec 1 cycle is skipped, and its next item
+  // joins Z, the customer's unsent order of Dec 8, rather than an order of its own on Dec 1.
   FlowOptions small;
   small.chunk_size = 2;
   PlacementService service(db_, clock_, small);
@@ -466,25 +481,172 @@ TEST_F(PlacementTest, CatchUpNextItemJoinsTheCustomersLaterUnsentOrder) {
   Subscribe("c1", "coffee", D("2026-11-24"), {1, model::Period::kWeek});
   std::int64_t coffee_sub = db_.state().next_id - 2;
   ASSERT_EQ(db_.state().subscriptions.at(coffee_sub).product_id, "coffee");
-  std::int64_t z = Subscribe("c1", "milk", D("2026-12-02"));
-  db_.state().orders.at(z).place_date = D("2026-12-01");  // a second unsent order that day
+  std::int64_t z = Subscribe("c1", "milk", D("2026-12-08"));
 
   ASSERT_TRUE(service.Run(merchant_, D("2026-12-01")).ok());
 
   EXPECT_EQ(Order(y).status, OrderStatus::kPlaced);
-  const model::Order& later = Order(z);
-  bool has_coffee = false;
-  for (const model::OrderItem& item : later.items) has_coffee |= item.subscription_id == coffee_sub;
-  EXPECT_TRUE(has_coffee) << "the next coffee item joined Z instead of an order of its own";
-  std::size_t coffee_orders_on_dec1 = 0;
+  std::vector<std::int64_t> coffee_orders;
   for (auto& [id, o] : db_.state().orders) {
     for (const model::OrderItem& item : o.items) {
-      if (item.subscription_id == coffee_sub && o.place_date == D("2026-12-01")) {
-        ++coffee_orders_on_dec1;
+      if (item.subscription_id == coffee_sub && o.status == OrderStatus::kUnsent) {
+        coffee_orders.push_back(id);
       }
     }
   }
-  EXPECT_EQ(coffee_orders_on_dec1, 1u);
+  EXPECT_EQ(coffee_orders, (std::vector<std::int64_t>{z}));
+}
+
+// The repro: weekly from 2027-01-01, a run for 2027-01-29 three times. One order per
+// subscription per run, whatever the chunk size; the missed cycles are recorded on the order
+// that was placed late, and the next order is the first cycle after the day.
+TEST_F(PlacementTest, OverdueSubscriptionPlacesOneOrderAndRecordsTheSkippedCycles) {
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{2000}}) {
+    SCOPED_TRACE(chunk);
+    db_.state() = testing::FakeState{};
+    SetPolicy(model::OosPolicy::kSplit);
+    AddProduct("tea", std::nullopt);
+    std::vector<std::int64_t> first_orders;
+    for (int c = 0; c < 5; ++c) {
+      first_orders.push_back(
+          Subscribe("c" + std::to_string(c), "tea", D("2027-01-01"), {1, model::Period::kWeek}));
+    }
+    FlowOptions options;
+    options.chunk_size = chunk;
+    PlacementService service(db_, clock_, options);
+
+    std::vector<PlacementSummary> runs;
+    for (int i = 0; i < 3; ++i) runs.push_back(*service.Run(merchant_, D("2027-01-29")));
+
+    EXPECT_EQ(runs[0].placed, 5u);
+    EXPECT_EQ(runs[0].skipped_cycles, 20u);
+    EXPECT_EQ(runs[1].placed + runs[2].placed, 0u);
+    EXPECT_EQ(OrdersWith(OrderStatus::kPlaced).size(), 5u);
+    std::vector<const model::Order*> upcoming = OrdersWith(OrderStatus::kUnsent);
+    ASSERT_EQ(upcoming.size(), 5u);
+    for (const model::Order* o : upcoming) EXPECT_EQ(o->place_date, D("2027-02-05"));
+    for (std::int64_t id : first_orders) {
+      EXPECT_EQ(Order(id).status, OrderStatus::kPlaced);
+      std::vector<CivilDate> skipped;
+      for (const model::OrderEvent& e : db_.state().order_events) {
+        if (e.order_id != id || e.type != model::OrderEventType::kCycleSkipped) continue;
+        skipped.push_back(*e.cycle_date);
+        EXPECT_EQ(e.date, D("2027-01-29"));
+        EXPECT_EQ(e.subscription_id, Order(id).items[0].subscription_id);
+        EXPECT_EQ(e.product_id, "tea");
+        EXPECT_EQ(e.quantity, 1);
+      }
+      EXPECT_EQ(skipped, (std::vector<CivilDate>{D("2027-01-08"), D("2027-01-15"), D("2027-01-22"),
+                                                 D("2027-01-29")}));
+    }
+  }
+}
+
+TEST_F(PlacementTest, OverdueOrderEnteringTheFlowExpiresAfterTheDayNotBefore) {
+  AddProduct("tea", 0);
+  std::int64_t order = Subscribe("c1", "tea", D("2027-01-01"), {1, model::Period::kWeek});
+
+  Run(D("2027-01-29"));
+
+  EXPECT_EQ(Order(order).status, OrderStatus::kOutOfStock);
+  EXPECT_EQ(Order(order).oos_since, D("2027-01-29"));
+  EXPECT_EQ(Order(order).oos_expires, D("2027-02-05"));  // the next order's day
+  Run(D("2027-01-30"));
+  EXPECT_EQ(Order(order).status, OrderStatus::kOutOfStock);
+}
+
+TEST_F(PlacementTest, MonthlyScheduleKeepsTheStartDayDayByDay) {
+  AddProduct("tea", std::nullopt);
+  Subscribe("c1", "tea", D("2027-01-31"));
+  std::vector<CivilDate> placed;
+  for (CivilDate day = D("2027-01-31"); day <= D("2027-07-31"); day = Plus(day, 1)) {
+    PlacementSummary s = Run(day);
+    ASSERT_EQ(s.skipped_cycles, 0u);
+    if (s.placed > 0) placed.push_back(day);
+  }
+  EXPECT_EQ(placed, (std::vector<CivilDate>{D("2027-01-31"), D("2027-02-28"), D("2027-03-31"),
+                                            D("2027-04-30"), D("2027-05-31"), D("2027-06-30"),
+                                            D("2027-07-31")}));
+}
+
+// A month is never a short frequency, even when it is February's 28 days: the order keeps its
+// day-30 notice and is cancelled on day 31.
+TEST_F(PlacementTest, MonthlyOrderInTheFlowOverFebruaryRunsItsThirtyDays) {
+  AddProduct("tea", 0);
+  CivilDate day = D("2027-02-01");
+  std::int64_t order = Subscribe("c1", "tea", day);
+  for (int d = 0; d < 30; ++d) {
+    Run(Plus(day, d));
+    ASSERT_EQ(Order(order).status, OrderStatus::kOutOfStock) << "day " << d + 1;
+  }
+  EXPECT_EQ(NoticeDays(order), (std::vector<int>{1, 15, 30}));
+  Run(Plus(day, 30));
+  EXPECT_EQ(Order(order).status, OrderStatus::kCancelled);
+}
+
+TEST_F(PlacementTest, FiveWeekFrequencyIsNotShort) {
+  // Overdue: due Jan 1, run on Jan 20, so the next order (Feb 5) comes before day 31 (Feb 19).
+  // 35 days is not short: the flow still runs its 30 days.
+  AddProduct("tea", 0);
+  std::int64_t order = Subscribe("c1", "tea", D("2027-01-01"), {5, model::Period::kWeek});
+  Run(D("2027-01-20"));
+  EXPECT_EQ(Order(order).oos_expires, D("2027-02-19"));
+}
+
+TEST_F(PlacementTest, ScheduleEndsAtTheEndOfTheCalendar) {
+  AddProduct("tea", std::nullopt);
+  std::int64_t order = Subscribe("c1", "tea", D("9999-12-24"), {1, model::Period::kWeek});
+  Run(D("9999-12-24"));
+  PlacementSummary s = Run(D("9999-12-31"));
+  EXPECT_EQ(s.placed, 1u);
+  EXPECT_EQ(s.schedules_ended, 1u);
+  EXPECT_EQ(s.next_orders, 0u);
+  EXPECT_EQ(Order(order).status, OrderStatus::kPlaced);
+  EXPECT_TRUE(OrdersWith(OrderStatus::kUnsent).empty());
+  for (auto& [id, o] : db_.state().orders) EXPECT_TRUE(model::IsSupportedDate(o.place_date));
+}
+
+TEST_F(PlacementTest, OrderInTheFlowNearTheCalendarsEndExpiresOnItsLastDay) {
+  AddProduct("tea", 0);
+  std::int64_t order = Subscribe("c1", "tea", D("9999-12-20"), {2, model::Period::kMonth});
+  Run(D("9999-12-20"));
+  EXPECT_EQ(Order(order).oos_expires, D("9999-12-31"));
+}
+
+TEST_F(PlacementTest, UnreadableOrderIsSkippedAndTheRunGoesOn) {
+  AddProduct("tea", std::nullopt);
+  std::int64_t bad = Subscribe("c1", "tea", D("2026-12-01"));
+  std::int64_t good = Subscribe("c2", "tea", D("2026-12-01"));
+  db_.state().unreadable_orders.insert(bad);
+  FlowOptions one;
+  one.chunk_size = 1;
+  PlacementService service(db_, clock_, one);
+
+  Result<PlacementSummary> s = service.Run(merchant_, D("2026-12-01"));
+
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->unreadable_orders, 1u);
+  EXPECT_EQ(s->placed, 1u);
+  EXPECT_EQ(Order(good).status, OrderStatus::kPlaced);
+  EXPECT_EQ(Order(bad).status, OrderStatus::kUnsent);
+}
+
+TEST_F(PlacementTest, ChunkObserverSeesEachDurableChunk) {
+  SetPolicy(model::OosPolicy::kPlaceAnyway);
+  AddProduct("coffee", 1);
+  Subscribe("c1", "coffee", D("2027-01-01"), {1, model::Period::kWeek}, 3);
+  Subscribe("c2", "coffee", D("2027-01-08"), {1, model::Period::kWeek}, 2);
+  FlowOptions one;
+  one.chunk_size = 1;
+  PlacementService service(db_, clock_, one);
+  PlacementSummary seen;
+  service.SetChunkObserver([&](const PlacementSummary& chunk) { seen += chunk; });
+
+  ASSERT_TRUE(service.Run(merchant_, D("2027-01-15")).ok());
+
+  EXPECT_EQ(seen.placed, 2u);
+  EXPECT_EQ(seen.oversold_units, 4u);  // 2 of c1's 3 units, then both of c2's
+  EXPECT_EQ(seen.skipped_cycles, 3u);  // c1: 01-08 and 01-15; c2: 01-15
 }
 
 TEST_F(PlacementTest, CancelledSubscriptionItemIsDropped) {

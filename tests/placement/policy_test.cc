@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "placement/placement_service.h"
+
 namespace restock::placement {
 namespace {
 
@@ -30,6 +32,18 @@ TEST(MakeFlowOptionsTest, RejectsBadSettings) {
   EXPECT_FALSE(MakeFlowOptions(0, "").ok());
   EXPECT_FALSE(MakeFlowOptions(-5, "").ok());
   EXPECT_FALSE(MakeFlowOptions(3651, "").ok());
+}
+
+TEST(CheckRunDateTest, MoreThanOneDayAheadNeedsForce) {
+  const CivilDate today{2026, 12, 6};
+  EXPECT_TRUE(CheckRunDate({2026, 12, 7}, today, false).ok());
+  EXPECT_TRUE(CheckRunDate({2020, 1, 1}, today, false).ok());
+  Status ahead = CheckRunDate({2026, 12, 8}, today, false);
+  EXPECT_EQ(ahead.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(ahead.message().find("--force"), std::string::npos) << ahead.message();
+  EXPECT_TRUE(CheckRunDate({2026, 12, 8}, today, true).ok());
+  EXPECT_TRUE(CheckRunDate({9999, 12, 31}, today, true).ok());
+  EXPECT_EQ(CheckRunDate({0, 12, 31}, today, true).code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -74,8 +74,38 @@ TEST_F(SubscriptionsTest, RejectsBadInputAndUnknownProducts) {
   n = ok;
   n.product_id = "nope";
   EXPECT_EQ(bad(n), StatusCode::kNotFound);
+  // Schedules must stay within 0001-01-01..9999-12-31: the start and the date after it.
+  n = ok;
+  n.start = D("9999-12-15");  // next: 10000-01-15
+  EXPECT_EQ(bad(n), StatusCode::kInvalidArgument);
+  n.start = CivilDate{0, 6, 1};
+  EXPECT_EQ(bad(n), StatusCode::kInvalidArgument);
+  n.start = D("9999-12-15");
+  n.frequency = {1, model::Period::kWeek};  // next: 9999-12-22
+  EXPECT_TRUE(CreateSubscription(db_, clock_, 1, n).ok());
+  SubscriptionChange monthly;
+  monthly.frequency = model::Frequency{1, model::Period::kMonth};
+  const std::int64_t id = db_.state().subscriptions.begin()->first;
+  Result<model::Subscription> changed = UpdateSubscription(db_, clock_, 1, id, monthly);
+  EXPECT_EQ(changed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db_.state().subscriptions.at(id).frequency.period, model::Period::kWeek);
+  db_.state().orders.clear();
+  db_.state().subscriptions.clear();
   EXPECT_TRUE(db_.state().orders.empty());
   EXPECT_TRUE(db_.state().subscriptions.empty());
+}
+
+TEST_F(SubscriptionsTest, OrderHistoryIsTheMerchantsOwn) {
+  auto a = Create("c1", "coffee", D("2026-12-01"));
+  db_.state().order_events.push_back(model::OrderEvent{.merchant_id = 1,
+                                                       .order_id = a.order_id,
+                                                       .type = model::OrderEventType::kCancelled,
+                                                       .date = D("2026-12-01")});
+  Result<std::vector<model::OrderEvent>> mine = ListOrderEvents(db_, 1, a.order_id);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(mine->size(), 1u);
+  EXPECT_EQ(ListOrderEvents(db_, 2, a.order_id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(ListOrderEvents(db_, 1, a.order_id + 100).status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(SubscriptionsTest, CancelRemovesTheItemOrCancelsTheOrder) {

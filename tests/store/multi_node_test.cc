@@ -102,7 +102,7 @@ TEST_P(StoreMultiNodeTest, OrderDecisionsOnTwoNodesTakeEachOrderOnce) {
       placed = 0;
       RESTOCK_ASSIGN_OR_RETURN(auto due, tx.orders().ListForPlacement(merchant_, day, 0, 1000));
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      for (model::Order& o : due) {
+      for (model::Order& o : due.orders) {
         if (o.status != model::OrderStatus::kUnsent) continue;
         o.status = model::OrderStatus::kPlaced;
         o.placed_on = day;

@@ -75,8 +75,11 @@ TEST_P(StorePlacementQueryTest, ListOutOfStockWithProductsMatchesAnyItem) {
 
   auto list = [&](model::MerchantId merchant, std::vector<std::string_view> products,
                   std::int64_t after, std::size_t limit) {
-    return Read([&](Transaction& tx) {
-      return tx.orders().ListOutOfStockWithProducts(merchant, products, after, limit);
+    return Read([&](Transaction& tx) -> Result<std::vector<Order>> {
+      RESTOCK_ASSIGN_OR_RETURN(PlacementPage page, tx.orders().ListOutOfStockWithProducts(
+                                                       merchant, products, after, limit));
+      EXPECT_TRUE(page.unreadable.empty());
+      return std::move(page.orders);
     });
   };
   EXPECT_EQ(list(merchant_, {"p1"}, 0, 10), (std::vector<Order>{a, c}));
@@ -274,6 +277,34 @@ TEST_P(StorePlacementQueryTest, UnitsDueSumsUnsentAndOutOfStockByPlaceDate) {
 }
 
 // ---- Order events and placement runs ----
+
+TEST_P(StorePlacementQueryTest, OrderHistoryEventsKeepTheirItemAndCycleDate) {
+  Order o = InsertOrder(MakeOrder(merchant_, "c1", Day(0), OrderStatus::kPlaced, {}));
+  std::vector<model::OrderEvent> events(3);
+  const model::OrderEventType types[] = {model::OrderEventType::kCycleSkipped,
+                                         model::OrderEventType::kItemSkipped,
+                                         model::OrderEventType::kOversold};
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    events[i] = model::OrderEvent{.merchant_id = merchant_,
+                                  .order_id = o.id,
+                                  .type = types[i],
+                                  .date = Day(0),
+                                  .created = 2000,
+                                  .subscription_id = 40 + static_cast<std::int64_t>(i),
+                                  .product_id = "p\"" + std::to_string(i),
+                                  .quantity = 3 + static_cast<std::int64_t>(i)};
+  }
+  events[0].cycle_date = Day(-7);
+  ASSERT_EQ(WriteStatus([&](Transaction& tx) { return tx.order_events().Append(events); }),
+            Status::Ok());
+  std::vector<model::OrderEvent> listed =
+      Read([&](Transaction& tx) { return tx.order_events().ListForOrder(merchant_, o.id); });
+  ASSERT_EQ(listed.size(), events.size());
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    events[i].id = listed[i].id;
+    EXPECT_EQ(listed[i], events[i]);
+  }
+}
 
 TEST_P(StorePlacementQueryTest, OrderEventsListOldestFirstPerOrder) {
   Order o1 = InsertOrder(MakeOrder(merchant_, "c1", Day(0), OrderStatus::kOutOfStock, {}));

@@ -147,8 +147,11 @@ class StorePlacementRepoTest : public DatabaseFixture {
 
   std::vector<Order> ListForPlacement(model::MerchantId merchant, CivilDate date,
                                       std::int64_t after_id, std::size_t limit) {
-    return Read([&](Transaction& tx) {
-      return tx.orders().ListForPlacement(merchant, date, after_id, limit);
+    return Read([&](Transaction& tx) -> Result<std::vector<Order>> {
+      RESTOCK_ASSIGN_OR_RETURN(PlacementPage page,
+                               tx.orders().ListForPlacement(merchant, date, after_id, limit));
+      EXPECT_TRUE(page.unreadable.empty());
+      return std::move(page.orders);
     });
   }
 

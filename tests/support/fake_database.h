@@ -10,6 +10,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,8 @@ struct FakeState {
   std::map<std::pair<model::MerchantId, std::string>, UnixMicros> seen_signatures;
   model::MerchantId next_merchant_id = 1;
   std::int64_t next_id = 1;  // subscriptions and orders
+  // Orders placement reads report as unreadable (as a stored date no parser accepts would).
+  std::set<std::int64_t> unreadable_orders;
   FakeWebhookState webhooks;
 };
 
@@ -84,19 +87,18 @@ class FakeOrderRepo final : public store::OrderRepo {
     if (it == s_.orders.end() || it->second.merchant_id != m) return std::optional<model::Order>();
     return std::optional<model::Order>(it->second);
   }
-  Result<std::vector<model::Order>> ListForPlacement(model::MerchantId m, CivilDate date,
-                                                     std::int64_t after_id,
-                                                     std::size_t limit) override {
-    return Select(m, after_id, limit, [&](const model::Order& o) {
+  Result<store::PlacementPage> ListForPlacement(model::MerchantId m, CivilDate date,
+                                                std::int64_t after_id, std::size_t limit) override {
+    return Page(Select(m, after_id, limit, [&](const model::Order& o) {
       return (o.status == model::OrderStatus::kUnsent ||
               o.status == model::OrderStatus::kOutOfStock) &&
              o.place_date <= date;
-    });
+    }));
   }
-  Result<std::vector<model::Order>> ListOutOfStockWithProducts(
+  Result<store::PlacementPage> ListOutOfStockWithProducts(
       model::MerchantId m, std::span<const std::string_view> product_ids, std::int64_t after_id,
       std::size_t limit) override {
-    return Select(m, after_id, limit, [&](const model::Order& o) {
+    return Page(Select(m, after_id, limit, [&](const model::Order& o) {
       if (o.status != model::OrderStatus::kOutOfStock) return false;
       for (const auto& item : o.items) {
         for (auto id : product_ids) {
@@ -104,7 +106,7 @@ class FakeOrderRepo final : public store::OrderRepo {
         }
       }
       return false;
-    });
+    }));
   }
   Result<std::vector<model::Order>> List(model::MerchantId m, const store::OrderFilter& filter,
                                          const store::OrderPage& page) override {
@@ -181,6 +183,18 @@ class FakeOrderRepo final : public store::OrderRepo {
   }
 
  private:
+  store::PlacementPage Page(std::vector<model::Order> orders) {
+    store::PlacementPage page;
+    for (model::Order& o : orders) {
+      if (s_.unreadable_orders.count(o.id)) {
+        page.unreadable.push_back({o.id, "database error: malformed date stored"});
+      } else {
+        page.orders.push_back(std::move(o));
+      }
+    }
+    return page;
+  }
+
   template <typename Pred>
   std::vector<model::Order> Select(model::MerchantId m, std::int64_t after_id, std::size_t limit,
                                    Pred pred) {

@@ -202,6 +202,13 @@ CREATE TABLE seen_signatures (
 );
 CREATE INDEX seen_signatures_by_expiry ON seen_signatures (expires);
 )sql"},
+    // Order history records (docs/placement.md, "Order history"), as on SQLite.
+    Migration{5, R"sql(
+ALTER TABLE order_events ADD COLUMN subscription_id bigint NOT NULL DEFAULT 0;
+ALTER TABLE order_events ADD COLUMN product_id text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE order_events ADD COLUMN quantity bigint NOT NULL DEFAULT 0;
+ALTER TABLE order_events ADD COLUMN cycle_date date NULL;
+)sql"},
 };
 
 static_assert(VersionsAreIncreasing(kMigrations),

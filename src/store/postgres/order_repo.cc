@@ -145,20 +145,36 @@ Result<model::Order> ReadOrder(const Rows& rows, int r, model::MerchantId mercha
   return order;
 }
 
-Result<std::vector<model::Order>> ReadOrders(const Rows& rows, model::MerchantId merchant) {
+// Rows of one order are adjacent. With `unreadable`, an order whose columns cannot be read is
+// listed there (its rows skipped) instead of failing.
+Result<std::vector<model::Order>> ReadOrders(const Rows& rows, model::MerchantId merchant,
+                                             std::vector<UnreadableOrder>* unreadable = nullptr) {
   std::vector<model::Order> orders;
+  bool skipping = false;
   for (int r = 0; r < rows.size(); ++r) {
-    if (orders.empty() || orders.back().id != rows.Int(r, 0)) {
-      RESTOCK_ASSIGN_OR_RETURN(model::Order order, ReadOrder(rows, r, merchant));
-      orders.push_back(std::move(order));
+    if (r == 0 || rows.Int(r - 1, 0) != rows.Int(r, 0)) {
+      Result<model::Order> order = ReadOrder(rows, r, merchant);
+      skipping = !order.ok();
+      if (skipping) {
+        if (unreadable == nullptr) return order.status();
+        unreadable->push_back({rows.Int(r, 0), std::string(order.status().message())});
+        continue;
+      }
+      orders.push_back(std::move(*order));
     }
-    if (rows.IsNull(r, 11)) continue;  // an order without items
+    if (skipping || rows.IsNull(r, 11)) continue;  // unreadable, or an order without items
     model::OrderItem& item = orders.back().items.emplace_back();
     item.subscription_id = rows.Int(r, 11);
     item.product_id = rows.Text(r, 12);
     item.quantity = rows.Int(r, 13);
   }
   return orders;
+}
+
+Result<PlacementPage> ReadPage(const Rows& rows, model::MerchantId merchant) {
+  PlacementPage page;
+  RESTOCK_ASSIGN_OR_RETURN(page.orders, ReadOrders(rows, merchant, &page.unreadable));
+  return page;
 }
 
 Result<std::optional<model::Order>> First(Result<Rows> rows, model::MerchantId merchant) {
@@ -175,28 +191,26 @@ Result<std::optional<model::Order>> PgOrderRepo::Find(model::MerchantId merchant
                merchant);
 }
 
-Result<std::vector<model::Order>> PgOrderRepo::ListForPlacement(model::MerchantId merchant,
-                                                                CivilDate date,
-                                                                std::int64_t after_id,
-                                                                std::size_t limit) {
-  if (limit == 0) return std::vector<model::Order>();
+Result<PlacementPage> PgOrderRepo::ListForPlacement(model::MerchantId merchant, CivilDate date,
+                                                    std::int64_t after_id, std::size_t limit) {
+  if (limit == 0) return PlacementPage();
   Params p;
   p.Int(merchant).Date(date).Int(after_id).Int(LimitValue(limit));
   RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.LockedOrderScan(merchant, kSelectForPlacement, p));
-  return ReadOrders(rows, merchant);
+  return ReadPage(rows, merchant);
 }
 
-Result<std::vector<model::Order>> PgOrderRepo::ListOutOfStockWithProducts(
+Result<PlacementPage> PgOrderRepo::ListOutOfStockWithProducts(
     model::MerchantId merchant, std::span<const std::string_view> product_ids,
     std::int64_t after_id, std::size_t limit) {
-  if (product_ids.empty() || limit == 0) return std::vector<model::Order>();
+  if (product_ids.empty() || limit == 0) return PlacementPage();
   ArrayLiteral ids;
   for (std::string_view id : product_ids) ids.Text(id);
   Params p;
   p.Int(merchant).Text(ids.str()).Int(after_id).Int(LimitValue(limit));
   RESTOCK_ASSIGN_OR_RETURN(Rows rows,
                            cx_.LockedOrderScan(merchant, kSelectOutOfStockWithProducts, p));
-  return ReadOrders(rows, merchant);
+  return ReadPage(rows, merchant);
 }
 
 Result<std::vector<model::Order>> PgOrderRepo::List(model::MerchantId merchant,

@@ -214,6 +214,14 @@ CREATE TABLE seen_signatures (
 ) WITHOUT ROWID;
 CREATE INDEX seen_signatures_by_expiry ON seen_signatures (expires);
 )sql"},
+    // Order history records (docs/placement.md, "Order history"): the item an event is about
+    // (a skipped cycle or item, oversold units) and a skipped cycle's scheduled date.
+    Migration{5, R"sql(
+ALTER TABLE order_events ADD COLUMN subscription_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE order_events ADD COLUMN product_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE order_events ADD COLUMN quantity INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE order_events ADD COLUMN cycle_date TEXT NULL;
+)sql"},
     // A product's stock events as a chain (docs/decisions.md, "stock event chain"): each
     // event names the product's previous event, and the product row its newest. An index
     // by (merchant_id, product_id, id) put every stock update's entry on a page of its own,

@@ -14,15 +14,17 @@ namespace {
 const MultiRowSql& EventRows() {
   static const MultiRowSql sql(
       "INSERT OR FAIL INTO order_events (merchant_id, order_id, type, day_in_flow, date, "
-      "created) SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6 "
-      "FROM (VALUES ",
-      6,
+      "created, subscription_id, product_id, quantity, cycle_date) SELECT v.column1, "
+      "v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9, "
+      "v.column10 FROM (VALUES ",
+      10,
       ") AS v WHERE EXISTS (SELECT 1 FROM orders WHERE id = v.column2 "
       "AND merchant_id = v.column1)");
   return sql;
 }
 constexpr std::string_view kSelectEvents =
-    "SELECT id, type, day_in_flow, date, created FROM order_events "
+    "SELECT id, type, day_in_flow, date, created, subscription_id, product_id, quantity, "
+    "cycle_date FROM order_events "
     "WHERE merchant_id = ?1 AND order_id = ?2 ORDER BY id";
 
 }  // namespace
@@ -40,6 +42,10 @@ Status SqliteOrderEventRepo::Append(std::span<const model::OrderEvent> events) {
           stmt.BindInt64(first + 3, e.day_in_flow);
           BindDate(stmt, first + 4, e.date);
           stmt.BindInt64(first + 5, e.created);
+          stmt.BindInt64(first + 6, e.subscription_id);
+          stmt.BindTextStatic(first + 7, e.product_id);
+          stmt.BindInt64(first + 8, e.quantity);
+          BindOptionalDate(stmt, first + 9, e.cycle_date);
         }));
     if (written != static_cast<std::int64_t>(events.size())) {
       return InternalError("order of event does not exist");
@@ -67,7 +73,11 @@ Result<std::vector<model::OrderEvent>> SqliteOrderEventRepo::ListForOrder(
     e.day_in_flow = static_cast<int>(stmt.ColumnInt64(2));
     RESTOCK_ASSIGN_OR_RETURN(e.date, ColumnDate(stmt, 3));
     e.created = stmt.ColumnInt64(4);
-    events.push_back(e);
+    e.subscription_id = stmt.ColumnInt64(5);
+    e.product_id = stmt.ColumnText(6);
+    e.quantity = stmt.ColumnInt64(7);
+    RESTOCK_ASSIGN_OR_RETURN(e.cycle_date, ColumnOptionalDate(stmt, 8));
+    events.push_back(std::move(e));
   }
   return events;
 }

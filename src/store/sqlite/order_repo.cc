@@ -1,5 +1,6 @@
 #include <array>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -177,23 +178,40 @@ Result<model::Order> ReadOrder(const Statement& stmt, model::MerchantId merchant
   return order;
 }
 
-// Steps through a page statement: rows of one order are adjacent.
-Result<std::vector<model::Order>> ReadOrders(Statement& stmt, model::MerchantId merchant) {
+// Steps through a page statement: rows of one order are adjacent. With `unreadable`, an
+// order whose columns cannot be read is listed there (its rows skipped) instead of failing.
+Result<std::vector<model::Order>> ReadOrders(Statement& stmt, model::MerchantId merchant,
+                                             std::vector<UnreadableOrder>* unreadable = nullptr) {
   std::vector<model::Order> orders;
+  std::optional<std::int64_t> current;  // the id of the order the rows are about
+  bool skipping = false;
   for (;;) {
     RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
     if (!has_row) break;
-    if (orders.empty() || orders.back().id != stmt.ColumnInt64(0)) {
-      RESTOCK_ASSIGN_OR_RETURN(model::Order order, ReadOrder(stmt, merchant));
-      orders.push_back(std::move(order));
+    if (stmt.ColumnInt64(0) != current) {
+      current = stmt.ColumnInt64(0);
+      Result<model::Order> order = ReadOrder(stmt, merchant);
+      skipping = !order.ok();
+      if (skipping) {
+        if (unreadable == nullptr) return order.status();
+        unreadable->push_back({*current, std::string(order.status().message())});
+        continue;
+      }
+      orders.push_back(std::move(*order));
     }
-    if (stmt.ColumnIsNull(11)) continue;  // an order without items
+    if (skipping || stmt.ColumnIsNull(11)) continue;  // unreadable, or an order without items
     model::OrderItem& item = orders.back().items.emplace_back();
     item.subscription_id = stmt.ColumnInt64(11);
     item.product_id = stmt.ColumnText(12);
     item.quantity = stmt.ColumnInt64(13);
   }
   return orders;
+}
+
+Result<PlacementPage> ReadPage(Statement& stmt, model::MerchantId merchant) {
+  PlacementPage page;
+  RESTOCK_ASSIGN_OR_RETURN(page.orders, ReadOrders(stmt, merchant, &page.unreadable));
+  return page;
 }
 
 // A JSON array of strings, for json_each().
@@ -234,11 +252,10 @@ Result<std::optional<model::Order>> SqliteOrderRepo::Find(model::MerchantId merc
   return std::optional<model::Order>(std::move(orders.front()));
 }
 
-Result<std::vector<model::Order>> SqliteOrderRepo::ListForPlacement(model::MerchantId merchant,
-                                                                    CivilDate date,
-                                                                    std::int64_t after_id,
-                                                                    std::size_t limit) {
-  if (limit == 0) return std::vector<model::Order>();
+Result<PlacementPage> SqliteOrderRepo::ListForPlacement(model::MerchantId merchant,
+                                                        CivilDate date, std::int64_t after_id,
+                                                        std::size_t limit) {
+  if (limit == 0) return PlacementPage();
   // Without a limit-th order, the page ends with the last due order.
   std::int64_t last_id = std::numeric_limits<std::int64_t>::max();
   {
@@ -255,19 +272,19 @@ Result<std::vector<model::Order>> SqliteOrderRepo::ListForPlacement(model::Merch
   BindDate(stmt, 2, date);
   stmt.BindInt64(3, after_id);
   stmt.BindInt64(4, last_id);
-  return ReadOrders(stmt, merchant);
+  return ReadPage(stmt, merchant);
 }
 
-Result<std::vector<model::Order>> SqliteOrderRepo::ListOutOfStockWithProducts(
+Result<PlacementPage> SqliteOrderRepo::ListOutOfStockWithProducts(
     model::MerchantId merchant, std::span<const std::string_view> product_ids,
     std::int64_t after_id, std::size_t limit) {
-  if (product_ids.empty()) return std::vector<model::Order>();
+  if (product_ids.empty()) return PlacementPage();
   RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectOutOfStockWithProducts));
   stmt.BindInt64(1, merchant);
   stmt.BindText(2, JsonArray(product_ids));
   stmt.BindInt64(3, after_id);
   stmt.BindInt64(4, LimitValue(limit));
-  return ReadOrders(stmt, merchant);
+  return ReadPage(stmt, merchant);
 }
 
 Result<std::vector<model::Order>> SqliteOrderRepo::List(model::MerchantId merchant,

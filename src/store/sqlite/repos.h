@@ -129,12 +129,12 @@ class SqliteOrderRepo final : public OrderRepo {
   explicit SqliteOrderRepo(Connection& conn) : conn_(conn) {}
 
   Result<std::optional<model::Order>> Find(model::MerchantId merchant, std::int64_t id) override;
-  Result<std::vector<model::Order>> ListForPlacement(model::MerchantId merchant, CivilDate date,
-                                                     std::int64_t after_id,
-                                                     std::size_t limit) override;
-  Result<std::vector<model::Order>> ListOutOfStockWithProducts(
-      model::MerchantId merchant, std::span<const std::string_view> product_ids,
-      std::int64_t after_id, std::size_t limit) override;
+  Result<PlacementPage> ListForPlacement(model::MerchantId merchant, CivilDate date,
+                                         std::int64_t after_id, std::size_t limit) override;
+  Result<PlacementPage> ListOutOfStockWithProducts(model::MerchantId merchant,
+                                                   std::span<const std::string_view> product_ids,
+                                                   std::int64_t after_id,
+                                                   std::size_t limit) override;
   Result<std::vector<model::Order>> List(model::MerchantId merchant, const OrderFilter& filter,
                                          const OrderPage& page) override;
   Result<std::optional<std::int64_t>> FindUnsent(model::MerchantId merchant,
