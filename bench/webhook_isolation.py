@@ -52,7 +52,13 @@ class Receiver:
     def arrivals(self) -> list[dict]:
         if not self.out.exists():
             return []
-        return [json.loads(l) for l in self.out.read_text().splitlines() if l.strip()]
+        out = []
+        for line in self.out.read_text().splitlines():
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                pass  # a line being written
+        return out
 
     def stop(self) -> None:
         self.proc.kill()

@@ -50,14 +50,19 @@ def test_a_sleeping_endpoint_does_not_delay_another_merchants_deliveries(restock
         assert max(latencies) < 2.5, latencies
         # A's endpoint was tried once, timed out, and backs off as a whole (60 s by default):
         # its other 39 deliveries are waiting, unattempted, not holding workers.
+        a_id = "(SELECT id FROM merchants WHERE public_id = ?)"
+
         def a_rows():
             return rows(restock.db, "SELECT attempts, lease_token FROM webhook_outbox WHERE "
-                        "merchant_id = (SELECT id FROM merchants WHERE public_id = ?)",
+                        f"merchant_id = {a_id}", restock.a.public_id)
+
+        def a_attempts():
+            return rows(restock.db, f"SELECT id FROM webhook_attempts WHERE merchant_id = {a_id}",
                         restock.a.public_id)
-        wait_for(lambda: len(attempts(restock.db)) >= 1 and
-                 not any(r["lease_token"] for r in a_rows()), 30, "A's claim to end")
+        wait_for(lambda: a_attempts() and not any(r["lease_token"] for r in a_rows()), 30,
+                 "A's attempt to time out and its claim to end")
         assert len(a_rows()) == 40 and sum(r["attempts"] for r in a_rows()) == 1, a_rows()
-        assert len(attempts(restock.db)) == 1
+        assert len(a_attempts()) == 1
         assert b_latency(restock, rx_b, True) < 2.5
     finally:
         rx_a.stop()
@@ -78,7 +83,9 @@ def test_sigterm_abandons_a_slow_attempt_within_the_grace_and_releases_claims(re
         server.proc.send_signal(signal.SIGTERM)
         assert server.proc.wait(timeout=STOP_TIMEOUT_S) == 0, server.stderr_tail()
         took = time.monotonic() - started
-        assert took < 4, f"shutdown took {took:.1f} s with a 20 s timeout in flight"
+        # The server itself stops within about a second (grace 0.5 s, then the abandoned attempt
+        # returns); the bound leaves room for a loaded machine and sanitizer teardown.
+        assert took < 8, f"shutdown took {took:.1f} s with a 20 s timeout in flight"
         log = attempts(restock.db)
         assert len(log) == 1, f"one attempt, none started after the signal: {log}"
         assert log[0]["outcome"] == "retry" and "abandoned" in log[0]["error"], log

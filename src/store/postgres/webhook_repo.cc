@@ -39,13 +39,15 @@ constexpr std::string_view kInsertDeliveries =
     "$9::bigint[], $10::bigint[]) WITH ORDINALITY AS u(m, e, ev, t, b, c, s, a, n, done, k) "
     "ORDER BY u.k";
 // The endpoint first (locked, SKIP LOCKED: nodes claim different endpoints without waiting),
-// then only its due rows through webhook_outbox_due_by_endpoint.
+// then only its due rows through webhook_outbox_due_by_endpoint. The earliest due time is a
+// scalar subquery with LIMIT 1, so it stays one index probe per eligible endpoint (an EXISTS
+// may be planned as a semi-join reading every pending row, a disabled endpoint's too).
 constexpr std::string_view kSelectEndpointToClaim =
     "SELECT e.merchant_id, e.id, e.failures FROM webhook_endpoints e "
-    "WHERE e.enabled AND e.claimed_until <= $1 AND e.backoff_until <= $1 AND EXISTS ("
-    "SELECT 1 FROM webhook_outbox o WHERE o.merchant_id = e.merchant_id "
-    "AND o.endpoint_id = e.id AND o.status = 'pending' AND o.next_attempt_at <= $1) "
-    "ORDER BY e.last_claimed, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED";
+    "WHERE e.enabled AND e.claimed_until <= $1 AND e.backoff_until <= $1 AND ("
+    "SELECT o.next_attempt_at FROM webhook_outbox o WHERE o.merchant_id = e.merchant_id "
+    "AND o.endpoint_id = e.id AND o.status = 'pending' ORDER BY o.next_attempt_at LIMIT 1) "
+    "<= $1 ORDER BY e.last_claimed, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED";
 constexpr std::string_view kLeaseEndpoint =
     "UPDATE webhook_endpoints SET claim_token = $3, claimed_until = $4, last_claimed = $5 "
     "WHERE merchant_id = $1 AND id = $2";
