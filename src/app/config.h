@@ -56,6 +56,10 @@ struct ServeConfig {
   std::int64_t webhook_max_retry_ms = 600'000;
   int webhook_max_attempts = 60;
   std::int64_t webhook_lease_margin_ms = 30'000;
+  std::int64_t webhook_shutdown_grace_ms = 2'000;
+  std::int64_t webhook_retention_days = 30;  // 0 keeps the delivery history forever
+  // CIDRs outbound requests may reach although private (docs/security.md); empty = none.
+  std::string allow_private_targets;
 };
 
 }  // namespace restock::app

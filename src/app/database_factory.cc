@@ -1,5 +1,8 @@
 #include "app/database_factory.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include "store/postgres/pg_database.h"
 #include "store/sqlite/sqlite_database.h"
 #include "webhooks/outbox_database.h"
@@ -24,6 +27,10 @@ Result<std::unique_ptr<store::Database>> OpenBackend(const std::string& url,
   }
   std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
   if (path.empty()) return InvalidArgumentError("--db needs a file path");
+  // SQLite would fail to open it as "unable to open", which reads as a transient condition.
+  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+    return InvalidArgumentError("--db '" + path + "' is a directory, not a database file");
+  }
   if (settings.sqlite_synchronous != "FULL" && settings.sqlite_synchronous != "NORMAL") {
     return InvalidArgumentError("sqlite synchronous must be FULL or NORMAL");
   }

@@ -17,6 +17,7 @@
 #include "auth/store_replay_guard.h"
 #include "catalog/stock_update.h"
 #include "core/redact.h"
+#include "core/target_policy.h"
 #include "core/thread_name.h"
 #include "http/ops_handlers.h"
 #include "http/order_handlers.h"
@@ -111,7 +112,12 @@ Status RunServe(const ServeConfig& config) {
   delivery.batch = config.webhook_batch;
   delivery.poll_interval = config.webhook_poll_ms * 1000;
   delivery.lease_margin = config.webhook_lease_margin_ms * 1000;
+  delivery.shutdown_grace = config.webhook_shutdown_grace_ms * 1000;
+  delivery.retention = config.webhook_retention_days * 86'400LL * 1'000'000;
   RESTOCK_RETURN_IF_ERROR(webhooks::ValidateDispatcherOptions(delivery));
+  RESTOCK_ASSIGN_OR_RETURN(std::vector<core::Cidr> allowed_targets,
+                           core::ParseCidrList(config.allow_private_targets));
+  const core::TargetPolicy targets(std::move(allowed_targets));
   RESTOCK_ASSIGN_OR_RETURN(placement::FlowOptions flow,
                            placement::MakeFlowOptions(config.oos_max_days, config.oos_notice_days));
 
@@ -187,7 +193,7 @@ Status RunServe(const ServeConfig& config) {
   });
   placement::Scheduler scheduler(placement, *db, clock, zones,
                                  std::chrono::seconds(config.scheduler_tick_seconds));
-  webhooks::CurlPoster poster;
+  webhooks::CurlPoster poster(targets);
   webhooks::Dispatcher dispatcher(*db, clock, poster, delivery, &registry);
   dispatcher_ptr.store(&dispatcher);
 
@@ -205,7 +211,7 @@ Status RunServe(const ServeConfig& config) {
   http::OrdersHandler orders(authenticator, executor, *db);
   http::OrderHandler order(authenticator, executor, *db, clock);
   http::DemandHandler demand(authenticator, executor, *db, clock, zones);
-  http::WebhooksHandler webhook_endpoints(authenticator, executor, *db, clock);
+  http::WebhooksHandler webhook_endpoints(authenticator, executor, *db, clock, targets);
   http::ProductsHandler products(authenticator, executor, *db);
   http::ProductHandler product(authenticator, executor, *db, stock);
   http::StockHistoryHandler stock_history(authenticator, executor, *db);
@@ -225,6 +231,7 @@ Status RunServe(const ServeConfig& config) {
   router.Add("GET", "/webhooks/", webhook_endpoints, "webhooks");
   router.Add("POST", "/webhooks/", webhook_endpoints, "webhooks");
   router.Add("GET", "/webhooks/{id}/", webhook_endpoints, "webhook");
+  router.Add("DELETE", "/webhooks/{id}/", webhook_endpoints, "webhook");
   for (const char* action : {"rotate", "disable", "enable", "replay"}) {
     router.Add("POST", std::string("/webhooks/{id}/") + action + "/", webhook_endpoints,
                std::string("webhook_") + action);
@@ -263,11 +270,12 @@ Status RunServe(const ServeConfig& config) {
   if (config.webhooks) dispatcher.Start();
 
   WaitForShutdownSignal(signals);
-  // Order matters: stop taking requests and let in-flight ones finish (they wait on the
+  // Order matters: webhook delivery first (no new claims at once; attempts in flight get a
+  // short grace), then stop taking requests and let in-flight ones finish (they wait on the
   // writer), then the scheduler and retries, then the workers, then the writer.
+  dispatcher.Stop();
   server.Stop();
   scheduler.Stop();
-  dispatcher.Stop();
   background.join();
   workers.join();
   db->Shutdown();

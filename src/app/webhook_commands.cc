@@ -17,6 +17,10 @@ void WebhookCommands::Register(CLI::App& app) {
   add_->add_option("--url", url_, "receiver URL (http:// or https://)")->required();
   add_->add_option("--events", events_, "event types, comma-separated")->required();
   add_->add_option("--secret", secret_, "signing secret (generated when absent)");
+  add_->add_option("--allow-private-targets", allow_private_targets_,
+                   "CIDRs (comma-separated) the URL may name although loopback, link-local or "
+                   "private")
+      ->envname("RESTOCK_ALLOW_PRIVATE_TARGETS");
 
   list_ = group->add_subcommand("list", "print the merchant's endpoints");
   merchant(list_);
@@ -43,21 +47,28 @@ void WebhookCommands::Register(CLI::App& app) {
   merchant(deliveries_);
   id(deliveries_);
   deliveries_->add_option("--limit", limit_, "most attempts printed")->capture_default_str();
+
+  remove_ = group->add_subcommand("remove", "delete an endpoint with its deliveries and log");
+  merchant(remove_);
+  id(remove_);
 }
 
 bool WebhookCommands::chosen() const {
-  for (CLI::App* c : {add_, list_, rotate_, disable_, enable_, replay_, deliveries_}) {
+  for (CLI::App* c : {add_, list_, rotate_, disable_, enable_, replay_, deliveries_, remove_}) {
     if (c && c->parsed()) return true;
   }
   return false;
 }
 
 Status WebhookCommands::Run(cli::Context& ctx) const {
-  if (add_->parsed()) return cli::WebhookAdd(ctx, merchant_, url_, events_, secret_);
+  if (add_->parsed()) {
+    return cli::WebhookAdd(ctx, merchant_, url_, events_, secret_, allow_private_targets_);
+  }
   if (list_->parsed()) return cli::WebhookList(ctx, merchant_);
   if (rotate_->parsed()) return cli::WebhookRotate(ctx, merchant_, id_, secret_);
   if (disable_->parsed()) return cli::WebhookSetEnabled(ctx, merchant_, id_, false);
   if (enable_->parsed()) return cli::WebhookSetEnabled(ctx, merchant_, id_, true);
+  if (remove_->parsed()) return cli::WebhookRemove(ctx, merchant_, id_);
   if (replay_->parsed()) return cli::WebhookReplay(ctx, merchant_, id_, delivery_, since_);
   return cli::WebhookDeliveries(ctx, merchant_, id_, limit_);
 }

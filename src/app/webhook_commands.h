@@ -34,17 +34,28 @@ void AddWebhookServeOptions(Opt& opt, ServeConfig& c) {
   opt("--webhook-lease-margin-ms", c.webhook_lease_margin_ms,
       "ms a claim outlives batch x timeout before another worker may retry it",
       "RESTOCK_WEBHOOK_LEASE_MARGIN_MS");
+  opt("--webhook-shutdown-grace-ms", c.webhook_shutdown_grace_ms,
+      "ms attempts in flight may take to finish on shutdown before they are abandoned",
+      "RESTOCK_WEBHOOK_SHUTDOWN_GRACE_MS");
+  opt("--webhook-retention-days", c.webhook_retention_days,
+      "days delivered and failed deliveries and attempts are kept (0: forever)",
+      "RESTOCK_WEBHOOK_RETENTION_DAYS");
+  opt("--allow-private-targets", c.allow_private_targets,
+      "CIDRs (comma-separated) webhooks may reach although loopback, link-local or private",
+      "RESTOCK_ALLOW_PRIVATE_TARGETS");
 }
 
 // The `webhook` command group and the values of its flags.
 class WebhookCommands {
  public:
-  // Registers `webhook add|list|rotate|disable|enable|replay|deliveries` on `app`; `add_db`
+  // Registers `webhook add|list|rotate|disable|enable|replay|deliveries|remove` on `app`; `add_db`
   // adds the --db flag to each.
   template <typename AddDb>
   WebhookCommands(CLI::App& app, AddDb add_db) {
     Register(app);
-    for (CLI::App* c : {add_, list_, rotate_, disable_, enable_, replay_, deliveries_}) add_db(c);
+    for (CLI::App* c : {add_, list_, rotate_, disable_, enable_, replay_, deliveries_, remove_}) {
+      add_db(c);
+    }
   }
   // True when one of the webhook subcommands was chosen on the command line.
   bool chosen() const;
@@ -61,8 +72,10 @@ class WebhookCommands {
   CLI::App* enable_ = nullptr;
   CLI::App* replay_ = nullptr;
   CLI::App* deliveries_ = nullptr;
+  CLI::App* remove_ = nullptr;
   std::string merchant_, url_, events_;
   std::optional<std::string> secret_, since_;
+  std::string allow_private_targets_;
   std::int64_t id_ = 0;
   std::optional<std::int64_t> delivery_;
   std::size_t limit_ = 100;

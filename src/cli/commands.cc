@@ -133,6 +133,10 @@ Status ProductGet(Context& ctx, const std::string& merchant, const std::string& 
 Status ProductImport(Context& ctx, const std::string& merchant, const std::string& path) {
   RESTOCK_ASSIGN_OR_RETURN(feed::Format format, feed::FormatForPath(path));
   RESTOCK_ASSIGN_OR_RETURN(model::Merchant m, accounts::FindMerchant(ctx.db, merchant));
+  // Opening a directory succeeds and reads as an empty file: say what it is instead.
+  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+    return InvalidArgumentError("'" + path + "' is a directory, not a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFoundError("cannot open '" + path + "'");
   catalog::StockService stock(ctx.db, ctx.clock);

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "accounts/provisioning.h"
+#include "core/target_policy.h"
 #include "core/time_format.h"
 #include "json/webhook_json.h"
 #include "webhooks/endpoints.h"
@@ -11,13 +12,23 @@
 namespace restock::cli {
 
 Status WebhookAdd(Context& ctx, const std::string& merchant, const std::string& url,
-                  const std::string& events, const std::optional<std::string>& secret) {
+                  const std::string& events, const std::optional<std::string>& secret,
+                  const std::string& allowed_targets) {
+  RESTOCK_ASSIGN_OR_RETURN(auto allowed, core::ParseCidrList(allowed_targets));
   RESTOCK_ASSIGN_OR_RETURN(model::Merchant m, accounts::FindMerchant(ctx.db, merchant));
   RESTOCK_ASSIGN_OR_RETURN(auto types, webhooks::ParseEventTypeList(events));
-  webhooks::EndpointService service(ctx.db, ctx.clock);
+  webhooks::EndpointService service(ctx.db, ctx.clock, core::TargetPolicy(std::move(allowed)));
   RESTOCK_ASSIGN_OR_RETURN(model::WebhookEndpoint e, service.Add(m.id, url, types, secret));
   ctx.out << boost::json::serialize(boost::json::object{{"id", e.id}, {"secret", e.secret}})
           << '\n';
+  return Status::Ok();
+}
+
+Status WebhookRemove(Context& ctx, const std::string& merchant, std::int64_t id) {
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant m, accounts::FindMerchant(ctx.db, merchant));
+  webhooks::EndpointService service(ctx.db, ctx.clock);
+  RESTOCK_RETURN_IF_ERROR(service.Remove(m.id, id));
+  ctx.out << boost::json::serialize(boost::json::object{{"id", id}, {"deleted", true}}) << '\n';
   return Status::Ok();
 }
 

@@ -11,14 +11,18 @@
 
 namespace restock::cli {
 
-// `webhook add`: prints {"id":…,"secret":…}. `events` is "TYPE[,TYPE…]".
+// `webhook add`: prints {"id":…,"secret":…}. `events` is "TYPE[,TYPE…]"; `allowed_targets`
+// "CIDR[,CIDR…]" (core::ParseCidrList) the URL may name although private.
 Status WebhookAdd(Context& ctx, const std::string& merchant, const std::string& url,
-                  const std::string& events, const std::optional<std::string>& secret);
+                  const std::string& events, const std::optional<std::string>& secret,
+                  const std::string& allowed_targets);
 // `webhook list`: prints a JSON array of endpoints (without secrets).
 Status WebhookList(Context& ctx, const std::string& merchant);
 // `webhook rotate`: prints {"id","secret","previous_secret_expires"}.
 Status WebhookRotate(Context& ctx, const std::string& merchant, std::int64_t id,
                      const std::optional<std::string>& secret);
+// `webhook remove`: deletes the endpoint, its deliveries and log; prints {"id","deleted":true}.
+Status WebhookRemove(Context& ctx, const std::string& merchant, std::int64_t id);
 // `webhook disable` / `webhook enable`: prints the endpoint.
 Status WebhookSetEnabled(Context& ctx, const std::string& merchant, std::int64_t id, bool enabled);
 // `webhook replay`: exactly one of delivery / since; prints {"enqueued": N}.

@@ -68,6 +68,20 @@ Utf8Sequence DecodeUtf8(std::string_view s) {
   return {cp, len, true};
 }
 
+std::optional<std::size_t> FirstInvalidUtf8(std::string_view s) {
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    if (static_cast<unsigned char>(s[pos]) < 0x80) {
+      ++pos;
+      continue;
+    }
+    const Utf8Sequence seq = DecodeUtf8(s.substr(pos));
+    if (!seq.valid) return pos;
+    pos += seq.length;
+  }
+  return std::nullopt;
+}
+
 void AppendUtf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,10 @@ struct Utf8Sequence {
 // U+10FFFF, truncated) is not valid and its `length` is the maximal ill-formed subpart to
 // replace by one U+FFFD (Unicode 15, §3.9 "U+FFFD Substitution of Maximal Subparts").
 Utf8Sequence DecodeUtf8(std::string_view s);
+
+// The byte offset of the first ill-formed UTF-8 sequence in `s`, or nullopt when all of `s`
+// is well-formed UTF-8.
+std::optional<std::size_t> FirstInvalidUtf8(std::string_view s);
 
 // Appends the UTF-8 encoding of `cp`. REQUIRES: cp <= 0x10FFFF and not a surrogate.
 void AppendUtf8(std::string& out, char32_t cp);

@@ -2,6 +2,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "core/json_text.h"
+#include "core/text.h"
 #include "feed/chunked_upsert.h"
 #include "feed/csv_reader.h"
 #include "json/model_json.h"
@@ -16,11 +18,66 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// Skips a UTF-8 byte order mark at the start of `in`, if there is one.
+void SkipBom(std::istream& in) {
+  char head[3];
+  in.read(head, 3);
+  const std::streamsize got = in.gcount();
+  if (got == 3 && std::string_view(head, 3) == kBom) return;
+  in.clear();
+  for (std::streamsize i = got; i > 0; --i) in.putback(head[i - 1]);
+}
+
+enum class LineRead { kLine, kTooLong, kEnd };
+
+// Reads one line (without its '\n') into `line`, keeping at most kMaxRecordBytes: a longer
+// line is consumed to its end without being kept, so one huge line cannot exhaust memory.
+LineRead ReadBoundedLine(std::istream& in, std::string& line) {
+  line.clear();
+  char buf[64 * 1024];
+  bool too_long = false;
+  bool any = false;
+  for (;;) {
+    in.getline(buf, sizeof buf);
+    const std::streamsize got = in.gcount();
+    any = any || got > 0;
+    const bool newline = !in.fail() && got > 0 && !in.eof();
+    const std::size_t bytes = static_cast<std::size_t>(got) - (newline ? 1 : 0);
+    if (!too_long && line.size() + bytes > kMaxRecordBytes) {
+      too_long = true;
+      line.clear();
+      line.shrink_to_fit();
+    }
+    if (!too_long) line.append(buf, bytes);
+    if (in.eof()) break;
+    if (in.fail()) {  // the buffer filled before the end of the line
+      in.clear();
+      continue;
+    }
+    break;
+  }
+  if (!any && in.eof()) return LineRead::kEnd;
+  return too_long ? LineRead::kTooLong : LineRead::kLine;
+}
+
+std::string TooLongMessage() {
+  return "longer than " + std::to_string(kMaxRecordBytes) + " bytes";
+}
+
 Status ImportJsonLines(std::istream& in, ChunkedUpsert& sink) {
+  SkipBom(in);
   std::string line;
   std::size_t number = 0;
-  while (std::getline(in, line)) {
+  for (;;) {
+    const LineRead read = ReadBoundedLine(in, line);
+    if (read == LineRead::kEnd) break;
     ++number;
+    if (read == LineRead::kTooLong) {
+      sink.Reject(number, 0, TooLongMessage());
+      continue;
+    }
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     boost::system::error_code ec;
     boost::json::value value = boost::json::parse(line, ec);
@@ -61,14 +118,44 @@ RawValue RawValueFromText(std::string_view column, const std::string& cell) {
 
 namespace {
 
+// OK for a header whose cells are valid UTF-8 without blanks around them (a column named
+// " live" would otherwise be an unknown field, silently ignored).
+Status CheckCsvHeader(const std::vector<std::string>& header) {
+  for (const std::string& cell : header) {
+    if (core::FirstInvalidUtf8(cell)) return InvalidArgumentError("CSV header is not valid UTF-8");
+    if (core::TrimBlanks(cell).size() != cell.size()) {
+      return InvalidArgumentError("CSV header cell '" + cell + "' has blanks around the name");
+    }
+  }
+  return Status::Ok();
+}
+
+// The reason a record's cells are not valid UTF-8, naming the first bad column; empty when
+// they all are.
+std::string InvalidUtf8Reason(const std::vector<std::string>& header,
+                              const std::vector<std::string>& record) {
+  for (std::size_t i = 0; i < record.size(); ++i) {
+    if (std::optional<std::size_t> at = core::FirstInvalidUtf8(record[i])) {
+      return "invalid UTF-8 in column '" + header[i] + "' at byte " + std::to_string(*at + 1);
+    }
+  }
+  return "";
+}
+
 Status ImportCsv(std::istream& in, ChunkedUpsert& sink) {
-  CsvReader reader(in);
+  SkipBom(in);
+  CsvReader reader(in, kMaxRecordBytes);
   auto header = reader.Next();
-  if (!header || reader.malformed() || header->empty()) {
+  if (!header || reader.malformed() || reader.oversized() || header->empty()) {
     return InvalidArgumentError("CSV file needs a header row naming the product fields");
   }
+  RESTOCK_RETURN_IF_ERROR(CheckCsvHeader(*header));
   while (auto record = reader.Next()) {
     std::size_t row = reader.line();
+    if (reader.oversized()) {
+      sink.Reject(row, 0, TooLongMessage());
+      continue;
+    }
     if (record->size() == 1 && (*record)[0].empty()) continue;  // blank line
     if (reader.malformed()) {
       sink.Reject(row, 0, "malformed CSV quoting");
@@ -77,6 +164,10 @@ Status ImportCsv(std::istream& in, ChunkedUpsert& sink) {
     if (record->size() != header->size()) {
       sink.Reject(row, 0, "has " + std::to_string(record->size()) + " fields, the header has " +
                            std::to_string(header->size()));
+      continue;
+    }
+    if (std::string reason = InvalidUtf8Reason(*header, *record); !reason.empty()) {
+      sink.Reject(row, 0, std::move(reason));
       continue;
     }
     RawElement element;

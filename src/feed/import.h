@@ -20,6 +20,10 @@ namespace restock::feed {
 
 enum class Format { kJsonLines, kCsv, kXml };
 
+// The longest JSON Lines line or CSV record accepted; a longer one is rejected (and not
+// buffered whole).
+inline constexpr std::size_t kMaxRecordBytes = 1 << 20;
+
 // Converts a text cell (CSV, command-line flag) for `field` into the JSON type that field
 // expects: "true"/"false"/"1"/"0" for flags, digits for counts, "" or "null" as null for
 // nullable fields. Anything else stays text, so validation reports it.

@@ -40,7 +40,18 @@ struct XmlFeedReader::Impl {
   bool field_has_elements = false;
   std::string refusal;  // set by a handler that stops the parser
 
-  explicit Impl(std::istream& stream) : in(stream) {}
+  std::vector<std::string> wanted;  // empty: every child
+  bool skipping_field = false;      // the current depth-3 child is not wanted
+
+  Impl(std::istream& stream, std::vector<std::string> tags) : in(stream), wanted(std::move(tags)) {}
+
+  bool Wanted(std::string_view tag) const {
+    if (wanted.empty()) return true;
+    for (const std::string& w : wanted) {
+      if (w == tag) return true;
+    }
+    return false;
+  }
 
   void Refuse(std::string message) {
     refusal = std::move(message);
@@ -71,6 +82,10 @@ struct XmlFeedReader::Impl {
     }
     if (!in_product) return;
     if (depth == 3) {
+      // An unknown child, or one past the limit, is skipped with all it contains: nothing
+      // about it is kept, so no number of them can grow the product.
+      skipping_field = !Wanted(tag) || current.fields.size() >= kMaxFieldsPerProduct;
+      if (skipping_field && Wanted(tag)) current.overflowed = true;
       field_name.assign(tag);
       field_text.clear();
       field_has_elements = false;
@@ -80,7 +95,9 @@ struct XmlFeedReader::Impl {
   }
 
   void OnEnd() {
-    if (in_product && depth == 3) {
+    if (in_product && depth == 3 && skipping_field) {
+      skipping_field = false;
+    } else if (in_product && depth == 3) {
       if (field_has_elements) {
         current.structured.push_back(field_name);
         current.fields.emplace_back(field_name, std::string());
@@ -95,7 +112,7 @@ struct XmlFeedReader::Impl {
   }
 
   void OnText(const XML_Char* s, int len) {
-    if (!in_product || depth != 3 || field_has_elements) return;
+    if (!in_product || depth != 3 || field_has_elements || skipping_field) return;
     std::size_t room = kMaxFieldBytes - std::min(kMaxFieldBytes, field_text.size());
     field_text.append(s, std::min(room, static_cast<std::size_t>(len)));
   }
@@ -116,7 +133,8 @@ void XMLCALL StartDoctype(void* data, const XML_Char*, const XML_Char*, const XM
 
 }  // namespace
 
-XmlFeedReader::XmlFeedReader(std::istream& in) : impl_(std::make_unique<Impl>(in)) {
+XmlFeedReader::XmlFeedReader(std::istream& in, std::vector<std::string> wanted)
+    : impl_(std::make_unique<Impl>(in, std::move(wanted))) {
   impl_->parser = XML_ParserCreate(nullptr);
   if (impl_->parser == nullptr) {
     impl_->error = InternalError("out of memory creating the XML parser");

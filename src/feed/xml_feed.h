@@ -7,6 +7,9 @@
 //
 // What it accepts: any XML encoding expat knows (text comes out as UTF-8), entities and
 // CDATA, attributes (ignored), elements it does not know (ignored, with everything inside).
+// Memory per product is bounded: only the child tags the caller wants are kept (others are
+// skipped without being stored), at most kMaxFieldsPerProduct of them, each's text cut at
+// 64 KiB; the work per product is linear in its size.
 // What it refuses, for the whole feed: malformed XML, a DOCTYPE (no entity declarations, so
 // no entity-expansion bombs), a root other than <products>.
 // Not thread-safe; reads from a stream it does not own.
@@ -25,6 +28,9 @@
 
 namespace restock::feed {
 
+// Most child elements of one <product> kept; a product with more is marked `overflowed`.
+inline constexpr std::size_t kMaxFieldsPerProduct = 100;
+
 // One <product> element.
 struct FeedProduct {
   std::size_t element = 0;  // 1-based position among the feed's <product> elements
@@ -34,11 +40,14 @@ struct FeedProduct {
   // and are listed in `structured`.
   std::vector<std::pair<std::string, std::string>> fields;
   std::vector<std::string> structured;
+  // More than kMaxFieldsPerProduct wanted children: the rest were dropped.
+  bool overflowed = false;
 };
 
 class XmlFeedReader {
  public:
-  explicit XmlFeedReader(std::istream& in);
+  // Keeps the children of a <product> whose tag is in `wanted` (all of them when empty).
+  explicit XmlFeedReader(std::istream& in, std::vector<std::string> wanted = {});
   ~XmlFeedReader();
   XmlFeedReader(const XmlFeedReader&) = delete;
   XmlFeedReader& operator=(const XmlFeedReader&) = delete;

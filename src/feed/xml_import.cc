@@ -100,9 +100,19 @@ class SeenIds {
   std::size_t size_ = 0;
 };
 
+// The feed tags the import reads; the reader skips every other child of a <product>.
+std::vector<std::string> WantedTags() {
+  std::vector<std::string> tags = {"every", "every_period", "extra_data", "relationships"};
+  for (const auto& m : kTags) tags.emplace_back(m.tag);
+  return tags;
+}
+
 catalog::ValidatedElement Validate(const FeedProduct& product, SeenIds& seen) {
   catalog::RawElement element;
   catalog::FieldErrors extra;
+  if (product.overflowed) {
+    AddError(extra, "product", "has more than " + std::to_string(kMaxFieldsPerProduct) + " fields");
+  }
   for (const auto& [tag, text] : product.fields) {
     bool structured = false;
     for (const auto& s : product.structured) structured = structured || s == tag;
@@ -142,7 +152,7 @@ catalog::ValidatedElement Validate(const FeedProduct& product, SeenIds& seen) {
 Status ImportXml(std::istream& in, ChunkedUpsert& sink) {
   {
     // First pass: a malformed or refused feed changes nothing.
-    XmlFeedReader check(in);
+    XmlFeedReader check(in, WantedTags());
     for (;;) {
       RESTOCK_ASSIGN_OR_RETURN(std::optional<FeedProduct> product, check.Next());
       if (!product) break;
@@ -151,7 +161,7 @@ Status ImportXml(std::istream& in, ChunkedUpsert& sink) {
   in.clear();
   in.seekg(0);
   if (!in) return InvalidArgumentError("the feed must be a regular file (it is read twice)");
-  XmlFeedReader reader(in);
+  XmlFeedReader reader(in, WantedTags());
   sink.set_position([&reader] { return reader.bytes_read(); });
   SeenIds seen;
   for (;;) {

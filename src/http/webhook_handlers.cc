@@ -106,7 +106,7 @@ Result<Response> ListEndpoints(webhooks::EndpointService& service, const Request
 
 Result<Response> WebhooksHandler::Serve(const Request& request, const auth::Principal& principal) {
   const model::MerchantId merchant = principal.merchant_id;
-  webhooks::EndpointService service(db_, clock_);
+  webhooks::EndpointService service(db_, clock_, targets_);
   const UnixMicros now = clock_.NowMicros();
 
   if (MatchPath("/webhooks/", request.path)) {
@@ -134,6 +134,10 @@ Result<Response> WebhooksHandler::Serve(const Request& request, const auth::Prin
   std::optional<std::int64_t> id = ParseNumber((*params)[0]);
   if (!id || *id == 0) return NotFoundError("Not found.");
 
+  if (action.empty() && request.method == "DELETE") {
+    RESTOCK_RETURN_IF_ERROR(service.Remove(merchant, *id));
+    return JsonResponse(boost::json::object{{"id", *id}, {"deleted", true}});
+  }
   if (action.empty()) {
     RESTOCK_ASSIGN_OR_RETURN(model::WebhookEndpoint e, service.Get(merchant, *id));
     return JsonResponse(json::WebhookEndpointToJson(e, now));

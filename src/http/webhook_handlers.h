@@ -4,6 +4,7 @@
 //   GET  /webhooks/                      -> {"next":null,"previous":null,"results":[endpoint…]}
 //   POST /webhooks/ {"url","events":[…],"secret"?}   -> 201 endpoint + "secret"
 //   GET  /webhooks/{id}/                 -> endpoint
+//   DELETE /webhooks/{id}/               -> {"id","deleted":true} (deliveries and log too)
 //   POST /webhooks/{id}/rotate/ {"secret"?}          -> {"id","secret","previous_secret_expires"}
 //   POST /webhooks/{id}/disable/, /enable/           -> endpoint
 //   POST /webhooks/{id}/replay/ {"delivery_id"} | {"since"}  -> {"enqueued": N}
@@ -11,6 +12,7 @@
 #pragma once
 
 #include "core/clock.h"
+#include "core/target_policy.h"
 #include "http/merchant_endpoint.h"
 #include "store/database.h"
 
@@ -18,8 +20,10 @@ namespace restock::http {
 
 class WebhooksHandler final : public MerchantEndpoint {
  public:
-  WebhooksHandler(const auth::Authenticator& a, Executor w, store::Database& db, const Clock& clock)
-      : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock) {}
+  // `targets`: which address literals endpoint URLs may name.
+  WebhooksHandler(const auth::Authenticator& a, Executor w, store::Database& db, const Clock& clock,
+                  core::TargetPolicy targets)
+      : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock), targets_(std::move(targets)) {}
 
  protected:
   std::string_view Action(const Request&) const override { return "manage webhooks"; }
@@ -28,6 +32,7 @@ class WebhooksHandler final : public MerchantEndpoint {
  private:
   store::Database& db_;
   const Clock& clock_;
+  const core::TargetPolicy targets_;
 };
 
 }  // namespace restock::http

@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "core/redact.h"
 #include "core/time_format.h"
 
 namespace restock::json {
@@ -9,7 +10,7 @@ namespace restock::json {
 boost::json::object WebhookEndpointToJson(const model::WebhookEndpoint& e, UnixMicros now) {
   boost::json::object o;
   o["id"] = e.id;
-  o["url"] = e.url;
+  o["url"] = core::RedactUrlPassword(e.url);  // a password in the URL is never shown back
   boost::json::array events;
   for (model::WebhookEventType t : e.events) events.emplace_back(model::WebhookEventTypeName(t));
   o["events"] = std::move(events);

@@ -1,9 +1,14 @@
 #include "webhooks/curl_poster.h"
 
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
 
 namespace restock::webhooks {
 namespace {
@@ -17,9 +22,43 @@ struct ListDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+struct SocketCheck {
+  const core::TargetPolicy* targets;
+  std::string refused;  // the policy's reason, when it refused an address
+};
+
+// libcurl calls this for every address it is about to connect to, after resolving the name.
+curl_socket_t OpenCheckedSocket(void* clientp, curlsocktype purpose, curl_sockaddr* address) {
+  auto* check = static_cast<SocketCheck*>(clientp);
+  if (purpose == CURLSOCKTYPE_IPCXN) {
+    core::IpAddress ip;
+    if (address->family == AF_INET) {
+      const auto* sin = reinterpret_cast<const sockaddr_in*>(&address->addr);
+      std::memcpy(ip.bytes.data(), &sin->sin_addr, 4);
+    } else if (address->family == AF_INET6) {
+      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
+      ip.v6 = true;
+      std::memcpy(ip.bytes.data(), &sin6->sin6_addr, 16);
+    } else {
+      check->refused = "target address family is not IP";
+      return CURL_SOCKET_BAD;
+    }
+    if (Status s = check->targets->Check(ip); !s.ok()) {
+      check->refused = s.message();
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+// Progress callback: a non-zero return aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int StopWhenAbandoned(void* clientp, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(clientp)->load() ? 1 : 0;
+}
+
 }  // namespace
 
-CurlPoster::CurlPoster() {
+CurlPoster::CurlPoster(core::TargetPolicy targets) : targets_(std::move(targets)) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
@@ -51,7 +90,19 @@ PostResult CurlPoster::Post(const std::string& url, const std::string& body,
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_USERAGENT, "restock-webhooks/1");
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Discard);
+  if (abandoned_.load()) return {std::nullopt, "abandoned: the server is shutting down", true};
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &StopWhenAbandoned);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &abandoned_);
+  SocketCheck check{&targets_, ""};
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &OpenCheckedSocket);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &check);
   CURLcode rc = curl_easy_perform(c);
+  // A name may resolve to several addresses: a refused one only matters if no other worked.
+  if (rc == CURLE_ABORTED_BY_CALLBACK) {
+    return {std::nullopt, "abandoned: the server is shutting down", true};
+  }
+  if (rc != CURLE_OK && !check.refused.empty()) return {std::nullopt, "refused: " + check.refused};
   if (rc != CURLE_OK) return {std::nullopt, curl_easy_strerror(rc)};
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);

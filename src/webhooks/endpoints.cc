@@ -1,7 +1,12 @@
 #include "webhooks/endpoints.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
-#include <set>
+#include <cctype>
+#include <future>
+#include <span>
+#include <unordered_set>
 #include <utility>
 
 #include "core/crypto.h"
@@ -22,6 +27,44 @@ std::string KnownTypes() {
 
 }  // namespace
 
+namespace {
+
+// The authority of an http(s) URL (between "://" and the path), or empty.
+std::string_view UrlAuthority(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return {};
+  std::string_view rest = url.substr(scheme + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  std::size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) authority.remove_prefix(at + 1);
+  return authority;
+}
+
+// A DNS name: dot-separated labels of letters, digits, '-' and '_' (a trailing dot allowed).
+bool IsHostName(std::string_view host) {
+  if (host.back() == '.') host.remove_suffix(1);
+  if (host.empty() || host.size() > 253) return false;
+  for (;;) {
+    const std::string_view label = host.substr(0, host.find('.'));
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    }
+    if (label.size() == host.size()) return true;
+    host.remove_prefix(label.size() + 1);
+  }
+}
+
+}  // namespace
+
+std::string_view UrlHost(std::string_view url) {
+  std::string_view host = UrlAuthority(url);
+  if (!host.empty() && host.front() == '[') return host.substr(0, host.find(']') + 1);
+  return host.substr(0, host.find(':'));
+}
+
 Status ValidateUrl(std::string_view url) {
   if (url.empty()) return InvalidArgumentError("url is required");
   if (url.size() > kMaxUrlBytes) {
@@ -32,31 +75,32 @@ Status ValidateUrl(std::string_view url) {
       return InvalidArgumentError("url must not contain spaces or control characters");
     }
   }
-  std::string_view rest;
-  if (url.rfind("http://", 0) == 0) {
-    rest = url.substr(7);
-  } else if (url.rfind("https://", 0) == 0) {
-    rest = url.substr(8);
-  } else {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
     return InvalidArgumentError("url must start with http:// or https://");
   }
-  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  std::size_t at = authority.rfind('@');
-  if (at != std::string_view::npos) authority.remove_prefix(at + 1);
-  std::string_view host = authority;
-  if (!host.empty() && host.front() == '[') {
-    std::size_t close = host.find(']');
-    if (close == std::string_view::npos) return InvalidArgumentError("url has a malformed host");
-    host = host.substr(0, close + 1);
-  } else {
-    host = host.substr(0, host.find(':'));
+  const std::string_view authority = UrlAuthority(url);
+  if (!authority.empty() && authority.front() == '[' &&
+      authority.find(']') == std::string_view::npos) {
+    return InvalidArgumentError("url has a malformed host");
   }
+  const std::string_view host = UrlHost(url);
   if (host.empty() || host == "[]") return InvalidArgumentError("url must name a host");
+  if (host.front() == '[') {
+    const std::string inner(host.substr(1, host.size() - 2));
+    unsigned char addr[16];
+    if (inet_pton(AF_INET6, inner.c_str(), addr) != 1) {
+      return InvalidArgumentError("url has a malformed IPv6 address");
+    }
+  } else if (!IsHostName(host)) {
+    return InvalidArgumentError("url has a malformed host '" + std::string(host) + "'");
+  }
   std::string_view port = authority.substr(host.size());
   if (!port.empty()) {
     if (port.front() != ':' || port.size() == 1 || port.size() > 6 ||
-        !std::all_of(port.begin() + 1, port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      return InvalidArgumentError("url has a malformed port");
+        !std::all_of(port.begin() + 1, port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+        std::stoi(std::string(port.substr(1))) < 1 ||
+        std::stoi(std::string(port.substr(1))) > 65535) {
+      return InvalidArgumentError("url has a malformed port (1-65535)");
     }
   }
   return Status::Ok();
@@ -153,6 +197,7 @@ Result<model::WebhookEndpoint> EndpointService::Add(
     model::MerchantId merchant, const std::string& url,
     const std::vector<model::WebhookEventType>& events, const std::optional<std::string>& secret) {
   RESTOCK_RETURN_IF_ERROR(ValidateUrl(url));
+  RESTOCK_RETURN_IF_ERROR(targets_.CheckHostLiteral(UrlHost(url)));
   if (events.empty()) return InvalidArgumentError("at least one event type is required");
   if (secret) RESTOCK_RETURN_IF_ERROR(ValidateSecret(*secret));
   model::WebhookEndpoint e;
@@ -220,52 +265,113 @@ Result<model::WebhookEndpoint> EndpointService::SetEnabled(model::MerchantId mer
   return out;
 }
 
+namespace {
+
+// A new pending delivery of the same event and body, due now.
+model::WebhookDelivery ReplayCopy(model::WebhookDelivery d, UnixMicros now) {
+  d.id = 0;
+  d.created = now;
+  d.status = model::DeliveryStatus::kPending;
+  d.attempts = 0;
+  d.next_attempt_at = now;
+  d.completed.reset();
+  return d;
+}
+
+// Runs `work` through the database's group-commit writer and waits for its outcome.
+Status SubmitAndWait(store::Database& db, store::Work work) {
+  std::promise<Status> done;
+  std::future<Status> outcome = done.get_future();
+  db.Submit(std::move(work), [&done](Status s) { done.set_value(std::move(s)); });
+  return outcome.get();
+}
+
+}  // namespace
+
 Result<std::size_t> EndpointService::Replay(model::MerchantId merchant, std::int64_t endpoint_id,
                                             const ReplayRequest& request) {
   if (request.delivery_id.has_value() == request.since.has_value()) {
     return InvalidArgumentError("replay needs either a delivery id or a since time");
   }
-  std::size_t count = 0;
-  RESTOCK_RETURN_IF_ERROR(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
-    count = 0;
-    RESTOCK_RETURN_IF_ERROR(Load(tx, merchant, endpoint_id).status());
-    std::vector<model::WebhookDelivery> originals;
-    if (request.delivery_id) {
+  if (request.delivery_id) {
+    std::size_t count = 0;
+    RESTOCK_RETURN_IF_ERROR(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
+      RESTOCK_RETURN_IF_ERROR(Load(tx, merchant, endpoint_id).status());
       RESTOCK_ASSIGN_OR_RETURN(auto d, tx.webhook_outbox().Find(merchant, *request.delivery_id));
       if (!d || d->endpoint_id != endpoint_id) {
         return NotFoundError("no delivery " + std::to_string(*request.delivery_id) +
                              " for webhook endpoint " + std::to_string(endpoint_id));
       }
-      originals.push_back(std::move(*d));
-    } else {
-      std::int64_t after = 0;
-      for (;;) {
-        RESTOCK_ASSIGN_OR_RETURN(auto page, tx.webhook_outbox().ListForEndpoint(
-                                                merchant, endpoint_id, *request.since, after, 500));
-        if (page.empty()) break;
-        after = page.back().id;
-        for (auto& d : page) originals.push_back(std::move(d));
-      }
-    }
+      const model::WebhookDelivery copy = ReplayCopy(std::move(*d), clock_.NowMicros());
+      count = 1;
+      return tx.webhook_outbox().Enqueue(std::span(&copy, 1));
+    }));
+    return count;
+  }
+  // Since a time: a chunk at a time, read from a snapshot and enqueued through the writer,
+  // so neither memory nor the write lock grows with the endpoint's history. Only the event
+  // ids seen so far are kept, to send each event once.
+  RESTOCK_RETURN_IF_ERROR(Get(merchant, endpoint_id).status());
+  std::unordered_set<std::string> seen;
+  std::size_t count = 0;
+  std::int64_t after = 0;
+  for (;;) {
+    std::vector<model::WebhookDelivery> page;
+    RESTOCK_RETURN_IF_ERROR(db_.RunReadOnly([&](store::Transaction& tx) -> Status {
+      RESTOCK_ASSIGN_OR_RETURN(
+          page, tx.webhook_outbox().ListForEndpoint(merchant, endpoint_id, *request.since, after,
+                                                    kReplayChunk));
+      return Status::Ok();
+    }));
+    if (page.empty()) break;
+    after = page.back().id;
     const UnixMicros now = clock_.NowMicros();
-    std::set<std::string> seen;
     std::vector<model::WebhookDelivery> copies;
-    for (auto& d : originals) {
-      if (!seen.insert(d.event_id).second) continue;
-      model::WebhookDelivery copy = std::move(d);
-      copy.id = 0;
-      copy.created = now;
-      copy.status = model::DeliveryStatus::kPending;
-      copy.attempts = 0;
-      copy.next_attempt_at = now;
-      copy.completed.reset();
-      copies.push_back(std::move(copy));
+    for (auto& d : page) {
+      if (seen.insert(d.event_id).second) copies.push_back(ReplayCopy(std::move(d), now));
     }
-    count = copies.size();
-    if (copies.empty()) return Status::Ok();
-    return tx.webhook_outbox().Enqueue(copies);
-  }));
+    if (copies.empty()) continue;
+    RESTOCK_RETURN_IF_ERROR(SubmitAndWait(db_, [&copies](store::Transaction& tx) -> Status {
+      return tx.webhook_outbox().Enqueue(copies);
+    }));
+    count += copies.size();
+  }
   return count;
+}
+
+Status EndpointService::Remove(model::MerchantId merchant, std::int64_t id) {
+  RESTOCK_RETURN_IF_ERROR(SetEnabled(merchant, id, false).status());
+  for (;;) {
+    std::size_t deleted = 0;
+    RESTOCK_RETURN_IF_ERROR(SubmitAndWait(db_, [&](store::Transaction& tx) -> Status {
+      RESTOCK_ASSIGN_OR_RETURN(deleted,
+                               tx.webhook_outbox().DeleteForEndpoint(merchant, id, kRemoveChunk));
+      RESTOCK_ASSIGN_OR_RETURN(std::size_t attempts,
+                               tx.webhook_attempts().DeleteForEndpoint(merchant, id, kRemoveChunk));
+      deleted += attempts;
+      return Status::Ok();
+    }));
+    if (deleted == 0) break;
+  }
+  return SubmitAndWait(db_, [&](store::Transaction& tx) -> Status {
+    return tx.webhook_endpoints().Delete(merchant, id);
+  });
+}
+
+Result<std::size_t> PruneDeliveryHistory(store::Database& db, UnixMicros before) {
+  std::size_t total = 0;
+  for (;;) {
+    std::size_t deleted = 0;
+    RESTOCK_RETURN_IF_ERROR(SubmitAndWait(db, [&](store::Transaction& tx) -> Status {
+      RESTOCK_ASSIGN_OR_RETURN(deleted, tx.webhook_outbox().PruneCompleted(before, kRemoveChunk));
+      RESTOCK_ASSIGN_OR_RETURN(std::size_t attempts,
+                               tx.webhook_attempts().PruneStarted(before, kRemoveChunk));
+      deleted += attempts;
+      return Status::Ok();
+    }));
+    total += deleted;
+    if (deleted == 0) return total;
+  }
 }
 
 Result<std::vector<model::DeliveryAttempt>> EndpointService::Attempts(

@@ -14,20 +14,33 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "core/target_policy.h"
 #include "model/webhook.h"
 #include "store/database.h"
 
 namespace restock::webhooks {
 
 inline constexpr std::size_t kMaxUrlBytes = 2048;
+// Deliveries a replay by time reads and enqueues per transaction.
+inline constexpr std::size_t kReplayChunk = 500;
+// Rows deleted per transaction when an endpoint is removed or history is pruned.
+inline constexpr std::size_t kRemoveChunk = 2000;
+
+// Deletes delivered and failed deliveries completed before `before`, and delivery attempts
+// started before it, over every merchant, kRemoveChunk rows per transaction through the
+// writer. Returns how many rows were deleted. Pending deliveries are never deleted.
+Result<std::size_t> PruneDeliveryHistory(store::Database& db, UnixMicros before);
 inline constexpr std::size_t kMinSecretBytes = 16;
 inline constexpr std::size_t kMaxSecretBytes = 256;
 // How long a rotated-out secret keeps signing (Ordergroove: 24 hours).
 inline constexpr UnixMicros kDefaultRotationOverlap = 24LL * 3600 * 1'000'000;
 
-// OK for an absolute http:// or https:// URL with a host, at most kMaxUrlBytes, without
-// spaces or control characters; InvalidArgument saying what is wrong otherwise.
+// OK for an absolute http:// or https:// URL with a host (a DNS name, an IPv4 address or a
+// bracketed IPv6 address) and an optional port 1-65535, at most kMaxUrlBytes, without spaces
+// or control characters; InvalidArgument saying what is wrong otherwise.
 Status ValidateUrl(std::string_view url);
+// The host of a URL that passed ValidateUrl (brackets kept for IPv6).
+std::string_view UrlHost(std::string_view url);
 // Parses event type names (each one of model::AllWebhookEventTypes, duplicates dropped,
 // at least one). InvalidArgument naming the first unknown one.
 Result<std::vector<model::WebhookEventType>> ParseEventTypes(const std::vector<std::string>& names);
@@ -50,12 +63,14 @@ struct ReplayRequest {
 
 class EndpointService {
  public:
-  EndpointService(store::Database& db, const Clock& clock,
+  // `targets` decides which address literals a URL may name (by default: public ones only).
+  EndpointService(store::Database& db, const Clock& clock, core::TargetPolicy targets = {},
                   UnixMicros rotation_overlap = kDefaultRotationOverlap)
-      : db_(db), clock_(clock), rotation_overlap_(rotation_overlap) {}
+      : db_(db), clock_(clock), targets_(std::move(targets)), rotation_overlap_(rotation_overlap) {}
 
   // Subscribes `url` to `events`, signing with `secret` (generated when absent). Returns the
-  // endpoint, secret included. InvalidArgument for a bad URL, event type or secret.
+  // endpoint, secret included. InvalidArgument for a bad URL (also one whose host is an
+  // address `targets` refuses), event type or secret.
   Result<model::WebhookEndpoint> Add(model::MerchantId merchant, const std::string& url,
                                      const std::vector<model::WebhookEventType>& events,
                                      const std::optional<std::string>& secret);
@@ -68,13 +83,20 @@ class EndpointService {
   // the older secret at once. NotFound / InvalidArgument.
   Result<model::WebhookEndpoint> Rotate(model::MerchantId merchant, std::int64_t id,
                                         const std::optional<std::string>& secret);
+  // Deletes the endpoint with its deliveries and its delivery log: disables it first (no new
+  // deliveries, none claimed), deletes the rows kRemoveChunk at a time through the writer,
+  // then the endpoint. Interrupted, it leaves a disabled endpoint to remove again. NotFound.
+  Status Remove(model::MerchantId merchant, std::int64_t id);
   // Disabled endpoints get no new deliveries, and their pending ones wait until enabled.
   Result<model::WebhookEndpoint> SetEnabled(model::MerchantId merchant, std::int64_t id,
                                             bool enabled);
   // Enqueues the chosen events again (same event id and body, new deliveries due now);
   // returns how many. Events are replayed once each even if they were delivered several
-  // times. InvalidArgument unless exactly one of delivery_id / since is set; NotFound for an
-  // unknown endpoint or a delivery of another endpoint.
+  // times. A replay by time commits kReplayChunk deliveries at a time through the writer
+  // (Database::Submit), so it never holds the write lock for long and keeps one chunk of
+  // bodies in memory (plus the event ids seen); if it fails part-way, the chunks already
+  // committed stay. InvalidArgument unless exactly one of delivery_id / since is set;
+  // NotFound for an unknown endpoint or a delivery of another endpoint.
   Result<std::size_t> Replay(model::MerchantId merchant, std::int64_t endpoint_id,
                              const ReplayRequest& request);
   // The endpoint's delivery attempts with id < before_id (all when nullopt), newest first,
@@ -91,6 +113,7 @@ class EndpointService {
 
   store::Database& db_;
   const Clock& clock_;
+  const core::TargetPolicy targets_;
   const UnixMicros rotation_overlap_;
 };
 

@@ -14,6 +14,7 @@ namespace restock::webhooks {
 struct PostResult {
   std::optional<int> status_code;  // nullopt when no HTTP response arrived
   std::string error;               // transport error (timeout, refused, ...); empty otherwise
+  bool abandoned = false;          // cut short by AbandonAll (shutdown), not the receiver's doing
 };
 
 // Thread-safety: implementations must allow concurrent Post calls.
@@ -25,6 +26,9 @@ class Poster {
   virtual PostResult Post(const std::string& url, const std::string& body,
                           const std::vector<std::pair<std::string, std::string>>& headers,
                           UnixMicros timeout) = 0;
+  // Makes every Post in flight, and every later one, return at once with `abandoned` set
+  // (for a bounded shutdown). Irreversible.
+  virtual void AbandonAll() {}
 };
 
 }  // namespace restock::webhooks

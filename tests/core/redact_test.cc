@@ -28,4 +28,13 @@ TEST(RedactUrlPasswordTest, MasksTheUserInfoPasswordAndPasswordParameters) {
 }
 
 }  // namespace
+TEST(RedactUrlPasswordTest, LeavesEverythingButThePassword) {
+  EXPECT_EQ(RedactUrlPassword("https://user:pw@host/x?a=b@c"), "https://user:***@host/x?a=b@c");
+  EXPECT_EQ(RedactUrlPassword("postgresql://restock:pw@127.0.0.1:5432/db"),
+            "postgresql://restock:***@127.0.0.1:5432/db");
+  EXPECT_EQ(RedactUrlPassword("https://user@host/x"), "https://user@host/x");
+  EXPECT_EQ(RedactUrlPassword("https://host/x?u=a:b@c"), "https://host/x?u=a:b@c");
+  EXPECT_EQ(RedactUrlPassword("./restock.db"), "./restock.db");
+}
+
 }  // namespace restock::core

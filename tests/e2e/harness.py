@@ -152,6 +152,12 @@ class CliResult:
         return f"{self.args} -> exit {self.rc}\nstdout: {self.stdout!r}\nstderr: {self.stderr!r}"
 
 
+# The tests' webhook receivers listen on loopback, which restock refuses as a target unless
+# allowed (docs/security.md, "Outbound targets"): every CLI and server process gets this
+# allowance; a test of the refusal itself overrides it with env={...: ""}.
+LOOPBACK_TARGETS = "127.0.0.0/8,::1/128"
+
+
 class Cli:
     """Runs `restock` subcommands against one database."""
 
@@ -169,6 +175,7 @@ class Cli:
                 n += 1
             args = args[:n] + ["--db", str(self.db)] + args[n:]
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("RESTOCK_")}
+        full_env["RESTOCK_ALLOW_PRIVATE_TARGETS"] = LOOPBACK_TARGETS
         full_env.update(env or {})
         proc = subprocess.run([str(restock_bin()), *args], cwd=self.cwd, env=full_env,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True,
@@ -206,6 +213,7 @@ class Server:
         self.stderr_path = workdir / f"{name}.stderr.log"
         self.stdout_path = workdir / f"{name}.stdout.log"
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("RESTOCK_")}
+        full_env["RESTOCK_ALLOW_PRIVATE_TARGETS"] = LOOPBACK_TARGETS
         full_env.update(env or {})
         args = list(args)
         # The daily scheduler would run placement on start-up (it is past 06:00 somewhere);

@@ -82,3 +82,20 @@ def test_unreachable_postgresql_server_is_8(tmp_path):
     cli = Cli(f"postgresql://restock@127.0.0.1:{port}/restock?connect_timeout=2", tmp_path)
     r = cli.fails(8, "init")
     assert "cannot connect to the database" in r.stderr, r.describe()
+
+
+@pytest.mark.sqlite_only
+def test_database_path_that_is_a_directory_is_2(tmp_path):
+    """--db naming a directory is a usage error, not a condition worth retrying (8)."""
+    r = Cli(tmp_path, tmp_path).fails(2, "merchant", "add", "--public-id", "m1")
+    assert "is a directory" in r.stderr, r.describe()
+    assert list(tmp_path.iterdir()) == [], "nothing was created"
+
+
+def test_importing_a_directory_is_2(cli: Cli, tmp_path):
+    cli.ok("init")
+    cli.ok("merchant", "add", "--public-id", "m1")
+    folder = tmp_path / "feed.csv"
+    folder.mkdir()
+    r = cli.fails(2, "product", "import", "--merchant", "m1", str(folder))
+    assert "is a directory" in r.stderr, r.describe()

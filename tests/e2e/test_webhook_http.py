@@ -135,3 +135,39 @@ def test_endpoint_list_is_paged_like_every_list(restock):
     assert len(page("/webhooks/")["results"]) == 5
     for bad in ("page_size=0", "page_size=101", "page_size=abc", "cursor=zz", "cursor=a-1"):
         assert_detail(get(restock, f"/webhooks/?{bad}"), 400)
+
+
+def test_delete_removes_the_endpoint_its_deliveries_and_log_only_for_its_merchant(restock):
+    """DELETE /webhooks/{id}/ and `webhook remove`: another merchant's id is 404 and changes
+    nothing; the endpoint's outbox rows and log go with it, other endpoints' stay."""
+    from webhook_support import outbox, rows
+    a1 = restock.cli.ok("webhook", "add", "--merchant", restock.a.public_id, "--url",
+                        "http://127.0.0.1:9/a1", "--events", "product.stock_changed")["id"]
+    a2 = restock.cli.ok("webhook", "add", "--merchant", restock.a.public_id, "--url",
+                        "http://127.0.0.1:9/a2", "--events", "product.stock_changed")["id"]
+    restock.cli.ok("webhook", "disable", "--merchant", restock.a.public_id, "--id", str(a2))
+    restock.cli.ok("webhook", "enable", "--merchant", restock.a.public_id, "--id", str(a2))
+    assert [r["status"] for r in results_of(restock.patch([{"product_id": "P1", "inventory": 4}]))] \
+        == [200]
+    assert sorted(r["endpoint_id"] for r in outbox(restock.db)) == [a1, a2]
+
+    headers = restock.b.key_headers()
+    assert_detail(restock.request("DELETE", f"/webhooks/{a1}/", headers=headers), 404)
+    assert len(outbox(restock.db)) == 2
+    resp = restock.request("DELETE", f"/webhooks/{a1}/", headers=restock.a.key_headers())
+    assert resp.status_code == 200 and resp.json() == {"id": a1, "deleted": True}, resp.text
+    assert_detail(get(restock, f"/webhooks/{a1}/"), 404)
+    assert_detail(restock.request("DELETE", f"/webhooks/{a1}/", headers=restock.a.key_headers()),
+                  404)
+    assert [r["endpoint_id"] for r in outbox(restock.db)] == [a2]
+
+    restock.cli.fails(3, "webhook", "remove", "--merchant", restock.b.public_id, "--id", str(a2))
+    assert restock.cli.ok("webhook", "remove", "--merchant", restock.a.public_id,
+                          "--id", str(a2)) == {"id": a2, "deleted": True}
+    assert outbox(restock.db) == []
+    assert rows(restock.db, "SELECT id FROM webhook_endpoints") == []
+
+
+def results_of(resp):
+    from harness import results
+    return results(resp)

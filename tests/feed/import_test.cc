@@ -107,7 +107,7 @@ TEST_F(ImportTest, CsvEmptyCellsClearTextPriceAndCounts) {
 
   auto summary = Import(
       "product_id,sku,name,price,image_url,detail_url,inventory,low_stock_threshold\n"
-      "a,,,,,,,\n"                  // every cell empty but the id
+      "a,,,,,,,\n"                       // every cell empty but the id
       "b,null,null,null,,,null,null\n",  // null: the nullable three only; text stays text
       Format::kCsv);
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
@@ -133,7 +133,8 @@ TEST_F(ImportTest, CsvEmptyBooleanCellIsRejectedAndChangesNothing) {
   ASSERT_EQ(Import("product_id,name,live\na,Coffee,false\n", Format::kCsv)->created, 1u);
   for (const char* column : {"live", "discontinued", "autoship_enabled"}) {
     SCOPED_TRACE(column);
-    auto summary = Import(std::string("product_id,name,") + column + "\na,Renamed,\n", Format::kCsv);
+    auto summary =
+        Import(std::string("product_id,name,") + column + "\na,Renamed,\n", Format::kCsv);
     ASSERT_TRUE(summary.ok()) << summary.status().ToString();
     EXPECT_EQ(summary->updated + summary->created + summary->unchanged, 0u);
     ASSERT_EQ(summary->rejected.size(), 1u);
@@ -157,6 +158,85 @@ TEST_F(ImportTest, CsvEmptyBooleanCellIsRejectedAndChangesNothing) {
 
 TEST_F(ImportTest, CsvWithoutHeaderIsAnError) {
   EXPECT_EQ(Import("", Format::kCsv).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(ImportTest, CsvRejectsInvalidUtf8WithLineAndColumn) {
+  auto summary = Import(
+      "product_id,name\n"
+      "a,Caf\xc3\xa9\n"
+      "b,Bad \xff byte\n"
+      "c,Truncated \xe2\x82\n"
+      "\xc0\xaf,Overlong id\n",
+      Format::kCsv);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->created, 1u);
+  ASSERT_EQ(summary->rejected.size(), 3u);
+  EXPECT_EQ(summary->rejected[0].line, 3u);
+  EXPECT_EQ(summary->rejected[0].errors[0].second[0], "invalid UTF-8 in column 'name' at byte 5");
+  EXPECT_EQ(summary->rejected[1].line, 4u);
+  EXPECT_EQ(summary->rejected[2].line, 5u);
+  EXPECT_EQ(summary->rejected[2].errors[0].second[0],
+            "invalid UTF-8 in column 'product_id' at byte 1");
+  EXPECT_EQ(db_.state().products.size(), 1u);
+  EXPECT_EQ(db_.state().products.at({1, "a"}).name, "Caf\xc3\xa9");
+}
+
+TEST_F(ImportTest, ByteOrderMarkAtTheStartIsAccepted) {
+  auto csv = Import("\xEF\xBB\xBFproduct_id,name\na,Tea\n", Format::kCsv);
+  ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+  EXPECT_EQ(csv->created, 1u);
+  EXPECT_TRUE(csv->rejected.empty());
+  auto jsonl = Import("\xEF\xBB\xBF{\"product_id\":\"b\"}\n", Format::kJsonLines);
+  ASSERT_TRUE(jsonl.ok()) << jsonl.status().ToString();
+  EXPECT_EQ(jsonl->created, 1u);
+  EXPECT_TRUE(jsonl->rejected.empty());
+  // Only at the start: elsewhere it is part of the data.
+  auto later =
+      Import("{\"product_id\":\"c\"}\n\xEF\xBB\xBF{\"product_id\":\"d\"}\n", Format::kJsonLines);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->rejected.size(), 1u);
+}
+
+TEST_F(ImportTest, CsvHeaderCellWithBlanksIsAnErrorAndChangesNothing) {
+  auto summary = Import("product_id, live\na,false\n", Format::kCsv);
+  EXPECT_EQ(summary.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(summary.status().message().find("' live'"), std::string::npos);
+  EXPECT_TRUE(db_.state().products.empty());
+}
+
+TEST_F(ImportTest, OverlongRecordsAreRejectedAndTheRestImported) {
+  const std::string huge(kMaxRecordBytes + 10, 'x');
+  auto jsonl = Import("{\"product_id\":\"a\"}\n{\"product_id\":\"b\",\"name\":\"" + huge +
+                          "\"}\n{\"product_id\":\"c\"}",
+                      Format::kJsonLines);
+  ASSERT_TRUE(jsonl.ok()) << jsonl.status().ToString();
+  EXPECT_EQ(jsonl->created, 2u);
+  ASSERT_EQ(jsonl->rejected.size(), 1u);
+  EXPECT_EQ(jsonl->rejected[0].line, 2u);
+  EXPECT_EQ(jsonl->rejected[0].errors[0].second[0],
+            "longer than " + std::to_string(kMaxRecordBytes) + " bytes");
+  // CSV: a quoted cell with newlines counts whole, and the line numbers after it stay right.
+  auto csv = Import("product_id,name\nd,\"" + huge + "\n\n\"\ne,Tea\n", Format::kCsv);
+  ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+  EXPECT_EQ(csv->created, 1u);
+  ASSERT_EQ(csv->rejected.size(), 1u);
+  EXPECT_EQ(csv->rejected[0].line, 2u);
+  EXPECT_TRUE(db_.state().products.count({1, "e"}));
+  EXPECT_FALSE(db_.state().products.count({1, "d"}));
+}
+
+TEST(JsonLinesLineEndsTest, LinesAcrossTheReadBufferKeepTheirBytes) {
+  // A valid line longer than the reader's 64 KiB buffer is read whole.
+  testing::FakeClock clock;
+  testing::FakeDatabase db;
+  catalog::StockService stock{db, clock};
+  const std::string name(200'000, 'n');
+  std::istringstream in("{\"product_id\":\"a\",\"name\":\"" + name + "\"}\n\n");
+  auto summary = ImportProducts(in, Format::kJsonLines, 1, stock, ImportOptions{});
+  ASSERT_TRUE(summary.ok());
+  // Names are capped by validation, so this one is rejected for its length, not split.
+  ASSERT_EQ(summary->rejected.size(), 1u);
+  EXPECT_EQ(summary->rejected[0].errors[0].first, "name");
 }
 
 TEST(FormatForPathTest, PicksByExtension) {

@@ -71,6 +71,34 @@ TEST(XmlFeedReaderTest, StructuredFieldsAndStrangersAreMarkedOrSkipped) {
   EXPECT_EQ((*products)[0].structured, std::vector<std::string>{"extra_data"});
 }
 
+TEST(XmlFeedReaderTest, UnwantedChildrenAreSkippedWithoutBeingKept) {
+  // 200,000 unknown children (some with element content) in one product: nothing of them is
+  // kept, so memory per product does not grow with them.
+  std::string xml = "<products><product><product_id>p</product_id>";
+  for (int i = 0; i < 100'000; ++i) xml += "<a/><b><c/></b>";
+  xml += "<name>Tea</name></product></products>";
+  std::istringstream in(xml);
+  XmlFeedReader reader(in, {"product_id", "name"});
+  auto product = reader.Next();
+  ASSERT_TRUE(product.ok() && *product) << product.status().ToString();
+  EXPECT_EQ((*product)->fields, (Fields{{"product_id", "p"}, {"name", "Tea"}}));
+  EXPECT_TRUE((*product)->structured.empty());
+  EXPECT_FALSE((*product)->overflowed);
+}
+
+TEST(XmlFeedReaderTest, ManyWantedChildrenAreCappedAndFlagged) {
+  std::string xml = "<products><product>";
+  for (std::size_t i = 0; i < kMaxFieldsPerProduct * 50; ++i) xml += "<name><x/></name>";
+  xml += "</product></products>";
+  std::istringstream in(xml);
+  XmlFeedReader reader(in, {"name"});
+  auto product = reader.Next();
+  ASSERT_TRUE(product.ok() && *product);
+  EXPECT_EQ((*product)->fields.size(), kMaxFieldsPerProduct);
+  EXPECT_EQ((*product)->structured.size(), kMaxFieldsPerProduct);
+  EXPECT_TRUE((*product)->overflowed);
+}
+
 TEST(XmlFeedReaderTest, ReadsAFeedLargerThanOneBuffer) {
   std::string xml = "<products>";
   for (int i = 0; i < 5000; ++i) {
@@ -187,6 +215,21 @@ TEST_F(XmlImportTest, AbsentOptionalTagsKeepStoredValues) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->unchanged, 1u);
   EXPECT_EQ(db_.state().stock_events.size(), 1u);
+}
+
+TEST_F(XmlImportTest, AProductWithTooManyFieldsIsRejectedAndTheOthersImported) {
+  std::string xml = "<products><product><product_id>big</product_id>";
+  for (std::size_t i = 0; i < kMaxFieldsPerProduct + 1; ++i) xml += "<name>n</name>";
+  xml += "</product><product><product_id>small</product_id><unknown>";
+  for (int i = 0; i < 10'000; ++i) xml += "<a><b/></a>";
+  xml += "</unknown></product></products>";
+  auto summary = Import(xml);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->created, 1u);
+  ASSERT_EQ(summary->rejected.size(), 1u);
+  EXPECT_EQ(summary->rejected[0].element, 1u);
+  EXPECT_EQ(Reasons(summary->rejected[0]),
+            std::vector<std::string>{"product: has more than 100 fields"});
 }
 
 TEST_F(XmlImportTest, RejectsBadRowsWithElementNumberAndFeedTagNames) {

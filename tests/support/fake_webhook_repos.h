@@ -24,8 +24,32 @@ struct FakeWebhookState {
   };
   std::map<std::int64_t, Row> outbox;                       // by id
   std::map<std::int64_t, model::DeliveryAttempt> attempts;  // by id
+  // The dispatcher's per-endpoint state (claims, turns, backoff), by endpoint id.
+  struct Claimable {
+    std::string token;
+    UnixMicros claimed_until = 0;
+    UnixMicros last_claimed = 0;
+    int failures = 0;
+    UnixMicros backoff_until = 0;
+  };
+  std::map<std::int64_t, Claimable> claimable;
   std::int64_t next_id = 1;
 };
+
+// Erases up to `limit` entries of `map` whose value matches; returns how many.
+template <typename Map, typename Pred>
+std::size_t EraseSome(Map& map, std::size_t limit, Pred pred) {
+  std::size_t n = 0;
+  for (auto it = map.begin(); it != map.end() && n < limit;) {
+    if (pred(it->second)) {
+      it = map.erase(it);
+      ++n;
+    } else {
+      ++it;
+    }
+  }
+  return n;
+}
 
 class FakeWebhookEndpointRepo final : public store::WebhookEndpointRepo {
  public:
@@ -61,6 +85,15 @@ class FakeWebhookEndpointRepo final : public store::WebhookEndpointRepo {
     it->second.created = created;
     return Status::Ok();
   }
+  Status Delete(model::MerchantId m, std::int64_t id) override {
+    auto it = s_.endpoints.find(id);
+    if (it == s_.endpoints.end() || it->second.merchant_id != m) {
+      return NotFoundError("no such webhook endpoint");
+    }
+    s_.endpoints.erase(it);
+    s_.claimable.erase(id);
+    return Status::Ok();
+  }
 
  private:
   FakeWebhookState& s_;
@@ -77,33 +110,73 @@ class FakeWebhookOutboxRepo final : public store::WebhookOutboxRepo {
     }
     return Status::Ok();
   }
-  Result<std::vector<model::WebhookDelivery>> Claim(UnixMicros now, std::string_view token,
+  Result<std::optional<store::EndpointClaim>> Claim(UnixMicros now, std::string_view token,
                                                     UnixMicros lease_until,
                                                     std::size_t limit) override {
-    std::vector<FakeWebhookState::Row*> due;
-    for (auto& [id, row] : s_.outbox) {
-      const model::WebhookDelivery& d = row.delivery;
-      auto e = s_.endpoints.find(d.endpoint_id);
-      if (d.status != model::DeliveryStatus::kPending || d.next_attempt_at > now ||
-          e == s_.endpoints.end() || !e->second.enabled) {
+    auto due = [&](const FakeWebhookState::Row& row, std::int64_t endpoint) {
+      return row.delivery.endpoint_id == endpoint &&
+             row.delivery.status == model::DeliveryStatus::kPending &&
+             row.delivery.next_attempt_at <= now;
+    };
+    std::optional<std::int64_t> pick;
+    for (const auto& [id, e] : s_.endpoints) {
+      const FakeWebhookState::Claimable& c = s_.claimable[id];
+      if (!e.enabled || c.claimed_until > now || c.backoff_until > now) continue;
+      if (std::none_of(s_.outbox.begin(), s_.outbox.end(),
+                       [&](const auto& kv) { return due(kv.second, id); })) {
         continue;
       }
-      due.push_back(&row);
+      if (!pick || c.last_claimed < s_.claimable[*pick].last_claimed) pick = id;
     }
-    std::stable_sort(due.begin(), due.end(), [](auto* a, auto* b) {
+    if (!pick) return std::optional<store::EndpointClaim>();
+    FakeWebhookState::Claimable& c = s_.claimable[*pick];
+    c.token = std::string(token);
+    c.claimed_until = lease_until;
+    c.last_claimed = now;
+    store::EndpointClaim claim;
+    claim.endpoint_id = *pick;
+    claim.merchant_id = s_.endpoints[*pick].merchant_id;
+    claim.failures = c.failures;
+    std::vector<FakeWebhookState::Row*> rows;
+    for (auto& [id, row] : s_.outbox) {
+      if (due(row, *pick)) rows.push_back(&row);
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](auto* a, auto* b) {
       return a->delivery.next_attempt_at < b->delivery.next_attempt_at;
     });
-    if (due.size() > limit) due.resize(limit);
-    std::sort(due.begin(), due.end(),
-              [](auto* a, auto* b) { return a->delivery.id < b->delivery.id; });
-    std::vector<model::WebhookDelivery> out;
-    for (auto* row : due) {
+    if (rows.size() > limit) rows.resize(limit);
+    for (auto* row : rows) {
       ++row->delivery.attempts;
       row->delivery.next_attempt_at = lease_until;
       row->lease_token = std::string(token);
-      out.push_back(row->delivery);
+      claim.deliveries.push_back(row->delivery);
     }
-    return out;
+    return std::optional<store::EndpointClaim>(std::move(claim));
+  }
+  Result<bool> Release(std::int64_t id, std::string_view token,
+                       UnixMicros next_attempt_at) override {
+    auto it = s_.outbox.find(id);
+    if (it == s_.outbox.end() || it->second.lease_token.empty() ||
+        it->second.lease_token != token) {
+      return false;
+    }
+    it->second.lease_token.clear();
+    --it->second.delivery.attempts;
+    it->second.delivery.next_attempt_at = next_attempt_at;
+    return true;
+  }
+  Status EndClaim(model::MerchantId merchant, std::int64_t endpoint_id, std::string_view token,
+                  int failures, UnixMicros backoff_until) override {
+    auto e = s_.endpoints.find(endpoint_id);
+    FakeWebhookState::Claimable& c = s_.claimable[endpoint_id];
+    if (e == s_.endpoints.end() || e->second.merchant_id != merchant || c.token != token) {
+      return Status::Ok();
+    }
+    c.token.clear();
+    c.claimed_until = 0;
+    c.failures = failures;
+    c.backoff_until = backoff_until;
+    return Status::Ok();
   }
   Result<bool> Complete(std::int64_t id, std::string_view token, model::DeliveryStatus status,
                         UnixMicros next_attempt_at, UnixMicros now) override {
@@ -147,6 +220,18 @@ class FakeWebhookOutboxRepo final : public store::WebhookOutboxRepo {
     for (const auto& [id, row] : s_.outbox) n += row.delivery.status == status;
     return n;
   }
+  Result<std::size_t> DeleteForEndpoint(model::MerchantId m, std::int64_t endpoint_id,
+                                        std::size_t limit) override {
+    return EraseSome(s_.outbox, limit, [&](const FakeWebhookState::Row& r) {
+      return r.delivery.merchant_id == m && r.delivery.endpoint_id == endpoint_id;
+    });
+  }
+  Result<std::size_t> PruneCompleted(UnixMicros before, std::size_t limit) override {
+    return EraseSome(s_.outbox, limit, [&](const FakeWebhookState::Row& r) {
+      return r.delivery.status != model::DeliveryStatus::kPending && r.delivery.completed &&
+             *r.delivery.completed < before;
+    });
+  }
 
  private:
   FakeWebhookState& s_;
@@ -172,6 +257,16 @@ class FakeWebhookAttemptRepo final : public store::WebhookAttemptRepo {
       if (a.merchant_id == m && a.endpoint_id == endpoint_id && a.id < before) out.push_back(a);
     }
     return out;
+  }
+  Result<std::size_t> DeleteForEndpoint(model::MerchantId m, std::int64_t endpoint_id,
+                                        std::size_t limit) override {
+    return EraseSome(s_.attempts, limit, [&](const model::DeliveryAttempt& a) {
+      return a.merchant_id == m && a.endpoint_id == endpoint_id;
+    });
+  }
+  Result<std::size_t> PruneStarted(UnixMicros before, std::size_t limit) override {
+    return EraseSome(s_.attempts, limit,
+                     [&](const model::DeliveryAttempt& a) { return a.started < before; });
   }
 
  private:

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <thread>
 
 #include "support/fake_clock.h"
 #include "support/fake_database.h"
@@ -26,6 +29,7 @@ class FakePoster final : public Poster {
                   UnixMicros timeout) override {
     std::lock_guard lock(mu);
     calls.push_back({url, body, headers, timeout});
+    if (failing_url == url) return {500, ""};
     if (results.empty()) return {200, ""};
     PostResult r = results.front();
     results.pop_front();
@@ -34,6 +38,35 @@ class FakePoster final : public Poster {
   std::mutex mu;
   std::vector<Call> calls;
   std::deque<PostResult> results;
+  std::string failing_url;  // always answers 500
+};
+
+// Blocks every Post until AbandonAll, like a receiver that never answers.
+class HangingPoster final : public Poster {
+ public:
+  PostResult Post(const std::string&, const std::string&,
+                  const std::vector<std::pair<std::string, std::string>>&, UnixMicros) override {
+    std::unique_lock lock(mu_);
+    ++in_flight_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return abandoned_; });
+    return {std::nullopt, "abandoned", true};
+  }
+  void AbandonAll() override {
+    std::lock_guard lock(mu_);
+    abandoned_ = true;
+    cv_.notify_all();
+  }
+  void WaitInFlight() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return in_flight_ > 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int in_flight_ = 0;
+  bool abandoned_ = false;
 };
 
 class DispatcherTest : public ::testing::Test {
@@ -78,6 +111,38 @@ class DispatcherTest : public ::testing::Test {
     Result<std::size_t> n = d.RunOnce();
     EXPECT_TRUE(n.ok()) << n.status().ToString();
     return n.ok() ? *n : 0;
+  }
+
+  // A second endpoint (of merchant 2) with `n` deliveries due now; returns its id.
+  std::int64_t AddEndpoint(const std::string& url, int n, model::MerchantId merchant = 2) {
+    std::int64_t id = 0;
+    EXPECT_TRUE(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
+                     model::WebhookEndpoint e;
+                     e.merchant_id = merchant;
+                     e.url = url;
+                     e.events = {model::WebhookEventType::kStockChanged};
+                     e.secret = "secret-2";
+                     e.enabled = true;
+                     RESTOCK_ASSIGN_OR_RETURN(id, tx.webhook_endpoints().Create(e));
+                     std::vector<model::WebhookDelivery> ds(n);
+                     for (int i = 0; i < n; ++i) {
+                       ds[i].merchant_id = merchant;
+                       ds[i].endpoint_id = id;
+                       ds[i].event_id = url + std::to_string(i);
+                       ds[i].body = "{}";
+                       ds[i].created = ds[i].next_attempt_at = clock_.NowMicros();
+                     }
+                     return tx.webhook_outbox().Enqueue(ds);
+                   })
+                    .ok());
+    return id;
+  }
+  std::vector<model::WebhookDelivery> DeliveriesOf(std::int64_t endpoint) {
+    std::vector<model::WebhookDelivery> out;
+    for (auto& [id, row] : db_.Snapshot().webhooks.outbox) {
+      if (row.delivery.endpoint_id == endpoint) out.push_back(row.delivery);
+    }
+    return out;
   }
 
   testing::FakeClock clock_;
@@ -186,6 +251,84 @@ TEST_F(DispatcherTest, WorkersDeliverAfterAWake) {
   d.Stop();
   EXPECT_EQ(Delivery().status, model::DeliveryStatus::kDelivered);
   EXPECT_EQ(poster_.calls.size(), 1u);
+}
+
+TEST_F(DispatcherTest, AFailingEndpointBacksOffWithoutHoldingTheOthers) {
+  const std::int64_t dead = AddEndpoint("http://dead/", 5, 3);
+  const std::int64_t live = AddEndpoint("http://live/", 2);
+  poster_.failing_url = "http://dead/";
+  clock_.AdvanceSeconds(1);
+  Dispatcher d(db_, clock_, poster_, options_, nullptr);
+  // Each endpoint gets its turn: the first (receiver), then the dead one — one attempt, after
+  // which its other four go back unattempted — then the live one.
+  while (Run(d) > 0) {
+  }
+  std::vector<std::string> urls;
+  for (const auto& c : poster_.calls) urls.push_back(c.url);
+  EXPECT_EQ(urls, (std::vector<std::string>{"http://receiver/hook", "http://dead/", "http://live/",
+                                            "http://live/"}));
+  for (const auto& delivery : DeliveriesOf(live)) {
+    EXPECT_EQ(delivery.status, model::DeliveryStatus::kDelivered);
+  }
+  int attempted = 0;
+  for (const auto& delivery : DeliveriesOf(dead)) attempted += delivery.attempts;
+  EXPECT_EQ(attempted, 1) << "the unattempted rest went back without counting an attempt";
+  // The dead endpoint is not tried again before its backoff (60 s after one failure) ends,
+  // although four of its deliveries are due.
+  clock_.AdvanceSeconds(59);
+  EXPECT_EQ(Run(d), 0u);
+  clock_.AdvanceSeconds(1);
+  EXPECT_EQ(Run(d), 5u) << "all five are claimed together";
+  EXPECT_EQ(poster_.calls.size(), 5u) << "and only the first is attempted";
+  clock_.AdvanceSeconds(119);
+  EXPECT_EQ(Run(d), 0u) << "the second failure in a row doubles the backoff";
+  clock_.AdvanceSeconds(1);
+  poster_.failing_url.clear();
+  while (Run(d) > 0) {
+  }
+  for (const auto& delivery : DeliveriesOf(dead)) {
+    EXPECT_EQ(delivery.status, model::DeliveryStatus::kDelivered);
+  }
+}
+
+TEST_F(DispatcherTest, StopAbandonsTheAttemptInFlightAndGivesBackTheRest) {
+  // The fixture's endpoint gets two more deliveries: three in one claim.
+  clock_.AdvanceSeconds(1);
+  ASSERT_TRUE(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
+                   std::vector<model::WebhookDelivery> ds(2);
+                   for (int i = 0; i < 2; ++i) {
+                     ds[i].merchant_id = 1;
+                     ds[i].endpoint_id = endpoint_id_;
+                     ds[i].event_id = "evt_more" + std::to_string(i);
+                     ds[i].body = "{}";
+                     ds[i].created = ds[i].next_attempt_at = clock_.NowMicros();
+                   }
+                   return tx.webhook_outbox().Enqueue(ds);
+                 })
+                  .ok());
+  HangingPoster hanging;
+  DispatcherOptions o = options_;
+  o.workers = 1;
+  o.shutdown_grace = 50'000;
+  Dispatcher d(db_, clock_, hanging, o, nullptr);
+  d.Start();
+  hanging.WaitInFlight();
+  const auto t0 = std::chrono::steady_clock::now();
+  d.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  auto log = Attempts();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].outcome, model::AttemptOutcome::kRetry);
+  const auto rows = DeliveriesOf(endpoint_id_);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].attempts, 1);
+  EXPECT_EQ(rows[0].next_attempt_at, clock_.NowMicros()) << "due again at once";
+  for (const auto& row : rows) EXPECT_EQ(row.status, model::DeliveryStatus::kPending);
+  EXPECT_EQ(rows[1].attempts + rows[2].attempts, 0) << "never attempted: given back";
+  // The claim ended: a new dispatcher (the next start) takes the endpoint at once.
+  Dispatcher next(db_, clock_, poster_, options_, nullptr);
+  EXPECT_EQ(Run(next), 3u);
+  EXPECT_EQ(poster_.calls.size(), 3u);
 }
 
 TEST(DispatcherOptionsTest, ValidationRejectsNonsense) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "support/fake_clock.h"
 #include "support/fake_database.h"
 
@@ -15,12 +17,19 @@ TEST(EndpointRulesTest, UrlsMustBeAbsoluteHttpWithAHost) {
                          "http://127.0.0.1:8080/h", "https://[::1]:9/x", "http://u:p@host/"}) {
     EXPECT_TRUE(ValidateUrl(ok).ok()) << ok;
   }
-  for (const char* bad :
-       {"", "example.com", "ftp://x/", "http://", "http:///path", "http://h:/",
-        "http://h:99999999/", "http://h:8a/", "http://a b/", "http://a/\n", "https://[::1/"}) {
+  for (const char* bad : {"", "example.com", "ftp://x/", "http://", "http:///path", "http://h:/",
+                          "http://h:99999999/", "http://h:8a/", "http://a b/", "http://a/\n",
+                          "https://[::1/", "http://h:0/", "http://h:65536/", "http://ex$ample.com/",
+                          "http://-a.example/", "http://a..b/", "http://[zz::1]/", "http://h;x/"}) {
     EXPECT_EQ(ValidateUrl(bad).code(), StatusCode::kInvalidArgument) << bad;
   }
   EXPECT_FALSE(ValidateUrl("http://h/" + std::string(kMaxUrlBytes, 'a')).ok());
+}
+
+TEST(EndpointRulesTest, UrlHostKeepsIpv6Brackets) {
+  EXPECT_EQ(UrlHost("http://u:p@Example.com:80/x"), "Example.com");
+  EXPECT_EQ(UrlHost("https://[::1]:9/x"), "[::1]");
+  EXPECT_EQ(UrlHost("http://h?q=1"), "h");
 }
 
 TEST(EndpointRulesTest, EventTypeListsAreParsedDedupedAndChecked) {
@@ -59,6 +68,134 @@ class EndpointServiceTest : public ::testing::Test {
   testing::FakeDatabase db_;
   EndpointService service_{db_, clock_};
 };
+
+TEST_F(EndpointServiceTest, PrivateAddressLiteralsAreRefusedUnlessAllowed) {
+  const std::vector<WebhookEventType> events = {WebhookEventType::kOrderPlaced};
+  for (const char* url : {"http://127.0.0.1:8080/h", "http://[::1]/", "http://169.254.169.254/",
+                          "http://10.0.0.8/", "http://0.0.0.0/", "http://127.1/"}) {
+    auto refused = service_.Add(1, url, events, std::nullopt);
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << url;
+  }
+  EXPECT_TRUE(db_.state().webhooks.endpoints.empty());
+  EXPECT_TRUE(service_.Add(1, "http://localhost:9/h", events, std::nullopt).ok());
+  EndpointService allowing(db_, clock_, core::TargetPolicy(*core::ParseCidrList("127.0.0.0/8")));
+  EXPECT_TRUE(allowing.Add(1, "http://127.0.0.1:8080/h", events, std::nullopt).ok());
+  EXPECT_FALSE(allowing.Add(1, "http://[::1]/", events, std::nullopt).ok());
+}
+
+TEST_F(EndpointServiceTest, ReplayBySinceCommitsChunksThroughTheWriterEachEventOnce) {
+  auto e = service_.Add(1, "http://x/", {WebhookEventType::kStockChanged}, std::nullopt);
+  ASSERT_TRUE(e.ok());
+  // 1,200 rows of 1,100 events: 100 were delivered twice, far apart (in different chunks).
+  const std::size_t events = 1100;
+  ASSERT_TRUE(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
+                   std::vector<model::WebhookDelivery> ds;
+                   for (std::size_t i = 0; i < events + 100; ++i) {
+                     model::WebhookDelivery d;
+                     d.merchant_id = 1;
+                     d.endpoint_id = e->id;
+                     d.event_id = "evt_" + std::to_string(i < events ? i : i - events);
+                     d.body = d.event_id;
+                     d.created = 100;
+                     d.status = model::DeliveryStatus::kDelivered;
+                     ds.push_back(std::move(d));
+                   }
+                   return tx.webhook_outbox().Enqueue(ds);
+                 })
+                  .ok());
+  const std::size_t before = db_.state().webhooks.outbox.size();
+  db_.submits = 0;
+  EXPECT_EQ(*service_.Replay(1, e->id, {std::nullopt, 0}), events);
+  EXPECT_EQ(db_.state().webhooks.outbox.size(), before + events);
+  EXPECT_EQ(static_cast<std::size_t>(db_.submits.load()),
+            (events + kReplayChunk - 1) / kReplayChunk)
+      << "one writer transaction per chunk, not one for the whole replay";
+  std::set<std::string> replayed;
+  for (const auto& [id, row] : db_.state().webhooks.outbox) {
+    if (row.delivery.status == model::DeliveryStatus::kPending) {
+      EXPECT_TRUE(replayed.insert(row.delivery.event_id).second) << row.delivery.event_id;
+    }
+  }
+  EXPECT_EQ(replayed.size(), events);
+  EXPECT_EQ(service_.Replay(2, e->id, {std::nullopt, 0}).status().code(), StatusCode::kNotFound)
+      << "another merchant's endpoint";
+}
+
+// `n` deliveries of `endpoint` (merchant `m`), each with one attempt in the log.
+void AddHistory(testing::FakeDatabase& db, model::MerchantId m, std::int64_t endpoint, int n,
+                model::DeliveryStatus status, UnixMicros when) {
+  ASSERT_TRUE(db.RunInTransaction([&](store::Transaction& tx) -> Status {
+                  for (int i = 0; i < n; ++i) {
+                    model::WebhookDelivery d;
+                    d.merchant_id = m;
+                    d.endpoint_id = endpoint;
+                    d.event_id = "evt_" + std::to_string(endpoint) + "_" + std::to_string(i);
+                    d.created = d.next_attempt_at = when;
+                    d.status = status;
+                    if (status != model::DeliveryStatus::kPending) d.completed = when;
+                    RESTOCK_RETURN_IF_ERROR(tx.webhook_outbox().Enqueue(std::span(&d, 1)));
+                    model::DeliveryAttempt a;
+                    a.merchant_id = m;
+                    a.endpoint_id = endpoint;
+                    a.event_id = d.event_id;
+                    a.started = when;
+                    RESTOCK_RETURN_IF_ERROR(tx.webhook_attempts().Append(a).status());
+                  }
+                  return Status::Ok();
+                }).ok());
+}
+
+TEST_F(EndpointServiceTest, RemoveDeletesTheEndpointItsDeliveriesAndLogInChunks) {
+  const std::vector<WebhookEventType> events = {WebhookEventType::kStockChanged};
+  auto gone = service_.Add(1, "http://gone/", events, std::nullopt);
+  auto kept = service_.Add(1, "http://kept/", events, std::nullopt);
+  auto other = service_.Add(2, "http://other/", events, std::nullopt);
+  ASSERT_TRUE(gone.ok() && kept.ok() && other.ok());
+  AddHistory(db_, 1, gone->id, static_cast<int>(kRemoveChunk) + 5, model::DeliveryStatus::kPending,
+             clock_.NowMicros());
+  AddHistory(db_, 1, kept->id, 3, model::DeliveryStatus::kDelivered, clock_.NowMicros());
+  AddHistory(db_, 2, other->id, 3, model::DeliveryStatus::kDelivered, clock_.NowMicros());
+
+  EXPECT_EQ(service_.Remove(2, gone->id).code(), StatusCode::kNotFound) << "another merchant's";
+  EXPECT_TRUE(service_.Get(1, gone->id).ok());
+  db_.submits = 0;
+  ASSERT_TRUE(service_.Remove(1, gone->id).ok());
+  EXPECT_GE(db_.submits.load(), 3) << "chunks, then the endpoint";
+  EXPECT_EQ(service_.Get(1, gone->id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_.Remove(1, gone->id).code(), StatusCode::kNotFound);
+  for (const auto& [id, row] : db_.state().webhooks.outbox) {
+    EXPECT_NE(row.delivery.endpoint_id, gone->id);
+  }
+  for (const auto& [id, a] : db_.state().webhooks.attempts) EXPECT_NE(a.endpoint_id, gone->id);
+  EXPECT_EQ(db_.state().webhooks.outbox.size(), 6u);
+  EXPECT_EQ(db_.state().webhooks.attempts.size(), 6u);
+}
+
+TEST_F(EndpointServiceTest, PruningDeletesOnlyFinishedDeliveriesAndAttemptsOlderThanTheCutoff) {
+  const std::vector<WebhookEventType> events = {WebhookEventType::kStockChanged};
+  auto e = service_.Add(1, "http://x/", events, std::nullopt);
+  auto f = service_.Add(2, "http://y/", events, std::nullopt);
+  ASSERT_TRUE(e.ok() && f.ok());
+  const UnixMicros old = 1'000, cutoff = 2'000, recent = 3'000;
+  AddHistory(db_, 1, e->id, 3, model::DeliveryStatus::kDelivered, old);
+  AddHistory(db_, 2, f->id, static_cast<int>(kRemoveChunk) + 1, model::DeliveryStatus::kFailed,
+             old);
+  AddHistory(db_, 1, e->id, 2, model::DeliveryStatus::kPending, old);  // never pruned
+  AddHistory(db_, 1, e->id, 4, model::DeliveryStatus::kDelivered, recent);
+  auto pruned = PruneDeliveryHistory(db_, cutoff);
+  ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
+  // Old finished deliveries (3 + 2001) and old attempts (3 + 2001 + 2).
+  EXPECT_EQ(*pruned, 2 * (3 + kRemoveChunk + 1) + 2);
+  std::size_t pending = 0, delivered = 0;
+  for (const auto& [id, row] : db_.state().webhooks.outbox) {
+    pending += row.delivery.status == model::DeliveryStatus::kPending;
+    delivered += row.delivery.status == model::DeliveryStatus::kDelivered;
+  }
+  EXPECT_EQ(pending, 2u);
+  EXPECT_EQ(delivered, 4u);
+  EXPECT_EQ(db_.state().webhooks.attempts.size(), 4u);
+  EXPECT_EQ(*PruneDeliveryHistory(db_, cutoff), 0u);
+}
 
 TEST_F(EndpointServiceTest, RotationKeepsTheOldSecretForADayAndOnlyOneOld) {
   auto e = service_.Add(1, "http://x/", {WebhookEventType::kOrderPlaced}, "secret-number-one");

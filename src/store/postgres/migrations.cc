@@ -209,6 +209,19 @@ ALTER TABLE order_events ADD COLUMN product_id text COLLATE "C" NOT NULL DEFAULT
 ALTER TABLE order_events ADD COLUMN quantity bigint NOT NULL DEFAULT 0;
 ALTER TABLE order_events ADD COLUMN cycle_date date NULL;
 )sql"},
+    // Webhook endpoints take turns, and back off as a whole (see the SQLite migration 13).
+    Migration{13, R"sql(
+ALTER TABLE webhook_endpoints ADD COLUMN claim_token text NULL,
+  ADD COLUMN claimed_until bigint NOT NULL DEFAULT 0,
+  ADD COLUMN last_claimed bigint NOT NULL DEFAULT 0,
+  ADD COLUMN failures integer NOT NULL DEFAULT 0,
+  ADD COLUMN backoff_until bigint NOT NULL DEFAULT 0;
+CREATE INDEX webhook_outbox_due_by_endpoint
+  ON webhook_outbox (merchant_id, endpoint_id, next_attempt_at, id) WHERE status = 'pending';
+DROP INDEX webhook_outbox_due;
+CREATE INDEX webhook_outbox_completed ON webhook_outbox (completed) WHERE status <> 'pending';
+CREATE INDEX webhook_attempts_by_start ON webhook_attempts (started);
+)sql"},
 };
 
 static_assert(VersionsAreIncreasing(kMigrations),

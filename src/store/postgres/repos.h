@@ -227,6 +227,7 @@ class PgWebhookEndpointRepo final : public WebhookEndpointRepo {
                                                      std::int64_t id) override;
   Result<std::vector<model::WebhookEndpoint>> ListForMerchant(model::MerchantId merchant) override;
   Status Update(const model::WebhookEndpoint& endpoint) override;
+  Status Delete(model::MerchantId merchant, std::int64_t id) override;
 
  private:
   TxContext& cx_;
@@ -237,11 +238,14 @@ class PgWebhookOutboxRepo final : public WebhookOutboxRepo {
   explicit PgWebhookOutboxRepo(TxContext& cx) : cx_(cx) {}
   // One statement for the whole batch.
   Status Enqueue(std::span<const model::WebhookDelivery> deliveries) override;
-  // One UPDATE over the due rows picked FOR UPDATE SKIP LOCKED: dispatchers on several
-  // nodes claim disjoint rows without waiting for each other.
-  Result<std::vector<model::WebhookDelivery>> Claim(UnixMicros now, std::string_view token,
-                                                    UnixMicros lease_until,
-                                                    std::size_t limit) override;
+  // The endpoint is picked FOR UPDATE SKIP LOCKED, then one UPDATE claims its due rows:
+  // dispatchers on several nodes claim different endpoints without waiting for each other.
+  Result<std::optional<EndpointClaim>> Claim(UnixMicros now, std::string_view token,
+                                             UnixMicros lease_until, std::size_t limit) override;
+  Result<bool> Release(std::int64_t id, std::string_view token,
+                       UnixMicros next_attempt_at) override;
+  Status EndClaim(model::MerchantId merchant, std::int64_t endpoint_id, std::string_view token, int failures,
+                  UnixMicros backoff_until) override;
   Result<bool> Complete(std::int64_t id, std::string_view token, model::DeliveryStatus status,
                         UnixMicros next_attempt_at, UnixMicros now) override;
   Result<std::optional<model::WebhookDelivery>> Find(model::MerchantId merchant,
@@ -252,6 +256,9 @@ class PgWebhookOutboxRepo final : public WebhookOutboxRepo {
                                                               std::int64_t after_id,
                                                               std::size_t limit) override;
   Result<std::int64_t> CountByStatus(model::DeliveryStatus status) override;
+  Result<std::size_t> DeleteForEndpoint(model::MerchantId merchant, std::int64_t endpoint_id,
+                                        std::size_t limit) override;
+  Result<std::size_t> PruneCompleted(UnixMicros before, std::size_t limit) override;
 
  private:
   TxContext& cx_;
@@ -265,6 +272,9 @@ class PgWebhookAttemptRepo final : public WebhookAttemptRepo {
                                                               std::int64_t endpoint_id,
                                                               std::optional<std::int64_t> before_id,
                                                               std::size_t limit) override;
+  Result<std::size_t> DeleteForEndpoint(model::MerchantId merchant, std::int64_t endpoint_id,
+                                        std::size_t limit) override;
+  Result<std::size_t> PruneStarted(UnixMicros before, std::size_t limit) override;
 
  private:
   TxContext& cx_;

@@ -38,15 +38,49 @@ constexpr std::string_view kInsertDeliveries =
     "$2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::integer[], "
     "$9::bigint[], $10::bigint[]) WITH ORDINALITY AS u(m, e, ev, t, b, c, s, a, n, done, k) "
     "ORDER BY u.k";
+// The endpoint first (locked, SKIP LOCKED: nodes claim different endpoints without waiting),
+// then only its due rows through webhook_outbox_due_by_endpoint. The earliest due time is a
+// scalar subquery with LIMIT 1, so it stays one index probe per eligible endpoint (an EXISTS
+// may be planned as a semi-join reading every pending row, a disabled endpoint's too).
+constexpr std::string_view kSelectEndpointToClaim =
+    "SELECT e.merchant_id, e.id, e.failures FROM webhook_endpoints e "
+    "WHERE e.enabled AND e.claimed_until <= $1 AND e.backoff_until <= $1 AND ("
+    "SELECT o.next_attempt_at FROM webhook_outbox o WHERE o.merchant_id = e.merchant_id "
+    "AND o.endpoint_id = e.id AND o.status = 'pending' ORDER BY o.next_attempt_at LIMIT 1) "
+    "<= $1 ORDER BY e.last_claimed, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED";
+constexpr std::string_view kLeaseEndpoint =
+    "UPDATE webhook_endpoints SET claim_token = $3, claimed_until = $4, last_claimed = $5 "
+    "WHERE merchant_id = $1 AND id = $2";
+constexpr std::string_view kEndClaim =
+    "UPDATE webhook_endpoints SET claim_token = NULL, claimed_until = 0, failures = $3, "
+    "backoff_until = $4 WHERE merchant_id = $5 AND id = $1 AND claim_token = $2";
 constexpr std::string_view kClaim =
-    "UPDATE webhook_outbox AS w SET attempts = w.attempts + 1, lease_token = $2, "
-    "next_attempt_at = $3 FROM (SELECT o.merchant_id, o.id FROM webhook_outbox o "
-    "JOIN webhook_endpoints e ON e.merchant_id = o.merchant_id AND e.id = o.endpoint_id "
-    "WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND e.enabled "
-    "ORDER BY o.next_attempt_at, o.id LIMIT $4 FOR UPDATE OF o SKIP LOCKED) AS due "
-    "WHERE w.merchant_id = due.merchant_id AND w.id = due.id RETURNING w.id, w.merchant_id, "
-    "w.endpoint_id, w.event_id, w.event_type, w.body, w.created, w.status, w.attempts, "
-    "w.next_attempt_at, w.completed";
+    "WITH due AS (SELECT o.merchant_id, o.id, o.next_attempt_at AS due_at FROM webhook_outbox o "
+    "WHERE o.merchant_id = $1 AND o.endpoint_id = $2 AND o.status = 'pending' "
+    "AND o.next_attempt_at <= $3 ORDER BY o.next_attempt_at, o.id LIMIT $6 "
+    "FOR UPDATE SKIP LOCKED), claimed AS (UPDATE webhook_outbox AS w SET "
+    "attempts = w.attempts + 1, lease_token = $4, next_attempt_at = $5 FROM due "
+    "WHERE w.merchant_id = due.merchant_id AND w.id = due.id RETURNING due.due_at, w.id, "
+    "w.merchant_id, w.endpoint_id, w.event_id, w.event_type, w.body, w.created, w.status, "
+    "w.attempts, w.next_attempt_at, w.completed) "
+    "SELECT " RESTOCK_DELIVERY_COLUMNS " FROM claimed ORDER BY due_at, id";
+constexpr std::string_view kDeleteEndpoint =
+    "DELETE FROM webhook_endpoints WHERE merchant_id = $1 AND id = $2";
+constexpr std::string_view kDeleteEndpointDeliveries =
+    "DELETE FROM webhook_outbox WHERE merchant_id = $1 AND id IN (SELECT id FROM webhook_outbox "
+    "WHERE merchant_id = $1 AND endpoint_id = $2 LIMIT $3)";
+constexpr std::string_view kPruneDeliveries =
+    "DELETE FROM webhook_outbox WHERE (merchant_id, id) IN (SELECT merchant_id, id FROM "
+    "webhook_outbox WHERE status <> 'pending' AND completed < $1 LIMIT $2)";
+constexpr std::string_view kDeleteEndpointAttempts =
+    "DELETE FROM webhook_attempts WHERE merchant_id = $1 AND id IN (SELECT id FROM "
+    "webhook_attempts WHERE merchant_id = $1 AND endpoint_id = $2 LIMIT $3)";
+constexpr std::string_view kPruneAttempts =
+    "DELETE FROM webhook_attempts WHERE (merchant_id, id) IN (SELECT merchant_id, id FROM "
+    "webhook_attempts WHERE started < $1 LIMIT $2)";
+constexpr std::string_view kRelease =
+    "UPDATE webhook_outbox SET attempts = attempts - 1, next_attempt_at = $3, "
+    "lease_token = NULL WHERE id = $1 AND lease_token = $2";
 constexpr std::string_view kComplete =
     "UPDATE webhook_outbox SET status = $3, next_attempt_at = $4, completed = $5, "
     "lease_token = NULL WHERE id = $1 AND lease_token = $2";
@@ -205,20 +239,48 @@ Status PgWebhookOutboxRepo::Enqueue(std::span<const model::WebhookDelivery> deli
   return cx_.conn.Query(kInsertDeliveries, params).status();
 }
 
-Result<std::vector<model::WebhookDelivery>> PgWebhookOutboxRepo::Claim(UnixMicros now,
-                                                                      std::string_view token,
-                                                                      UnixMicros lease_until,
-                                                                      std::size_t limit) {
-  if (limit == 0) return std::vector<model::WebhookDelivery>();
+Result<std::optional<EndpointClaim>> PgWebhookOutboxRepo::Claim(UnixMicros now,
+                                                                std::string_view token,
+                                                                UnixMicros lease_until,
+                                                                std::size_t limit) {
+  RESTOCK_ASSIGN_OR_RETURN(Rows picked, cx_.conn.Query(kSelectEndpointToClaim, Params().Int(now)));
+  if (picked.size() == 0) return std::optional<EndpointClaim>();
+  EndpointClaim claim;
+  claim.merchant_id = picked.Int(0, 0);
+  claim.endpoint_id = picked.Int(0, 1);
+  claim.failures = static_cast<int>(picked.Int(0, 2));
+  RESTOCK_RETURN_IF_ERROR(cx_.conn
+                              .Query(kLeaseEndpoint, Params()
+                                                         .Int(claim.merchant_id)
+                                                         .Int(claim.endpoint_id)
+                                                         .Text(token)
+                                                         .Int(lease_until)
+                                                         .Int(now))
+                              .status());
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.conn.Query(kClaim, Params()
+                                                                 .Int(claim.merchant_id)
+                                                                 .Int(claim.endpoint_id)
+                                                                 .Int(now)
+                                                                 .Text(token)
+                                                                 .Int(lease_until)
+                                                                 .Int(LimitValue(limit))));
+  RESTOCK_ASSIGN_OR_RETURN(claim.deliveries, ReadDeliveries(rows));
+  return std::optional<EndpointClaim>(std::move(claim));
+}
+
+Result<bool> PgWebhookOutboxRepo::Release(std::int64_t id, std::string_view token,
+                                          UnixMicros next_attempt_at) {
   RESTOCK_ASSIGN_OR_RETURN(
-      Rows rows,
-      cx_.conn.Query(kClaim, Params().Int(now).Text(token).Int(lease_until).Int(LimitValue(limit))));
-  RESTOCK_ASSIGN_OR_RETURN(std::vector<model::WebhookDelivery> out, ReadDeliveries(rows));
-  std::sort(out.begin(), out.end(),
-            [](const model::WebhookDelivery& a, const model::WebhookDelivery& b) {
-              return a.id < b.id;
-            });
-  return out;
+      Rows rows, cx_.conn.Query(kRelease, Params().Int(id).Text(token).Int(next_attempt_at)));
+  return rows.affected() > 0;
+}
+
+Status PgWebhookOutboxRepo::EndClaim(model::MerchantId merchant, std::int64_t endpoint_id, std::string_view token,
+                                     int failures, UnixMicros backoff_until) {
+  return cx_.conn
+      .Query(kEndClaim,
+             Params().Int(endpoint_id).Text(token).Int(failures).Int(backoff_until).Int(merchant))
+      .status();
 }
 
 Result<bool> PgWebhookOutboxRepo::Complete(std::int64_t id, std::string_view token,
@@ -288,6 +350,42 @@ Result<std::vector<model::DeliveryAttempt>> PgWebhookAttemptRepo::ListForEndpoin
     out.push_back(std::move(a));
   }
   return out;
+}
+
+Status PgWebhookEndpointRepo::Delete(model::MerchantId merchant, std::int64_t id) {
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.conn.Query(kDeleteEndpoint, Params().Int(merchant).Int(id)));
+  if (rows.affected() == 0) return NotFoundError("no such webhook endpoint");
+  return Status::Ok();
+}
+
+Result<std::size_t> PgWebhookOutboxRepo::DeleteForEndpoint(model::MerchantId merchant,
+                                                           std::int64_t endpoint_id,
+                                                           std::size_t limit) {
+  RESTOCK_ASSIGN_OR_RETURN(
+      Rows rows, cx_.conn.Query(kDeleteEndpointDeliveries,
+                                Params().Int(merchant).Int(endpoint_id).Int(LimitValue(limit))));
+  return static_cast<std::size_t>(rows.affected());
+}
+
+Result<std::size_t> PgWebhookOutboxRepo::PruneCompleted(UnixMicros before, std::size_t limit) {
+  RESTOCK_ASSIGN_OR_RETURN(
+      Rows rows, cx_.conn.Query(kPruneDeliveries, Params().Int(before).Int(LimitValue(limit))));
+  return static_cast<std::size_t>(rows.affected());
+}
+
+Result<std::size_t> PgWebhookAttemptRepo::DeleteForEndpoint(model::MerchantId merchant,
+                                                            std::int64_t endpoint_id,
+                                                            std::size_t limit) {
+  RESTOCK_ASSIGN_OR_RETURN(
+      Rows rows, cx_.conn.Query(kDeleteEndpointAttempts,
+                                Params().Int(merchant).Int(endpoint_id).Int(LimitValue(limit))));
+  return static_cast<std::size_t>(rows.affected());
+}
+
+Result<std::size_t> PgWebhookAttemptRepo::PruneStarted(UnixMicros before, std::size_t limit) {
+  RESTOCK_ASSIGN_OR_RETURN(
+      Rows rows, cx_.conn.Query(kPruneAttempts, Params().Int(before).Int(LimitValue(limit))));
+  return static_cast<std::size_t>(rows.affected());
 }
 
 }  // namespace restock::store::postgres

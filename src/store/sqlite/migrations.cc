@@ -241,6 +241,24 @@ UPDATE products SET last_event_id = (
   WHERE e.merchant_id = products.merchant_id AND e.product_id = products.product_id);
 DROP INDEX stock_events_by_product;
 )sql"},
+    // Webhook endpoints take turns (docs/webhooks.md, "Delivery"): a claim leases one
+    // endpoint (claim_token, claimed_until), endpoints are picked least recently claimed
+    // first, and one whose attempts keep failing backs off as a whole (failures,
+    // backoff_until). The due index is keyed by endpoint, so a claim reads only the rows
+    // of the endpoint it takes, never those of a disabled or backing-off one. Pruning
+    // (docs/webhooks.md, "Retention") finds old rows by completion and start time.
+    Migration{13, R"sql(
+ALTER TABLE webhook_endpoints ADD COLUMN claim_token TEXT NULL;
+ALTER TABLE webhook_endpoints ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE webhook_endpoints ADD COLUMN last_claimed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE webhook_endpoints ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE webhook_endpoints ADD COLUMN backoff_until INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX webhook_outbox_due_by_endpoint ON webhook_outbox (endpoint_id, next_attempt_at, id)
+  WHERE status = 'pending';
+DROP INDEX webhook_outbox_due;
+CREATE INDEX webhook_outbox_completed ON webhook_outbox (completed) WHERE status <> 'pending';
+CREATE INDEX webhook_attempts_by_start ON webhook_attempts (started);
+)sql"},
 };
 
 static_assert(VersionsAreIncreasing(kMigrations),

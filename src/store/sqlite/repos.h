@@ -215,6 +215,7 @@ class SqliteWebhookEndpointRepo final : public WebhookEndpointRepo {
                                                      std::int64_t id) override;
   Result<std::vector<model::WebhookEndpoint>> ListForMerchant(model::MerchantId merchant) override;
   Status Update(const model::WebhookEndpoint& endpoint) override;
+  Status Delete(model::MerchantId merchant, std::int64_t id) override;
 
  private:
   Connection& conn_;
@@ -227,9 +228,12 @@ class SqliteWebhookOutboxRepo final : public WebhookOutboxRepo {
   explicit SqliteWebhookOutboxRepo(Connection& conn) : conn_(conn) {}
 
   Status Enqueue(std::span<const model::WebhookDelivery> deliveries) override;
-  Result<std::vector<model::WebhookDelivery>> Claim(UnixMicros now, std::string_view token,
-                                                    UnixMicros lease_until,
-                                                    std::size_t limit) override;
+  Result<std::optional<EndpointClaim>> Claim(UnixMicros now, std::string_view token,
+                                             UnixMicros lease_until, std::size_t limit) override;
+  Result<bool> Release(std::int64_t id, std::string_view token,
+                       UnixMicros next_attempt_at) override;
+  Status EndClaim(model::MerchantId merchant, std::int64_t endpoint_id, std::string_view token, int failures,
+                  UnixMicros backoff_until) override;
   Result<bool> Complete(std::int64_t id, std::string_view token, model::DeliveryStatus status,
                         UnixMicros next_attempt_at, UnixMicros now) override;
   Result<std::optional<model::WebhookDelivery>> Find(model::MerchantId merchant,
@@ -240,6 +244,9 @@ class SqliteWebhookOutboxRepo final : public WebhookOutboxRepo {
                                                               std::int64_t after_id,
                                                               std::size_t limit) override;
   Result<std::int64_t> CountByStatus(model::DeliveryStatus status) override;
+  Result<std::size_t> DeleteForEndpoint(model::MerchantId merchant, std::int64_t endpoint_id,
+                                        std::size_t limit) override;
+  Result<std::size_t> PruneCompleted(UnixMicros before, std::size_t limit) override;
 
  private:
   Connection& conn_;
@@ -253,6 +260,9 @@ class SqliteWebhookAttemptRepo final : public WebhookAttemptRepo {
   Result<std::vector<model::DeliveryAttempt>> ListForEndpoint(
       model::MerchantId merchant, std::int64_t endpoint_id, std::optional<std::int64_t> before_id,
       std::size_t limit) override;
+  Result<std::size_t> DeleteForEndpoint(model::MerchantId merchant, std::int64_t endpoint_id,
+                                        std::size_t limit) override;
+  Result<std::size_t> PruneStarted(UnixMicros before, std::size_t limit) override;
 
  private:
   Connection& conn_;

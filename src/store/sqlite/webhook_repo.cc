@@ -27,14 +27,53 @@ constexpr std::string_view kUpdateEndpoint =
     "UPDATE webhook_endpoints SET url = ?3, event_types = ?4, secret = ?5, previous_secret = ?6, "
     "previous_secret_expires = ?7, enabled = ?8, updated = ?9 WHERE merchant_id = ?1 AND id = ?2";
 
+constexpr std::string_view kDeleteEndpoint =
+    "DELETE FROM webhook_endpoints WHERE merchant_id = ?1 AND id = ?2";
+constexpr std::string_view kDeleteEndpointDeliveries =
+    "DELETE FROM webhook_outbox WHERE id IN (SELECT id FROM webhook_outbox "
+    "WHERE merchant_id = ?1 AND endpoint_id = ?2 LIMIT ?3)";
+constexpr std::string_view kPruneDeliveries =
+    "DELETE FROM webhook_outbox WHERE id IN (SELECT id FROM webhook_outbox "
+    "WHERE status <> 'pending' AND completed < ?1 LIMIT ?2)";
+constexpr std::string_view kDeleteEndpointAttempts =
+    "DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts "
+    "WHERE merchant_id = ?1 AND endpoint_id = ?2 LIMIT ?3)";
+constexpr std::string_view kPruneAttempts =
+    "DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts "
+    "WHERE started < ?1 LIMIT ?2)";
+
+// Runs a DELETE whose parameters are `bind`'s, returning the rows deleted.
+template <typename Bind>
+Result<std::size_t> DeleteSome(Connection& conn, std::string_view sql, Bind&& bind) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
+  bind(stmt);
+  RESTOCK_RETURN_IF_ERROR(stmt.Run());
+  return static_cast<std::size_t>(conn.Changes());
+}
+
 constexpr std::string_view kInsertDelivery =
     "INSERT INTO webhook_outbox (merchant_id, endpoint_id, event_id, event_type, body, created, "
     "status, attempts, next_attempt_at, completed) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+// Driven from the endpoints: one probe of webhook_outbox_due_by_endpoint per enabled,
+// unclaimed endpoint that is not backing off; rows of other endpoints are never read.
+constexpr std::string_view kSelectEndpointToClaim =
+    "SELECT e.id, e.merchant_id, e.failures FROM webhook_endpoints e "
+    "WHERE e.enabled = 1 AND e.claimed_until <= ?1 AND e.backoff_until <= ?1 AND EXISTS ("
+    "SELECT 1 FROM webhook_outbox o WHERE o.endpoint_id = e.id AND o.status = 'pending' "
+    "AND o.next_attempt_at <= ?1) ORDER BY e.last_claimed, e.id LIMIT 1";
+constexpr std::string_view kLeaseEndpoint =
+    "UPDATE webhook_endpoints SET claim_token = ?2, claimed_until = ?3, last_claimed = ?4 "
+    "WHERE id = ?1";
+constexpr std::string_view kEndClaim =
+    "UPDATE webhook_endpoints SET claim_token = NULL, claimed_until = 0, failures = ?3, "
+    "backoff_until = ?4 WHERE id = ?1 AND claim_token = ?2 AND merchant_id = ?5";
 constexpr std::string_view kSelectDue =
-    "SELECT o.id FROM webhook_outbox o JOIN webhook_endpoints e ON e.id = o.endpoint_id "
-    "WHERE o.status = 'pending' AND o.next_attempt_at <= ?1 AND e.enabled = 1 "
-    "ORDER BY o.next_attempt_at, o.id LIMIT ?2";
+    "SELECT id FROM webhook_outbox WHERE endpoint_id = ?1 AND status = 'pending' "
+    "AND next_attempt_at <= ?2 ORDER BY next_attempt_at, id LIMIT ?3";
+constexpr std::string_view kRelease =
+    "UPDATE webhook_outbox SET attempts = attempts - 1, next_attempt_at = ?3, "
+    "lease_token = NULL WHERE id = ?1 AND lease_token = ?2";
 constexpr std::string_view kClaimOne =
     "UPDATE webhook_outbox SET attempts = attempts + 1, lease_token = ?2, next_attempt_at = ?3 "
     "WHERE id = ?1";
@@ -180,6 +219,15 @@ Status SqliteWebhookEndpointRepo::Update(const model::WebhookEndpoint& e) {
   return Status::Ok();
 }
 
+Status SqliteWebhookEndpointRepo::Delete(model::MerchantId merchant, std::int64_t id) {
+  RESTOCK_ASSIGN_OR_RETURN(std::size_t n, DeleteSome(conn_, kDeleteEndpoint, [&](Statement& s) {
+                             s.BindInt64(1, merchant);
+                             s.BindInt64(2, id);
+                           }));
+  if (n == 0) return NotFoundError("no such webhook endpoint");
+  return Status::Ok();
+}
+
 // ---- Outbox ----
 
 Status SqliteWebhookOutboxRepo::Enqueue(std::span<const model::WebhookDelivery> deliveries) {
@@ -202,24 +250,43 @@ Status SqliteWebhookOutboxRepo::Enqueue(std::span<const model::WebhookDelivery> 
   });
 }
 
-Result<std::vector<model::WebhookDelivery>> SqliteWebhookOutboxRepo::Claim(UnixMicros now,
-                                                                           std::string_view token,
-                                                                           UnixMicros lease_until,
-                                                                           std::size_t limit) {
+Result<std::optional<EndpointClaim>> SqliteWebhookOutboxRepo::Claim(UnixMicros now,
+                                                                    std::string_view token,
+                                                                    UnixMicros lease_until,
+                                                                    std::size_t limit) {
+  EndpointClaim claim;
+  {
+    RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectEndpointToClaim));
+    stmt.BindInt64(1, now);
+    RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) return std::optional<EndpointClaim>();
+    claim.endpoint_id = stmt.ColumnInt64(0);
+    claim.merchant_id = stmt.ColumnInt64(1);
+    claim.failures = static_cast<int>(stmt.ColumnInt64(2));
+  }
   std::vector<std::int64_t> ids;
   {
     RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectDue));
-    stmt.BindInt64(1, now);
-    stmt.BindInt64(2, LimitValue(limit));
+    stmt.BindInt64(1, claim.endpoint_id);
+    stmt.BindInt64(2, now);
+    stmt.BindInt64(3, LimitValue(limit));
     for (;;) {
       RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
       if (!has_row) break;
       ids.push_back(stmt.ColumnInt64(0));
     }
   }
-  std::sort(ids.begin(), ids.end());
-  std::vector<model::WebhookDelivery> out;
-  Status status = RunAtomically(conn_, ids.size() * 2, [&]() -> Status {
+  std::vector<model::WebhookDelivery>& out = claim.deliveries;
+  Status status = RunAtomically(conn_, ids.size() * 2 + 1, [&]() -> Status {
+    out.clear();
+    {
+      RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kLeaseEndpoint));
+      stmt.BindInt64(1, claim.endpoint_id);
+      stmt.BindText(2, token);
+      stmt.BindInt64(3, lease_until);
+      stmt.BindInt64(4, now);
+      RESTOCK_RETURN_IF_ERROR(stmt.Run());
+    }
     for (std::int64_t id : ids) {
       {
         RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kClaimOne));
@@ -238,7 +305,28 @@ Result<std::vector<model::WebhookDelivery>> SqliteWebhookOutboxRepo::Claim(UnixM
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  return out;
+  return std::optional<EndpointClaim>(std::move(claim));
+}
+
+Result<bool> SqliteWebhookOutboxRepo::Release(std::int64_t id, std::string_view token,
+                                              UnixMicros next_attempt_at) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kRelease));
+  stmt.BindInt64(1, id);
+  stmt.BindText(2, token);
+  stmt.BindInt64(3, next_attempt_at);
+  RESTOCK_RETURN_IF_ERROR(stmt.Run());
+  return conn_.Changes() > 0;
+}
+
+Status SqliteWebhookOutboxRepo::EndClaim(model::MerchantId merchant, std::int64_t endpoint_id, std::string_view token,
+                                         int failures, UnixMicros backoff_until) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kEndClaim));
+  stmt.BindInt64(1, endpoint_id);
+  stmt.BindText(2, token);
+  stmt.BindInt64(3, failures);
+  stmt.BindInt64(4, backoff_until);
+  stmt.BindInt64(5, merchant);
+  return stmt.Run();
 }
 
 Result<bool> SqliteWebhookOutboxRepo::Complete(std::int64_t id, std::string_view token,
@@ -296,6 +384,24 @@ Result<std::int64_t> SqliteWebhookOutboxRepo::CountByStatus(model::DeliveryStatu
   return stmt.ColumnInt64(0);
 }
 
+Result<std::size_t> SqliteWebhookOutboxRepo::DeleteForEndpoint(model::MerchantId merchant,
+                                                               std::int64_t endpoint_id,
+                                                               std::size_t limit) {
+  return DeleteSome(conn_, kDeleteEndpointDeliveries, [&](Statement& s) {
+    s.BindInt64(1, merchant);
+    s.BindInt64(2, endpoint_id);
+    s.BindInt64(3, LimitValue(limit));
+  });
+}
+
+Result<std::size_t> SqliteWebhookOutboxRepo::PruneCompleted(UnixMicros before,
+                                                            std::size_t limit) {
+  return DeleteSome(conn_, kPruneDeliveries, [&](Statement& s) {
+    s.BindInt64(1, before);
+    s.BindInt64(2, LimitValue(limit));
+  });
+}
+
 // ---- Attempts ----
 
 Result<std::int64_t> SqliteWebhookAttemptRepo::Append(const model::DeliveryAttempt& a) {
@@ -335,6 +441,23 @@ Result<std::vector<model::DeliveryAttempt>> SqliteWebhookAttemptRepo::ListForEnd
     out.push_back(std::move(a));
   }
   return out;
+}
+
+Result<std::size_t> SqliteWebhookAttemptRepo::DeleteForEndpoint(model::MerchantId merchant,
+                                                                std::int64_t endpoint_id,
+                                                                std::size_t limit) {
+  return DeleteSome(conn_, kDeleteEndpointAttempts, [&](Statement& s) {
+    s.BindInt64(1, merchant);
+    s.BindInt64(2, endpoint_id);
+    s.BindInt64(3, LimitValue(limit));
+  });
+}
+
+Result<std::size_t> SqliteWebhookAttemptRepo::PruneStarted(UnixMicros before, std::size_t limit) {
+  return DeleteSome(conn_, kPruneAttempts, [&](Statement& s) {
+    s.BindInt64(1, before);
+    s.BindInt64(2, LimitValue(limit));
+  });
 }
 
 }  // namespace restock::store::sqlite
