@@ -61,6 +61,7 @@ Result<std::optional<T>> StoreCredentialSource::Find(Cache<T>& cache, std::strin
 StoreCredentialSource::StoreCredentialSource(store::Database& db, const Clock& clock,
                                              std::chrono::seconds ttl, std::size_t max_entries)
     : db_(db),
+      clock_(clock),
       merchants_(clock, ToMicros(ttl), max_entries),
       api_users_(clock, ToMicros(ttl), max_entries),
       api_keys_(clock, ToMicros(ttl), max_entries) {}
@@ -81,9 +82,26 @@ Result<std::optional<model::ApiUser>> StoreCredentialSource::FindApiUser(
 
 Result<std::optional<model::ApiKey>> StoreCredentialSource::FindApiKey(
     std::string_view key_sha256_hex) {
-  return Find(api_keys_, std::string(key_sha256_hex), [key_sha256_hex](store::MerchantRepo& repo) {
-    return repo.FindApiKey(key_sha256_hex);
-  });
+  std::string key(key_sha256_hex);
+  if (InMemory<model::ApiKey> hit = api_keys_.Get(key)) return std::move(*hit);
+  Result<std::optional<model::ApiKey>> r = ReadOnce<model::ApiKey>(
+      db_, [key_sha256_hex](store::MerchantRepo& repo) { return repo.FindApiKey(key_sha256_hex); });
+  if (!r.ok()) return r;
+  if (r->has_value()) RecordUse(**r);
+  api_keys_.Put(std::move(key), *r);
+  return r;
+}
+
+void StoreCredentialSource::RecordUse(const model::ApiKey& key) {
+  const UnixMicros now = clock_.NowMicros();
+  if (key.last_used && now - *key.last_used < ToMicros(kLastUsedResolution)) return;
+  // Queued for the group writer: the request does not wait for it, and a failure only leaves
+  // last_used older than it could be.
+  db_.Submit(
+      [hash = key.key_sha256_hex, now](store::Transaction& tx) {
+        return tx.merchants().TouchApiKey(hash, now);
+      },
+      [](Status) {});
 }
 
 CredentialSource::InMemory<model::Merchant> StoreCredentialSource::CachedMerchant(

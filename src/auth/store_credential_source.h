@@ -6,6 +6,8 @@
 // same thread): response times do not tell which exist (docs/security.md). Absences are
 // kept apart from found credentials, so a flood of made-up names cannot evict real ones.
 // Errors are never cached.
+// A key read from the database is recorded as used (its last_used, at most once per
+// kLastUsedResolution) through Database::Submit, without waiting for it.
 // CONSEQUENCE: revoking or changing a credential (deleting an API user or key, rotating a
 // secret or hash key) takes up to `ttl` to be seen by this process, and so does a new one
 // whose absence was looked up just before. Use a ttl of 0 to disable caching.
@@ -33,6 +35,8 @@ class StoreCredentialSource final : public CredentialSource {
   static constexpr std::chrono::seconds kDefaultTtl{5};
   // Per kind of credential (merchants, API users, API keys).
   static constexpr std::size_t kDefaultMaxEntries = 100'000;
+  // How stale an API key's last_used may get before a read of the key refreshes it.
+  static constexpr std::chrono::seconds kLastUsedResolution{60};
 
   // REQUIRES: ttl >= 0.
   StoreCredentialSource(store::Database& db, const Clock& clock,
@@ -66,7 +70,11 @@ class StoreCredentialSource final : public CredentialSource {
   template <typename T, typename Read>
   Result<std::optional<T>> Find(Cache<T>& cache, std::string key, Read read);
 
+  // Refreshes key.last_used in the database when it is older than kLastUsedResolution.
+  void RecordUse(const model::ApiKey& key);
+
   store::Database& db_;
+  const Clock& clock_;
   Cache<model::Merchant> merchants_;  // by public id
   Cache<model::ApiUser> api_users_;   // by "<merchant id>:<username>"
   Cache<model::ApiKey> api_keys_;     // by key hash
