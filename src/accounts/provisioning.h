@@ -1,4 +1,4 @@
-// restock::accounts — creating merchants and their credentials (SPEC §1 `merchant add`,
+// restock::accounts — creating merchants and their credentials (`merchant add`,
 // `api-user add`, `api-key add`). Generates secrets where none are given; API keys are
 // returned once and stored only as their SHA-256.
 // Thread-safe; blocking (runs a transaction on the calling thread).

@@ -1,4 +1,5 @@
-// restock::auth — deciding who sent a request (SPEC §2), from plain header strings.
+// restock::auth — deciding who sent a request (docs/api.md "Authentication"), from plain
+// header strings.
 //
 // Two kinds of credentials:
 //   x-api-key: KEY                       application scope (looked up by SHA-256 of KEY)

@@ -1,4 +1,5 @@
-// restock::auth — parsing the `authorization` header of HMAC requests (SPEC §2).
+// restock::auth — parsing the `authorization` header of HMAC requests (docs/api.md
+// "Authentication").
 //
 // The header is a flat JSON object:
 //   {"public_id": PID, "ts": SECONDS, "sig_field": FIELD, "sig": SIG}

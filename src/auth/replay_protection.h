@@ -6,8 +6,8 @@
 //   X-Restock-Signature: ts=T,sig=HEX
 // where T equals the authorization header's ts and HEX is the lower- or upper-case hex of
 // HMAC-SHA256(key = the same secret as the authorization signature, message = T "." raw body)
-// (the webhook-style signature of SPEC §3). Each (ts, body signature) is accepted once: the
-// ReplayGuard remembers it until the ts leaves the window.
+// (the webhook-style signature of docs/webhooks.md). Each (ts, body signature) is accepted once:
+// the ReplayGuard remembers it until the ts leaves the window.
 #pragma once
 
 #include <cstdint>

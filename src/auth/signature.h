@@ -1,4 +1,4 @@
-// restock::auth — HMAC request signatures (SPEC §2), on plain strings.
+// restock::auth — HMAC request signatures (docs/api.md "Authentication"), on plain strings.
 //
 // A signature is base64 (standard alphabet, padded) of
 // HMAC-SHA256(key = secret, message = sig_field + "|" + decimal ts). The same function

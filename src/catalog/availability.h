@@ -1,5 +1,5 @@
 // restock::catalog — whether a product can ship, and whether a stock change brings a product
-// back (SPEC §4 rules 2 and 5). Pure functions, thread-safe.
+// back (docs/placement.md). Pure functions, thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -42,7 +42,7 @@ bool ApplyPatch(const model::ProductPatch& patch, model::Product& product) {
   changed |= Assign(patch.inventory, product.inventory);
   changed |= Assign(patch.low_stock_threshold, product.low_stock_threshold);
   // The mirror of placement's rule 8 (sold out flips live:false): units arriving for a sold-out
-  // product bring it back (SPEC §4 rule 5, "live:true or inventory up"), unless the same
+  // product bring it back (docs/placement.md: "live:true or inventory up"), unless the same
   // element says what `live` should be.
   if (was_sold_out && !patch.live && product.inventory && *product.inventory > 0 && !product.live) {
     product.live = true;
@@ -128,8 +128,7 @@ Result<AppliedPatches> ApplyPatches(store::Transaction& tx, model::MerchantId me
     if (!w.dirty) continue;
     (w.created ? inserts : updates).push_back(std::move(w.product));
   }
-  // Events before the updates: on SQLite the product's update then also moves the head of
-  // its event chain, one write of the row instead of two (store/sqlite/chain_heads.h).
+  // Events before the updates: the store's write order (store::StockEventRepo::Append).
   if (!inserts.empty()) RESTOCK_RETURN_IF_ERROR(tx.products().Insert(merchant, inserts));
   if (!events.empty()) RESTOCK_RETURN_IF_ERROR(tx.stock_events().Append(events));
   if (!updates.empty()) RESTOCK_RETURN_IF_ERROR(tx.products().Update(merchant, updates));

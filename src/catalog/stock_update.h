@@ -1,5 +1,6 @@
-// restock::catalog — applying product updates and recording stock events (SPEC §2, §3).
-// This is where "what changed" is decided; storage only loads and saves.
+// restock::catalog — applying product updates and recording stock events (docs/api.md
+// "Batch update", "Stock events"). This is where "what changed" is decided; storage only
+// loads and saves.
 #pragma once
 
 #include <functional>

@@ -121,7 +121,7 @@ void ReadField(std::string_view name, const RawValue& v, model::ProductPatch& pa
   } else if (name == "low_stock_threshold") {
     if (auto c = ReadCount(name, v, sink)) patch.low_stock_threshold = *c;
   }
-  // Unknown fields are ignored (SPEC §2), as Ordergroove does.
+  // Unknown fields are ignored (docs/api.md "Batch update"), as Ordergroove does.
 }
 
 }  // namespace

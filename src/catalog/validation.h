@@ -1,5 +1,5 @@
-// restock::catalog — the rules for a product update element (SPEC §2): which fields exist,
-// their types and ranges. Pure functions, thread-safe.
+// restock::catalog — the rules for a product update element (docs/api.md "Batch update"): which
+// fields exist, their types and ranges. Pure functions, thread-safe.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// restock::feed — bulk product import from files (SPEC §1 `product import`): JSON Lines,
+// restock::feed — bulk product import from files (`product import`, docs/catalog.md): JSON Lines,
 // CSV and Ordergroove's XML Product Feed. Reads a stream record by record and upserts in
 // chunks, so memory stays bounded whatever the file size (the XML import also keeps 8 bytes
 // per product to find duplicate ids).

@@ -10,7 +10,7 @@
 
 namespace restock::model {
 
-// What placement does with items that cannot ship (SPEC §4).
+// What placement does with items that cannot ship (docs/placement.md).
 enum class OosPolicy { kSplit, kHold, kSkip, kPlaceAnyway };
 
 // Whether HMAC-signed requests must also sign their body and may be used once

@@ -1,4 +1,4 @@
-// restock::model — orders (SPEC §4): one customer's items due on one place date.
+// restock::model — orders (docs/placement.md): one customer's items due on one place date.
 #pragma once
 
 #include <cstdint>

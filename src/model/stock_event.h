@@ -1,4 +1,4 @@
-// restock::model — a change of a product's stock state (SPEC §3).
+// restock::model — a change of a product's stock state (docs/api.md "Stock events").
 #pragma once
 
 #include <cstdint>

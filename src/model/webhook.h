@@ -1,5 +1,5 @@
 // restock::model — webhook endpoints, the deliveries of the transactional outbox and the
-// log of delivery attempts (SPEC §3; docs/webhooks.md).
+// log of delivery attempts (docs/webhooks.md).
 #pragma once
 
 #include <cstdint>

@@ -404,7 +404,7 @@ Status Batch::Flush() {
                                        model::StockSource::kPlacement, now_});
     changed.push_back(product);
   }
-  // Events first: see ApplyPatches (catalog/stock_update.cc).
+  // Events before the updates: the store's write order (store::StockEventRepo::Append).
   if (!events.empty()) RESTOCK_RETURN_IF_ERROR(tx_.stock_events().Append(events));
   if (!changed.empty()) RESTOCK_RETURN_IF_ERROR(tx_.products().Update(merchant_.id, changed));
   if (!order_events_.empty()) RESTOCK_RETURN_IF_ERROR(tx_.order_events().Append(order_events_));

@@ -1,5 +1,5 @@
 // restock::placement — the placement decision for a batch of orders, inside one transaction
-// (SPEC §4 rules 2–8). Every write an order's transition needs (status, split, next orders,
+// (docs/placement.md). Every write an order's transition needs (status, split, next orders,
 // inventory, stock and order events) happens in the caller's transaction, so it commits
 // atomically with the others of the batch or not at all.
 #pragma once

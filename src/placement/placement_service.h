@@ -1,4 +1,4 @@
-// restock::placement — the daily placement task and the out-of-stock retries (SPEC §4).
+// restock::placement — the daily placement task and the out-of-stock retries (docs/placement.md).
 #pragma once
 
 #include <functional>

@@ -1,4 +1,5 @@
-// restock::placement — the knobs of the out-of-stock flow (SPEC §4 rules 6 and 7).
+// restock::placement — the knobs of the out-of-stock flow (docs/placement.md, "The
+// out-of-stock flow").
 #pragma once
 
 #include <cstddef>
@@ -15,9 +16,8 @@ struct FlowOptions {
   int max_days = 30;
   // Days of the flow on which an order.oos_notice event is written.
   std::vector<int> notice_days = {1, 15, 30};
-  // Orders per transaction. Larger groups share an fsync; smaller ones let stock updates
-  // interleave sooner. A chunk of 2,000 holds the writer for about 60 ms of CPU on the
-  // bench machine (BENCHMARKS.md, Placement; docs/decisions.md).
+  // Orders per transaction (>= 1). Larger chunks share an fsync; smaller ones let stock
+  // updates interleave sooner (the choice: docs/decisions.md, "Placement").
   std::size_t chunk_size = 2000;
   // Write an order.placed event for every placed order. Off by default: a large morning
   // would otherwise write a row per order that nobody reads. Placement writes them anyway

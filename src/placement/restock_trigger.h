@@ -24,11 +24,10 @@ class RestockTrigger {
   // Runs a task on a background thread; must not run it inline.
   using Executor = std::function<void(std::function<void()>)>;
 
-  // How long a posted task waits for more restocks before it looks: under a stream of
-  // single-product updates each look is a read transaction that waits for the commits
-  // before it to be flushed, and without the wait there was one per group commit (3.5% of
-  // the server's CPU under single PATCHes). Orders still go out milliseconds after the
-  // restock.
+  // How long a posted task waits for more restocks before it looks, so that a stream of
+  // restocks costs one look (a read transaction) per gather rather than one per group
+  // commit. Orders waiting on a restocked product are retried this much later at most
+  // (docs/decisions.md, "HTTP path").
   static constexpr std::chrono::milliseconds kDefaultGather{5};
 
   RestockTrigger(PlacementService& placement, store::Database& db, const Clock& clock,

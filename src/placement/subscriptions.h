@@ -1,6 +1,6 @@
 // restock::placement — creating and changing subscriptions, and the order operations the
-// API offers (SPEC §1 `subscription add`, `orders list`; issue: /subscriptions/, /orders/).
-// Each function is one transaction; thread-safe; blocking.
+// API offers (docs/api.md "Subscriptions, orders and placement": `subscription add`, `orders list`,
+// /subscriptions/, /orders/). Each function is one transaction; thread-safe; blocking.
 #pragma once
 
 #include <cstdint>

@@ -102,6 +102,10 @@ class StockEventRepo {
   // Appends `events`, all or nothing. Every event's product must exist (SQLite keeps the
   // head of a product's history in its row): Internal when one does not, on backends that
   // check it (SQLite).
+  // Write order: a unit of work that both appends a product's events and updates that
+  // product appends first, then updates. Either order is correct; appending first lets a
+  // backend write the history's head with the product's row (SQLite does), the other
+  // order costs it one more write per product.
   virtual Status Append(std::span<const model::StockEvent> events) = 0;
   // Newest first, at most `limit`.
   virtual Result<std::vector<model::StockEvent>> ListForProduct(model::MerchantId merchant,
@@ -154,8 +158,10 @@ class Database {
   // Group commit. Queues `work` for the single writer, which runs everything queued in one
   // transaction and commits once; a failing work rolls back alone, without the others'
   // writes (each is isolated, by a savepoint or by replaying the group: the backend
-  // chooses). `done` runs on the writer thread after the commit is durable, with the
-  // work's own Status, or with the commit's error. Never blocks the caller.
+  // chooses). `done` runs once the commit is durable, with the work's own Status, or with
+  // the commit's error, on a thread the database owns: which one is the backend's (the
+  // writer thread on PostgreSQL, the WAL syncer thread on SQLite), so `done` must not block
+  // for long and must not call Shutdown. Never blocks the caller.
   // A work may run more than once (a busy group is retried whole; SQLite replays a group
   // one of whose works failed), so it must have no effects outside the transaction other
   // than overwriting its own results.

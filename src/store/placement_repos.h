@@ -1,5 +1,6 @@
-// restock::store — storage interfaces for subscriptions, orders and placement runs (SPEC §4).
-// Same rules as database.h: domain words, no SQL; reachable only through a Transaction.
+// restock::store — storage interfaces for subscriptions, orders and placement runs
+// (docs/placement.md). Same rules as database.h: domain words, no SQL; reachable only
+// through a Transaction.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
 // restock::store — storage interfaces for webhooks: endpoints, the transactional outbox of
-// deliveries and the log of delivery attempts (SPEC §3, docs/webhooks.md). Same rules as
+// deliveries and the log of delivery attempts (docs/webhooks.md). Same rules as
 // database.h: domain words, no SQL; reachable only through a Transaction, so outbox rows
 // are written in the transaction of the change that causes them.
 #pragma once

@@ -1,4 +1,4 @@
-// restock::webhooks — managing a merchant's webhook endpoints (SPEC §1 `webhook add`;
+// restock::webhooks — managing a merchant's webhook endpoints (`webhook add`;
 // docs/webhooks.md): subscribe, list, rotate the secret, disable / enable, replay, and read
 // the delivery log. The CLI and the HTTP handlers are thin adapters over this service; every
 // rule about URLs, event types and secrets lives here.

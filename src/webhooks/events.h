@@ -1,5 +1,5 @@
 // restock::webhooks — which webhook events a stock or order event produces, and their
-// bodies: {"id","type","created","data"} (SPEC §3; payloads in docs/webhooks.md).
+// bodies: {"id","type","created","data"} (payloads in docs/webhooks.md).
 // Pure functions, thread-safe (NewEventId reads the system's random source).
 #pragma once
 

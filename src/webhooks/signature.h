@@ -1,4 +1,5 @@
-// restock::webhooks — the OrderGroove-Signature header of a delivery (SPEC §3):
+// restock::webhooks — the OrderGroove-Signature header of a delivery (docs/webhooks.md
+// "Signature"):
 //   ts=T,sig=HEX[,sig=HEX]
 // HEX = lowercase hex HMAC-SHA256(key = a secret of the endpoint, message = T + "." + body).
 // During a key rotation the header carries the new secret's signature first, then the old

@@ -73,16 +73,14 @@ class PgDatabase final : public Database {
   Status RunInTransaction(const Work& work) override;
   // Writes inside `work` fail with Internal. Waits while the pool is exhausted.
   Status RunReadOnly(const Work& work) override;
-  // As on SQLite: `done` runs on the writer thread after COMMIT returned (or with the
-  // failure). After Shutdown, `done(Unavailable)` runs at once on the calling thread.
+  // `done` runs on the writer thread after COMMIT returned (or with the failure). After Shutdown, `done(Unavailable)` runs at once on the calling thread.
   void Submit(Work work, WorkDone done) override;
   void SetGroupObserver(std::function<void(std::size_t works)> observer) override;
   // Idempotent. REQUIRES: not called from a `done` callback or a work.
   void Shutdown() override;
-  // ANALYZE products. Until autovacuum gets to a freshly filled table (minutes later), the
-  // planner keeps the empty table's estimate and looks a batch's products up by reading the
-  // merchant's whole catalogue instead of the primary key: 32 ms instead of 1.7 ms for 100
-  // products among 100,000 (BENCHMARKS.md, PostgreSQL).
+  // ANALYZE products, so that the planner stops using the empty table's estimate before
+  // autovacuum gets to the freshly filled table (docs/decisions.md, "PostgreSQL backend").
+  // A failed ANALYZE is returned; the load itself is already committed.
   Status AfterBulkLoad() override;
 
  private:

@@ -2,13 +2,12 @@
 // migration 7) that one unit of work has read or moved.
 //
 // Appending a stock event needs its product's head (the new event links to it) and moves
-// the head to the new event. Looked up and written on their own, those are two more
-// searches of the products key per event, on top of the product's own read and update:
-// under 1,000-product batches the head move alone was 15% of the group writer's time. So
-// the product read records the head here, an append links to it and only marks the head
-// moved, and the product's update writes the moved head with the rest of the row. A head an
+// the head to the new event. The product read records the head here, an append links to it
+// and only marks the head moved, and the product's update writes the moved head with the
+// rest of the row, so the chain costs no search of the products key of its own. A head an
 // update has not written by the end of the work is written then (FinishWork), so callers
-// may append before or after they update: the order only changes the cost.
+// may append before or after they update: the order only changes the cost
+// (docs/decisions.md, "SQLite writes").
 //
 // Thread-safety: none; lives inside one unit of work with its repositories.
 #pragma once

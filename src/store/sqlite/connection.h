@@ -63,8 +63,7 @@ class Statement {
   void BindBool(int index, bool value) { BindInt64(index, value ? 1 : 0); }
   // SQLite copies the text.
   void BindText(int index, std::string_view value);
-  // Without a copy (the copy's allocation showed in placement profiles): SQLite reads the
-  // text when the statement steps. REQUIRES: `value` stays valid and unchanged until this
+  // Without a copy: SQLite reads the text when the statement steps. REQUIRES: `value` stays valid and unchanged until this
   // Statement is destroyed (the destructor clears the bindings).
   void BindTextStatic(int index, std::string_view value);
   void BindOptionalInt64(int index, const std::optional<std::int64_t>& value);
@@ -140,9 +139,8 @@ class Connection {
   // While on, RunAtomically runs its statements without a savepoint and a failed unit only
   // counts a failure (failures()): whoever turned it on must then roll the whole
   // transaction back. The group writer does, and replays the group with a savepoint per
-  // work (SqliteDatabase): a savepoint makes SQLite copy every page first modified under it
-  // into its statement journal, which was a sixth of the writer's time for single-product
-  // updates.
+  // work (SqliteDatabase), because a savepoint makes SQLite copy every page first modified
+  // under it into its statement journal (docs/decisions.md, "SQLite writes").
   void SetUndoByRollback(bool on) { undo_by_rollback_ = on; }
   bool undo_by_rollback() const { return undo_by_rollback_; }
 

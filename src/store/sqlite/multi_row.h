@@ -2,8 +2,8 @@
 //
 // Every statement execution costs SQLite a fixed amount beyond its B-tree work (opening a
 // cursor per index, closing and freeing them, the foreign-key and autocommit checks at the
-// end): for placement's small rows that was about a third of each write. A MultiRowSql runs
-// one statement for up to kMaxRows rows instead, as `prefix (?,…),(?,…) suffix`.
+// end; docs/decisions.md, "Placement"). A MultiRowSql runs one statement for up to kMaxRows
+// rows instead, as `prefix (?,…),(?,…) suffix`.
 #pragma once
 
 #include <array>

@@ -7,10 +7,8 @@
 // B-tree split reorders its new pages, SQLite 3.40 parks a page for a moment at a
 // temporary number, the page after the lock byte (page 262,145 with 4 KiB pages), and
 // moves it back straight away. pcache1 still remembers that number, so the next commit
-// walks every hash bucket and every cached page looking for pages that are not there:
-// 12–15% of the group-commit writer's time under single-product PATCH load
-// (docs/decisions.md, "A page-cache layer that skips truncations"). The layer tracks the page
-// numbers itself, counting the temporary number as free again once the page left it,
+// walks every hash bucket and every cached page looking for pages that are not there
+// (docs/decisions.md, "SQLite writes"). The layer tracks the page numbers itself, counting the temporary number as free again once the page left it,
 // and passes a truncation on only when a page at or beyond the limit may be cached.
 #pragma once
 

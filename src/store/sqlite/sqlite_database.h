@@ -51,17 +51,16 @@ struct SqliteOptions {
   // pages all over the database: with SQLite's default of 2 MiB they spill dirty pages to
   // the WAL before commit and reread pages from the OS. Not larger either: every reader
   // walks its whole cache when the database changed since its last read, and the writers'
-  // commit-time walk (page_cache.h) is skipped only where it cannot drop a page. 64 MiB
-  // measured no faster than 16 under single-product updates (docs/decisions.md).
+  // commit-time walk (page_cache.h) is skipped only where it cannot drop a page
+  // (docs/decisions.md, "SQLite writes").
   int cache_mib = 16;
   // The WAL is copied back into the database file once a commit leaves this many pages
   // (4 KiB each by default) in it, by the checkpointer thread (passive: it neither waits
   // for nor blocks the writers). Should it fall behind by four times this much, the
-  // committing writer checkpoints itself, so the WAL stays bounded. >= 1. Each copy writes every
-  // page the commits since the last one touched, once: placement chunks dirty index pages all over
-  // the database, and SQLite's default of 1000 pages copies after every chunk (about 40% more
-  // writes than this default for a million orders in chunks of 1000). A crash replays at most this
-  // much.
+  // committing writer checkpoints itself, so the WAL stays bounded. >= 1. Each copy writes
+  // every page the commits since the last one touched, once: placement chunks dirty index
+  // pages all over the database, so a larger value copies each page fewer times than
+  // SQLite's default of 1000. A crash replays at most this much.
   int wal_autocheckpoint_pages = 16384;
   // Maximum number of concurrent RunReadOnly calls; more wait. Opened on demand. >= 1.
   std::size_t read_connections = 4;
@@ -110,10 +109,10 @@ class SqliteDatabase final : public Database {
   Status RunReadOnly(const Work& work) override;
 
   // `work` runs on the writer thread, possibly more than once (when the group's commit is
-  // retried, or another work of its group failed and the group is replayed). `done` runs on the
-  // syncer thread once the commit is durable; it must not block for long: it delays the next
-  // groups' completions. After Shutdown, or once a WAL sync has failed, `done(Unavailable)` runs at
-  // once on the calling thread.
+  // retried, or another work of its group failed and the group is replayed). `done` runs on
+  // the WAL syncer thread (not the writer) once the commit is durable; it must not block for
+  // long: it delays the next groups' completions. After Shutdown, or once a WAL sync has
+  // failed, `done(Unavailable)` runs at once on the calling thread.
   void Submit(Work work, WorkDone done) override;
 
   // Safe at any time here (the interface only promises it before the first Submit); takes
