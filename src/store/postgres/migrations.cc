@@ -233,6 +233,7 @@ CREATE INDEX webhook_outbox_due_by_endpoint
 DROP INDEX webhook_outbox_due;
 CREATE INDEX webhook_outbox_completed ON webhook_outbox (completed) WHERE status <> 'pending';
 CREATE INDEX webhook_attempts_by_start ON webhook_attempts (started);
+)sql"},
 };
 
 static_assert(VersionsAreIncreasing(kMigrations),
