@@ -145,6 +145,10 @@ Status RunServe(const ServeConfig& config) {
       "restock_commit_group_replays_total",
       "Groups rolled back and run again, a savepoint per work, because a work failed (SQLite).");
   db->SetReplayObserver([&replays] { replays.Inc(); });
+  metrics::Counter& deadlocks = registry.GetCounter(
+      "restock_db_deadlocks_total",
+      "Transactions the database ended as deadlock victims, before retrying them (PostgreSQL).");
+  db->SetDeadlockObserver([&deadlocks] { deadlocks.Inc(); });
 
   boost::asio::thread_pool workers(config.workers);
   http::Executor executor = [&workers](std::function<void()> task) {

@@ -51,9 +51,11 @@ bool ApplyPatch(const model::ProductPatch& patch, model::Product& product) {
   return changed;
 }
 
-Result<AppliedPatches> ApplyPatches(store::Transaction& tx, model::MerchantId merchant,
-                                    std::span<const model::ProductPatch> patches,
-                                    const ApplyOptions& options) {
+namespace {
+
+Result<AppliedPatches> ApplyPatchesOnce(store::Transaction& tx, model::MerchantId merchant,
+                                        std::span<const model::ProductPatch> patches,
+                                        const ApplyOptions& options) {
   // Every distinct product once, in first-seen order: patch k works on working[slot_of[k]]
   // (one hash lookup per patch; in 1,000-product batches the lookups showed in profiles).
   // Small batches (most requests carry one product) scan instead of building a map.
@@ -136,6 +138,25 @@ Result<AppliedPatches> ApplyPatches(store::Transaction& tx, model::MerchantId me
   return AppliedPatches{std::move(outcomes), std::move(events)};
 }
 
+}  // namespace
+
+Result<AppliedPatches> ApplyPatches(store::Transaction& tx, model::MerchantId merchant,
+                                    std::span<const model::ProductPatch> patches,
+                                    const ApplyOptions& options) {
+  // Another process (a second node on PostgreSQL) may create one of the new products between
+  // the lookup and the insert: the insert then fails whole, and nothing was written yet (it
+  // is the first write). Looking again sees that product, so its elements get their own
+  // outcome ("already exists" when creating, an update when upserting) and the rest apply.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    Result<AppliedPatches> applied = ApplyPatchesOnce(tx, merchant, patches, options);
+    if (applied.ok() || applied.status().code() != StatusCode::kAlreadyExists ||
+        attempt == kAttempts) {
+      return applied;
+    }
+  }
+}
+
 void StockService::UpdateAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
                                model::StockSource source, Done done) {
   SubmitAsync(merchant, std::move(patches), source, ApplyMode::kUpdate, std::move(done));
@@ -151,6 +172,10 @@ void StockService::SubmitAsync(model::MerchantId merchant, std::vector<model::Pr
   // The outcomes are produced inside the work and handed to `done` only after the commit,
   // so a client never hears "applied" for something that could still roll back.
   auto applied = std::make_shared<AppliedPatches>();
+  // The products the work will lock, taken with the whole group's in one global order.
+  store::WorkLocks locks{merchant, false, {}};
+  locks.products.reserve(patches.size());
+  for (const model::ProductPatch& p : patches) locks.products.push_back(p.product_id);
   auto shared_patches = std::make_shared<std::vector<model::ProductPatch>>(std::move(patches));
   db_.Submit(
       [this, merchant, source, mode, applied, shared_patches](store::Transaction& tx) -> Status {
@@ -162,7 +187,8 @@ void StockService::SubmitAsync(model::MerchantId merchant, std::vector<model::Pr
         if (!status.ok()) return done(std::move(status));
         if (listener_ && !applied->events.empty()) listener_(merchant, applied->events);
         done(std::move(applied->outcomes));
-      });
+      },
+      std::move(locks));
 }
 
 Result<std::vector<PatchOutcome>> StockService::Upsert(model::MerchantId merchant,

@@ -89,7 +89,9 @@ Result<PlacementSummary> PlacementService::RunChunks(const model::Merchant& merc
             chunk->status = std::move(s);
           }
           chunk->cv.notify_all();
-        });
+        },
+        // Decides the merchant's orders: its order lock comes first (docs/scaling.md).
+        store::WorkLocks{merchant.id, true, {}});
     return chunk;
   };
 

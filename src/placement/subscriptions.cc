@@ -43,6 +43,10 @@ Result<std::int64_t> AddToUpcomingOrder(store::Transaction& tx, model::MerchantI
   return tx.orders().Insert(order);
 }
 
+// What a unit of work that decides the merchant's orders declares: their lock comes before
+// any of the merchant's rows (docs/scaling.md, lock order).
+store::WorkLocks OrderLock(model::MerchantId merchant) { return store::WorkLocks{merchant, true, {}}; }
+
 }  // namespace
 
 Result<CreatedSubscription> CreateSubscription(store::Database& db, const Clock& clock,
@@ -70,7 +74,7 @@ Result<CreatedSubscription> CreateSubscription(store::Database& db, const Clock&
                                                                   request.start, item, now));
     created.place_date = request.start;
     return Status::Ok();
-  }));
+  }, OrderLock(merchant)));
   return created;
 }
 
@@ -122,7 +126,7 @@ Result<model::Subscription> UpdateSubscription(store::Database& db, const Clock&
     }
     result = sub;
     return Status::Ok();
-  }));
+  }, OrderLock(merchant)));
   return result;
 }
 
@@ -195,7 +199,7 @@ Result<model::Order> CancelOrder(store::Database& db, const Clock& clock,
     RESTOCK_RETURN_IF_ERROR(tx.order_events().Append(std::span(&event, 1)));
     result = order;
     return Status::Ok();
-  }));
+  }, OrderLock(merchant)));
   return result;
 }
 

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -136,6 +137,19 @@ using Work = std::function<Status(Transaction&)>;
 // Receives the outcome of a submitted Work once it is durable (or failed).
 using WorkDone = std::function<void(Status)>;
 
+// What a unit of work is going to lock, declared before it runs, so that a backend with
+// row locks (PostgreSQL) takes every lock of a transaction, or of a whole group commit, in
+// one global order and transactions cannot deadlock (docs/scaling.md, "Lock order"). A work
+// may lock less than it declares. SQLite, with a single writer, ignores declarations.
+struct WorkLocks {
+  model::MerchantId merchant = 0;  // 0: the work locks nothing of any merchant's
+  // The work decides the merchant's orders (placement chunks, restock retries, subscriptions
+  // and their orders): it needs the merchant's order lock, exclusively.
+  bool orders = false;
+  // The merchant's products the work reads for update (the elements of a stock update).
+  std::vector<std::string> products;
+};
+
 // A database. Thread-safe: every method may be called from any thread.
 class Database {
  public:
@@ -147,6 +161,12 @@ class Database {
   // Runs `work` in a write transaction on the calling thread and commits it durably.
   // Retries the whole work on Aborted a bounded number of times. Blocks.
   virtual Status RunInTransaction(const Work& work) = 0;
+  // The same, taking the locks `locks` declares before `work` runs (see WorkLocks). The
+  // default ignores the declaration.
+  virtual Status RunInTransaction(const Work& work, const WorkLocks& locks) {
+    (void)locks;
+    return RunInTransaction(work);
+  }
 
   // Runs `work` on a read-only snapshot. Writes fail. Blocks.
   virtual Status RunReadOnly(const Work& work) = 0;
@@ -160,6 +180,13 @@ class Database {
   // one of whose works failed), so it must have no effects outside the transaction other
   // than overwriting its own results.
   virtual void Submit(Work work, WorkDone done) = 0;
+  // The same, with what the work will lock (see WorkLocks): a backend that locks takes the
+  // locks of all works of a group, in the global order, before running the first. The
+  // default ignores the declaration.
+  virtual void Submit(Work work, WorkDone done, WorkLocks locks) {
+    (void)locks;
+    Submit(std::move(work), std::move(done));
+  }
 
   // Called on the writer thread after each group commit with the number of works in it.
   // REQUIRES: called before the first Submit.
@@ -169,6 +196,12 @@ class Database {
   // of its works failed (see Submit). No-op unless overridden: only SQLite replays groups.
   // REQUIRES: called before the first Submit.
   virtual void SetReplayObserver(std::function<void()> observer) { (void)observer; }
+
+  // Called (on the thread running the transaction) each time the database server ends a
+  // transaction as a deadlock victim, before it is retried. No-op unless overridden: only
+  // PostgreSQL has lock cycles between transactions (docs/scaling.md, lock order).
+  // REQUIRES: called before any unit of work runs concurrently with it.
+  virtual void SetDeadlockObserver(std::function<void()> observer) { (void)observer; }
 
   // Tells the backend a bulk load (a catalogue import) just finished, so that it can refresh
   // what its query planner knows about the tables filled. Blocks. No-op unless overridden:

@@ -14,11 +14,11 @@ GroupQueue::GroupQueue(std::size_t max_group_works, CommitFn commit)
 
 GroupQueue::~GroupQueue() { Shutdown(); }
 
-void GroupQueue::Submit(Work work, WorkDone done) {
+void GroupQueue::Submit(Work work, WorkDone done, WorkLocks locks) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(work), std::move(done)});
+      queue_.push_back(Pending{std::move(work), std::move(done), std::move(locks)});
       // Started on first use so that processes which never Submit run no extra thread.
       if (!started_) {
         started_ = true;

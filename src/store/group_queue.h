@@ -37,6 +37,7 @@ class GroupQueue {
   struct Pending {
     Work work;
     WorkDone done;
+    WorkLocks locks;  // what the work declared it will lock (empty when nothing)
   };
   // Runs one group (1..max_group_works works, in arrival order) on the writer thread. The
   // group is the callback's: it must see that every `done` is called exactly once (now or
@@ -58,7 +59,7 @@ class GroupQueue {
   // Once Shutdown has begun, nothing is queued: `done` is called at once, on the calling
   // thread, with UnavailableError("database is shut down"); an exception it throws is
   // swallowed.
-  void Submit(Work work, WorkDone done);
+  void Submit(Work work, WorkDone done, WorkLocks locks = {});
 
   // Replaces the observer returned by observer(); safe at any time.
   void SetGroupObserver(Observer observer);

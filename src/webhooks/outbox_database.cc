@@ -115,7 +115,7 @@ class OutboxTransaction final : public store::Transaction {
 
 }  // namespace
 
-Status OutboxDatabase::RunInTransaction(const store::Work& work) {
+Status OutboxDatabase::RunInTransaction(const store::Work& work, const store::WorkLocks& locks) {
   bool enqueued = false;
   Status status = inner_->RunInTransaction([&](store::Transaction& tx) -> Status {
     OutboxTransaction outbox(tx, clock_.NowMicros());
@@ -123,12 +123,12 @@ Status OutboxDatabase::RunInTransaction(const store::Work& work) {
     if (s.ok()) s = outbox.Finish();
     enqueued = outbox.enqueued() > 0;  // the last run is the one that committed
     return s;
-  });
+  }, locks);
   if (status.ok() && enqueued && observer_) observer_();
   return status;
 }
 
-void OutboxDatabase::Submit(store::Work work, store::WorkDone done) {
+void OutboxDatabase::Submit(store::Work work, store::WorkDone done, store::WorkLocks locks) {
   // A work may run more than once; the flag tells whether the run that committed wrote rows.
   auto enqueued = std::make_shared<std::atomic<bool>>(false);
   inner_->Submit(
@@ -142,7 +142,8 @@ void OutboxDatabase::Submit(store::Work work, store::WorkDone done) {
       [this, done = std::move(done), enqueued](Status status) {
         if (status.ok() && enqueued->load() && observer_) observer_();
         done(std::move(status));
-      });
+      },
+      std::move(locks));
 }
 
 }  // namespace restock::webhooks

@@ -30,14 +30,23 @@ class OutboxDatabase final : public store::Database {
 
   Status Migrate() override { return inner_->Migrate(); }
   Status AfterBulkLoad() override { return inner_->AfterBulkLoad(); }
-  Status RunInTransaction(const store::Work& work) override;
+  Status RunInTransaction(const store::Work& work) override {
+    return RunInTransaction(work, store::WorkLocks{});
+  }
+  Status RunInTransaction(const store::Work& work, const store::WorkLocks& locks) override;
   Status RunReadOnly(const store::Work& work) override { return inner_->RunReadOnly(work); }
-  void Submit(store::Work work, store::WorkDone done) override;
+  void Submit(store::Work work, store::WorkDone done) override {
+    Submit(std::move(work), std::move(done), store::WorkLocks{});
+  }
+  void Submit(store::Work work, store::WorkDone done, store::WorkLocks locks) override;
   void SetGroupObserver(std::function<void(std::size_t)> observer) override {
     inner_->SetGroupObserver(std::move(observer));
   }
   void SetReplayObserver(std::function<void()> observer) override {
     inner_->SetReplayObserver(std::move(observer));
+  }
+  void SetDeadlockObserver(std::function<void()> observer) override {
+    inner_->SetDeadlockObserver(std::move(observer));
   }
   void Shutdown() override { inner_->Shutdown(); }
 

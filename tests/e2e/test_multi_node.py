@@ -100,6 +100,125 @@ def _check_placed_once(restock, day: str, n: int, units: int) -> None:
     assert restock.product("LIMITED")["inventory"] == 0  # never oversold
 
 
+def _metric(server: Server, name: str) -> float:
+    text = server.request("GET", "/metrics").text
+    values = [float(line.split()[-1]) for line in text.splitlines() if line.startswith(name + " ")]
+    assert values, f"{name} not in /metrics"
+    return values[0]
+
+
+def test_contended_mix_on_two_nodes_never_deadlocks(restock):
+    """The repro of the lock-order deadlocks (docs/scaling.md, "Lock order"): on two nodes at
+    once, subscriptions are created for a product with out-of-stock orders waiting while its
+    inventory flips between 0 and 1 (each restock retries the waiting orders: placement),
+    hot products are updated in batches whose elements come in opposite orders, and another
+    merchant's products are updated. No transaction may end as a deadlock victim, and every
+    request succeeds."""
+    pid = restock.a.public_id
+    cli = restock.cli
+    day = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    for p in ("HOT", "H1", "H2", "H3"):
+        cli.ok("product", "add", "--merchant", pid, "--product-id", p, "--inventory", "0",
+               "--live", "false")
+    node1 = restock.server
+    _subscribe_many(restock, node1, "HOT", 30, day)
+    restock.server.stop()
+    placed = cli.ok("place-orders", "--merchant", pid, "--date", day)
+    assert placed["out_of_stock"] == 30, placed
+    node1 = restock.serve()
+    node2 = second_node(restock)
+    deadline = time.monotonic() + 8
+    failures: list[str] = []
+    counts = {"requests": 0}
+
+    def loop(fn) -> None:
+        session = requests.Session()
+        i = 0
+        while time.monotonic() < deadline and len(failures) < 5:
+            resp = fn(session, i)
+            counts["requests"] += 1
+            if resp.status_code not in (200, 201, 207) or (
+                    resp.status_code == 207 and
+                    any(x["status"] != 200 for x in resp.json()["results"])):
+                failures.append(f"{resp.status_code} {resp.text[:200]}")
+            i += 1
+
+    def subscribe(node: Server, tag: str):
+        headers = {**restock.a.key_headers(), "content-type": "application/json"}
+        return lambda session, i: node.request(
+            "POST", "/subscriptions/", session=session, headers=headers,
+            json={"customer": f"{tag}-{i}", "product_id": "HOT", "every": 1, "period": "week",
+                  "start": day})
+
+    def flip(node: Server):
+        return lambda session, i: restock.patch(
+            [{"product_id": "HOT", "inventory": i % 2}], server=node, session=session)
+
+    def hot(node: Server, order: list[str]):
+        return lambda session, i: restock.patch(
+            [{"product_id": p, "name": f"n{i}"} for p in order], server=node, session=session)
+
+    def other_merchant(node: Server):
+        return lambda session, i: restock.patch(
+            [{"product_id": p, "name": f"b{i}"} for p in ("B1", "SHARED")], auth=restock.b.key_headers(),
+            server=node, session=session)
+
+    work = []
+    for n, node in enumerate((node1, node2)):
+        work += [subscribe(node, f"s{n}a"), subscribe(node, f"s{n}b"), flip(node),
+                 hot(node, ["H1", "H2", "H3"]), hot(node, ["H3", "H2", "H1"]),
+                 other_merchant(node)]
+    threads = [threading.Thread(target=loop, args=(fn,)) for fn in work]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not failures, failures
+    assert counts["requests"] > len(work), counts
+    assert [_metric(node, "restock_db_deadlocks_total") for node in (node1, node2)] == [0, 0]
+
+
+def test_racing_creates_on_two_nodes_answer_duplicates_per_element(restock):
+    """Both nodes create the same new products at once, each with products of its own in the
+    same batch: a product one node created first is a per-element 400 on the other, and that
+    other's own products are created (elements are independent)."""
+    node1, node2 = restock.server, second_node(restock)
+    trials = 20
+    answers: dict[tuple[int, int], object] = {}
+
+    def create(n: int, node: Server, barrier: threading.Barrier, trial: int) -> None:
+        body = [{"product_id": f"race-{trial}-{k}"} for k in range(5)] + \
+               [{"product_id": f"own-{n}-{trial}-{k}"} for k in range(5)]
+        barrier.wait()
+        resp = restock.patch(body, server=node, method="POST", path="/products-batch/create/")
+        answers[(trial, n)] = (resp.status_code, resp.json())
+
+    for trial in range(trials):
+        barrier = threading.Barrier(2)
+        threads = [threading.Thread(target=create, args=(n, node, barrier, trial))
+                   for n, node in enumerate((node1, node2))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    for trial in range(trials):
+        statuses = []
+        for n in (0, 1):
+            code, body = answers[(trial, n)]
+            assert code == 207, (trial, n, code, body)
+            res = body["results"]
+            assert [x["status"] for x in res[5:]] == [200] * 5, (trial, n, res)
+            statuses.append([x["status"] for x in res[:5]])
+            for x in res[:5]:
+                if x["status"] == 400:
+                    assert "already exists" in x["errors"]["product_id"][0], x
+        # Each shared product was created by exactly one of the two.
+        for k in range(5):
+            assert sorted([statuses[0][k], statuses[1][k]]) == [200, 400], (trial, statuses)
+    for n in (0, 1):
+        assert restock.product(f"own-{n}-{trials - 1}-4")["product_id"] == f"own-{n}-{trials - 1}-4"
+
+
 def test_two_placement_runs_at_once_place_every_order_exactly_once(restock):
     n, units, day = 300, 120, "2026-12-01"
     cli, pid = restock.cli, restock.a.public_id

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <future>
+#include <latch>
 #include <memory>
 #include <string>
 #include <unistd.h>
@@ -31,7 +32,10 @@ TEST(PgErrorsTest, SqlStatesMapToStatusCodes) {
       {"57P02", StatusCode::kUnavailable},   {"57P03", StatusCode::kUnavailable},
       {"08006", StatusCode::kUnavailable},   {"08001", StatusCode::kUnavailable},
       {"53300", StatusCode::kUnavailable},   {"57014", StatusCode::kUnavailable},
-      {"", StatusCode::kUnavailable},        {"25006", StatusCode::kInternal},
+      {"", StatusCode::kUnavailable},        {"55P03", StatusCode::kUnavailable},
+      {"3F000", StatusCode::kInvalidArgument}, {"3D000", StatusCode::kInvalidArgument},
+      {"28P01", StatusCode::kInvalidArgument}, {"42501", StatusCode::kInvalidArgument},
+      {"25006", StatusCode::kInternal},
       {"42P01", StatusCode::kInternal},      {"23503", StatusCode::kInternal},
   };
   for (const Case& c : cases) {
@@ -39,6 +43,53 @@ TEST(PgErrorsTest, SqlStatesMapToStatusCodes) {
     EXPECT_EQ(s.code(), c.code) << c.sqlstate;
     EXPECT_EQ(s.message().find("SELECT"), std::string::npos);
   }
+}
+
+// libpq's own messages (PostgreSQL 15) for each cause: the error names it, and the exit code
+// tells a configuration fault (2: fix it) from a transient one (8: try again).
+TEST(PgErrorsTest, ConnectFailuresNameTheCauseAndTellConfigurationFromTransient) {
+  struct Case {
+    const char* libpq;
+    StatusCode code;
+  };
+  const Case cases[] = {
+      {"connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password "
+       "authentication failed for user \"restock\"\n",
+       StatusCode::kInvalidArgument},
+      {"connection to server at \"db\" (10.0.0.5), port 5432 failed: server does not support "
+       "SSL, but SSL was required\n",
+       StatusCode::kInvalidArgument},
+      {"connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  database \"shop\" does "
+       "not exist\n",
+       StatusCode::kInvalidArgument},
+      {"connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  role \"shop\" does not "
+       "exist\n",
+       StatusCode::kInvalidArgument},
+      {"connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  no pg_hba.conf entry "
+       "for host \"10.0.0.9\", user \"shop\", database \"shop\", no encryption\n",
+       StatusCode::kInvalidArgument},
+      {"invalid sslmode value: \"requre\"\n", StatusCode::kInvalidArgument},
+      {"connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  sorry, too many "
+       "clients already\n",
+       StatusCode::kUnavailable},
+      {"connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  the database system "
+       "is starting up\n",
+       StatusCode::kUnavailable},
+      {"connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n\tIs the "
+       "server running on that host and accepting TCP/IP connections?\n",
+       StatusCode::kUnavailable},
+      {"", StatusCode::kUnavailable},
+  };
+  for (const Case& c : cases) {
+    Status s = StatusForConnectFailure(c.libpq);
+    EXPECT_EQ(s.code(), c.code) << c.libpq;
+    EXPECT_EQ(s.message().rfind("cannot connect to the database: ", 0), 0u) << s.message();
+    EXPECT_EQ(s.message().find('\n'), std::string::npos) << s.message();
+  }
+  EXPECT_NE(StatusForConnectFailure(cases[0].libpq).message().find("password authentication failed"),
+            std::string::npos);
+  EXPECT_NE(StatusForConnectFailure(cases[6].libpq).message().find("too many clients"),
+            std::string::npos);
 }
 
 TEST(PgErrorsTest, RetryOnlyWhatCannotHaveCommitted) {
@@ -269,6 +320,40 @@ TEST_F(PgRecoveryTest, PoolOfOneMakesTheSecondCallerWaitForTheFirst) {
   release.set_value();
   EXPECT_EQ(first.get(), Status::Ok());
   EXPECT_EQ(second.get(), Status::Ok());
+}
+
+// Two transactions locking two products in opposite orders: PostgreSQL ends one as a
+// deadlock victim. Once its retries are spent, the victim is a transient failure
+// (Unavailable: 503 with Retry-After), not a conflict (Aborted: 409), and it is counted.
+TEST_F(PgRecoveryTest, DeadlockAfterTheLastAttemptIsUnavailableAndCounted) {
+  ASSERT_EQ(db_->RunInTransaction(Insert("a")), Status::Ok());
+  ASSERT_EQ(db_->RunInTransaction(Insert("b")), Status::Ok());
+  PgOptions options;
+  options.max_attempts = 1;
+  options.clock = &clock_;
+  auto once = PgDatabase::Open(url_, options);
+  ASSERT_TRUE(once.ok()) << once.status().ToString();
+  std::atomic<int> deadlocks{0};
+  (*once)->SetDeadlockObserver([&deadlocks] { ++deadlocks; });
+  std::latch both_hold_one(2);
+  auto lock_in_order = [&](std::string first, std::string second) {
+    return (*once)->RunInTransaction([&, first, second](Transaction& tx) -> Status {
+      std::string_view one[] = {first};
+      RESTOCK_RETURN_IF_ERROR(tx.products().FindMany(merchant_, one).status());
+      both_hold_one.arrive_and_wait();
+      std::string_view other[] = {second};
+      return tx.products().FindMany(merchant_, other).status();
+    });
+  };
+  auto ab = std::async(std::launch::async, lock_in_order, "a", "b");
+  auto ba = std::async(std::launch::async, lock_in_order, "b", "a");
+  Status s1 = ab.get(), s2 = ba.get();
+  // Exactly one is the victim; the other commits once the victim's locks are gone.
+  EXPECT_NE(s1.ok(), s2.ok()) << s1.ToString() << " / " << s2.ToString();
+  const Status& victim = s1.ok() ? s2 : s1;
+  EXPECT_EQ(victim.code(), StatusCode::kUnavailable) << victim.ToString();
+  EXPECT_NE(victim.message().find("40P01"), std::string::npos) << victim.ToString();
+  EXPECT_EQ(deadlocks.load(), 1);
 }
 
 TEST_F(PgRecoveryTest, DuplicateInsertLeavesTheTransactionUsable) {

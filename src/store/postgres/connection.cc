@@ -3,6 +3,8 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <cstring>
+#include <string>
 #include <utility>
 
 #include "store/postgres/errors.h"
@@ -149,10 +151,17 @@ bool Succeeded(const PGresult* r) {
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
   PGconn* conn = PQconnectdb(url.c_str());
-  if (conn == nullptr) return UnavailableError("cannot connect to the database");
+  if (conn == nullptr) return UnavailableError("cannot connect to the database: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(conn);
+    // libpq does not repeat the password, but a message is no place to trust that.
+    if (const char* password = PQpass(conn); password != nullptr && *password != '\0') {
+      for (std::size_t at; (at = message.find(password)) != std::string::npos;) {
+        message.replace(at, std::strlen(password), "***");
+      }
+    }
     PQfinish(conn);
-    return UnavailableError("cannot connect to the database");
+    return StatusForConnectFailure(message);
   }
   // Notices (e.g. "relation already exists, skipping") are not for the operator's terminal.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);

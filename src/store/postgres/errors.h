@@ -15,9 +15,30 @@ namespace restock::store::postgres {
 //   40001 serialization failure, 40P01 deadlock     -> Aborted (retry the transaction)
 //   08xxx connection exception, 57P01..57P03 admin/crash shutdown or starting up,
 //   53xxx insufficient resources (too many connections), 57014 query cancelled,
+//   55P03 lock_timeout expired,
 //   no SQLSTATE at all (connection lost)            -> Unavailable
+//   3F000 no such schema (search_path), 3D000 no such database, 28xxx authorization,
+//   42501 insufficient privilege                    -> InvalidArgument (the configuration's)
 //   25006 write in a read-only transaction, anything else -> Internal
 Status StatusForSqlState(std::string_view sqlstate);
+
+// Why a connection could not be opened, from libpq's message (`message`, which names the
+// host, port, user and database but never the password), as one line after "cannot connect
+// to the database: ". A fault of the configuration — wrong password, no such role or
+// database, pg_hba refusal, an SSL requirement the server cannot meet, an invalid URL
+// parameter — is InvalidArgument (CLI exit 2: retrying cannot help); anything else — the
+// server unreachable, starting up or shutting down, too many clients — is Unavailable
+// (exit 8: it may pass).
+Status StatusForConnectFailure(std::string_view message);
+
+// What a transaction answers once its retries of a serialization failure or deadlock are
+// spent: still a transient condition, so Unavailable (the client may retry: HTTP 503 with
+// Retry-After), never Aborted (a conflict with the resource's state). Other statuses as they
+// are.
+Status GiveUpRetrying(const Status& status);
+
+// Whether `status` is a deadlock reported by the server (40P01), for the deadlock counter.
+bool IsDeadlock(const Status& status);
 
 // How a failed transaction attempt may be retried.
 enum class Retry {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <map>
 #include <thread>
 #include <utility>
 
@@ -125,11 +126,12 @@ Status PgDatabase::WithRetries(const std::function<Status(bool& commit_sent)>& a
   for (int n = 0;; ++n) {
     bool commit_sent = false;
     Status status = attempt(commit_sent);
+    if (IsDeadlock(status)) CallQuietly(deadlock_observer_);
     switch (RetryFor(status, commit_sent)) {
       case Retry::kNo:
         return status;
       case Retry::kAborted:
-        if (++aborted >= options_.max_attempts) return status;
+        if (++aborted >= options_.max_attempts) return GiveUpRetrying(status);
         break;
       case Retry::kReconnect:
         if (Clock::now() >= deadline) return status;
@@ -142,12 +144,14 @@ Status PgDatabase::WithRetries(const std::function<Status(bool& commit_sent)>& a
   }
 }
 
-Status PgDatabase::RunOnce(const Work& work, bool writable, bool& commit_sent) {
+Status PgDatabase::RunOnce(const Work& work, const WorkLocks* locks, bool& commit_sent) {
   commit_sent = false;
+  const bool writable = locks != nullptr;
   RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Acquire());
-  Status status = conn->Exec(writable ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  PgTransaction tx(*conn, clock_, writable);
+  Status status = writable ? tx.LockInOrder("BEGIN", std::span(&locks, 1), "")
+                           : conn->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   if (status.ok()) {
-    PgTransaction tx(*conn, clock_, writable);
     status = CheckUsable(*conn, RunWork(work, tx));
     if (status.ok()) {
       commit_sent = true;
@@ -160,13 +164,17 @@ Status PgDatabase::RunOnce(const Work& work, bool writable, bool& commit_sent) {
 }
 
 Status PgDatabase::RunInTransaction(const Work& work) {
-  return WithRetries([&](bool& commit_sent) { return RunOnce(work, true, commit_sent); });
+  return RunInTransaction(work, WorkLocks{});
+}
+
+Status PgDatabase::RunInTransaction(const Work& work, const WorkLocks& locks) {
+  return WithRetries([&](bool& commit_sent) { return RunOnce(work, &locks, commit_sent); });
 }
 
 Status PgDatabase::RunReadOnly(const Work& work) {
   // Nothing to commit: a read may always be retried.
   return WithRetries([&](bool& commit_sent) {
-    Status status = RunOnce(work, false, commit_sent);
+    Status status = RunOnce(work, nullptr, commit_sent);
     commit_sent = false;
     return status;
   });
@@ -176,8 +184,16 @@ void PgDatabase::SetGroupObserver(std::function<void(std::size_t works)> observe
   queue_.SetGroupObserver(std::move(observer));
 }
 
+void PgDatabase::SetDeadlockObserver(std::function<void()> observer) {
+  deadlock_observer_ = std::move(observer);
+}
+
 void PgDatabase::Submit(Work work, WorkDone done) {
   queue_.Submit(std::move(work), std::move(done));
+}
+
+void PgDatabase::Submit(Work work, WorkDone done, WorkLocks locks) {
+  queue_.Submit(std::move(work), std::move(done), std::move(locks));
 }
 
 void PgDatabase::Shutdown() { queue_.Shutdown(); }
@@ -208,8 +224,16 @@ Status PgDatabase::TryCommitGroup(std::vector<Pending>& group, std::vector<Statu
   Connection& conn = *writer_conn_;
   // Savepoint commands ride along with the next one, so a work costs one extra round trip.
   Status group_status = [&]() -> Status {
-    RESTOCK_RETURN_IF_ERROR(conn.Exec("BEGIN; SAVEPOINT w"));
+    // Every lock the works declared, in the global order, before the first work runs: works
+    // run in arrival order, and locking as they go would lock in that order (which another
+    // node's group, in its own arrival order, could cross).
+    std::vector<const WorkLocks*> locks;
+    locks.reserve(group.size());
+    for (const Pending& p : group) locks.push_back(&p.locks);
     PgTransaction tx(conn, clock_, true);
+    RESTOCK_RETURN_IF_ERROR(tx.LockInOrder("BEGIN", locks, "SAVEPOINT w"));
+    // Rolling back to a savepoint releases the advisory locks a failed work took after it.
+    const std::map<std::int64_t, bool> declared = tx.merchant_locks();
     for (std::size_t i = 0; i < group.size(); ++i) {
       bool last = i + 1 == group.size();
       statuses[i] = CheckUsable(conn, RunWork(group[i].work, tx));
@@ -221,6 +245,7 @@ Status PgDatabase::TryCommitGroup(std::vector<Pending>& group, std::vector<Statu
       } else {
         RESTOCK_RETURN_IF_ERROR(
             conn.Exec(last ? "ROLLBACK TO w; RELEASE w" : "ROLLBACK TO w; RELEASE w; SAVEPOINT w"));
+        tx.RestoreMerchantLocks(declared);
       }
     }
     commit_sent = true;

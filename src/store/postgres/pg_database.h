@@ -11,7 +11,7 @@
 // work at REPEATABLE READ READ ONLY (one snapshot for the whole work).
 //
 // Transient faults are retried, whole transactions at a time: a serialization failure or
-// deadlock (Aborted) up to `max_attempts` times; a lost connection or a server shutting
+// deadlock (Aborted) up to `max_attempts` times, then Unavailable; a lost connection or a server shutting
 // down (Unavailable) with a new connection and growing pauses for up to `retry_window_ms`.
 // A transaction whose COMMIT was sent but not answered may or may not have committed: it is
 // never run again and fails with Unavailable, so nothing is applied twice and nothing is
@@ -71,12 +71,18 @@ class PgDatabase final : public Database {
   // `work` may run several times (see above). An exception escaping it rolls back and
   // returns Internal. REQUIRES: not called from inside another work.
   Status RunInTransaction(const Work& work) override;
+  // Takes what `locks` declares right after BEGIN, in the global order (repos.h).
+  Status RunInTransaction(const Work& work, const WorkLocks& locks) override;
   // Writes inside `work` fail with Internal. Waits while the pool is exhausted.
   Status RunReadOnly(const Work& work) override;
   // As on SQLite: `done` runs on the writer thread after COMMIT returned (or with the
   // failure). After Shutdown, `done(Unavailable)` runs at once on the calling thread.
   void Submit(Work work, WorkDone done) override;
+  // A group takes every lock its works declared, in the global order, before the first work.
+  void Submit(Work work, WorkDone done, WorkLocks locks) override;
   void SetGroupObserver(std::function<void(std::size_t works)> observer) override;
+  // Counts every attempt that ended in a deadlock (40P01), retried or not.
+  void SetDeadlockObserver(std::function<void()> observer) override;
   // Idempotent. REQUIRES: not called from a `done` callback or a work.
   void Shutdown() override;
   // ANALYZE products. Until autovacuum gets to a freshly filled table (minutes later), the
@@ -95,8 +101,9 @@ class PgDatabase final : public Database {
   // Runs `attempt` until it succeeds or fails for good (see the retry rules above).
   // `attempt` reports whether COMMIT had been sent when it failed.
   Status WithRetries(const std::function<Status(bool& commit_sent)>& attempt);
-  // One attempt of a unit of work on a pooled connection.
-  Status RunOnce(const Work& work, bool writable, bool& commit_sent);
+  // One attempt of a unit of work on a pooled connection: a write transaction taking
+  // `locks` first, or a read-only one when `locks` is null.
+  Status RunOnce(const Work& work, const WorkLocks* locks, bool& commit_sent);
   void CommitGroup(std::vector<Pending>& group);
   Status TryCommitGroup(std::vector<Pending>& group, std::vector<Status>& statuses,
                         bool& commit_sent);
@@ -112,6 +119,7 @@ class PgDatabase final : public Database {
   std::size_t open_ = 0;                           // guarded by pool_mu_
 
   std::unique_ptr<Connection> writer_conn_;  // used only by the writer thread
+  std::function<void()> deadlock_observer_;   // set before use, then only read
 
   // The group-commit writer: runs CommitGroup on its thread. Declared last, so destroyed
   // (and its thread joined, should Shutdown not have run) before what CommitGroup uses.

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <limits>
 #include <string>
@@ -21,14 +22,16 @@ constexpr std::string_view kSelectProduct =
 constexpr std::string_view kSelectProductForUpdate =
     "SELECT " RESTOCK_PRODUCT_COLUMNS
     " FROM products WHERE merchant_id = $1 AND product_id = $2 FOR UPDATE";
-// Locks in product id order, so two batches locking overlapping products rarely deadlock.
 constexpr std::string_view kSelectProducts =
     "SELECT " RESTOCK_PRODUCT_COLUMNS
     " FROM products WHERE merchant_id = $1 AND product_id = ANY($2::text[])";
+// $2 holds the ids sorted and distinct: rows are locked in product-id order (the global lock
+// order, docs/scaling.md), one primary-key lookup each, so a waiter re-checks only its own
+// key when the row it waited for changed (TxContext::LockInOrder says why).
 constexpr std::string_view kSelectProductsForUpdate =
-    "SELECT " RESTOCK_PRODUCT_COLUMNS
-    " FROM products WHERE merchant_id = $1 AND product_id = ANY($2::text[]) "
-    "ORDER BY product_id FOR UPDATE";
+    "SELECT p.* FROM unnest($2::text[]) AS u(id) CROSS JOIN LATERAL (SELECT "
+    RESTOCK_PRODUCT_COLUMNS " FROM products WHERE merchant_id = $1 AND product_id = u.id "
+    "FOR UPDATE) p";
 // The arrays after $1 are the columns, one element per product.
 #define RESTOCK_PRODUCT_ARRAYS                                                              \
   "unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::boolean[], $7::boolean[], " \
@@ -133,9 +136,11 @@ std::string AsciiLower(std::string_view s) {
 
 Result<std::optional<model::Product>> PgProductRepo::Find(model::MerchantId merchant,
                                                           std::string_view product_id) {
-  RESTOCK_ASSIGN_OR_RETURN(
-      Rows rows, cx_.conn.Query(cx_.writable ? kSelectProductForUpdate : kSelectProduct,
-                                Params().Int(merchant).Text(product_id)));
+  Params params = Params().Int(merchant).Text(product_id);
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows,
+                           cx_.writable
+                               ? cx_.LockedProductQuery(merchant, kSelectProductForUpdate, params)
+                               : cx_.conn.Query(kSelectProduct, params));
   if (rows.size() == 0) return std::optional<model::Product>();
   return std::optional<model::Product>(ReadProduct(rows, 0));
 }
@@ -144,11 +149,18 @@ Result<std::vector<std::optional<model::Product>>> PgProductRepo::FindMany(
     model::MerchantId merchant, std::span<const std::string_view> product_ids) {
   std::vector<std::optional<model::Product>> found(product_ids.size());
   if (product_ids.empty()) return found;
+  std::vector<std::string_view> sorted(product_ids.begin(), product_ids.end());
+  if (cx_.writable) {
+    std::sort(sorted.begin(), sorted.end());  // bytewise, as the COLLATE "C" key
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  }
   ArrayLiteral ids;
-  for (std::string_view id : product_ids) ids.Text(id);
-  RESTOCK_ASSIGN_OR_RETURN(
-      Rows rows, cx_.conn.Query(cx_.writable ? kSelectProductsForUpdate : kSelectProducts,
-                                Params().Int(merchant).Text(ids.str())));
+  for (std::string_view id : sorted) ids.Text(id);
+  Params params = Params().Int(merchant).Text(ids.str());
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows,
+                           cx_.writable
+                               ? cx_.LockedProductQuery(merchant, kSelectProductsForUpdate, params)
+                               : cx_.conn.Query(kSelectProducts, params));
   std::unordered_map<std::string_view, int> row_of;
   for (int r = 0; r < rows.size(); ++r) row_of.emplace(rows.Text(r, 0), r);
   for (std::size_t i = 0; i < product_ids.size(); ++i) {

@@ -5,14 +5,19 @@
 // call whatever the number of elements (arrays bound as parameters and expanded with
 // unnest()), never a round trip per element. Writes of several rows are all-or-nothing.
 //
-// Locking (transactions run at READ COMMITTED; see docs/scaling.md):
-//  - in a write transaction, products are read FOR UPDATE: a read-modify-write of a product
-//    (a stock update, a placement reservation) excludes every other one until commit, on
-//    every node;
-//  - in a write transaction, reading a merchant's orders first takes that merchant's
-//    transaction-level advisory lock, so order decisions (placement chunks, restock retries,
-//    new subscriptions' orders) of one merchant run one at a time across all nodes and each
-//    sees everything the previous one committed.
+// Locking (transactions run at READ COMMITTED; see docs/scaling.md, "Lock order"):
+//  - every lock of a merchant's data is taken under that merchant's transaction-level
+//    advisory lock: shared to lock products, exclusive to decide orders. So order decisions
+//    (placement chunks, restock retries, new subscriptions' orders) of one merchant run one at
+//    a time across all nodes, each sees everything the previous one committed, and no other
+//    transaction holds any of the merchant's rows meanwhile;
+//  - in a write transaction, products are read FOR UPDATE, in product-id order: a
+//    read-modify-write of a product (a stock update, a placement reservation) excludes every
+//    other one until commit, on every node;
+//  - what a unit of work declares (store::WorkLocks) is locked before it runs, advisory
+//    locks by merchant id and then product rows by (merchant id, product id); a group commit
+//    declares the union of its works. What a work locks beyond that is taken as it goes
+//    (the advisory lock right before the merchant's first row).
 // A statement that may fail for the caller's reasons (a duplicate) runs inside its own
 // savepoint, in the same round trip (pipeline), so the work can go on after the error.
 //
@@ -22,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -39,6 +45,19 @@ struct TxContext {
   Connection& conn;
   const Clock& clock;
   bool writable;
+  // The merchants whose advisory lock the transaction holds: true when exclusively.
+  std::map<std::int64_t, bool> merchant_locks;
+
+  // Takes every lock `locks` declare in the global order, in one round trip: advisory locks
+  // by merchant id (exclusive where any declaration decides orders), then the products that
+  // exist by (merchant id, product id). `begin` (e.g. "BEGIN") runs first and `then` (e.g.
+  // "SAVEPOINT w") last in the same round trip; either may be empty.
+  Status LockInOrder(std::string_view begin, std::span<const WorkLocks* const> locks,
+                     std::string_view then);
+  // Takes `merchant`'s shared lock (in write transactions, unless held) and runs `sql`,
+  // which reads products FOR UPDATE, in one round trip.
+  Result<Rows> LockedProductQuery(std::int64_t merchant, std::string_view sql,
+                                  const Params& params);
 
   // Runs `call` inside a savepoint in one round trip; on failure rolls back to it, so the
   // transaction stays usable, and returns the statement's error.
@@ -265,7 +284,7 @@ class PgWebhookAttemptRepo final : public WebhookAttemptRepo {
 class PgTransaction final : public Transaction {
  public:
   PgTransaction(Connection& conn, const Clock& clock, bool writable)
-      : cx_{conn, clock, writable},
+      : cx_{conn, clock, writable, {}},
         merchants_(cx_),
         products_(cx_),
         stock_events_(cx_),
@@ -292,6 +311,17 @@ class PgTransaction final : public Transaction {
 
   // The connection the work runs on (the group writer's, or a pooled one); for tests.
   Connection& connection() { return cx_.conn; }
+  // See TxContext::LockInOrder.
+  Status LockInOrder(std::string_view begin, std::span<const WorkLocks* const> locks,
+                     std::string_view then) {
+    return cx_.LockInOrder(begin, locks, then);
+  }
+  // The advisory locks held, to be restored when a savepoint taken now is rolled back (which
+  // releases what was locked after it).
+  std::map<std::int64_t, bool> merchant_locks() const { return cx_.merchant_locks; }
+  void RestoreMerchantLocks(std::map<std::int64_t, bool> held) {
+    cx_.merchant_locks = std::move(held);
+  }
 
  private:
   TxContext cx_;

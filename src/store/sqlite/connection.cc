@@ -1,6 +1,9 @@
 #include "store/sqlite/connection.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <mutex>
 #include <string>
@@ -139,6 +142,19 @@ void ConfigureLibraryOnce() {
   });
 }
 
+// Creates the database file with mode 0600 when it does not exist yet. SQLite would create it
+// 0644 less the umask; it gives the -wal and -shm files it creates the database file's own
+// mode, so all three stay private: they hold hash keys and secrets (docs/security.md). An
+// existing file keeps the mode its operator gave it. Failures are left to sqlite3_open_v2,
+// which reports them.
+void CreatePrivately(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return;
+  (void)::fchmod(fd, 0600);  // whatever the umask
+  ::close(fd);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
@@ -156,6 +172,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   if (sqlite3_threadsafe() == 0) return InternalError("SQLite built without thread support");
   ConfigureLibraryOnce();
 
+  if (!options.query_only) CreatePrivately(path);
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
