@@ -1,5 +1,7 @@
 #include "app/toml_defaults.h"
 
+#include "core/redact.h"
+
 #include <cstdlib>
 #include <string_view>
 #include <toml++/toml.h>
@@ -46,6 +48,8 @@ Status ApplyTomlDefaults(const std::string& path, CLI::App& command) {
     }
     try {
       option->default_val(value);  // runs the option's checks on the value
+      // --help shows defaults: never a database password from the file.
+      option->default_str(core::RedactUrlPassword(value));
     } catch (const CLI::Error& e) {
       return InvalidArgumentError(std::string(e.what()) + " (in " + path + ")");
     }

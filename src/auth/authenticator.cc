@@ -48,9 +48,9 @@ using Lookup = Result<std::optional<T>>;
 
 // An in-memory answer as a lookup; nullopt (not known in memory) stays nullopt.
 template <typename T>
-std::optional<Lookup<T>> FromMemory(std::optional<T> cached) {
+std::optional<Lookup<T>> FromMemory(CredentialSource::InMemory<T> cached) {
   if (!cached) return std::nullopt;
-  return Lookup<T>(std::optional<T>(std::move(*cached)));
+  return Lookup<T>(std::move(*cached));
 }
 
 // Merchant-scope endpoints refuse customer signatures.

@@ -87,18 +87,22 @@ class CredentialSource {
   // `key_sha256_hex` is the lower-case hex SHA-256 of the key as sent.
   virtual Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) = 0;
 
-  // Non-blocking lookups, for callers that must not wait (an I/O thread): the credential
-  // when the source holds it in memory, nullopt when only the Find* call above can tell
-  // (it may exist or not). A value returned here must be what Find* would return now.
-  // The defaults know nothing without blocking.
-  virtual std::optional<model::Merchant> CachedMerchant(std::string_view /*public_id*/) {
+  // What a non-blocking lookup knows: nullopt when only the Find* call above can tell;
+  // otherwise what Find* would return now, found or absent.
+  template <typename T>
+  using InMemory = std::optional<std::optional<T>>;
+
+  // Non-blocking lookups, for callers that must not wait (an I/O thread): the answer when
+  // the source holds it in memory (a credential, or the fact that there is none), nullopt
+  // when only the Find* call above can tell. The defaults know nothing without blocking.
+  virtual InMemory<model::Merchant> CachedMerchant(std::string_view /*public_id*/) {
     return std::nullopt;
   }
-  virtual std::optional<model::ApiUser> CachedApiUser(model::MerchantId /*merchant*/,
-                                                      std::string_view /*username*/) {
+  virtual InMemory<model::ApiUser> CachedApiUser(model::MerchantId /*merchant*/,
+                                                 std::string_view /*username*/) {
     return std::nullopt;
   }
-  virtual std::optional<model::ApiKey> CachedApiKey(std::string_view /*key_sha256_hex*/) {
+  virtual InMemory<model::ApiKey> CachedApiKey(std::string_view /*key_sha256_hex*/) {
     return std::nullopt;
   }
 };

@@ -33,6 +33,31 @@ std::string ApiUserKey(model::MerchantId merchant, std::string_view username) {
 
 }  // namespace
 
+template <typename T>
+CredentialSource::InMemory<T> StoreCredentialSource::Cache<T>::Get(const std::string& key) {
+  if (std::optional<T> hit = found.Get(key)) return InMemory<T>(std::move(hit));
+  if (absent.Get(key)) return InMemory<T>(std::optional<T>());
+  return std::nullopt;
+}
+
+template <typename T>
+void StoreCredentialSource::Cache<T>::Put(std::string key, const std::optional<T>& value) {
+  if (value) {
+    found.Put(std::move(key), *value);
+  } else {
+    absent.Put(std::move(key), true);
+  }
+}
+
+template <typename T, typename Read>
+Result<std::optional<T>> StoreCredentialSource::Find(Cache<T>& cache, std::string key,
+                                                     Read read) {
+  if (InMemory<T> hit = cache.Get(key)) return std::move(*hit);
+  Result<std::optional<T>> r = ReadOnce<T>(db_, read);
+  if (r.ok()) cache.Put(std::move(key), *r);
+  return r;
+}
+
 StoreCredentialSource::StoreCredentialSource(store::Database& db, const Clock& clock,
                                              std::chrono::seconds ttl, std::size_t max_entries)
     : db_(db),
@@ -42,46 +67,37 @@ StoreCredentialSource::StoreCredentialSource(store::Database& db, const Clock& c
 
 Result<std::optional<model::Merchant>> StoreCredentialSource::FindMerchant(
     std::string_view public_id) {
-  std::string key(public_id);
-  if (std::optional<model::Merchant> hit = merchants_.Get(key)) return hit;
-  Result<std::optional<model::Merchant>> r = ReadOnce<model::Merchant>(
-      db_, [public_id](store::MerchantRepo& repo) { return repo.FindByPublicId(public_id); });
-  if (r.ok() && r->has_value()) merchants_.Put(std::move(key), **r);
-  return r;
+  return Find(merchants_, std::string(public_id),
+              [public_id](store::MerchantRepo& repo) { return repo.FindByPublicId(public_id); });
 }
 
 Result<std::optional<model::ApiUser>> StoreCredentialSource::FindApiUser(
     model::MerchantId merchant, std::string_view username) {
-  std::string key = ApiUserKey(merchant, username);
-  if (std::optional<model::ApiUser> hit = api_users_.Get(key)) return hit;
-  Result<std::optional<model::ApiUser>> r =
-      ReadOnce<model::ApiUser>(db_, [merchant, username](store::MerchantRepo& repo) {
-        return repo.FindApiUser(merchant, username);
-      });
-  if (r.ok() && r->has_value()) api_users_.Put(std::move(key), **r);
-  return r;
+  return Find(api_users_, ApiUserKey(merchant, username),
+              [merchant, username](store::MerchantRepo& repo) {
+                return repo.FindApiUser(merchant, username);
+              });
 }
 
 Result<std::optional<model::ApiKey>> StoreCredentialSource::FindApiKey(
     std::string_view key_sha256_hex) {
-  std::string key(key_sha256_hex);
-  if (std::optional<model::ApiKey> hit = api_keys_.Get(key)) return hit;
-  Result<std::optional<model::ApiKey>> r = ReadOnce<model::ApiKey>(
-      db_, [key_sha256_hex](store::MerchantRepo& repo) { return repo.FindApiKey(key_sha256_hex); });
-  if (r.ok() && r->has_value()) api_keys_.Put(std::move(key), **r);
-  return r;
+  return Find(api_keys_, std::string(key_sha256_hex), [key_sha256_hex](store::MerchantRepo& repo) {
+    return repo.FindApiKey(key_sha256_hex);
+  });
 }
 
-std::optional<model::Merchant> StoreCredentialSource::CachedMerchant(std::string_view public_id) {
+CredentialSource::InMemory<model::Merchant> StoreCredentialSource::CachedMerchant(
+    std::string_view public_id) {
   return merchants_.Get(std::string(public_id));
 }
 
-std::optional<model::ApiUser> StoreCredentialSource::CachedApiUser(model::MerchantId merchant,
-                                                                   std::string_view username) {
+CredentialSource::InMemory<model::ApiUser> StoreCredentialSource::CachedApiUser(
+    model::MerchantId merchant, std::string_view username) {
   return api_users_.Get(ApiUserKey(merchant, username));
 }
 
-std::optional<model::ApiKey> StoreCredentialSource::CachedApiKey(std::string_view key_sha256_hex) {
+CredentialSource::InMemory<model::ApiKey> StoreCredentialSource::CachedApiKey(
+    std::string_view key_sha256_hex) {
   return api_keys_.Get(std::string(key_sha256_hex));
 }
 

@@ -55,7 +55,22 @@ Result<std::unique_ptr<net::ssl::context>> MakeTlsContext(const TlsOptions& tls)
     return InvalidArgumentError("cannot load TLS certificate '" + tls.cert_file +
                                 "': " + ec.message());
   }
+  // An encrypted key would make OpenSSL prompt for its pass phrase on the terminal (and a
+  // service wait forever): refuse to give one, and say why the key cannot be read.
+  bool asked_for_pass_phrase = false;
+  SSL_CTX_set_default_passwd_cb_userdata(native, &asked_for_pass_phrase);
+  SSL_CTX_set_default_passwd_cb(native, [](char*, int, int, void* asked) -> int {
+    *static_cast<bool*>(asked) = true;
+    return 0;  // no pass phrase
+  });
   ctx->use_private_key_file(tls.key_file, net::ssl::context::pem, ec);
+  SSL_CTX_set_default_passwd_cb(native, nullptr);
+  SSL_CTX_set_default_passwd_cb_userdata(native, nullptr);
+  if (ec && asked_for_pass_phrase) {
+    return InvalidArgumentError("TLS key '" + tls.key_file +
+                                "' is encrypted with a pass phrase; restock reads only "
+                                "unencrypted keys (decrypt it: openssl pkey -in KEY -out KEY2)");
+  }
   if (ec) {
     return InvalidArgumentError("cannot load TLS key '" + tls.key_file + "': " + ec.message());
   }

@@ -35,14 +35,14 @@ class FakeCredentialSource final : public CredentialSource {
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) override {
     return Find(keys_, std::string(key_sha256_hex));
   }
-  std::optional<model::Merchant> CachedMerchant(std::string_view public_id) override {
+  InMemory<model::Merchant> CachedMerchant(std::string_view public_id) override {
     return Cached(merchants_, std::string(public_id));
   }
-  std::optional<model::ApiUser> CachedApiUser(model::MerchantId merchant,
-                                              std::string_view username) override {
+  InMemory<model::ApiUser> CachedApiUser(model::MerchantId merchant,
+                                         std::string_view username) override {
     return Cached(users_, std::pair{merchant, std::string(username)});
   }
-  std::optional<model::ApiKey> CachedApiKey(std::string_view key_sha256_hex) override {
+  InMemory<model::ApiKey> CachedApiKey(std::string_view key_sha256_hex) override {
     return Cached(keys_, std::string(key_sha256_hex));
   }
 
@@ -57,11 +57,11 @@ class FakeCredentialSource final : public CredentialSource {
   }
 
   template <typename Map, typename Key>
-  std::optional<typename Map::mapped_type> Cached(const Map& map, const Key& key) const {
+  InMemory<typename Map::mapped_type> Cached(const Map& map, const Key& key) const {
     if (!in_memory_) return std::nullopt;
     auto it = map.find(key);
     if (it == map.end()) return std::nullopt;  // misses are never "in memory"
-    return it->second;
+    return std::optional<typename Map::mapped_type>(it->second);
   }
 
   std::map<std::string, model::Merchant> merchants_;

@@ -72,11 +72,24 @@ TEST_F(StoreCredentialSourceTest, HitsAreCachedUntilTtl) {
   EXPECT_EQ(db_.reads, 4);
 }
 
-TEST_F(StoreCredentialSourceTest, MissesAreNotCached) {
+// Absences are cached like hits, so an unknown name costs what a known one costs (no read,
+// and answered in memory): timing does not tell which exist.
+TEST_F(StoreCredentialSourceTest, MissesAreCachedUntilTtlLikeHits) {
   EXPECT_FALSE(source_.FindMerchant("new")->has_value());
+  EXPECT_FALSE(source_.FindApiUser(7, "nobody")->has_value());
+  EXPECT_FALSE(source_.FindApiKey("ffff")->has_value());
+  EXPECT_EQ(db_.reads, 3);
+  ASSERT_TRUE(source_.CachedMerchant("new").has_value());  // known in memory: absent
+  EXPECT_FALSE(source_.CachedMerchant("new")->has_value());
+  ASSERT_TRUE(source_.CachedApiUser(7, "nobody").has_value());
+  ASSERT_TRUE(source_.CachedApiKey("ffff").has_value());
   db_.state().merchants["new"] = MakeMerchant(9, "new", "");
+  clock_.AdvanceSeconds(4);
+  EXPECT_FALSE(source_.FindMerchant("new")->has_value());  // within the TTL (documented)
+  EXPECT_EQ(db_.reads, 3);
+  clock_.AdvanceSeconds(1);
   EXPECT_TRUE(source_.FindMerchant("new")->has_value());
-  EXPECT_EQ(db_.reads, 2);
+  EXPECT_EQ(db_.reads, 4);
 }
 
 TEST_F(StoreCredentialSourceTest, ErrorsPassedThroughAndNotCached) {
@@ -104,9 +117,9 @@ TEST_F(StoreCredentialSourceTest, CachedLookupsAnswerFromTheCacheOnly) {
   ASSERT_TRUE(source_.FindApiUser(7, "bob").ok());
   ASSERT_TRUE(source_.FindApiKey("abc123").ok());
   ASSERT_TRUE(source_.CachedMerchant("acme"));
-  EXPECT_EQ(source_.CachedMerchant("acme")->id, 7);
+  EXPECT_EQ(source_.CachedMerchant("acme")->value().id, 7);
   ASSERT_TRUE(source_.CachedApiUser(7, "bob"));
-  EXPECT_EQ(source_.CachedApiUser(7, "bob")->secret, "s");
+  EXPECT_EQ(source_.CachedApiUser(7, "bob")->value().secret, "s");
   EXPECT_FALSE(source_.CachedApiUser(8, "bob"));
   ASSERT_TRUE(source_.CachedApiKey("abc123"));
   EXPECT_EQ(db_.reads, 3);

@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from harness import ENDPOINT, results
+from harness import ENDPOINT, restock_bin, results
 
 
 @pytest.fixture
@@ -118,6 +118,24 @@ def test_bad_tls_files_fail_at_startup_with_a_clear_message(restock, cert, tmp_p
     assert r.rc == 2, r.describe()
     assert "tls" in r.stderr.lower(), r.stderr
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_an_encrypted_key_fails_at_once_without_prompting(restock, cert, tmp_path):
+    """OpenSSL would ask for the pass phrase on the terminal; restock refuses to and says
+    why. Run in a new session (no controlling terminal to prompt on), with a timeout."""
+    crt, key = cert
+    encrypted = tmp_path / "encrypted.key"
+    subprocess.run(["openssl", "pkey", "-in", str(key), "-out", str(encrypted), "-aes256",
+                    "-passout", "pass:a-pass-phrase"], check=True, capture_output=True,
+                   timeout=60)
+    proc = subprocess.run([str(restock_bin()), "serve", "--db", str(restock.db), "--listen",
+                           "127.0.0.1:0", "--scheduler", "false", "--tls-cert", str(crt),
+                           "--tls-key", str(encrypted)],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+                          start_new_session=True)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "encrypted with a pass phrase" in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
 
 
 def test_a_stalled_handshake_is_closed_after_the_header_timeout(restock, cert):
