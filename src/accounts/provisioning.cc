@@ -90,7 +90,10 @@ Result<model::ApiUser> CreateApiUser(store::Database& db, const std::string& mer
   RESTOCK_RETURN_IF_ERROR(CheckIdentifier("username", username));
   if (secret && secret->empty()) return InvalidArgumentError("secret must not be empty");
   RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant, FindMerchant(db, merchant_public_id));
-  model::ApiUser user{merchant.id, username, secret.value_or(RandomToken(32))};
+  model::ApiUser user;
+  user.merchant_id = merchant.id;
+  user.username = username;
+  user.secret = secret.value_or(RandomToken(32));
   RESTOCK_RETURN_IF_ERROR(db.RunInTransaction(
       [&](store::Transaction& tx) -> Status { return tx.merchants().AddApiUser(user); }));
   return user;
@@ -101,7 +104,9 @@ Result<CreatedApiKey> CreateApiKey(store::Database& db, const std::string& merch
   RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant, FindMerchant(db, merchant_public_id));
   CreatedApiKey created;
   created.key = "rk_" + RandomToken(32);
-  created.stored = model::ApiKey{merchant.id, name, HexEncode(Sha256(created.key))};
+  created.stored.merchant_id = merchant.id;
+  created.stored.name = name;
+  created.stored.key_sha256_hex = HexEncode(Sha256(created.key));
   RESTOCK_RETURN_IF_ERROR(db.RunInTransaction(
       [&](store::Transaction& tx) -> Status { return tx.merchants().AddApiKey(created.stored); }));
   return created;

@@ -15,6 +15,7 @@
 #include "app/toml_defaults.h"
 #include "app/webhook_commands.h"
 #include "cli/commands.h"
+#include "cli/credential_commands.h"
 #include "core/clock.h"
 
 namespace restock::app {
@@ -307,6 +308,7 @@ int Run(int argc, char** argv) {
   }
   try {
     app.parse(argc, argv);
+  cli::CredentialCommands credential_commands(app, [&o](CLI::App* c) { AddDb(c, o.db); });
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -379,6 +381,8 @@ int Run(int argc, char** argv) {
 
 }  // namespace
 }  // namespace restock::app
+  } else if (credential_commands.chosen()) {
+    s = credential_commands.Run(ctx);
 
 int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("restock"));

@@ -38,6 +38,20 @@ bool SignatureMatches(std::string_view secret, const SignedClaim& claim) {
   return ConstantTimeEquals(ComputeSignature(secret, claim.sig_field, claim.ts), claim.sig);
 }
 
+// The secret `claim` was signed with: `current`, or `previous` (replaced by a rotation) until
+// `previous_expires`; nullopt when neither verifies. A live previous secret is always checked
+// too, so the work done does not tell which one matched.
+std::optional<std::string_view> MatchingSecret(std::string_view current, std::string_view previous,
+                                               UnixMicros previous_expires, UnixMicros now,
+                                               const SignedClaim& claim) {
+  const bool current_ok = SignatureMatches(current, claim);
+  const bool previous_live = !previous.empty() && now < previous_expires;
+  const bool previous_ok = previous_live && SignatureMatches(previous, claim);
+  if (current_ok) return current;
+  if (previous_ok) return previous;
+  return std::nullopt;
+}
+
 void SpendDummyVerification(const SignedClaim& claim) {
   [[maybe_unused]] const bool ignored = SignatureMatches(kDummySecret, claim);
 }
@@ -168,9 +182,13 @@ std::optional<Result<Principal>> Authenticator::AuthenticateSignature(
     return std::nullopt;
   }
 
+  const UnixMicros now_micros = clock_.NowMicros();
   if (!api_user_scope) {
-    if (!SignatureMatches(merchant->hash_key, claim)) return Unauthenticated(kInvalidSignature);
-    RESTOCK_RETURN_IF_ERROR(CheckBodySignature(headers, *merchant, merchant->hash_key, claim.ts));
+    std::optional<std::string_view> key =
+        MatchingSecret(merchant->hash_key, merchant->previous_hash_key,
+                       merchant->previous_hash_key_expires, now_micros, claim);
+    if (!key) return Unauthenticated(kInvalidSignature);
+    RESTOCK_RETURN_IF_ERROR(CheckBodySignature(headers, *merchant, *key, claim.ts));
     return Principal{.merchant_id = merchant->id,
                      .public_id = std::move(claim.public_id),
                      .scope = Scope::kCustomer,
@@ -187,8 +205,10 @@ std::optional<Result<Principal>> Authenticator::AuthenticateSignature(
     SpendDummyVerification(claim);
     return Unauthenticated(kInvalidSignature);
   }
-  if (!SignatureMatches(user->secret, claim)) return Unauthenticated(kInvalidSignature);
-  RESTOCK_RETURN_IF_ERROR(CheckBodySignature(headers, *merchant, user->secret, claim.ts));
+  std::optional<std::string_view> secret = MatchingSecret(
+      user->secret, user->previous_secret, user->previous_secret_expires, now_micros, claim);
+  if (!secret) return Unauthenticated(kInvalidSignature);
+  RESTOCK_RETURN_IF_ERROR(CheckBodySignature(headers, *merchant, *secret, claim.ts));
   return Principal{.merchant_id = merchant->id,
                    .public_id = std::move(claim.public_id),
                    .scope = Scope::kApiUser,

@@ -18,7 +18,8 @@
 //      like a wrong signature ("Invalid signature.") after computing an HMAC with a dummy
 //      key, so neither the message nor the work done tells which merchants or users exist
 //      (a cache miss in the CredentialSource can still be visible in latency).
-//   4. signature, compared in constant time against the canonical base64 of the HMAC.
+//   4. signature, compared in constant time against the canonical base64 of the HMAC, made
+//      with the current secret (hash key) or, until its expiry, the one a rotation replaced.
 //   5. only for a merchant in strict replay protection (auth/replay_protection.h), after a
 //      valid signature: X-Restock-Signature present ("Body signature required."), well
 //      formed ("Malformed X-Restock-Signature header."), same ts ("Body signature ts does

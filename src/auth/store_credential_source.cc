@@ -36,6 +36,7 @@ std::string ApiUserKey(model::MerchantId merchant, std::string_view username) {
 StoreCredentialSource::StoreCredentialSource(store::Database& db, const Clock& clock,
                                              std::chrono::seconds ttl, std::size_t max_entries)
     : db_(db),
+      clock_(clock),
       merchants_(clock, ToMicros(ttl), max_entries),
       api_users_(clock, ToMicros(ttl), max_entries),
       api_keys_(clock, ToMicros(ttl), max_entries) {}
@@ -68,8 +69,23 @@ Result<std::optional<model::ApiKey>> StoreCredentialSource::FindApiKey(
   if (std::optional<model::ApiKey> hit = api_keys_.Get(key)) return hit;
   Result<std::optional<model::ApiKey>> r = ReadOnce<model::ApiKey>(
       db_, [key_sha256_hex](store::MerchantRepo& repo) { return repo.FindApiKey(key_sha256_hex); });
-  if (r.ok() && r->has_value()) api_keys_.Put(std::move(key), **r);
+  if (r.ok() && r->has_value()) {
+    RecordUse(**r);
+    api_keys_.Put(std::move(key), **r);
+  }
   return r;
+}
+
+void StoreCredentialSource::RecordUse(const model::ApiKey& key) {
+  const UnixMicros now = clock_.NowMicros();
+  if (key.last_used && now - *key.last_used < ToMicros(kLastUsedResolution)) return;
+  // Queued for the group writer: the request does not wait for it, and a failure only leaves
+  // last_used older than it could be.
+  db_.Submit(
+      [hash = key.key_sha256_hex, now](store::Transaction& tx) {
+        return tx.merchants().TouchApiKey(hash, now);
+      },
+      [](Status) {});
 }
 
 std::optional<model::Merchant> StoreCredentialSource::CachedMerchant(std::string_view public_id) {

@@ -1,6 +1,8 @@
 // restock::auth — the CredentialSource backed by the database, with a short-lived cache so
 // a busy merchant's credentials are not read from the database on every request.
 //
+// A key read from the database is recorded as used (its last_used, at most once per
+// kLastUsedResolution) through Database::Submit, without waiting for it.
 // Only found credentials are cached, each for `ttl` from when it was read. Absent ones and
 // errors are never cached, so a newly created merchant, API user or key works at once.
 // CONSEQUENCE: revoking or changing a credential (deleting an API user or key, rotating a
@@ -28,6 +30,8 @@ class StoreCredentialSource final : public CredentialSource {
   static constexpr std::chrono::seconds kDefaultTtl{5};
   // Per kind of credential (merchants, API users, API keys).
   static constexpr std::size_t kDefaultMaxEntries = 100'000;
+  // How stale an API key's last_used may get before a read of the key refreshes it.
+  static constexpr std::chrono::seconds kLastUsedResolution{60};
 
   // REQUIRES: ttl >= 0.
   StoreCredentialSource(store::Database& db, const Clock& clock,
@@ -48,7 +52,11 @@ class StoreCredentialSource final : public CredentialSource {
   std::optional<model::ApiKey> CachedApiKey(std::string_view key_sha256_hex) override;
 
  private:
+  // Refreshes key.last_used in the database when it is older than kLastUsedResolution.
+  void RecordUse(const model::ApiKey& key);
+
   store::Database& db_;
+  const Clock& clock_;
   internal::TtlCache<model::Merchant> merchants_;  // by public id
   internal::TtlCache<model::ApiUser> api_users_;   // by "<merchant id>:<username>"
   internal::TtlCache<model::ApiKey> api_keys_;     // by key hash

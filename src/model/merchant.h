@@ -1,6 +1,7 @@
 // restock::model — merchants and their credentials (value types, no behaviour).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,10 @@ struct Merchant {
   int placement_minute = 6 * 60;
   ReplayProtection replay_protection = ReplayProtection::kOff;
   UnixMicros created = 0;
+  // The hash key replaced by the latest rotation, still accepted before
+  // previous_hash_key_expires (docs/security.md, "Rotating credentials"); empty when none.
+  std::string previous_hash_key;
+  UnixMicros previous_hash_key_expires = 0;
 };
 
 // An API user (HMAC API-user scope). `secret` is the HMAC key: never logged.
@@ -46,6 +51,11 @@ struct ApiUser {
   MerchantId merchant_id = 0;
   std::string username;
   std::string secret;
+  // The secret replaced by the latest rotation, still accepted before previous_secret_expires;
+  // empty when none. A secret too: never logged.
+  std::string previous_secret;
+  UnixMicros previous_secret_expires = 0;
+  UnixMicros created = 0;
 };
 
 // An application key (x-api-key). Only its SHA-256 is stored.
@@ -53,6 +63,12 @@ struct ApiKey {
   MerchantId merchant_id = 0;
   std::string name;
   std::string key_sha256_hex;
+  // Assigned by the store; what `api-key list` shows and `api-key revoke` takes.
+  std::int64_t id = 0;
+  UnixMicros created = 0;
+  // When the key last authenticated a request, to about a minute; nullopt when never.
+  std::optional<UnixMicros> last_used;
 };
+
 
 }  // namespace restock::model

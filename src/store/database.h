@@ -47,6 +47,27 @@ class MerchantRepo {
   virtual Result<std::vector<model::Merchant>> ListAll() = 0;
   // Sets the merchant's replay protection mode. NotFound when no merchant has that id.
   virtual Status SetReplayProtection(model::MerchantId merchant, model::ReplayProtection mode) = 0;
+
+  // Credentials over their lifetime (docs/security.md, "Rotating credentials").
+  // Makes `hash_key` the merchant's hash key; the key it replaces is kept as the previous
+  // one, accepted until `previous_expires` (a rotation drops any older previous key).
+  // NotFound when no merchant has that id.
+  virtual Status RotateHashKey(model::MerchantId merchant, std::string_view hash_key,
+                               UnixMicros previous_expires) = 0;
+  // The merchant's API users by username, secrets included (callers must not show them).
+  virtual Result<std::vector<model::ApiUser>> ListApiUsers(model::MerchantId merchant) = 0;
+  // NotFound when the merchant has no such user.
+  virtual Status RemoveApiUser(model::MerchantId merchant, std::string_view username) = 0;
+  // As RotateHashKey, for an API user's secret. NotFound when the merchant has no such user.
+  virtual Status RotateApiUserSecret(model::MerchantId merchant, std::string_view username,
+                                     std::string_view secret, UnixMicros previous_expires) = 0;
+  // The merchant's API keys by id (their hashes included, never the keys).
+  virtual Result<std::vector<model::ApiKey>> ListApiKeys(model::MerchantId merchant) = 0;
+  // Deletes the merchant's key with that id. NotFound when the merchant has no such key.
+  virtual Status RemoveApiKey(model::MerchantId merchant, std::int64_t id) = 0;
+  // Records that the key (by hash) authenticated a request at `when`. A key that no longer
+  // exists is not an error.
+  virtual Status TouchApiKey(std::string_view key_sha256_hex, UnixMicros when) = 0;
 };
 
 // Which products a listing returns (GET /products/). Every set field must match.

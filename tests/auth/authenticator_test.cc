@@ -36,9 +36,14 @@ class AuthenticatorTest : public ::testing::Test {
   AuthenticatorTest() : clock_(kNow * 1'000'000), auth_(source_, clock_, AuthWindow{}) {
     source_.AddMerchant(MakeMerchant(kMerchantId, kPublicId, kHashKey));
     source_.AddMerchant(MakeMerchant(8, "keyless", ""));  // empty hash key
-    source_.AddApiUser({.merchant_id = kMerchantId, .username = kUser, .secret = kUserSecret});
-    source_.AddApiKey(
-        {.merchant_id = kMerchantId, .name = "erp", .key_sha256_hex = HexEncode(Sha256(kApiKey))});
+    source_.AddApiUser({.merchant_id = kMerchantId,
+                        .username = kUser,
+                        .secret = kUserSecret,
+                        .previous_secret = {}});
+    source_.AddApiKey({.merchant_id = kMerchantId,
+                       .name = "erp",
+                       .key_sha256_hex = HexEncode(Sha256(kApiKey)),
+                       .last_used = std::nullopt});
   }
 
   // Headers for an API-user signature by `user` with `secret` at `ts`.
@@ -177,7 +182,8 @@ TEST_F(AuthenticatorTest, EmptySecretNeverVerifies) {
   const std::string header = SignedAuthorizationHeader("keyless", "cust_42", "", kNow);
   EXPECT_EQ(auth_.Authenticate({header, std::nullopt, std::nullopt}).status(),
             Unauth("Invalid signature."));
-  source_.AddApiUser({.merchant_id = kMerchantId, .username = "blank", .secret = ""});
+  source_.AddApiUser(
+      {.merchant_id = kMerchantId, .username = "blank", .secret = "", .previous_secret = {}});
   EXPECT_EQ(auth_.Authenticate(ApiUserHeaders("blank", "", kNow)).status(),
             Unauth("Invalid signature."));
 }
@@ -330,6 +336,41 @@ TEST_F(AuthenticatorTest, InMemoryLeavesStrictReplayProtectionToTheBlockingCall)
   source_.SetInMemory(true);
   EXPECT_FALSE(auth_.TryAuthenticateMerchantInMemory(ApiUserHeaders(kUser, kUserSecret, kNow)));
   EXPECT_FALSE(auth_.TryAuthenticateMerchantInMemory(ApiUserHeaders(kUser, "wrong", kNow)));
+}
+
+TEST_F(AuthenticatorTest, RotatedApiUserSecretWorksUntilTheOverlapEnds) {
+  const UnixMicros overlap_end = (kNow + 60) * 1'000'000;
+  source_.AddApiUser({.merchant_id = kMerchantId,
+                      .username = kUser,
+                      .secret = "new-secret",
+                      .previous_secret = kUserSecret,
+                      .previous_secret_expires = overlap_end});
+  EXPECT_TRUE(auth_.AuthenticateMerchant(ApiUserHeaders(kUser, "new-secret", kNow)).ok());
+  EXPECT_TRUE(auth_.AuthenticateMerchant(ApiUserHeaders(kUser, kUserSecret, kNow)).ok());
+  EXPECT_EQ(auth_.AuthenticateMerchant(ApiUserHeaders(kUser, "older", kNow)).status(),
+            Unauth("Invalid signature."));
+  clock_.Set(overlap_end);
+  EXPECT_EQ(auth_.AuthenticateMerchant(ApiUserHeaders(kUser, kUserSecret, kNow + 60)).status(),
+            Unauth("Invalid signature."));
+  EXPECT_TRUE(auth_.AuthenticateMerchant(ApiUserHeaders(kUser, "new-secret", kNow + 60)).ok());
+}
+
+TEST_F(AuthenticatorTest, RotatedHashKeyWorksUntilTheOverlapEnds) {
+  model::Merchant rotated = MakeMerchant(kMerchantId, kPublicId, "new-hash-key");
+  rotated.previous_hash_key = kHashKey;
+  rotated.previous_hash_key_expires = (kNow + 1) * 1'000'000;
+  source_.AddMerchant(rotated);
+  EXPECT_TRUE(auth_.Authenticate(CustomerHeaders("c1", kHashKey, kNow)).ok());
+  EXPECT_TRUE(auth_.Authenticate(CustomerHeaders("c1", "new-hash-key", kNow)).ok());
+  clock_.Set((kNow + 1) * 1'000'000);
+  EXPECT_EQ(auth_.Authenticate(CustomerHeaders("c1", kHashKey, kNow)).status(),
+            Unauth("Invalid signature."));
+  // An expired previous key in memory is refused like any wrong key.
+  source_.SetInMemory(true);
+  std::optional<Result<Principal>> in_memory =
+      auth_.TryAuthenticateMerchantInMemory(CustomerHeaders("c1", kHashKey, kNow));
+  ASSERT_TRUE(in_memory.has_value());
+  EXPECT_EQ(in_memory->status(), Unauth("Invalid signature."));
 }
 
 }  // namespace

@@ -39,8 +39,10 @@ class ReplayProtectionTest : public ::testing::Test {
     open.public_id = "open";
     open.replay_protection = model::ReplayProtection::kOff;
     source_.AddMerchant(open);
-    source_.AddApiUser({.merchant_id = 1, .username = "u", .secret = kSecret});
-    source_.AddApiUser({.merchant_id = 2, .username = "u", .secret = kSecret});
+    source_.AddApiUser(
+        {.merchant_id = 1, .username = "u", .secret = kSecret, .previous_secret = {}});
+    source_.AddApiUser(
+        {.merchant_id = 2, .username = "u", .secret = kSecret, .previous_secret = {}});
   }
 
   AuthHeaders Headers(const std::string& public_id, std::int64_t ts,

@@ -26,8 +26,10 @@ class StoreCredentialSourceTest : public ::testing::Test {
   StoreCredentialSourceTest() {
     testing::FakeState& repo = db_.state();
     repo.merchants["acme"] = MakeMerchant(7, "acme", "hk");
-    repo.api_users[{7, "bob"}] = {.merchant_id = 7, .username = "bob", .secret = "s"};
-    repo.api_keys["abc123"] = {.merchant_id = 7, .name = "erp", .key_sha256_hex = "abc123"};
+    repo.api_users[{7, "bob"}] = {
+        .merchant_id = 7, .username = "bob", .secret = "s", .previous_secret = {}};
+    repo.api_keys["abc123"] = {
+        .merchant_id = 7, .name = "erp", .key_sha256_hex = "abc123", .last_used = std::nullopt};
   }
 
   testing::FakeClock clock_;
@@ -118,9 +120,33 @@ TEST_F(StoreCredentialSourceTest, CachedLookupsAnswerFromTheCacheOnly) {
 }
 
 TEST_F(StoreCredentialSourceTest, UserCacheKeyIsPerMerchant) {
-  db_.state().api_users[{77, "bob"}] = {.merchant_id = 77, .username = "bob", .secret = "t"};
+  db_.state().api_users[{77, "bob"}] = {
+      .merchant_id = 77, .username = "bob", .secret = "t", .previous_secret = {}};
   EXPECT_EQ((*source_.FindApiUser(7, "bob"))->secret, "s");
   EXPECT_EQ((*source_.FindApiUser(77, "bob"))->secret, "t");
+}
+
+TEST_F(StoreCredentialSourceTest, RevokedKeyIsRefusedOnceTheCacheExpires) {
+  ASSERT_TRUE(source_.FindApiKey("abc123")->has_value());
+  db_.state().api_keys.erase("abc123");
+  EXPECT_TRUE(source_.FindApiKey("abc123")->has_value()) << "cached for the ttl";
+  clock_.AdvanceSeconds(5);
+  EXPECT_FALSE(source_.FindApiKey("abc123")->has_value());
+}
+
+TEST_F(StoreCredentialSourceTest, KeyReadsRecordLastUsedAtMostOncePerResolution) {
+  clock_.Set(1'800'000'000'000'000);
+  ASSERT_TRUE(source_.FindApiKey("abc123").ok());
+  EXPECT_EQ(db_.state().api_keys["abc123"].last_used, 1'800'000'000'000'000);
+  EXPECT_EQ(db_.submits, 1);
+  clock_.AdvanceSeconds(5);  // a miss, but last_used is recent enough
+  ASSERT_TRUE(source_.FindApiKey("abc123").ok());
+  EXPECT_EQ(db_.submits, 1);
+  clock_.AdvanceSeconds(StoreCredentialSource::kLastUsedResolution.count());
+  ASSERT_TRUE(source_.FindApiKey("abc123").ok());
+  EXPECT_EQ(db_.submits, 2);
+  EXPECT_EQ(db_.state().api_keys["abc123"].last_used,
+            1'800'000'005'000'000 + StoreCredentialSource::kLastUsedResolution.count() * 1'000'000);
 }
 
 TEST(TtlCacheTest, ExpiresAfterTtl) {

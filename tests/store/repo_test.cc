@@ -55,16 +55,19 @@ TEST_P(StoreRepoTest, ApiUserAddFindAndDuplicate) {
   model::MerchantId a = CreateMerchant("a");
   model::MerchantId b = CreateMerchant("b");
   ASSERT_EQ(db_->RunInTransaction([&](Transaction& tx) {
-    return tx.merchants().AddApiUser({.merchant_id = a, .username = "ops", .secret = "s3cret"});
+    return tx.merchants().AddApiUser(
+        {.merchant_id = a, .username = "ops", .secret = "s3cret", .previous_secret = {}});
   }),
             Status::Ok());
   // The same username under another merchant is a different user.
   ASSERT_EQ(db_->RunInTransaction([&](Transaction& tx) {
-    return tx.merchants().AddApiUser({.merchant_id = b, .username = "ops", .secret = "other"});
+    return tx.merchants().AddApiUser(
+        {.merchant_id = b, .username = "ops", .secret = "other", .previous_secret = {}});
   }),
             Status::Ok());
   Status duplicate = db_->RunInTransaction([&](Transaction& tx) {
-    return tx.merchants().AddApiUser({.merchant_id = a, .username = "ops", .secret = "x"});
+    return tx.merchants().AddApiUser(
+        {.merchant_id = a, .username = "ops", .secret = "x", .previous_secret = {}});
   });
   EXPECT_EQ(duplicate.code(), StatusCode::kAlreadyExists);
 
@@ -84,7 +87,8 @@ TEST_P(StoreRepoTest, ApiUserAddFindAndDuplicate) {
 TEST_P(StoreRepoTest, ApiKeyAddFindAndDuplicate) {
   model::MerchantId a = CreateMerchant("a");
   std::string hash(64, 'f');
-  model::ApiKey key{.merchant_id = a, .name = "integration", .key_sha256_hex = hash};
+  model::ApiKey key{
+      .merchant_id = a, .name = "integration", .key_sha256_hex = hash, .last_used = std::nullopt};
   ASSERT_EQ(db_->RunInTransaction([&](Transaction& tx) { return tx.merchants().AddApiKey(key); }),
             Status::Ok());
   Status duplicate =

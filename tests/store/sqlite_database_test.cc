@@ -136,7 +136,10 @@ TEST_F(SqliteDatabaseTest, MigrationFromVersionOneKeepsItsData) {
   product.product_id = "p1";
   product.name = "Kept";
   product.inventory = 3;
-  model::ApiKey key{.merchant_id = 0, .name = "k", .key_sha256_hex = std::string(64, 'a')};
+  model::ApiKey key{.merchant_id = 0,
+                    .name = "k",
+                    .key_sha256_hex = std::string(64, 'a'),
+                    .last_used = std::nullopt};
   {
     // A database as the version-1 binary left it.
     auto conn = Connection::Open(path_, {});

@@ -32,6 +32,7 @@ struct FakeState {
   // (merchant, digest) -> expiry
   std::map<std::pair<model::MerchantId, std::string>, UnixMicros> seen_signatures;
   model::MerchantId next_merchant_id = 1;
+  std::int64_t next_api_key_id = 1;
   std::int64_t next_id = 1;  // subscriptions and orders
   FakeWebhookState webhooks;
 };
@@ -246,6 +247,7 @@ class FakeTransaction final : public store::Transaction,
   Status AddApiKey(const model::ApiKey& k) override {
     if (s_.api_keys.count(k.key_sha256_hex)) return AlreadyExistsError("key exists");
     s_.api_keys[k.key_sha256_hex] = k;
+    s_.api_keys[k.key_sha256_hex].id = s_.next_api_key_id++;
     return Status::Ok();
   }
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view hex) override {
@@ -266,6 +268,58 @@ class FakeTransaction final : public store::Transaction,
       }
     }
     return NotFoundError("no such merchant");
+  }
+  Status RotateHashKey(model::MerchantId m, std::string_view key, UnixMicros expires) override {
+    for (auto& [public_id, merchant] : s_.merchants) {
+      if (merchant.id != m) continue;
+      merchant.previous_hash_key = std::exchange(merchant.hash_key, std::string(key));
+      merchant.previous_hash_key_expires = expires;
+      return Status::Ok();
+    }
+    return NotFoundError("no such merchant");
+  }
+  Result<std::vector<model::ApiUser>> ListApiUsers(model::MerchantId m) override {
+    std::vector<model::ApiUser> out;
+    for (const auto& [key, user] : s_.api_users) {
+      if (key.first == m) out.push_back(user);
+    }
+    return out;
+  }
+  Status RemoveApiUser(model::MerchantId m, std::string_view name) override {
+    if (s_.api_users.erase(std::pair{m, std::string(name)}) == 0) {
+      return NotFoundError("no such api user");
+    }
+    return Status::Ok();
+  }
+  Status RotateApiUserSecret(model::MerchantId m, std::string_view name, std::string_view secret,
+                             UnixMicros expires) override {
+    auto it = s_.api_users.find(std::pair{m, std::string(name)});
+    if (it == s_.api_users.end()) return NotFoundError("no such api user");
+    it->second.previous_secret = std::exchange(it->second.secret, std::string(secret));
+    it->second.previous_secret_expires = expires;
+    return Status::Ok();
+  }
+  Result<std::vector<model::ApiKey>> ListApiKeys(model::MerchantId m) override {
+    std::vector<model::ApiKey> out;
+    for (const auto& [hex, key] : s_.api_keys) {
+      if (key.merchant_id == m) out.push_back(key);
+    }
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.id < b.id; });
+    return out;
+  }
+  Status RemoveApiKey(model::MerchantId m, std::int64_t id) override {
+    for (auto it = s_.api_keys.begin(); it != s_.api_keys.end(); ++it) {
+      if (it->second.merchant_id == m && it->second.id == id) {
+        s_.api_keys.erase(it);
+        return Status::Ok();
+      }
+    }
+    return NotFoundError("no such api key");
+  }
+  Status TouchApiKey(std::string_view hex, UnixMicros when) override {
+    auto it = s_.api_keys.find(std::string(hex));
+    if (it != s_.api_keys.end()) it->second.last_used = when;
+    return Status::Ok();
   }
 
   // ProductRepo

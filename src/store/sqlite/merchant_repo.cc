@@ -11,20 +11,40 @@ constexpr std::string_view kInsertMerchant =
     "placement_minute, replay_protection) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 constexpr std::string_view kSelectMerchant =
     "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
-    "replay_protection FROM merchants WHERE public_id = ?1";
+    "replay_protection, previous_hash_key, previous_hash_key_expires FROM merchants "
+    "WHERE public_id = ?1";
 constexpr std::string_view kSelectAllMerchants =
     "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
-    "replay_protection FROM merchants ORDER BY id";
+    "replay_protection, previous_hash_key, previous_hash_key_expires FROM merchants "
+    "ORDER BY id";
 constexpr std::string_view kUpdateReplayProtection =
     "UPDATE merchants SET replay_protection = ?2 WHERE id = ?1";
 constexpr std::string_view kInsertApiUser =
     "INSERT INTO api_users (merchant_id, username, secret, created) VALUES (?1, ?2, ?3, ?4)";
 constexpr std::string_view kSelectApiUser =
-    "SELECT secret FROM api_users WHERE merchant_id = ?1 AND username = ?2";
+    "SELECT username, secret, previous_secret, previous_secret_expires, created FROM api_users "
+    "WHERE merchant_id = ?1 AND username = ?2";
+constexpr std::string_view kListApiUsers =
+    "SELECT username, secret, previous_secret, previous_secret_expires, created FROM api_users "
+    "WHERE merchant_id = ?1 ORDER BY username";
+constexpr std::string_view kDeleteApiUser =
+    "DELETE FROM api_users WHERE merchant_id = ?1 AND username = ?2";
+constexpr std::string_view kRotateApiUser =
+    "UPDATE api_users SET previous_secret = secret, previous_secret_expires = ?4, secret = ?3 "
+    "WHERE merchant_id = ?1 AND username = ?2";
+constexpr std::string_view kRotateHashKey =
+    "UPDATE merchants SET previous_hash_key = hash_key, previous_hash_key_expires = ?3, "
+    "hash_key = ?2 WHERE id = ?1";
 constexpr std::string_view kInsertApiKey =
     "INSERT INTO api_keys (key_sha256, merchant_id, name, created) VALUES (?1, ?2, ?3, ?4)";
 constexpr std::string_view kSelectApiKey =
-    "SELECT merchant_id, name FROM api_keys WHERE key_sha256 = ?1";
+    "SELECT merchant_id, name, key_sha256, id, created, last_used FROM api_keys "
+    "WHERE key_sha256 = ?1";
+constexpr std::string_view kListApiKeys =
+    "SELECT merchant_id, name, key_sha256, id, created, last_used FROM api_keys "
+    "WHERE merchant_id = ?1 ORDER BY id";
+constexpr std::string_view kDeleteApiKey = "DELETE FROM api_keys WHERE merchant_id = ?1 AND id = ?2";
+constexpr std::string_view kTouchApiKey = "UPDATE api_keys SET last_used = ?2 WHERE key_sha256 = ?1";
 
 // Reads the columns of kSelectMerchant / kSelectAllMerchants.
 Result<model::Merchant> ReadMerchant(const Statement& stmt) {
@@ -42,7 +62,40 @@ Result<model::Merchant> ReadMerchant(const Statement& stmt) {
   std::optional<model::ReplayProtection> replay = model::ParseReplayProtection(stmt.ColumnView(8));
   if (!replay) return InternalError("database error: unknown replay protection stored");
   merchant.replay_protection = *replay;
+  merchant.previous_hash_key = stmt.ColumnText(9);
+  merchant.previous_hash_key_expires = stmt.ColumnInt64(10);
   return merchant;
+}
+
+// Reads the columns of kSelectApiUser / kListApiUsers.
+model::ApiUser ReadApiUser(const Statement& stmt, model::MerchantId merchant) {
+  model::ApiUser user;
+  user.merchant_id = merchant;
+  user.username = stmt.ColumnText(0);
+  user.secret = stmt.ColumnText(1);
+  user.previous_secret = stmt.ColumnText(2);
+  user.previous_secret_expires = stmt.ColumnInt64(3);
+  user.created = stmt.ColumnInt64(4);
+  return user;
+}
+
+// Reads the columns of kSelectApiKey / kListApiKeys.
+model::ApiKey ReadApiKey(const Statement& stmt) {
+  model::ApiKey key;
+  key.merchant_id = stmt.ColumnInt64(0);
+  key.name = stmt.ColumnText(1);
+  key.key_sha256_hex = stmt.ColumnText(2);
+  key.id = stmt.ColumnInt64(3);
+  key.created = stmt.ColumnInt64(4);
+  key.last_used = stmt.ColumnOptionalInt64(5);
+  return key;
+}
+
+// Runs a statement that must change one row: NotFound (`what`) when it changed none.
+Status RunChangingOne(Connection& conn, Statement& stmt, const char* what) {
+  RESTOCK_RETURN_IF_ERROR(stmt.Run());
+  if (conn.Changes() == 0) return NotFoundError(what);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -111,11 +164,46 @@ Result<std::optional<model::ApiUser>> SqliteMerchantRepo::FindApiUser(model::Mer
   stmt.BindText(2, username);
   RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
   if (!has_row) return std::optional<model::ApiUser>();
-  model::ApiUser user;
-  user.merchant_id = merchant;
-  user.username = std::string(username);
-  user.secret = stmt.ColumnText(0);
-  return std::optional<model::ApiUser>(std::move(user));
+  return std::optional<model::ApiUser>(ReadApiUser(stmt, merchant));
+}
+
+Result<std::vector<model::ApiUser>> SqliteMerchantRepo::ListApiUsers(model::MerchantId merchant) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kListApiUsers));
+  stmt.BindInt64(1, merchant);
+  std::vector<model::ApiUser> users;
+  for (;;) {
+    RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) break;
+    users.push_back(ReadApiUser(stmt, merchant));
+  }
+  return users;
+}
+
+Status SqliteMerchantRepo::RemoveApiUser(model::MerchantId merchant, std::string_view username) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kDeleteApiUser));
+  stmt.BindInt64(1, merchant);
+  stmt.BindText(2, username);
+  return RunChangingOne(conn_, stmt, "no such api user");
+}
+
+Status SqliteMerchantRepo::RotateApiUserSecret(model::MerchantId merchant,
+                                               std::string_view username, std::string_view secret,
+                                               UnixMicros previous_expires) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kRotateApiUser));
+  stmt.BindInt64(1, merchant);
+  stmt.BindText(2, username);
+  stmt.BindText(3, secret);
+  stmt.BindInt64(4, previous_expires);
+  return RunChangingOne(conn_, stmt, "no such api user");
+}
+
+Status SqliteMerchantRepo::RotateHashKey(model::MerchantId merchant, std::string_view hash_key,
+                                         UnixMicros previous_expires) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kRotateHashKey));
+  stmt.BindInt64(1, merchant);
+  stmt.BindText(2, hash_key);
+  stmt.BindInt64(3, previous_expires);
+  return RunChangingOne(conn_, stmt, "no such merchant");
 }
 
 Status SqliteMerchantRepo::AddApiKey(const model::ApiKey& key) {
@@ -133,11 +221,33 @@ Result<std::optional<model::ApiKey>> SqliteMerchantRepo::FindApiKey(
   stmt.BindText(1, key_sha256_hex);
   RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
   if (!has_row) return std::optional<model::ApiKey>();
-  model::ApiKey key;
-  key.merchant_id = stmt.ColumnInt64(0);
-  key.name = stmt.ColumnText(1);
-  key.key_sha256_hex = std::string(key_sha256_hex);
-  return std::optional<model::ApiKey>(std::move(key));
+  return std::optional<model::ApiKey>(ReadApiKey(stmt));
+}
+
+Result<std::vector<model::ApiKey>> SqliteMerchantRepo::ListApiKeys(model::MerchantId merchant) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kListApiKeys));
+  stmt.BindInt64(1, merchant);
+  std::vector<model::ApiKey> keys;
+  for (;;) {
+    RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) break;
+    keys.push_back(ReadApiKey(stmt));
+  }
+  return keys;
+}
+
+Status SqliteMerchantRepo::RemoveApiKey(model::MerchantId merchant, std::int64_t id) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kDeleteApiKey));
+  stmt.BindInt64(1, merchant);
+  stmt.BindInt64(2, id);
+  return RunChangingOne(conn_, stmt, "no such api key");
+}
+
+Status SqliteMerchantRepo::TouchApiKey(std::string_view key_sha256_hex, UnixMicros when) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kTouchApiKey));
+  stmt.BindText(1, key_sha256_hex);
+  stmt.BindInt64(2, when);
+  return stmt.Run();
 }
 
 }  // namespace restock::store::sqlite

@@ -233,6 +233,30 @@ UPDATE products SET last_event_id = (
   WHERE e.merchant_id = products.merchant_id AND e.product_id = products.product_id);
 DROP INDEX stock_events_by_product;
 )sql"},
+    // Credentials over their lifetime (docs/security.md, "Rotating credentials"): the hash
+    // key and API-user secret replaced by the latest rotation, accepted until their expiry
+    // (UnixMicros; 0 = none); API keys get an id to be listed and revoked by, and the time
+    // of their last use. api_keys is rebuilt (SQLite cannot add a key column), numbering
+    // the existing keys in the order they were created.
+    Migration{11, R"sql(
+ALTER TABLE merchants ADD COLUMN previous_hash_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE merchants ADD COLUMN previous_hash_key_expires INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE api_users ADD COLUMN previous_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_users ADD COLUMN previous_secret_expires INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE api_keys_v11 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key_sha256 TEXT NOT NULL UNIQUE,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  name TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  last_used INTEGER NULL
+);
+INSERT INTO api_keys_v11 (key_sha256, merchant_id, name, created)
+  SELECT key_sha256, merchant_id, name, created FROM api_keys ORDER BY created, key_sha256;
+DROP TABLE api_keys;
+ALTER TABLE api_keys_v11 RENAME TO api_keys;
+CREATE INDEX api_keys_by_merchant ON api_keys (merchant_id, id);
+)sql"},
     // Webhook endpoints take turns (docs/webhooks.md, "Delivery"): a claim leases one
     // endpoint (claim_token, claimed_until), endpoints are picked least recently claimed
     // first, and one whose attempts keep failing backs off as a whole (failures,

@@ -38,6 +38,15 @@ class SqliteMerchantRepo final : public MerchantRepo {
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) override;
   Result<std::vector<model::Merchant>> ListAll() override;
   Status SetReplayProtection(model::MerchantId merchant, model::ReplayProtection mode) override;
+  Status RotateHashKey(model::MerchantId merchant, std::string_view hash_key,
+                       UnixMicros previous_expires) override;
+  Result<std::vector<model::ApiUser>> ListApiUsers(model::MerchantId merchant) override;
+  Status RemoveApiUser(model::MerchantId merchant, std::string_view username) override;
+  Status RotateApiUserSecret(model::MerchantId merchant, std::string_view username,
+                             std::string_view secret, UnixMicros previous_expires) override;
+  Result<std::vector<model::ApiKey>> ListApiKeys(model::MerchantId merchant) override;
+  Status RemoveApiKey(model::MerchantId merchant, std::int64_t id) override;
+  Status TouchApiKey(std::string_view key_sha256_hex, UnixMicros when) override;
 
  private:
   Connection& conn_;
