@@ -32,8 +32,7 @@ struct Options {
   std::optional<std::string> secret;
   cli::ProductAddArgs product;
   std::string product_id, path;
-  std::string public_id, sig_field;
-  std::optional<std::int64_t> ts;
+  cli::SignArgs sign;
   std::string placement_time = "06:00";
   cli::SubscriptionAddArgs subscription;
   std::optional<std::string> status, date, merchant_filter;
@@ -150,7 +149,10 @@ void AddServeOptions(CLI::App* serve, ServeConfig& c) {
   };
   opt("--listen", c.listen, "HOST:PORT to listen on (port 0 = any free port)", "RESTOCK_LISTEN");
   opt("--io-threads", c.io_threads, "threads doing socket I/O", "RESTOCK_IO_THREADS");
-  opt("--workers", c.workers, "threads authenticating and parsing requests", "RESTOCK_WORKERS");
+  opt("--workers", c.workers,
+      "threads for work that may block: credential reads on a cache miss, strict replay "
+      "protection, large batch bodies, the other endpoints",
+      "RESTOCK_WORKERS");
   opt("--max-body-bytes", c.max_body_bytes, "largest request body (413 above)",
       "RESTOCK_MAX_BODY_BYTES");
   opt("--max-elements", c.max_elements, "most elements in one batch (413 above)",
@@ -184,7 +186,8 @@ void AddServeOptions(CLI::App* serve, ServeConfig& c) {
       ->envname("RESTOCK_PG_RETRY_WINDOW_MS")
       ->capture_default_str()
       ->check(CLI::Range(0, 600'000));
-  opt("--log-level", c.log_level, "trace, debug, info, warn, error", "RESTOCK_LOG_LEVEL");
+  opt("--log-level", c.log_level, "trace, debug, info, warn, error, critical or off",
+      "RESTOCK_LOG_LEVEL");
   opt("--scheduler", c.scheduler, "run the daily placement scheduler (true|false)",
       "RESTOCK_SCHEDULER");
   opt("--scheduler-tick", c.scheduler_tick_seconds,
@@ -292,15 +295,20 @@ int Run(int argc, char** argv) {
   place_orders->add_option("--chunk-size", o.placement.chunk_size, "orders per transaction")
       ->capture_default_str();
   AddFlowOptions(place_orders, o.placement.oos_max_days, o.placement.oos_notice_days);
+  place_orders->add_flag("--verbose", o.placement.verbose,
+                         "progress and a summary per merchant on stderr (default: errors only)");
 
   CLI::App* sign = app.add_subcommand("sign", "print a signed authorization header value");
-  sign->add_option("--public-id", o.public_id, "merchant public id")->required();
-  sign->add_option("--sig-field", o.sig_field, "API username or customer id")->required();
-  sign->add_option("--secret", o.secret, "API user secret or merchant hash key")->required();
-  sign->add_option("--ts", o.ts, "seconds since the epoch (default: now)");
+  sign->add_option("--public-id", o.sign.public_id, "merchant public id")->required();
+  sign->add_option("--sig-field", o.sign.sig_field, "API username or customer id")->required();
+  sign->add_option("--secret", o.sign.secret, "API user secret or merchant hash key")->required();
+  sign->add_option("--ts", o.sign.ts, "seconds since the epoch (default: now)");
+  sign->add_option("--body", o.sign.body_path,
+                   "FILE (or -) to sign for strict replay protection: prints both header lines");
   AddDb(sign, o.db);  // accepted like everywhere (SPEC §1), unused: signing needs no database
 
   WebhookCommands webhook_commands(app, [&o](CLI::App* c) { AddDb(c, o.db); });
+  cli::CredentialCommands credential_commands(app, [&o](CLI::App* c) { AddDb(c, o.db); });
 
   // A TOML file supplies defaults for serve's flags; flags and environment still win.
   if (std::string config = FindConfigPath(argc, argv); !config.empty()) {
@@ -308,7 +316,6 @@ int Run(int argc, char** argv) {
   }
   try {
     app.parse(argc, argv);
-  cli::CredentialCommands credential_commands(app, [&o](CLI::App* c) { AddDb(c, o.db); });
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -332,7 +339,7 @@ int Run(int argc, char** argv) {
     return s.ok() ? 0 : Fail(s);
   }
   if (*sign) {
-    Status s = cli::Sign(std::cout, clock, o.public_id, o.sig_field, o.secret.value_or(""), o.ts);
+    Status s = cli::Sign(std::cout, clock, o.sign);
     return s.ok() ? 0 : Fail(s);
   }
 
@@ -374,6 +381,8 @@ int Run(int argc, char** argv) {
     s = cli::PlaceOrders(ctx, o.merchant_filter, o.date, o.placement);
   } else if (webhook_commands.chosen()) {
     s = webhook_commands.Run(ctx);
+  } else if (credential_commands.chosen()) {
+    s = credential_commands.Run(ctx);
   }
   (*db)->Shutdown();
   return s.ok() ? 0 : Fail(s);
@@ -381,8 +390,6 @@ int Run(int argc, char** argv) {
 
 }  // namespace
 }  // namespace restock::app
-  } else if (credential_commands.chosen()) {
-    s = credential_commands.Run(ctx);
 
 int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("restock"));

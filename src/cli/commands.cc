@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 
+#include "auth/replay_protection.h"
 #include "auth/signature.h"
 #include "catalog/stock_update.h"
 #include "catalog/validation.h"
@@ -177,16 +179,31 @@ Status ProductImport(Context& ctx, const std::string& merchant, const std::strin
   return Status::Ok();
 }
 
-Status Sign(std::ostream& out, const Clock& clock, const std::string& public_id,
-            const std::string& sig_field, const std::string& secret,
-            std::optional<std::int64_t> ts) {
-  if (public_id.empty() || sig_field.empty() || secret.empty()) {
+Status Sign(std::ostream& out, const Clock& clock, const SignArgs& args) {
+  if (args.public_id.empty() || args.sig_field.empty() || args.secret.empty()) {
     return InvalidArgumentError("--public-id, --sig-field and --secret must not be empty");
   }
-  if (ts && *ts < 0) return InvalidArgumentError("--ts must be non-negative");
-  out << auth::SignedAuthorizationHeader(public_id, sig_field, secret,
-                                         ts.value_or(clock.NowSeconds()))
-      << '\n';
+  if (args.ts && *args.ts < 0) return InvalidArgumentError("--ts must be non-negative");
+  const std::int64_t ts = args.ts.value_or(clock.NowSeconds());
+  const std::string authorization =
+      auth::SignedAuthorizationHeader(args.public_id, args.sig_field, args.secret, ts);
+  if (!args.body_path) {
+    out << authorization << '\n';
+    return Status::Ok();
+  }
+  // The body signature covers the exact bytes sent: read them as they are ("-" = stdin).
+  std::string body;
+  if (*args.body_path == "-") {
+    body.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(*args.body_path, std::ios::binary);
+    if (!in) return NotFoundError("cannot open '" + *args.body_path + "'");
+    body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) return InvalidArgumentError("cannot read '" + *args.body_path + "'");
+  }
+  out << "authorization: " << authorization << '\n'
+      << "X-Restock-Signature: ts=" << ts
+      << ",sig=" << auth::ComputeBodySignature(args.secret, ts, body) << '\n';
   return Status::Ok();
 }
 

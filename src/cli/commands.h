@@ -69,6 +69,7 @@ struct PlacementSettings {
   std::size_t chunk_size = placement::FlowOptions{}.chunk_size;  // orders per transaction
   int oos_max_days = 30;
   std::string oos_notice_days = "1,15,30";
+  bool verbose = false;  // progress and a summary per merchant on stderr
 };
 
 // SPEC §1 `place-orders`: runs placement now for one merchant or all, on `date` or each
@@ -80,9 +81,16 @@ Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
 // otherwise) and prints {"public_id","replay_protection"}.
 Status MerchantUpdate(Context& ctx, const std::string& merchant, const std::string& replay);
 
-// Prints a ready `authorization` header value, signed for `ts` (now when absent).
-Status Sign(std::ostream& out, const Clock& clock, const std::string& public_id,
-            const std::string& sig_field, const std::string& secret,
-            std::optional<std::int64_t> ts);
+// `sign`'s flags.
+struct SignArgs {
+  std::string public_id, sig_field, secret;
+  std::optional<std::int64_t> ts;         // now when absent
+  std::optional<std::string> body_path;   // "-" = stdin
+};
+// Without a body: prints a ready `authorization` header value, signed for ts. With one (strict
+// replay protection, docs/security.md): prints two header lines, `authorization: VALUE` and
+// `X-Restock-Signature: ts=T,sig=HEX` over the body file's exact bytes, with the same ts and
+// secret (ready for `curl -H @FILE`). NotFound when the body file cannot be opened.
+Status Sign(std::ostream& out, const Clock& clock, const SignArgs& args);
 
 }  // namespace restock::cli

@@ -108,11 +108,16 @@ Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
     RESTOCK_ASSIGN_OR_RETURN(
         placement::PlacementSummary s,
         service.Run(m, day, [&](const placement::PlacementSummary& so_far) {
-          if (so_far.considered % 100'000 < service.options().chunk_size) {
+          // Quiet unless asked: stderr carries errors only (README, "Commands").
+          if (settings.verbose && so_far.considered % 100'000 < service.options().chunk_size) {
             spdlog::info("placement for {} on {}: {} orders so far", m.public_id, FormatDate(day),
                          so_far.considered);
           }
         }));
+    if (settings.verbose) {
+      spdlog::info("placement for {} on {}: {} placed, {} out of stock, {} cancelled",
+                   m.public_id, FormatDate(day), s.placed, s.out_of_stock, s.cancelled);
+    }
     total += s;
   }
   ctx.out << boost::json::serialize(boost::json::object{

@@ -39,6 +39,10 @@ Result<int> Scheduler::Tick() {
     RESTOCK_ASSIGN_OR_RETURN(merchants, tx.merchants().ListAll());
     return Status::Ok();
   }));
+  // The first pass after Start runs, at once, the placement of every merchant whose time
+  // passed today before this process started (docs/placement.md): say so, it is not 06:00.
+  const bool first_pass = first_pass_;
+  first_pass_ = false;
   int runs = 0;
   for (const model::Merchant& merchant : merchants) {
     UnixMicros now = clock_.NowMicros();
@@ -56,7 +60,15 @@ Result<int> Scheduler::Tick() {
     }));
     if (last && today <= *last) continue;
 
-    spdlog::info("placement for {} on {} starting", merchant.public_id, FormatDate(today));
+    if (first_pass) {
+      spdlog::info(
+          "placement for {} on {} starting now: this server started after the merchant's "
+          "placement time ({:02}:{:02} {})",
+          merchant.public_id, FormatDate(today), merchant.placement_minute / 60,
+          merchant.placement_minute % 60, merchant.timezone);
+    } else {
+      spdlog::info("placement for {} on {} starting", merchant.public_id, FormatDate(today));
+    }
     auto started = std::chrono::steady_clock::now();
     Result<PlacementSummary> s = placement_.Run(
         merchant, today, [&](const PlacementSummary& so_far) {

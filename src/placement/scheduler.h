@@ -30,7 +30,8 @@ class Scheduler {
   void Stop();
 
   // One pass: runs placement for every merchant whose local time has reached its placement
-  // time today and whose run for today has not completed. Returns how many runs it did.
+  // time today and whose run for today has not completed. Returns how many runs it did. The
+  // first pass of a scheduler logs its runs as late starts (the placement time passed before).
   Result<int> Tick();
 
  private:
@@ -43,6 +44,7 @@ class Scheduler {
   std::mutex run_mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool first_pass_ = true;  // guarded by run_mu_
   std::thread thread_;
 };
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import subprocess
 import time
 
 import pytest
 
-from harness import ENDPOINT, assert_detail, results
+from harness import ENDPOINT, assert_detail, restock_bin, results
 
 
 def body_signature(secret: str, ts: int, body: bytes) -> str:
@@ -144,3 +145,46 @@ def test_merchant_add_strict_and_bad_modes(restock):
                       "--replay-protection", "maybe")
     restock.cli.fails(3, "merchant", "update", "--public-id", "nobody",
                       "--replay-protection", "strict")
+
+
+# ------------------------------------------------------------------ restock sign --body
+
+def sign_with_body(env, body_file, secret: str, ts: int) -> dict[str, str]:
+    """`restock sign … --body FILE` as headers: {name: value} from its two lines."""
+    r = env.cli.run("sign", "--public-id", env.a.public_id, "--sig-field", env.a.username,
+                    "--secret", secret, "--ts", str(ts), "--body", str(body_file), db=False)
+    assert r.rc == 0, r.describe()
+    lines = r.stdout.splitlines()
+    assert [ln.split(":", 1)[0] for ln in lines] == ["authorization", "X-Restock-Signature"]
+    return {name: value.strip() for name, value in (ln.split(":", 1) for ln in lines)}
+
+
+def test_sign_with_body_prints_both_headers_a_strict_merchant_accepts(strict, tmp_path):
+    # Bytes as sent, with a trailing newline and non-ASCII text: the signature covers them all.
+    body = json.dumps([{"product_id": "P1", "live": False, "name": "Café"}],
+                      ensure_ascii=False).encode() + b"\n"
+    body_file = tmp_path / "body.json"
+    body_file.write_bytes(body)
+    ts = int(time.time())
+    headers = sign_with_body(strict, body_file, strict.a.secret, ts)
+    # Checked against an independent implementation (Python's hmac).
+    assert headers["X-Restock-Signature"] == body_signature(strict.a.secret, ts, body)
+    assert json.loads(headers["authorization"])["ts"] == ts
+    headers["og-authorization"] = "True"
+    assert [x["status"] for x in results(send(strict, body, headers))] == [200]
+    assert strict.product("P1")["live"] is False
+    replay = send(strict, body, headers)
+    assert_detail(replay, 401)
+    assert replay.json()["detail"] == "Signature already used."
+
+
+def test_sign_with_body_reads_stdin_and_refuses_a_missing_file(restock, tmp_path):
+    ts = 1_800_000_000
+    body = b'[{"product_id": "P1", "live": true}]'
+    out = subprocess.run([str(restock_bin()), "sign", "--public-id", "m", "--sig-field", "u",
+                          "--secret", "s3", "--ts", str(ts), "--body", "-"],
+                         input=body, capture_output=True, timeout=60, check=True).stdout.decode()
+    assert out.splitlines()[1] == "X-Restock-Signature: " + body_signature("s3", ts, body)
+    r = restock.cli.fails(3, "sign", "--public-id", "m", "--sig-field", "u", "--secret", "s3",
+                          "--body", str(tmp_path / "missing.json"), db=False)
+    assert "missing.json" in r.stderr
