@@ -5,7 +5,8 @@ from the server.
 template and status and returns what is wrong with the response, or None:
 - a path no template matches must be answered 404 (or one of the statuses the transport
   gives any request: 400, 413, 429, 431), a method the path does not document 405 with
-  `Allow` naming exactly the documented methods — both with the error body;
+  `Allow` naming exactly the documented methods (HEAD with GET) — both with the error body;
+- HEAD is checked as GET without its body;
 - an operation must document the status; its documented headers marked `required` must be
   present; the content type must be one the response documents, and a JSON body must be
   valid against the response's schema (jsonschema, Draft 2020-12).
@@ -19,6 +20,7 @@ through `requests` and to the first response of each raw-socket exchange
 from __future__ import annotations
 
 import json
+import re
 import threading
 from pathlib import Path
 from typing import Any, Mapping
@@ -33,6 +35,9 @@ DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 TRANSPORT_RESPONSES = {400: "BadRequest", 413: "PayloadTooLarge", 429: "TooManyRequests",
                        431: "HeadersTooLarge"}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# RFC 3986 unreserved characters, and a percent-escape.
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_UNRESERVED_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
 def _segments(path: str) -> list[str]:
@@ -79,8 +84,12 @@ class Contract:
         return node
 
     def match_path(self, path: str) -> str | None:
-        """The document's path template for a request path, or None."""
-        segments = _segments(path)
+        """The document's path template for a request path, or None. Escapes of unreserved
+        characters are decoded first, as the server does before routing (`/%68ealthz` is
+        `/healthz`)."""
+        segments = _segments(_UNRESERVED_ESCAPE.sub(
+            lambda m: chr(int(m.group(1), 16)) if chr(int(m.group(1), 16)) in _UNRESERVED
+            else m.group(0), path))
         for template, name in self._templates:
             if len(template) == len(segments) and all(
                     t.startswith("{") and s or t == s for t, s in zip(template, segments)):
@@ -93,9 +102,12 @@ class Contract:
               body: bytes | None) -> str | None:
         """What is wrong with this response to `method path`, or None. A HEAD response's
         (absent) body is not checked."""
-        if method.upper() == "HEAD":
-            body = None
         template = self.match_path(path)
+        if method.upper() == "HEAD":
+            # HEAD is answered wherever GET is (the document's conventions): GET's responses.
+            body = None
+            if template is not None and "get" in self.doc["paths"][template]:
+                method = "GET"
         if template is None:
             if status != 404 and status not in TRANSPORT_RESPONSES:
                 return f"{method} {path}: no path of the document matches, yet answered {status}"
@@ -106,6 +118,8 @@ class Contract:
         operation = item.get(method.lower())
         if operation is None:
             documented = sorted(m.upper() for m in item if m in METHODS)
+            if "GET" in documented and "HEAD" not in documented:
+                documented = sorted(documented + ["HEAD"])  # HEAD goes with GET
             if status in TRANSPORT_RESPONSES:
                 name = TRANSPORT_RESPONSES[status]
                 return self._check_response(("component", name),

@@ -67,8 +67,9 @@ def test_checker_accepts_documented_responses():
         {"product_id": 5, "status": 400, "errors": {"product_id": ["must be a string"]}}]}) is None
     assert check("GET", "/nowhere/", 404, {"detail": "Not found."}) is None
     assert check("DELETE", "/products/P1/", 405, {"detail": "Method \"DELETE\" not allowed."},
-                 {**JSON_HEADERS, "Allow": "GET, PATCH"}) is None
-    assert check("GET", "/healthz", 429, {"detail": "slow down"},
+                 {**JSON_HEADERS, "Allow": "GET, HEAD, PATCH"}) is None
+    assert check("HEAD", "/products/P1/", 200, b"", JSON_HEADERS) is None  # GET's, no body
+    assert check("GET", "/products/", 429, {"detail": "slow down"},
                  {**JSON_HEADERS, "Retry-After": "3"}) is None
     assert check("GET", "/metrics", 200, b"# HELP x\n", {"Content-Type": "text/plain"}) is None
 
@@ -89,7 +90,9 @@ def test_checker_refuses_what_the_document_does_not_describe():
         "undocumented method": check("DELETE", "/products/P1/", 200, PRODUCT),
         "405 with another Allow": check("DELETE", "/products/P1/", 405, {"detail": "x"},
                                         {**JSON_HEADERS, "Allow": "GET"}),
-        "429 without Retry-After": check("GET", "/healthz", 429, {"detail": "slow down"}),
+        "429 without Retry-After": check("GET", "/products/", 429, {"detail": "slow down"}),
+        "405 without HEAD": check("DELETE", "/products/P1/", 405, {"detail": "x"},
+                                  {**JSON_HEADERS, "Allow": "GET, PATCH"}),
         "not JSON": check("GET", "/healthz", 200, b"ok"),
         "wrong content type": check("GET", "/healthz", 200, {"status": "ok"},
                                     {"Content-Type": "text/html"}),
