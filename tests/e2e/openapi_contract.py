@@ -20,6 +20,7 @@ through `requests` and to the first response of each raw-socket exchange
 from __future__ import annotations
 
 import json
+import re
 import threading
 from pathlib import Path
 from typing import Any, Mapping
@@ -34,6 +35,9 @@ DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 TRANSPORT_RESPONSES = {400: "BadRequest", 413: "PayloadTooLarge", 429: "TooManyRequests",
                        431: "HeadersTooLarge"}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# RFC 3986 unreserved characters, and a percent-escape.
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_UNRESERVED_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
 def _segments(path: str) -> list[str]:
@@ -80,8 +84,12 @@ class Contract:
         return node
 
     def match_path(self, path: str) -> str | None:
-        """The document's path template for a request path, or None."""
-        segments = _segments(path)
+        """The document's path template for a request path, or None. Escapes of unreserved
+        characters are decoded first, as the server does before routing (`/%68ealthz` is
+        `/healthz`)."""
+        segments = _segments(_UNRESERVED_ESCAPE.sub(
+            lambda m: chr(int(m.group(1), 16)) if chr(int(m.group(1), 16)) in _UNRESERVED
+            else m.group(0), path))
         for template, name in self._templates:
             if len(template) == len(segments) and all(
                     t.startswith("{") and s or t == s for t, s in zip(template, segments)):
