@@ -72,7 +72,10 @@ Status StatusForConnectFailure(std::string_view message) {
 }
 
 Status GiveUpRetrying(const Status& status) {
-  if (status.code() != StatusCode::kAborted) return status;
+  // Only the server's conflicts become transient; a work's own Aborted is its answer.
+  const bool server_conflict = status.message().find("SQLSTATE 40001") != std::string::npos ||
+                               status.message().find("SQLSTATE 40P01") != std::string::npos;
+  if (status.code() != StatusCode::kAborted || !server_conflict) return status;
   return UnavailableError("database busy, retry later (" + status.message() + ")");
 }
 

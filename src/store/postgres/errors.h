@@ -33,8 +33,8 @@ Status StatusForConnectFailure(std::string_view message);
 
 // What a transaction answers once its retries of a serialization failure or deadlock are
 // spent: still a transient condition, so Unavailable (the client may retry: HTTP 503 with
-// Retry-After), never Aborted (a conflict with the resource's state). Other statuses as they
-// are.
+// Retry-After), never Aborted (a conflict with the resource's state). Other statuses, and an
+// Aborted the work returned itself, as they are.
 Status GiveUpRetrying(const Status& status);
 
 // Whether `status` is a deadlock reported by the server (40P01), for the deadlock counter.
