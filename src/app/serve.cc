@@ -270,11 +270,13 @@ Status RunServe(const ServeConfig& config) {
   if (config.webhooks) dispatcher.Start();
 
   WaitForShutdownSignal(signals);
-  // Order matters: webhook delivery first (no new claims at once; attempts in flight get a
-  // short grace), then stop taking requests and let in-flight ones finish (they wait on the
-  // writer), then the scheduler and retries, then the workers, then the writer.
-  dispatcher.Stop();
+  // Order matters: webhook delivery takes no new claims at once; then stop taking requests
+  // and let in-flight ones finish (they wait on the writer); then the webhook workers (attempts
+  // in flight get a short grace), the scheduler and retries, the workers, the writer. The
+  // listener closes first even while a webhook worker waits on a busy database.
+  dispatcher.RequestStop();
   server.Stop();
+  dispatcher.Stop();
   scheduler.Stop();
   background.join();
   workers.join();

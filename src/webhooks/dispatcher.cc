@@ -217,6 +217,12 @@ void Dispatcher::Wake() {
   cv_.notify_all();
 }
 
+void Dispatcher::RequestStop() {
+  std::lock_guard lock(mu_);
+  stopping_ = true;
+  cv_.notify_all();
+}
+
 void Dispatcher::Stop() {
   {
     std::unique_lock lock(mu_);

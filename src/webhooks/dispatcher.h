@@ -72,6 +72,9 @@ class Dispatcher {
   void Start();
   // Makes idle workers look at the outbox now (e.g. after a commit that enqueued).
   void Wake();
+  // Tells the workers to take no new claims and returns at once (Stop() then waits for them):
+  // shutdown can close the listener while a worker still waits on the database.
+  void RequestStop();
   // Stops and joins the workers: no new claims; attempts in flight get
   // `shutdown_grace` to finish and are then abandoned (recorded as a retry, due at once);
   // claimed deliveries not yet attempted go back unattempted and the endpoint's claim ends,

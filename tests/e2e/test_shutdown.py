@@ -87,7 +87,10 @@ class WriteLock:
 
 @pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
 def test_signal_stops_accepting_but_answers_the_request_in_flight(restock, sig):
-    server = restock.server
+    # On SQLite the writer waits for the lock at most --sqlite-busy-timeout-ms (then 503):
+    # long enough here that the request is still in flight when the lock is released.
+    server = restock.serve(*(("--sqlite-busy-timeout-ms", "60000") if BACKEND == "sqlite"
+                             else ()))
     body = json.dumps([{"product_id": "P2", "name": "in flight", "live": False}]).encode()
     lock = WriteLock(restock.db, "P2")  # the writer's commit now waits for this lock
     try:
