@@ -11,7 +11,7 @@ set(restock_manpage ${PROJECT_BINARY_DIR}/packaging/restock.1.gz)
 add_custom_command(
   OUTPUT ${restock_manpage}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/packaging
-  COMMAND env LC_ALL=C.UTF-8 sh -c "help2man --no-info --no-discard-stderr --section=1 \
+  COMMAND sh -c "help2man --locale=C.UTF-8 --no-info --no-discard-stderr --section=1 \
 --name='real-time stock updates and order placement for subscription commerce' \
 \"$1\" | gzip -9n > \"$2\"" sh $<TARGET_FILE:restock> ${restock_manpage}
   DEPENDS restock
