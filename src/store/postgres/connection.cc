@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <string_view>
 #include <utility>
 
 #include "store/postgres/errors.h"
@@ -145,14 +146,45 @@ bool Succeeded(const PGresult* r) {
   return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
 }
 
+// libpq's report of a failed connection on one line: its lines joined with "; ".
+std::string OneLine(const char* message) {
+  std::string text;
+  std::string_view rest = message != nullptr ? message : "";
+  while (!rest.empty()) {
+    const std::size_t end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.empty()) continue;
+    if (!text.empty()) text += "; ";
+    text += line;
+  }
+  return text;
+}
+
+// Whether libpq's message names a setting the operator must change; the rest (refused,
+// timed out, the server starting or shutting down) may pass by itself.
+bool IsConfigurationError(const std::string& message) {
+  for (const char* cause : {"does not exist", "authentication failed", "no pg_hba.conf entry",
+                            "invalid ", "could not translate host name", "password",
+                            "permission denied"}) {
+    if (message.find(cause) != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
+Result<std::unique_ptr<Connection>> Connection::Connect(const std::string& url, bool describe) {
   PGconn* conn = PQconnectdb(url.c_str());
   if (conn == nullptr) return UnavailableError("cannot connect to the database");
   if (PQstatus(conn) != CONNECTION_OK) {
+    const std::string message = OneLine(PQerrorMessage(conn));
     PQfinish(conn);
-    return UnavailableError("cannot connect to the database");
+    if (!describe) return UnavailableError("cannot connect to the database");
+    std::string text = "cannot connect to the PostgreSQL database: " + message;
+    return IsConfigurationError(message) ? InvalidArgumentError(text) : UnavailableError(text);
   }
   // Notices (e.g. "relation already exists, skipping") are not for the operator's terminal.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
@@ -161,6 +193,14 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
   // the client encoding matter; both are pinned whatever the server's defaults are.
   RESTOCK_RETURN_IF_ERROR(c->Exec("SET DateStyle = 'ISO, YMD'; SET client_encoding = 'UTF8'"));
   return c;
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
+  return Connect(url, false);
+}
+
+Result<std::unique_ptr<Connection>> Connection::OpenAtStartup(const std::string& url) {
+  return Connect(url, true);
 }
 
 Connection::~Connection() { PQfinish(conn_); }
