@@ -176,7 +176,7 @@ def test_directory_as_sqlite_database_is_a_configuration_error(tmp_path):
 def test_unreachable_postgresql_server_is_transient(tmp_path):
     """Nothing listens on port 1: a passing condition (exit 8), worded as such."""
     r = Cli(None, tmp_path).fails(8, "init", "--db", "postgresql://127.0.0.1:1/restock")
-    assert "cannot connect" in r.stderr and "127.0.0.1" in r.stderr, r.describe()
+    assert "cannot connect to the database" in r.stderr and "127.0.0.1" in r.stderr, r.describe()
 
 
 pg_only = pytest.mark.skipif(BACKEND != "postgresql", reason="needs the PostgreSQL test server")

@@ -183,7 +183,7 @@ Result<std::unique_ptr<Connection>> Connection::Connect(const std::string& url, 
     const std::string message = OneLine(PQerrorMessage(conn));
     PQfinish(conn);
     if (!describe) return UnavailableError("cannot connect to the database");
-    std::string text = "cannot connect to the PostgreSQL database: " + message;
+    std::string text = "cannot connect to the database: " + message;
     return IsConfigurationError(message) ? InvalidArgumentError(text) : UnavailableError(text);
   }
   // Notices (e.g. "relation already exists, skipping") are not for the operator's terminal.
