@@ -3,57 +3,20 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
-#include <atomic>
-#include <chrono>
-#include <functional>
 #include <iostream>
+#include <optional>
+#include <utility>
 
-#include "app/database_factory.h"
 #include "app/openapi_document.h"
-#include "auth/authenticator.h"
-#include "auth/store_credential_source.h"
-#include "auth/store_replay_guard.h"
-#include "catalog/stock_update.h"
+#include "app/services.h"
 #include "core/redact.h"
 #include "core/target_policy.h"
-#include "core/thread_name.h"
-#include "http/ops_handlers.h"
-#include "http/order_handlers.h"
-#include "http/product_handlers.h"
-#include "http/products_create_handler.h"
-#include "http/subscription_handlers.h"
-#include "http/webhook_handlers.h"
-#include "placement/restock_trigger.h"
-#include "placement/scheduler.h"
-#include "http/products_batch_handler.h"
-#include "http/rate_limits.h"
+#include "http/api.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "metrics/registry.h"
-#include "webhooks/curl_poster.h"
-#include "webhooks/dispatcher.h"
 
 namespace restock::app {
 namespace {
-
-// Wraps a task for an Asio thread pool so the pool's thread carries `name` (once per thread).
-// `name` must be a string literal. A lambda, not a std::function: no allocation of its own.
-template <typename Task>
-auto Named(const char* name, Task task) {
-  return [name, task = std::move(task)]() mutable {
-    thread_local const char* named = nullptr;
-    if (named != name) {
-      NameThisThread(name);
-      named = name;
-    }
-    task();
-  };
-}
-
-// Most --io-threads and --workers (a typo such as 10000000 would exhaust the process).
-constexpr std::size_t kMaxThreads = 1024;
 
 Result<std::pair<std::string, std::uint16_t>> SplitListen(const std::string& listen) {
   auto colon = listen.rfind(':');
@@ -74,36 +37,30 @@ Result<std::pair<std::string, std::uint16_t>> SplitListen(const std::string& lis
   return std::pair{host, static_cast<std::uint16_t>(port)};
 }
 
-// Blocks the calling thread until SIGINT or SIGTERM. The signals are blocked in every
-// thread (the mask is inherited), so only this sigwait sees them.
-void WaitForShutdownSignal(const sigset_t& signals) {
-  int received = 0;
-  sigwait(&signals, &received);
-  spdlog::info("received signal {}, shutting down", received);
+// "trace" … "off"; spdlog maps unknown names to off, which would silence a typo.
+std::optional<spdlog::level::level_enum> ParseLogLevel(const std::string& name) {
+  for (auto level : {spdlog::level::trace, spdlog::level::debug, spdlog::level::info,
+                     spdlog::level::warn, spdlog::level::err, spdlog::level::critical,
+                     spdlog::level::off}) {
+    if (spdlog::level::to_string_view(level) == name) return level;
+  }
+  if (name == "warn") return spdlog::level::warn;  // spdlog's own name is "warning"
+  return std::nullopt;
 }
 
-}  // namespace
-
-Status RunServe(const ServeConfig& config) {
-  RESTOCK_ASSIGN_OR_RETURN(auto listen, SplitListen(config.listen));
-  if (config.io_threads == 0 || config.workers == 0 || config.io_threads > kMaxThreads ||
-      config.workers > kMaxThreads) {
-    return InvalidArgumentError("--io-threads and --workers must be from 1 to " +
-                                std::to_string(kMaxThreads));
+// What the flags' own ranges cannot check (each flag's range is in app/serve_flags.cc):
+// settings that depend on each other, or that are parsed into the services' options.
+Result<ServicesOptions> CheckSettings(const ServeConfig& config) {
+  if (!ParseLogLevel(config.log_level)) {
+    return InvalidArgumentError("--log-level must be trace, debug, info, warn, error, "
+                                "critical or off");
   }
-  if (config.read_timeout_seconds < 1 || config.idle_timeout_seconds < 1) {
-    return InvalidArgumentError("--read-timeout and --idle-timeout must be at least 1");
-  }
+  RESTOCK_RETURN_IF_ERROR(SplitListen(config.listen).status());
   if (config.tls_cert.empty() != config.tls_key.empty()) {
     return InvalidArgumentError("--tls-cert and --tls-key must be given together");
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
-  webhooks::DispatcherOptions delivery;
+  ServicesOptions options;
+  webhooks::DispatcherOptions& delivery = options.delivery;
   delivery.retry.first_delay = config.webhook_first_retry_ms * 1000;
   delivery.retry.max_delay = config.webhook_max_retry_ms * 1000;
   delivery.retry.max_attempts = config.webhook_max_attempts;
@@ -115,137 +72,14 @@ Status RunServe(const ServeConfig& config) {
   delivery.shutdown_grace = config.webhook_shutdown_grace_ms * 1000;
   delivery.retention = config.webhook_retention_days * 86'400LL * 1'000'000;
   RESTOCK_RETURN_IF_ERROR(webhooks::ValidateDispatcherOptions(delivery));
-  RESTOCK_ASSIGN_OR_RETURN(std::vector<core::Cidr> allowed_targets,
+  RESTOCK_ASSIGN_OR_RETURN(options.allowed_targets,
                            core::ParseCidrList(config.allow_private_targets));
-  const core::TargetPolicy targets(std::move(allowed_targets));
-  RESTOCK_ASSIGN_OR_RETURN(placement::FlowOptions flow,
+  RESTOCK_ASSIGN_OR_RETURN(options.flow,
                            placement::MakeFlowOptions(config.oos_max_days, config.oos_notice_days));
+  return options;
+}
 
-  SystemClock clock;
-  // Commits that enqueue deliveries wake the dispatcher, which exists once the database does.
-  std::atomic<webhooks::Dispatcher*> dispatcher_ptr{nullptr};
-  DatabaseSettings settings{config.sqlite_synchronous, &clock, [&dispatcher_ptr] {
-                              if (auto* d = dispatcher_ptr.load()) d->Wake();
-                            }};
-  settings.sqlite_busy_timeout_ms = static_cast<int>(config.sqlite_busy_timeout_ms);
-  settings.pg_pool_size = config.pg_pool_size;
-  settings.pg_retry_window_ms = static_cast<int>(config.pg_retry_window_ms);
-  RESTOCK_ASSIGN_OR_RETURN(auto db, OpenDatabase(config.db, settings));
-  RESTOCK_RETURN_IF_ERROR(db->Migrate());
-
-  metrics::Registry registry;
-  metrics::Histogram& group_sizes = registry.GetHistogram(
-      "restock_commit_group_size", "Works (requests) committed together per transaction.",
-      {1, 2, 4, 8, 16, 32, 64, 128, 256, 512});
-  metrics::Counter& groups = registry.GetCounter("restock_commit_groups_total",
-                                                 "Group-commit transactions.");
-  db->SetGroupObserver([&group_sizes, &groups](std::size_t works) {
-    group_sizes.Observe(static_cast<double>(works));
-    groups.Inc();
-  });
-  metrics::Counter& replays = registry.GetCounter(
-      "restock_commit_group_replays_total",
-      "Groups rolled back and run again, a savepoint per work, because a work failed (SQLite).");
-  db->SetReplayObserver([&replays] { replays.Inc(); });
-  metrics::Counter& deadlocks = registry.GetCounter(
-      "restock_db_deadlocks_total",
-      "Transactions the database ended as deadlock victims, before retrying them (PostgreSQL).");
-  db->SetDeadlockObserver([&deadlocks] { deadlocks.Inc(); });
-
-  boost::asio::thread_pool workers(config.workers);
-  http::Executor executor = [&workers](std::function<void()> task) {
-    boost::asio::post(workers, Named("restock-worker", std::move(task)));
-  };
-
-  auth::StoreCredentialSource credentials(*db, clock,
-                                          std::chrono::seconds(config.credential_cache_seconds));
-  auth::StoreReplayGuard replay_guard(*db, clock);
-  auth::Authenticator authenticator(
-      credentials, clock, auth::AuthWindow{config.ts_max_age_seconds, config.ts_max_future_seconds},
-      &replay_guard);
-  catalog::StockService stock(*db, clock);
-  placement::PlacementService placement(*db, clock, flow);
-  metrics::Counter& skipped_cycles = registry.GetCounter(
-      "restock_placement_skipped_cycles_total",
-      "Subscription cycles skipped (recorded, not placed) because their order was overdue.");
-  metrics::Counter& oversold_units =
-      registry.GetCounter("restock_placement_oversold_units_total",
-                          "Units placed beyond the inventory under the place_anyway policy.");
-  metrics::Counter& unreadable_orders = registry.GetCounter(
-      "restock_placement_unreadable_orders_total",
-      "Orders a placement run skipped because a stored value could not be read.");
-  placement.SetChunkObserver([&](const placement::PlacementSummary& chunk) {
-    skipped_cycles.Inc(chunk.skipped_cycles);
-    oversold_units.Inc(chunk.oversold_units);
-    unreadable_orders.Inc(chunk.unreadable_orders);
-  });
-  placement::ZoneCache zones;
-  // Restock retries run one at a time off the request path.
-  boost::asio::thread_pool background(1);
-  placement::RestockTrigger trigger(placement, *db, clock, zones,
-                                    [&background](std::function<void()> task) {
-                                      boost::asio::post(background,
-                                                        Named("restock-retry", std::move(task)));
-                                    });
-  stock.SetCommitListener([&trigger](model::MerchantId merchant,
-                                     const std::vector<model::StockEvent>& events) {
-    trigger.OnStockEvents(merchant, events);
-  });
-  placement::Scheduler scheduler(placement, *db, clock, zones,
-                                 std::chrono::seconds(config.scheduler_tick_seconds));
-  webhooks::CurlPoster poster(targets);
-  webhooks::Dispatcher dispatcher(*db, clock, poster, delivery, &registry);
-  dispatcher_ptr.store(&dispatcher);
-
-  http::RateLimits rate_limits(clock, registry,
-                               {config.rate_limit_client, config.rate_limit_merchant,
-                                config.trust_forwarded_for});
-  http::ProductsBatchHandler batch(authenticator, stock, registry, executor,
-                                   http::BatchLimits{config.max_elements, config.max_json_depth},
-                                   &rate_limits);
-  http::HealthHandler health;
-  http::MetricsHandler metrics_handler(registry);
-  http::StaticJsonHandler openapi(OpenApiDocumentJson());
-  http::SubscriptionsHandler subscriptions(authenticator, executor, *db, clock);
-  http::SubscriptionHandler subscription(authenticator, executor, *db, clock);
-  http::OrdersHandler orders(authenticator, executor, *db);
-  http::OrderHandler order(authenticator, executor, *db, clock);
-  http::DemandHandler demand(authenticator, executor, *db, clock, zones);
-  http::WebhooksHandler webhook_endpoints(authenticator, executor, *db, clock, targets);
-  http::ProductsHandler products(authenticator, executor, *db);
-  http::ProductHandler product(authenticator, executor, *db, stock);
-  http::StockHistoryHandler stock_history(authenticator, executor, *db);
-  http::ProductsCreateHandler products_create(
-      authenticator, executor, stock,
-      http::BatchLimits{config.max_elements, config.max_json_depth});
-  products_create.LimitPerMerchant(&rate_limits);
-  http::Router router(registry);
-  router.Add("PATCH", "/products-batch/update/", batch, "products_batch_update");
-  router.Add("POST", "/subscriptions/", subscriptions, "subscriptions");
-  router.Add("GET", "/subscriptions/{id}/", subscription, "subscription");
-  router.Add("PATCH", "/subscriptions/{id}/", subscription, "subscription");
-  router.Add("GET", "/orders/", orders, "orders");
-  router.Add("GET", "/orders/{id}/", order, "order");
-  router.Add("POST", "/orders/{id}/cancel/", order, "order_cancel");
-  router.Add("GET", "/products/{id}/demand/", demand, "product_demand");
-  router.Add("GET", "/webhooks/", webhook_endpoints, "webhooks");
-  router.Add("POST", "/webhooks/", webhook_endpoints, "webhooks");
-  router.Add("GET", "/webhooks/{id}/", webhook_endpoints, "webhook");
-  router.Add("DELETE", "/webhooks/{id}/", webhook_endpoints, "webhook");
-  for (const char* action : {"rotate", "disable", "enable", "replay"}) {
-    router.Add("POST", std::string("/webhooks/{id}/") + action + "/", webhook_endpoints,
-               std::string("webhook_") + action);
-  }
-  router.Add("GET", "/webhooks/{id}/deliveries/", webhook_endpoints, "webhook_deliveries");
-  router.Add("POST", "/products-batch/create/", products_create, "products_batch_create");
-  router.Add("GET", "/products/", products, "products");
-  router.Add("GET", "/products/{id}/", product, "product");
-  router.Add("PATCH", "/products/{id}/", product, "product");
-  router.Add("GET", "/products/{id}/stock-history/", stock_history, "product_stock_history");
-  router.Add("GET", "/healthz", health, "healthz");
-  router.Add("GET", "/metrics", metrics_handler, "metrics");
-  router.Add("GET", "/openapi.json", openapi, "openapi");
-
+http::ServerOptions ServerOptionsFor(const ServeConfig& config) {
   http::ServerOptions options;
   options.io_threads = config.io_threads;
   options.body_limit = config.max_body_bytes;
@@ -256,31 +90,68 @@ Status RunServe(const ServeConfig& config) {
   options.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
   options.write_timeout = std::chrono::seconds(config.write_timeout_seconds);
   options.tls = {config.tls_cert, config.tls_key};
-  http::ClientRateLimitedHandler limited(rate_limits, router, {"/healthz", "/metrics"});
-  http::Server server(options, limited);
-  RESTOCK_ASSIGN_OR_RETURN(std::uint16_t port, server.Listen(listen.first, listen.second));
-  std::string bound = (listen.first.find(':') != std::string::npos ? "[" + listen.first + "]"
-                                                                     : listen.first) +
-                      ":" + std::to_string(port);
+  return options;
+}
+
+// Blocks SIGINT and SIGTERM in this thread and every thread it starts after (the mask is
+// inherited), so only WaitForShutdownSignal sees them.
+sigset_t BlockShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+void WaitForShutdownSignal(const sigset_t& signals) {
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("received signal {}, shutting down", received);
+}
+
+// Prints {"listen":"HOST:PORT"} on stdout (what scripts wait for) and logs it.
+void AnnounceListening(const ServeConfig& config, const std::string& host, std::uint16_t port) {
+  std::string bound =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
   std::cout << "{\"listen\":\"" << bound << "\"}" << std::endl;
   spdlog::info("restock listening on {}://{} (db {})", config.tls_cert.empty() ? "http" : "https",
                bound, core::RedactUrlPassword(config.db));
+}
+
+}  // namespace
+
+Status RunServe(const ServeConfig& config) {
+  RESTOCK_ASSIGN_OR_RETURN(ServicesOptions options, CheckSettings(config));
+  spdlog::set_level(*ParseLogLevel(config.log_level));
+  const auto [host, port] = *SplitListen(config.listen);
+  const sigset_t signals = BlockShutdownSignals();
+
+  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Storage> storage, OpenStorage(config));
+  Services services(config, options, *storage);
+  http::Api api(http::ApiServices{services.authenticator, services.executor, *storage->db,
+                                  storage->clock, services.stock, services.zones,
+                                  storage->registry, services.rate_limits, services.targets,
+                                  OpenApiDocumentJson()},
+                http::BatchLimits{config.max_elements, config.max_json_depth});
+  http::Router router(storage->registry);
+  api.AddRoutes(router);
+  // The probes are exempt from the client rate limit (docs/security.md).
+  http::ClientRateLimitedHandler limited(services.rate_limits, router, {"/healthz", "/metrics"});
+  http::Server server(ServerOptionsFor(config), limited);
+  RESTOCK_ASSIGN_OR_RETURN(std::uint16_t bound_port, server.Listen(host, port));
+  AnnounceListening(config, host, bound_port);
   server.Start();
-  if (config.scheduler) scheduler.Start();
-  if (config.webhooks) dispatcher.Start();
+  services.StartBackground(config);
 
   WaitForShutdownSignal(signals);
-  // Order matters: webhook delivery takes no new claims at once; then stop taking requests
-  // and let in-flight ones finish (they wait on the writer); then the webhook workers (attempts
-  // in flight get a short grace), the scheduler and retries, the workers, the writer. The
+  // Order matters: webhook delivery takes no new claims at once; then stop taking requests and
+  // let in-flight ones finish (they wait on the writer); then the webhook workers (attempts in
+  // flight get a short grace), the other background threads, the workers and the writer. The
   // listener closes first even while a webhook worker waits on a busy database.
-  dispatcher.RequestStop();
+  services.StopDelivery();
   server.Stop();
-  dispatcher.Stop();
-  scheduler.Stop();
-  background.join();
-  workers.join();
-  db->Shutdown();
+  services.Stop();
   spdlog::info("stopped");
   return Status::Ok();
 }

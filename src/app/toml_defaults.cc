@@ -1,9 +1,11 @@
 #include "app/toml_defaults.h"
 
 #include "core/redact.h"
+#include "core/result.h"
 
 #include <cstdlib>
 #include <string_view>
+#include <vector>
 #include <toml++/toml.h>
 
 namespace restock::app {
@@ -18,7 +20,25 @@ std::string FindConfigPath(int argc, char** argv) {
   return env ? env : "";
 }
 
-Status ApplyTomlDefaults(const std::string& path, CLI::App& command) {
+namespace {
+
+// The commands that take options (those without subcommands of their own) under `app`.
+void CollectCommands(CLI::App& app, std::vector<CLI::App*>& out) {
+  std::vector<CLI::App*> subcommands = app.get_subcommands([](CLI::App*) { return true; });
+  if (subcommands.empty()) out.push_back(&app);
+  for (CLI::App* sub : subcommands) CollectCommands(*sub, out);
+}
+
+Result<std::string> ValueText(const std::string& key, const toml::node& node) {
+  if (auto s = node.value<std::string>()) return *s;
+  if (auto i = node.value<std::int64_t>()) return std::to_string(*i);
+  if (auto b = node.value<bool>()) return std::string(*b ? "true" : "false");
+  return InvalidArgumentError("setting '" + key + "' must be a string, integer or boolean");
+}
+
+}  // namespace
+
+Status ApplyTomlDefaults(const std::string& path, CLI::App& app) {
   toml::table table;
   try {
     table = toml::parse_file(path);
@@ -26,33 +46,29 @@ Status ApplyTomlDefaults(const std::string& path, CLI::App& command) {
     return InvalidArgumentError("cannot read config file '" + path +
                                 "': " + std::string(e.description()));
   }
+  std::vector<CLI::App*> commands;
+  CollectCommands(app, commands);
   for (const auto& [key, node] : table) {
-    std::string name(key.str());
-    for (char& c : name) {
+    const std::string name(key.str());
+    std::string flag = "--" + name;
+    for (char& c : flag) {
       if (c == '_') c = '-';
     }
-    CLI::Option* option = command.get_option_no_throw("--" + name);
-    if (option == nullptr || name == "config") {
-      return InvalidArgumentError("unknown setting '" + std::string(key.str()) + "' in " + path);
+    RESTOCK_ASSIGN_OR_RETURN(std::string value, ValueText(name, node));
+    bool known = false;
+    for (CLI::App* command : commands) {
+      CLI::Option* option = command->get_option_no_throw(flag);
+      if (option == nullptr || option->get_envname().empty() || flag == "--config") continue;
+      known = true;
+      try {
+        option->default_val(value);  // runs the option's checks on the value
+        // --help shows defaults: never a database password from the file.
+        option->default_str(core::RedactUrlPassword(value));
+      } catch (const CLI::Error& e) {
+        return InvalidArgumentError(std::string(e.what()) + " (in " + path + ")");
+      }
     }
-    std::string value;
-    if (auto s = node.value<std::string>()) {
-      value = *s;
-    } else if (auto i = node.value<std::int64_t>()) {
-      value = std::to_string(*i);
-    } else if (auto b = node.value<bool>()) {
-      value = *b ? "true" : "false";
-    } else {
-      return InvalidArgumentError("setting '" + std::string(key.str()) +
-                                  "' must be a string, integer or boolean");
-    }
-    try {
-      option->default_val(value);  // runs the option's checks on the value
-      // --help shows defaults: never a database password from the file.
-      option->default_str(core::RedactUrlPassword(value));
-    } catch (const CLI::Error& e) {
-      return InvalidArgumentError(std::string(e.what()) + " (in " + path + ")");
-    }
+    if (!known) return InvalidArgumentError("unknown setting '" + name + "' in " + path);
   }
   return Status::Ok();
 }

@@ -36,6 +36,18 @@ std::string ErrorsToText(const catalog::FieldErrors& errors) {
   return out;
 }
 
+// "HH:MM" -> minutes after midnight.
+std::optional<int> ParseClockTime(const std::string& text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (int i : {0, 1, 3, 4}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  int h = (text[0] - '0') * 10 + (text[1] - '0');
+  int m = (text[3] - '0') * 10 + (text[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
 Result<model::Product> LoadProduct(store::Database& db, model::MerchantId merchant,
                                    const std::string& product_id) {
   std::optional<model::Product> product;
@@ -66,7 +78,21 @@ int ExitCodeFor(StatusCode code) {
   return 1;
 }
 
-Status MerchantAdd(Context& ctx, const accounts::NewMerchant& request) {
+Status MerchantAdd(Context& ctx, const MerchantAddArgs& args) {
+  accounts::NewMerchant request;
+  request.public_id = args.public_id;
+  request.name = args.name;
+  request.hash_key = args.hash_key;
+  request.timezone = args.timezone;
+  auto policy = model::ParseOosPolicy(args.oos_policy);
+  if (!policy) return InvalidArgumentError("--oos-policy must be split, hold, skip or place_anyway");
+  request.oos_policy = *policy;
+  auto minute = ParseClockTime(args.placement_time);
+  if (!minute) return InvalidArgumentError("--placement-time must be HH:MM");
+  request.placement_minute = *minute;
+  auto replay = model::ParseReplayProtection(args.replay_protection);
+  if (!replay) return InvalidArgumentError("--replay-protection must be strict or off");
+  request.replay_protection = *replay;
   RESTOCK_ASSIGN_OR_RETURN(model::Merchant m, accounts::CreateMerchant(ctx.db, ctx.clock, request));
   Print(ctx, boost::json::object{{"public_id", m.public_id}, {"hash_key", m.hash_key}});
   return Status::Ok();

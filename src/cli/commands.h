@@ -29,8 +29,17 @@ struct Context {
 // 8 unavailable / aborted (retry).
 int ExitCodeFor(StatusCode code);
 
-// {"public_id":…,"hash_key":…}
-Status MerchantAdd(Context& ctx, const accounts::NewMerchant& request);
+// Flags of `merchant add` as typed on the command line.
+struct MerchantAddArgs {
+  std::string public_id, name;
+  std::optional<std::string> hash_key;  // generated when absent
+  std::string timezone = "UTC";
+  std::string oos_policy = "split";      // split|hold|skip|place_anyway
+  std::string placement_time = "06:00";  // HH:MM, the merchant's local time
+  std::string replay_protection = "off";  // off|strict
+};
+// Prints {"public_id":…,"hash_key":…}. InvalidArgument names the flag that is wrong.
+Status MerchantAdd(Context& ctx, const MerchantAddArgs& args);
 // {"username":…,"secret":…}
 Status ApiUserAdd(Context& ctx, const std::string& merchant, const std::string& username,
                   const std::optional<std::string>& secret);

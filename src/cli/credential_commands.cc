@@ -1,8 +1,11 @@
 #include "cli/credential_commands.h"
 
+#include <array>
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "cli/command_line.h"
 #include "core/time_format.h"
 
 namespace restock::cli {
@@ -77,61 +80,85 @@ Status MerchantRotateHashKey(Context& ctx, const std::string& merchant, double o
   return Status::Ok();
 }
 
-void CredentialCommands::Register(CLI::App& app) {
-  CLI::App* keys = Group(app, "api-key", "application keys");
-  CLI::App* users = Group(app, "api-user", "API users (HMAC)");
-  CLI::App* merchants = Group(app, "merchant", "merchants");
-  auto merchant = [this](CLI::App* c) {
-    c->add_option("--merchant", merchant_, "merchant public id")->required();
-  };
-  auto username = [this](CLI::App* c) {
-    c->add_option("--username", username_, "API username")->required();
-  };
-  auto overlap = [this](CLI::App* c) {
-    c->add_option("--overlap-hours", overlap_hours_,
-                  "hours the replaced secret keeps working (0 to 720)")
-        ->capture_default_str();
-  };
+}  // namespace restock::cli
 
-  key_list_ = keys->add_subcommand("list", "print the merchant's keys (never the keys)");
-  merchant(key_list_);
-  key_revoke_ = keys->add_subcommand("revoke", "delete a key; refused once caches expire");
-  merchant(key_revoke_);
-  key_revoke_->add_option("--id", id_, "key id (as printed by api-key list)")->required();
+// ------------------------------------------------------------------ registration
 
-  user_list_ = users->add_subcommand("list", "print the merchant's API users (never secrets)");
-  merchant(user_list_);
-  user_remove_ = users->add_subcommand("remove", "delete an API user");
-  merchant(user_remove_);
-  username(user_remove_);
-  user_rotate_ = users->add_subcommand("rotate", "new secret; the old one works for an overlap");
-  merchant(user_rotate_);
-  username(user_rotate_);
-  user_rotate_->add_option("--secret", secret_, "the new secret (generated when absent)");
-  overlap(user_rotate_);
+namespace restock::cli {
+namespace {
 
-  rotate_hash_key_ = merchants->add_subcommand(
-      "rotate-hash-key", "new customer-scope hash key; the old one works for an overlap");
-  rotate_hash_key_->add_option("--public-id", merchant_, "merchant public id")->required();
-  overlap(rotate_hash_key_);
-}
-
-bool CredentialCommands::chosen() const {
-  for (CLI::App* c : All()) {
-    if (c && c->parsed()) return true;
+// Registers the subcommands in the `api-key`, `api-user` and `merchant` groups of `app`,
+// creating a group that does not exist yet.
+class CredentialCommands : public CommandGroup {
+ public:
+  explicit CredentialCommands(CLI::App& app)
+      : key_list_(Group(app, "api-key", "application keys"), "list",
+                  "print the merchant's keys (never the keys)"),
+        key_revoke_(Group(app, "api-key", "application keys"), "revoke",
+                    "delete a key; refused once caches expire"),
+        user_list_(Group(app, "api-user", "API users (HMAC)"), "list",
+                   "print the merchant's API users (never secrets)"),
+        user_remove_(Group(app, "api-user", "API users (HMAC)"), "remove", "delete an API user"),
+        user_rotate_(Group(app, "api-user", "API users (HMAC)"), "rotate",
+                     "new secret; the old one works for an overlap"),
+        rotate_hash_key_(Group(app, "merchant", "merchants"), "rotate-hash-key",
+                         "new customer-scope hash key; the old one works for an overlap") {
+    for (const Command* c : {&key_list_, &key_revoke_, &user_list_, &user_remove_, &user_rotate_}) {
+      (*c)->add_option("--merchant", merchant_, "merchant public id")->required();
+    }
+    for (const Command* c : {&user_remove_, &user_rotate_}) {
+      (*c)->add_option("--username", username_, "API username")->required();
+    }
+    for (const Command* c : {&user_rotate_, &rotate_hash_key_}) {
+      (*c)->add_option("--overlap-hours", overlap_hours_,
+                       "hours the replaced secret keeps working (0 to 720)")
+          ->capture_default_str();
+    }
+    key_revoke_->add_option("--id", id_, "key id (as printed by api-key list)")->required();
+    user_rotate_->add_option("--secret", secret_, "the new secret (generated when absent)");
+    rotate_hash_key_->add_option("--public-id", merchant_, "merchant public id")->required();
   }
-  return false;
-}
 
-Status CredentialCommands::Run(Context& ctx) const {
-  if (key_list_->parsed()) return ApiKeyList(ctx, merchant_);
-  if (key_revoke_->parsed()) return ApiKeyRevoke(ctx, merchant_, id_);
-  if (user_list_->parsed()) return ApiUserList(ctx, merchant_);
-  if (user_remove_->parsed()) return ApiUserRemove(ctx, merchant_, username_);
-  if (user_rotate_->parsed()) {
-    return ApiUserRotate(ctx, merchant_, username_, secret_, overlap_hours_);
+  bool chosen() const override {
+    for (const Command* c : All()) {
+      if (c->chosen()) return true;
+    }
+    return false;
   }
-  return MerchantRotateHashKey(ctx, merchant_, overlap_hours_);
+
+  Status Run(const Environment& env) override {
+    for (const Command* c : All()) {
+      if (c->chosen()) return WithDatabase(env, *c, [&](Context& ctx) { return RunOn(ctx, c); });
+    }
+    return InternalError("no credential command chosen");
+  }
+
+ private:
+  std::array<const Command*, 6> All() const {
+    return {&key_list_, &key_revoke_, &user_list_, &user_remove_, &user_rotate_,
+            &rotate_hash_key_};
+  }
+
+  Status RunOn(Context& ctx, const Command* c) const {
+    if (c == &key_list_) return ApiKeyList(ctx, merchant_);
+    if (c == &key_revoke_) return ApiKeyRevoke(ctx, merchant_, id_);
+    if (c == &user_list_) return ApiUserList(ctx, merchant_);
+    if (c == &user_remove_) return ApiUserRemove(ctx, merchant_, username_);
+    if (c == &user_rotate_) return ApiUserRotate(ctx, merchant_, username_, secret_, overlap_hours_);
+    return MerchantRotateHashKey(ctx, merchant_, overlap_hours_);
+  }
+
+  Command key_list_, key_revoke_, user_list_, user_remove_, user_rotate_, rotate_hash_key_;
+  std::string merchant_, username_;
+  std::optional<std::string> secret_;
+  std::int64_t id_ = 0;
+  double overlap_hours_ = accounts::kDefaultOverlapHours;
+};
+
+}  // namespace
+
+std::unique_ptr<CommandGroup> RegisterCredentialCommands(CLI::App& app) {
+  return std::make_unique<CredentialCommands>(app);
 }
 
 }  // namespace restock::cli

@@ -1,7 +1,9 @@
-// The placement subcommands (SPEC §1): subscription add, orders list, place-orders.
+// The placement subcommands: subscription add, orders list|events, place-orders: what each
+// does, then their registration on the command line.
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include "cli/command_line.h"
 #include "cli/commands.h"
 #include "json/model_json.h"
 #include "placement/local_time.h"
@@ -153,6 +155,93 @@ Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
                                      {"unreadable_orders", total.unreadable_orders}})
           << '\n';
   return Status::Ok();
+}
+
+}  // namespace restock::cli
+
+// ------------------------------------------------------------------ registration
+
+namespace restock::cli {
+namespace {
+
+class PlacementCommands : public CommandGroup {
+ public:
+  explicit PlacementCommands(CLI::App& app)
+      : subscription_add_(
+            app.add_subcommand("subscription", "subscriptions")->require_subcommand(1), "add",
+            "create a subscription"),
+        orders_list_(app.add_subcommand("orders", "orders")->require_subcommand(1), "list",
+                     "print orders as a JSON array"),
+        orders_events_(orders_list_->get_parent(), "events",
+                       "print an order's history as a JSON array"),
+        place_orders_(&app, "place-orders", "run the placement task now") {
+    SubscriptionAddArgs& s = subscription_;
+    subscription_add_->add_option("--merchant", s.merchant, "merchant public id")->required();
+    subscription_add_->add_option("--customer", s.customer, "customer id")->required();
+    subscription_add_->add_option("--product", s.product, "external product id")->required();
+    subscription_add_->add_option("--quantity", s.quantity, "units per order")->required();
+    subscription_add_->add_option("--every", s.every, "frequency count")->required();
+    subscription_add_->add_option("--period", s.period, "day|week|month")->required();
+    subscription_add_->add_option("--start", s.start, "first place date YYYY-MM-DD")->required();
+
+    orders_list_->add_option("--merchant", merchant_, "merchant public id")->required();
+    orders_list_->add_option("--status", status_, "unsent|placed|out_of_stock|cancelled|rejected");
+    orders_list_->add_option("--date", date_, "place date YYYY-MM-DD");
+
+    orders_events_->add_option("--merchant", merchant_, "merchant public id")->required();
+    orders_events_->add_option("--order", order_id_, "order id")->required();
+
+    place_orders_->add_option("--merchant", merchant_filter_, "one merchant (default: all)");
+    place_orders_->add_option("--date", date_, "placement day (default: each merchant's today)");
+    place_orders_->add_option("--chunk-size", placement_.chunk_size, "orders per transaction")
+        ->capture_default_str();
+    AddFlowFlags(place_orders_.app(), placement_.oos_max_days, placement_.oos_notice_days);
+    place_orders_->add_flag("--force", placement_.force,
+                            "allow a --date more than one day after the merchant's today");
+    place_orders_->add_flag("--verbose", placement_.verbose,
+                            "progress and a summary per merchant on stderr (default: errors only)");
+  }
+
+  bool chosen() const override {
+    return subscription_add_.chosen() || orders_list_.chosen() || orders_events_.chosen() ||
+           place_orders_.chosen();
+  }
+
+  Status Run(const Environment& env) override {
+    if (subscription_add_.chosen()) {
+      return WithDatabase(env, subscription_add_,
+                          [this](Context& ctx) { return SubscriptionAdd(ctx, subscription_); });
+    }
+    if (orders_list_.chosen()) {
+      return WithDatabase(env, orders_list_, [this](Context& ctx) {
+        return OrdersList(ctx, merchant_, status_, date_);
+      });
+    }
+    if (orders_events_.chosen()) {
+      return WithDatabase(env, orders_events_,
+                          [this](Context& ctx) { return OrdersEvents(ctx, merchant_, order_id_); });
+    }
+    return WithDatabase(env, place_orders_, [this](Context& ctx) {
+      return PlaceOrders(ctx, merchant_filter_, date_, placement_);
+    });
+  }
+
+ private:
+  Command subscription_add_;
+  Command orders_list_;
+  Command orders_events_;
+  Command place_orders_;
+  SubscriptionAddArgs subscription_;
+  std::string merchant_;
+  std::optional<std::string> status_, date_, merchant_filter_;
+  PlacementSettings placement_;
+  std::int64_t order_id_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<CommandGroup> RegisterPlacementCommands(CLI::App& app) {
+  return std::make_unique<PlacementCommands>(app);
 }
 
 }  // namespace restock::cli

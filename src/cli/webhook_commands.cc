@@ -1,9 +1,12 @@
 #include "cli/webhook_commands.h"
 
+#include <array>
+
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "accounts/provisioning.h"
+#include "cli/command_line.h"
 #include "core/target_policy.h"
 #include "core/time_format.h"
 #include "json/webhook_json.h"
@@ -93,6 +96,92 @@ Status WebhookDeliveries(Context& ctx, const std::string& merchant, std::int64_t
   for (const auto& a : attempts) out.push_back(json::DeliveryAttemptToJson(a));
   ctx.out << boost::json::serialize(out) << '\n';
   return Status::Ok();
+}
+
+}  // namespace restock::cli
+
+// ------------------------------------------------------------------ registration
+
+namespace restock::cli {
+namespace {
+
+class WebhookCommands : public CommandGroup {
+ public:
+  explicit WebhookCommands(CLI::App& app)
+      : group_(app.add_subcommand("webhook", "webhook endpoints")->require_subcommand(1)),
+        add_(group_, "add", "subscribe an endpoint; prints {\"id\",\"secret\"}"),
+        list_(group_, "list", "print the merchant's endpoints"),
+        rotate_(group_, "rotate", "new signing secret; the old one signs 24 h more"),
+        disable_(group_, "disable", "stop deliveries to an endpoint"),
+        enable_(group_, "enable", "resume deliveries to an endpoint"),
+        replay_(group_, "replay", "send a delivery, or every event since a time, again"),
+        deliveries_(group_, "deliveries", "print the delivery log, newest first"),
+        remove_(group_, "remove", "delete an endpoint with its deliveries and log") {
+    for (const Command* c : All()) {
+      (*c)->add_option("--merchant", merchant_, "merchant public id")->required();
+      if (c != &add_ && c != &list_) {
+        (*c)->add_option("--id", id_, "webhook endpoint id (as printed by webhook add)")
+            ->required();
+      }
+    }
+    add_->add_option("--url", url_, "receiver URL (http:// or https://)")->required();
+    add_->add_option("--events", events_, "event types, comma-separated")->required();
+    add_->add_option("--secret", secret_, "signing secret (generated when absent)");
+    AddSetting(add_.app(), "--allow-private-targets", allow_private_targets_,
+               "CIDRs (comma-separated) the URL may name although loopback, link-local or "
+               "private");
+    rotate_->add_option("--secret", secret_, "the new secret (generated when absent)");
+    replay_->add_option("--delivery", delivery_, "delivery id (see webhook deliveries)");
+    replay_->add_option("--since", since_, "YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DD or Unix seconds");
+    deliveries_->add_option("--limit", limit_, "most attempts printed")->capture_default_str();
+  }
+
+  bool chosen() const override {
+    for (const Command* c : All()) {
+      if (c->chosen()) return true;
+    }
+    return false;
+  }
+
+  Status Run(const Environment& env) override {
+    for (const Command* c : All()) {
+      if (c->chosen()) return WithDatabase(env, *c, [&](Context& ctx) { return RunOn(ctx, c); });
+    }
+    return InternalError("no webhook command chosen");
+  }
+
+ private:
+  std::array<const Command*, 8> All() const {
+    return {&add_, &list_, &rotate_, &disable_, &enable_, &replay_, &deliveries_, &remove_};
+  }
+
+  Status RunOn(Context& ctx, const Command* c) const {
+    if (c == &add_) {
+      return WebhookAdd(ctx, merchant_, url_, events_, secret_, allow_private_targets_);
+    }
+    if (c == &list_) return WebhookList(ctx, merchant_);
+    if (c == &rotate_) return WebhookRotate(ctx, merchant_, id_, secret_);
+    if (c == &disable_) return WebhookSetEnabled(ctx, merchant_, id_, false);
+    if (c == &enable_) return WebhookSetEnabled(ctx, merchant_, id_, true);
+    if (c == &remove_) return WebhookRemove(ctx, merchant_, id_);
+    if (c == &replay_) return WebhookReplay(ctx, merchant_, id_, delivery_, since_);
+    return WebhookDeliveries(ctx, merchant_, id_, limit_);
+  }
+
+  CLI::App* group_;
+  Command add_, list_, rotate_, disable_, enable_, replay_, deliveries_, remove_;
+  std::string merchant_, url_, events_;
+  std::optional<std::string> secret_, since_;
+  std::string allow_private_targets_;
+  std::int64_t id_ = 0;
+  std::optional<std::int64_t> delivery_;
+  std::size_t limit_ = 100;
+};
+
+}  // namespace
+
+std::unique_ptr<CommandGroup> RegisterWebhookCommands(CLI::App& app) {
+  return std::make_unique<WebhookCommands>(app);
 }
 
 }  // namespace restock::cli

@@ -66,11 +66,12 @@ def test_serve_on_a_newer_schema_exits_5_before_listening(newer):
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("args", [["init"], ["merchant", "add", "--public-id", "m1"]],
                          ids=lambda a: a[0])
-def test_database_that_cannot_be_opened_is_8(tmp_path, args):
-    """A database file SQLite cannot open (its directory does not exist): unavailable."""
+def test_database_in_a_missing_directory_is_2(tmp_path, args):
+    """A database file SQLite cannot open because its directory does not exist: a
+    configuration error (exit 2) naming the directory, not "unavailable, retry"."""
     missing = tmp_path / "no-such-dir" / "restock.db"
-    r = Cli(missing, tmp_path).fails(8, *args)
-    assert "database unavailable" in r.stderr, r.describe()
+    r = Cli(missing, tmp_path).fails(2, *args)
+    assert f"directory '{missing.parent}' does not exist" in r.stderr, r.describe()
     assert not missing.parent.exists()
 
 

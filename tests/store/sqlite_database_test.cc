@@ -51,9 +51,13 @@ TEST_F(SqliteDatabaseTest, OpenRejectsBadOptions) {
   EXPECT_EQ(SqliteDatabase::Open(path_, checkpoint).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(SqliteDatabaseTest, OpenInMissingDirectoryIsUnavailable) {
-  auto db = SqliteDatabase::Open(dir_.File("no/such/dir/restock.db"), {});
-  EXPECT_EQ(db.status().code(), StatusCode::kUnavailable);
+TEST_F(SqliteDatabaseTest, OpenInMissingDirectoryIsInvalidArgumentNamingIt) {
+  const std::string missing = dir_.File("no/such/dir");
+  auto db = SqliteDatabase::Open(missing + "/restock.db", {});
+  EXPECT_EQ(db.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(db.status().message().find("directory '" + missing + "' does not exist"),
+            std::string::npos)
+      << db.status().message();
 }
 
 TEST_F(SqliteDatabaseTest, InMemoryDatabaseIsRefused) {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "store/postgres/errors.h"
@@ -149,7 +150,7 @@ bool Succeeded(const PGresult* r) {
 
 }  // namespace
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
+Result<std::unique_ptr<Connection>> Connection::Connect(const std::string& url, bool describe) {
   PGconn* conn = PQconnectdb(url.c_str());
   if (conn == nullptr) return UnavailableError("cannot connect to the database: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -161,7 +162,11 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
       }
     }
     PQfinish(conn);
-    return StatusForConnectFailure(message);
+    Status status = StatusForConnectFailure(message);
+    // Once running, a lost connection is the server's condition, never the request's: the
+    // reason stays in the message (for the log), the code says "retry".
+    if (!describe && !status.ok()) return UnavailableError(status.message());
+    return status;
   }
   // Notices (e.g. "relation already exists, skipping") are not for the operator's terminal.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
@@ -170,6 +175,14 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
   // the client encoding matter; both are pinned whatever the server's defaults are.
   RESTOCK_RETURN_IF_ERROR(c->Exec("SET DateStyle = 'ISO, YMD'; SET client_encoding = 'UTF8'"));
   return c;
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
+  return Connect(url, false);
+}
+
+Result<std::unique_ptr<Connection>> Connection::OpenAtStartup(const std::string& url) {
+  return Connect(url, true);
 }
 
 Connection::~Connection() { PQfinish(conn_); }

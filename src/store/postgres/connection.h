@@ -98,8 +98,14 @@ struct Call {
 class Connection {
  public:
   // Connects to `url` (a libpq connection URI). Unavailable when the server cannot be
-  // reached or refuses the connection.
+  // reached or refuses the connection, whatever the reason; the message carries libpq's
+  // reason on one line, the password masked (for the log: HTTP answers 503 with a fixed
+  // body, http/status_mapping.h).
   static Result<std::unique_ptr<Connection>> Open(const std::string& url);
+  // As Open, for an operator starting a process: a setting the operator must fix (no such
+  // database or role, authentication refused, a malformed URL, SSL) is InvalidArgument, a
+  // condition that may pass is Unavailable (StatusForConnectFailure, errors.h).
+  static Result<std::unique_ptr<Connection>> OpenAtStartup(const std::string& url);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -122,6 +128,7 @@ class Connection {
 
  private:
   explicit Connection(pg_conn* conn) : conn_(conn) {}
+  static Result<std::unique_ptr<Connection>> Connect(const std::string& url, bool describe);
   // The name of the prepared statement for `sql`, preparing it first if needed. The pointer
   // stays valid as long as the connection.
   Result<const std::string*> Prepared(std::string_view sql);

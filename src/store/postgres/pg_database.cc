@@ -45,7 +45,7 @@ Result<std::unique_ptr<PgDatabase>> PgDatabase::Open(const std::string& url,
   if (options.max_group_works < 1) return InvalidArgumentError("max_group_works must be >= 1");
   if (options.max_attempts < 1) return InvalidArgumentError("max_attempts must be >= 1");
   if (options.retry_window_ms < 0) return InvalidArgumentError("retry_window_ms must be >= 0");
-  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> first, Connection::Open(url));
+  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> first, Connection::OpenAtStartup(url));
   return std::unique_ptr<PgDatabase>(new PgDatabase(url, options, std::move(first)));
 }
 

@@ -57,7 +57,9 @@ struct PgOptions {
 class PgDatabase final : public Database {
  public:
   // Connects once to check `url` (a libpq URI, postgresql://user@host:port/db). Does not
-  // migrate. InvalidArgument for bad options, Unavailable when the server cannot be reached.
+  // migrate. InvalidArgument for bad options or a connection refused for a setting the
+  // operator must fix (no such database or role, authentication, a malformed URL), with
+  // libpq's message; Unavailable when the server cannot be reached.
   static Result<std::unique_ptr<PgDatabase>> Open(const std::string& url, const PgOptions& options);
 
   // Shuts down (see Shutdown). REQUIRES: no other call is in flight.

@@ -4,8 +4,11 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <filesystem>
 #include <string_view>
 #include <utility>
+
+#include <unistd.h>
 
 #include "core/thread_name.h"
 #include "store/call_quietly.h"
@@ -47,6 +50,28 @@ WalSyncer::SyncFn WalSync(const std::string& path, const SqliteOptions& options)
   return FileSync(path + "-wal");
 }
 
+// The first open's failure, for the operator: names the path, and what they must fix (a
+// missing directory, a directory or a file without write permission in the way) is
+// InvalidArgument rather than the Unavailable ("retry") of a passing condition.
+Status DescribeOpenFailure(const std::string& path, const Status& status) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path file(path);
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  std::string cause;
+  if (!fs::exists(dir, ec)) {
+    cause = "directory '" + dir.string() + "' does not exist";
+  } else if (!fs::is_directory(dir, ec)) {
+    cause = "'" + dir.string() + "' is not a directory";
+  } else if (fs::is_directory(file, ec)) {
+    cause = "it is a directory";
+  } else if (access(fs::exists(file, ec) ? path.c_str() : dir.c_str(), R_OK | W_OK) != 0) {
+    cause = "permission denied";
+  }
+  if (cause.empty()) return Status(status.code(), "database '" + path + "': " + status.message());
+  return InvalidArgumentError("cannot open SQLite database '" + path + "': " + cause);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path,
@@ -64,8 +89,9 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
   conn_options.cache_kib = std::int64_t{options.cache_mib} * 1024;
   conn_options.wal_autocheckpoint_pages = options.wal_autocheckpoint_pages;
   // The first connection creates the file and switches it to WAL, which persists.
-  RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> write_conn,
-                           Connection::Open(path, conn_options));
+  Result<std::unique_ptr<Connection>> first = Connection::Open(path, conn_options);
+  if (!first.ok()) return DescribeOpenFailure(path, first.status());
+  std::unique_ptr<Connection> write_conn = std::move(*first);
   // The group writer's COMMIT only writes the WAL; with synchronous=FULL the WalSyncer
   // flushes it before any work is completed (pipelined group commit, wal_syncer.h). NORMAL
   // still syncs the WAL before each checkpoint, so the database file stays consistent.

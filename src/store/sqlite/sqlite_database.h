@@ -89,8 +89,10 @@ class SqliteDatabase final : public Database {
  public:
   // Opens the database file at `path` (a plain path: the caller strips any "sqlite:"
   // prefix), creating it when missing, and switches it to WAL mode. Does not migrate.
-  // Returns InvalidArgument for bad options, Unavailable when the file cannot be opened
-  // or created, FailedPrecondition when WAL mode is impossible (e.g. ":memory:").
+  // Returns InvalidArgument for bad options or a path the operator must fix (its directory
+  // missing or not a directory, the path a directory, no permission; the message names
+  // it), Unavailable when the file cannot be opened or created otherwise,
+  // FailedPrecondition when WAL mode is impossible (e.g. ":memory:").
   static Result<std::unique_ptr<SqliteDatabase>> Open(const std::string& path,
                                                       const SqliteOptions& options);
 

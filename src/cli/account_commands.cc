@@ -1,0 +1,87 @@
+// `restock merchant …`, `restock api-user …`, `restock api-key …`: accounts and credentials.
+#include "cli/command_line.h"
+
+namespace restock::cli {
+namespace {
+
+class AccountCommands : public CommandGroup {
+ public:
+  explicit AccountCommands(CLI::App& app)
+      : merchant_(app.add_subcommand("merchant", "merchants")->require_subcommand(1)),
+        api_user_(app.add_subcommand("api-user", "API users (HMAC)")->require_subcommand(1)),
+        api_key_(app.add_subcommand("api-key", "application keys")->require_subcommand(1)),
+        merchant_add_(merchant_, "add", "create a merchant"),
+        merchant_update_(merchant_, "update", "change a merchant's settings"),
+        api_user_add_(api_user_, "add", "create an API user"),
+        api_key_add_(api_key_, "add", "create an x-api-key key") {
+    AddMerchantFlags();
+    api_user_add_->add_option("--merchant", merchant_id_, "merchant public id")->required();
+    api_user_add_->add_option("--username", username_, "API username (the sig_field)")
+        ->required();
+    api_user_add_->add_option("--secret", secret_, "HMAC secret (generated if absent)");
+    api_key_add_->add_option("--merchant", merchant_id_, "merchant public id")->required();
+    api_key_add_->add_option("--name", key_name_, "a label for the key");
+  }
+
+  bool chosen() const override {
+    return merchant_add_.chosen() || merchant_update_.chosen() || api_user_add_.chosen() ||
+           api_key_add_.chosen();
+  }
+
+  Status Run(const Environment& env) override {
+    if (merchant_add_.chosen()) {
+      return WithDatabase(env, merchant_add_, [this](Context& ctx) { return MerchantAdd(ctx, merchant_args_); });
+    }
+    if (merchant_update_.chosen()) {
+      return WithDatabase(env, merchant_update_, [this](Context& ctx) {
+        return MerchantUpdate(ctx, merchant_id_, merchant_args_.replay_protection);
+      });
+    }
+    if (api_user_add_.chosen()) {
+      return WithDatabase(env, api_user_add_, [this](Context& ctx) {
+        return ApiUserAdd(ctx, merchant_id_, username_, secret_);
+      });
+    }
+    return WithDatabase(env, api_key_add_,
+                        [this](Context& ctx) { return ApiKeyAdd(ctx, merchant_id_, key_name_); });
+  }
+
+ private:
+  void AddMerchantFlags() {
+    MerchantAddArgs& m = merchant_args_;
+    merchant_add_->add_option("--public-id", m.public_id, "merchant public id")->required();
+    merchant_add_->add_option("--name", m.name, "display name");
+    merchant_add_->add_option("--hash-key", m.hash_key, "customer-scope key (generated if absent)");
+    merchant_add_->add_option("--timezone", m.timezone, "IANA time zone")->capture_default_str();
+    merchant_add_->add_option("--oos-policy", m.oos_policy, "split|hold|skip|place_anyway")
+        ->capture_default_str();
+    merchant_add_->add_option("--placement-time", m.placement_time,
+                              "local time of the daily placement run, HH:MM")
+        ->capture_default_str();
+    merchant_add_->add_option("--replay-protection", m.replay_protection,
+                              "strict: signed requests must also sign their body, once (off|strict)")
+        ->capture_default_str();
+    merchant_update_->add_option("--public-id", merchant_id_, "merchant public id")->required();
+    merchant_update_->add_option("--replay-protection", m.replay_protection, "off|strict")
+        ->required();
+  }
+
+  CLI::App* merchant_;
+  CLI::App* api_user_;
+  CLI::App* api_key_;
+  Command merchant_add_;
+  Command merchant_update_;
+  Command api_user_add_;
+  Command api_key_add_;
+  MerchantAddArgs merchant_args_;
+  std::string merchant_id_, username_, key_name_;
+  std::optional<std::string> secret_;
+};
+
+}  // namespace
+
+std::unique_ptr<CommandGroup> RegisterAccountCommands(CLI::App& app) {
+  return std::make_unique<AccountCommands>(app);
+}
+
+}  // namespace restock::cli
