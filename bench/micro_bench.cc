@@ -24,7 +24,7 @@
 #include "catalog/stock_update.h"
 #include "catalog/validation.h"
 #include "core/clock.h"
-#include "http/batch_body.h"
+#include "api/batch_body.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace {
@@ -96,9 +96,9 @@ BENCHMARK(BM_SignatureCheck);
 void BM_ParseAndValidate(benchmark::State& state) {
   std::mt19937_64 rng(1);
   const std::string body = BatchBody(state.range(0), 100'000, rng);
-  const http::BatchLimits limits;
+  const api::BatchLimits limits;
   for (auto _ : state) {
-    auto parsed = http::ParseBatchBody(body, limits);
+    auto parsed = api::ParseBatchBody(body, limits);
     if (!parsed.ok()) state.SkipWithError("parse failed");
     std::size_t valid = 0;
     for (const auto& element : parsed->elements) {
@@ -114,10 +114,10 @@ BENCHMARK(BM_ParseAndValidate)->Arg(1)->Arg(100)->Arg(1000);
 
 void BM_RenderResults(benchmark::State& state) {
   std::vector<std::string> ids;
-  std::vector<http::ElementResult> results(static_cast<std::size_t>(state.range(0)));
+  std::vector<api::ElementResult> results(static_cast<std::size_t>(state.range(0)));
   for (long i = 0; i < state.range(0); ++i) ids.push_back("\"" + ProductId(i) + "\"");
   for (auto _ : state) {
-    std::string body = http::RenderBatchResults(ids, results);
+    std::string body = api::RenderBatchResults(ids, results);
     benchmark::DoNotOptimize(body);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));

@@ -1,6 +1,6 @@
 // Fuzzes the batch body path of PATCH /products-batch/update/ short of the database:
-// http::ParseBatchBody (JSON -> RawElements), catalog::ValidateElement (the product rules)
-// and http::RenderBatchResults (the 207 body). Besides the sanitizers it checks that:
+// api::ParseBatchBody (JSON -> RawElements), catalog::ValidateElement (the product rules)
+// and api::RenderBatchResults (the 207 body). Besides the sanitizers it checks that:
 //   - a parsed batch has one product_id rendering per element, within the element cap;
 //   - each element validates to exactly one of a patch or errors, and a patch's product_id
 //     is 1..64 bytes and its counts are non-negative;
@@ -13,7 +13,7 @@
 
 #include "catalog/validation.h"
 #include "fuzz_check.h"
-#include "http/batch_body.h"
+#include "api/batch_body.h"
 
 namespace {
 
@@ -26,8 +26,8 @@ bool NonNegative(const std::optional<std::optional<std::int64_t>>& count) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace restock;
   const std::string_view body(reinterpret_cast<const char*>(data), size);
-  const http::BatchLimits limits{/*max_elements=*/1000, /*max_depth=*/32};
-  auto parsed = http::ParseBatchBody(body, limits);
+  const api::BatchLimits limits{/*max_elements=*/1000, /*max_depth=*/32};
+  auto parsed = api::ParseBatchBody(body, limits);
   if (!parsed.ok()) {
     FUZZ_CHECK(parsed.status().code() == StatusCode::kInvalidArgument ||
                parsed.status().code() == StatusCode::kResourceExhausted);
@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(parsed->elements.size() <= limits.max_elements);
   FUZZ_CHECK(parsed->elements.size() == parsed->product_id_json.size());
 
-  std::vector<http::ElementResult> results(parsed->elements.size());
+  std::vector<api::ElementResult> results(parsed->elements.size());
   for (std::size_t i = 0; i < parsed->elements.size(); ++i) {
     catalog::ValidatedElement v = catalog::ValidateElement(parsed->elements[i]);
     FUZZ_CHECK(v.patch.has_value() == v.errors.empty());
@@ -50,11 +50,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (const auto& [field, messages] : v.errors) {
         FUZZ_CHECK(!field.empty() && !messages.empty());
       }
-      results[i] = http::ElementResult{400, std::move(v.errors)};
+      results[i] = api::ElementResult{400, std::move(v.errors)};
     }
   }
 
-  const std::string rendered = http::RenderBatchResults(parsed->product_id_json, results);
+  const std::string rendered = api::RenderBatchResults(parsed->product_id_json, results);
   boost::system::error_code ec;
   boost::json::value doc = boost::json::parse(rendered, ec);
   FUZZ_CHECK(!ec);

@@ -36,11 +36,11 @@
 #include "fuzz_check.h"
 #include "http/beast_request.h"
 #include "http/message.h"
-#include "http/ops_handlers.h"
-#include "http/order_handlers.h"
-#include "http/products_batch_handler.h"
+#include "api/ops_handlers.h"
+#include "api/order_handlers.h"
+#include "api/products_batch_handler.h"
 #include "http/router.h"
-#include "http/subscription_handlers.h"
+#include "api/subscription_handlers.h"
 #include "metrics/registry.h"
 #include "placement/local_time.h"
 #include "spdlog/spdlog.h"
@@ -64,21 +64,21 @@ struct Fixture {
   std::unique_ptr<store::Database> db;
   metrics::Registry registry;
   boost::asio::thread_pool workers{2};
-  http::Executor executor = [this](std::function<void()> task) {
+  api::Executor executor = [this](std::function<void()> task) {
     boost::asio::post(workers, std::move(task));
   };
   std::unique_ptr<auth::StoreCredentialSource> credentials;
   std::unique_ptr<auth::Authenticator> authenticator;
   std::unique_ptr<catalog::StockService> stock;
   placement::ZoneCache zones;
-  std::unique_ptr<http::ProductsBatchHandler> batch;
-  std::unique_ptr<http::SubscriptionsHandler> subscriptions;
-  std::unique_ptr<http::SubscriptionHandler> subscription;
-  std::unique_ptr<http::OrdersHandler> orders;
-  std::unique_ptr<http::OrderHandler> order;
-  std::unique_ptr<http::DemandHandler> demand;
-  http::HealthHandler health;
-  std::unique_ptr<http::MetricsHandler> metrics_handler;
+  std::unique_ptr<api::ProductsBatchHandler> batch;
+  std::unique_ptr<api::SubscriptionsHandler> subscriptions;
+  std::unique_ptr<api::SubscriptionHandler> subscription;
+  std::unique_ptr<api::OrdersHandler> orders;
+  std::unique_ptr<api::OrderHandler> order;
+  std::unique_ptr<api::DemandHandler> demand;
+  api::HealthHandler health;
+  std::unique_ptr<api::MetricsHandler> metrics_handler;
   std::unique_ptr<http::Router> router;
 };
 
@@ -120,18 +120,18 @@ Fixture& GetFixture() {
     }
     Must(f->stock->Upsert(merchant.id, seed, model::StockSource::kCli), "products");
 
-    f->batch = std::make_unique<http::ProductsBatchHandler>(
-        *f->authenticator, *f->stock, f->registry, f->executor, http::BatchLimits{1000, 32});
-    f->subscriptions = std::make_unique<http::SubscriptionsHandler>(*f->authenticator,
+    f->batch = std::make_unique<api::ProductsBatchHandler>(
+        *f->authenticator, *f->stock, f->registry, f->executor, api::BatchLimits{1000, 32});
+    f->subscriptions = std::make_unique<api::SubscriptionsHandler>(*f->authenticator,
                                                                     f->executor, *f->db, f->clock);
-    f->subscription = std::make_unique<http::SubscriptionHandler>(*f->authenticator, f->executor,
+    f->subscription = std::make_unique<api::SubscriptionHandler>(*f->authenticator, f->executor,
                                                                   *f->db, f->clock);
-    f->orders = std::make_unique<http::OrdersHandler>(*f->authenticator, f->executor, *f->db);
+    f->orders = std::make_unique<api::OrdersHandler>(*f->authenticator, f->executor, *f->db);
     f->order =
-        std::make_unique<http::OrderHandler>(*f->authenticator, f->executor, *f->db, f->clock);
-    f->demand = std::make_unique<http::DemandHandler>(*f->authenticator, f->executor, *f->db,
+        std::make_unique<api::OrderHandler>(*f->authenticator, f->executor, *f->db, f->clock);
+    f->demand = std::make_unique<api::DemandHandler>(*f->authenticator, f->executor, *f->db,
                                                       f->clock, f->zones);
-    f->metrics_handler = std::make_unique<http::MetricsHandler>(f->registry);
+    f->metrics_handler = std::make_unique<api::MetricsHandler>(f->registry);
     auto& r = *(f->router = std::make_unique<http::Router>(f->registry));
     // The routes of app/serve.cc.
     r.Add("PATCH", "/products-batch/update/", *f->batch, "products_batch_update");

@@ -11,7 +11,7 @@
 #include "app/services.h"
 #include "core/redact.h"
 #include "core/target_policy.h"
-#include "http/api.h"
+#include "api/api.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -129,15 +129,15 @@ Status RunServe(const ServeConfig& config) {
 
   RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Storage> storage, OpenStorage(config));
   Services services(config, options, *storage);
-  http::Api api(http::ApiServices{services.authenticator, services.executor, *storage->db,
+  api::Api api(api::ApiServices{services.authenticator, services.executor, *storage->db,
                                   storage->clock, services.stock, services.zones,
                                   storage->registry, services.rate_limits, services.targets,
                                   OpenApiDocumentJson()},
-                http::BatchLimits{config.max_elements, config.max_json_depth});
+                api::BatchLimits{config.max_elements, config.max_json_depth});
   http::Router router(storage->registry);
   api.AddRoutes(router);
   // The probes are exempt from the client rate limit (docs/security.md).
-  http::ClientRateLimitedHandler limited(services.rate_limits, router, {"/healthz", "/metrics"});
+  api::ClientRateLimitedHandler limited(services.rate_limits, router, {"/healthz", "/metrics"});
   http::Server server(ServerOptionsFor(config), limited);
   RESTOCK_ASSIGN_OR_RETURN(std::uint16_t bound_port, server.Listen(host, port));
   AnnounceListening(config, host, bound_port);

@@ -15,8 +15,8 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "core/target_policy.h"
-#include "http/merchant_endpoint.h"
-#include "http/rate_limits.h"
+#include "api/merchant_endpoint.h"
+#include "api/rate_limits.h"
 #include "metrics/registry.h"
 #include "placement/placement_service.h"
 #include "placement/restock_trigger.h"
@@ -68,7 +68,7 @@ class Services {
 
   Storage& storage;
   boost::asio::thread_pool workers;
-  http::Executor executor;
+  api::Executor executor;
   auth::StoreCredentialSource credentials;
   auth::StoreReplayGuard replay_guard;
   auth::Authenticator authenticator;
@@ -81,7 +81,7 @@ class Services {
   const core::TargetPolicy targets;  // where webhooks may be sent (docs/security.md)
   webhooks::CurlPoster poster;
   webhooks::Dispatcher dispatcher;
-  http::RateLimits rate_limits;
+  api::RateLimits rate_limits;
 };
 
 }  // namespace restock::app

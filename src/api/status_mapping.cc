@@ -1,6 +1,6 @@
-#include "http/status_mapping.h"
+#include "api/status_mapping.h"
 
-namespace restock::http {
+namespace restock::api {
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
@@ -19,15 +19,15 @@ int HttpStatusFor(StatusCode code) {
   return 500;
 }
 
-Response ResponseForStatus(const Status& status) {
+http::Response ResponseForStatus(const Status& status) {
   int code = HttpStatusFor(status.code());
   if (code == 503) {
-    Response r = ErrorResponse(503, "Service temporarily unavailable, retry later.");
+    http::Response r = http::ErrorResponse(503, "Service temporarily unavailable, retry later.");
     r.headers.emplace_back("Retry-After", "1");
     return r;
   }
-  if (code >= 500) return ErrorResponse(code, "Internal server error.");
-  return ErrorResponse(code, status.message());
+  if (code >= 500) return http::ErrorResponse(code, "Internal server error.");
+  return http::ErrorResponse(code, status.message());
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

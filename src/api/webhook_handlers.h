@@ -1,4 +1,4 @@
-// restock::http — the merchant's webhook endpoints over HTTP (docs/webhooks.md), an adapter
+// restock::api — the merchant's webhook endpoints over HTTP (docs/webhooks.md), an adapter
 // over webhooks::EndpointService. Authenticated like every merchant endpoint (x-api-key or
 // API-user HMAC); customer signatures get 403.
 //   GET  /webhooks/                      -> {"next":null,"previous":null,"results":[endpoint…]}
@@ -13,10 +13,10 @@
 
 #include "core/clock.h"
 #include "core/target_policy.h"
-#include "http/merchant_endpoint.h"
+#include "api/merchant_endpoint.h"
 #include "store/database.h"
 
-namespace restock::http {
+namespace restock::api {
 
 class WebhooksHandler final : public MerchantEndpoint {
  public:
@@ -26,8 +26,8 @@ class WebhooksHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock), targets_(std::move(targets)) {}
 
  protected:
-  std::string_view Action(const Request&) const override { return "manage webhooks"; }
-  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+  std::string_view Action(const http::Request&) const override { return "manage webhooks"; }
+  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
@@ -35,4 +35,4 @@ class WebhooksHandler final : public MerchantEndpoint {
   const core::TargetPolicy targets_;
 };
 
-}  // namespace restock::http
+}  // namespace restock::api

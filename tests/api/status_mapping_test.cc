@@ -1,4 +1,4 @@
-#include "http/status_mapping.h"
+#include "api/status_mapping.h"
 
 #include <gtest/gtest.h>
 
@@ -6,10 +6,10 @@
 #include <string>
 #include <string_view>
 
-namespace restock::http {
+namespace restock::api {
 namespace {
 
-std::optional<std::string> HeaderOf(const Response& response, std::string_view name) {
+std::optional<std::string> HeaderOf(const http::Response& response, std::string_view name) {
   for (const auto& [n, v] : response.headers) {
     if (n == name) return v;
   }
@@ -42,7 +42,7 @@ TEST(StatusMappingTest, EveryCodeHasItsHttpStatus) {
 
 TEST(StatusMappingTest, TransientFaultsAskToRetryWithoutTheOperatorsMessage) {
   for (const Status& status : {UnavailableError("database busy"), AbortedError("deadlock")}) {
-    const Response response = ResponseForStatus(status);
+    const http::Response response = ResponseForStatus(status);
     EXPECT_EQ(response.status, 503);
     EXPECT_EQ(HeaderOf(response, "Retry-After"), "1");
     EXPECT_EQ(response.body.find(status.message()), std::string::npos) << response.body;
@@ -50,7 +50,7 @@ TEST(StatusMappingTest, TransientFaultsAskToRetryWithoutTheOperatorsMessage) {
 }
 
 TEST(StatusMappingTest, ClientErrorsKeepTheirMessage) {
-  const Response response = ResponseForStatus(PermissionDeniedError("Customer credentials may "
+  const http::Response response = ResponseForStatus(PermissionDeniedError("Customer credentials may "
                                                                     "not list orders."));
   EXPECT_EQ(response.status, 403);
   EXPECT_EQ(response.body, R"({"detail":"Customer credentials may not list orders."})");
@@ -58,4 +58,4 @@ TEST(StatusMappingTest, ClientErrorsKeepTheirMessage) {
 }
 
 }  // namespace
-}  // namespace restock::http
+}  // namespace restock::api

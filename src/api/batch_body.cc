@@ -1,4 +1,4 @@
-#include "http/batch_body.h"
+#include "api/batch_body.h"
 
 #include <boost/json.hpp>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include "http/message.h"
 #include "json/model_json.h"
 
-namespace restock::http {
+namespace restock::api {
 
 namespace json = boost::json;
 
@@ -100,4 +100,4 @@ std::string RenderBatchResults(const std::vector<std::string>& product_id_json,
   return out;
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,4 +1,4 @@
-// restock::http — rate limits at the HTTP layer (docs/security.md, SPEC §2 "429"):
+// restock::api — rate limits at the HTTP layer (docs/security.md, SPEC §2 "429"):
 //   * per client address, on every request, before routing or authentication;
 //   * per merchant, on the batch endpoints, right after authentication succeeds. A request
 //     refused by authentication does not count against the merchant it names: its
@@ -22,7 +22,7 @@
 #include "model/ids.h"
 #include "ratelimit/token_bucket.h"
 
-namespace restock::http {
+namespace restock::api {
 
 struct RateLimitOptions {
   std::uint64_t per_client_per_minute = 6'000;   // 0 = off
@@ -37,10 +37,10 @@ struct RateLimitOptions {
 // the last comma-separated entry of the last X-Forwarded-For header (falling back to the
 // peer when absent or empty). IPv6 addresses are cut to their /64 network, which one host
 // usually owns whole.
-std::string ClientKey(const Request& request, bool trust_forwarded_for);
+std::string ClientKey(const http::Request& request, bool trust_forwarded_for);
 
 // The 429 response for a refusal.
-Response TooManyRequests(std::int64_t retry_after_seconds);
+http::Response TooManyRequests(std::int64_t retry_after_seconds);
 
 // Thread-safe. Does not own the clock or registry, which must outlive it.
 class RateLimits {
@@ -49,9 +49,9 @@ class RateLimits {
   RateLimits(const Clock& clock, metrics::Registry& registry, RateLimitOptions options);
 
   // nullopt when the request's client may proceed (and takes a token); the 429 otherwise.
-  std::optional<Response> CheckClient(const Request& request);
+  std::optional<http::Response> CheckClient(const http::Request& request);
   // The same for an authenticated merchant.
-  std::optional<Response> CheckMerchant(model::MerchantId merchant);
+  std::optional<http::Response> CheckMerchant(model::MerchantId merchant);
 
  private:
   const bool trust_forwarded_for_;
@@ -65,18 +65,18 @@ class RateLimits {
 // paths in `exempt` (a trailing slash ignored): probes such as /healthz and /metrics, which a
 // load balancer or Prometheus polls from one address, must not be refused as a flood.
 // Thread-safe; does not own `limits` or `inner`.
-class ClientRateLimitedHandler final : public Handler {
+class ClientRateLimitedHandler final : public http::Handler {
  public:
-  ClientRateLimitedHandler(RateLimits& limits, Handler& inner, std::vector<std::string> exempt = {})
+  ClientRateLimitedHandler(RateLimits& limits, http::Handler& inner, std::vector<std::string> exempt = {})
       : limits_(limits), inner_(inner), exempt_(std::move(exempt)) {}
-  void Handle(Request request, Respond respond) override;
+  void Handle(http::Request request, http::Respond respond) override;
 
  private:
   bool IsExempt(std::string_view path) const;
 
   RateLimits& limits_;
-  Handler& inner_;
+  http::Handler& inner_;
   const std::vector<std::string> exempt_;
 };
 
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,4 +1,4 @@
-#include "http/webhook_handlers.h"
+#include "api/webhook_handlers.h"
 
 #include <algorithm>
 #include <boost/json/array.hpp>
@@ -6,12 +6,12 @@
 #include <iterator>
 
 #include "core/time_format.h"
-#include "http/pagination.h"
+#include "api/pagination.h"
 #include "http/router.h"
 #include "json/webhook_json.h"
 #include "webhooks/endpoints.h"
 
-namespace restock::http {
+namespace restock::api {
 namespace {
 
 std::optional<std::int64_t> ParseNumber(std::string_view text) {
@@ -22,7 +22,7 @@ std::optional<std::int64_t> ParseNumber(std::string_view text) {
 }
 
 // The body as an object; an empty body counts as {} (rotate, disable and enable need none).
-Result<boost::json::object> OptionalObjectBody(const Request& request) {
+Result<boost::json::object> OptionalObjectBody(const http::Request& request) {
   if (request.body.empty()) return boost::json::object();
   return ParseObjectBody(request);
 }
@@ -40,7 +40,7 @@ Result<std::vector<model::WebhookEventType>> EventsField(const boost::json::obje
   return webhooks::ParseEventTypes(names);
 }
 
-Result<Response> Deliveries(webhooks::EndpointService& service, const Request& request,
+Result<http::Response> Deliveries(webhooks::EndpointService& service, const http::Request& request,
                             model::MerchantId merchant, std::int64_t id) {
   RESTOCK_ASSIGN_OR_RETURN(std::size_t page_size, PageSizeOf(request));
   std::optional<std::int64_t> before;
@@ -66,7 +66,7 @@ Result<Response> Deliveries(webhooks::EndpointService& service, const Request& r
 
 // GET /webhooks/: the merchant's endpoints in id order, paged like every list (SPEC §5).
 // A merchant has few endpoints, so the page is cut from the whole list.
-Result<Response> ListEndpoints(webhooks::EndpointService& service, const Request& request,
+Result<http::Response> ListEndpoints(webhooks::EndpointService& service, const http::Request& request,
                                model::MerchantId merchant, UnixMicros now) {
   RESTOCK_ASSIGN_OR_RETURN(std::size_t page_size, PageSizeOf(request));
   RESTOCK_ASSIGN_OR_RETURN(IdCursor cursor, ParseIdCursor(request.QueryParam("cursor")));
@@ -104,12 +104,12 @@ Result<Response> ListEndpoints(webhooks::EndpointService& service, const Request
 
 }  // namespace
 
-Result<Response> WebhooksHandler::Serve(const Request& request, const auth::Principal& principal) {
+Result<http::Response> WebhooksHandler::Serve(const http::Request& request, const auth::Principal& principal) {
   const model::MerchantId merchant = principal.merchant_id;
   webhooks::EndpointService service(db_, clock_, targets_);
   const UnixMicros now = clock_.NowMicros();
 
-  if (MatchPath("/webhooks/", request.path)) {
+  if (http::MatchPath("/webhooks/", request.path)) {
     if (request.method == "GET") return ListEndpoints(service, request, merchant, now);
     if (auto unsupported = RequireJson(request)) return *unsupported;
     RESTOCK_ASSIGN_OR_RETURN(boost::json::object body, ParseObjectBody(request));
@@ -123,12 +123,12 @@ Result<Response> WebhooksHandler::Serve(const Request& request, const auth::Prin
     return JsonResponse(out, 201);
   }
 
-  auto params = MatchPath("/webhooks/{id}/{action}/", request.path);
+  auto params = http::MatchPath("/webhooks/{id}/{action}/", request.path);
   std::string_view action;
   if (params && params->size() == 2) {
     action = (*params)[1];
   } else {
-    params = MatchPath("/webhooks/{id}/", request.path);
+    params = http::MatchPath("/webhooks/{id}/", request.path);
     if (!params || params->size() != 1) return NotFoundError("Not found.");
   }
   std::optional<std::int64_t> id = ParseNumber((*params)[0]);
@@ -174,4 +174,4 @@ Result<Response> WebhooksHandler::Serve(const Request& request, const auth::Prin
   return NotFoundError("Not found.");
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

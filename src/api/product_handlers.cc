@@ -1,4 +1,4 @@
-#include "http/product_handlers.h"
+#include "api/product_handlers.h"
 
 #include <boost/json/value.hpp>
 #include <charconv>
@@ -7,11 +7,11 @@
 #include "catalog/product_queries.h"
 #include "catalog/validation.h"
 #include "core/crypto.h"
-#include "http/pagination.h"
+#include "api/pagination.h"
 #include "http/router.h"
 #include "json/model_json.h"
 
-namespace restock::http {
+namespace restock::api {
 namespace {
 
 // "true"/"false" in any case, or "1"/"0"; nullopt for anything else.
@@ -29,7 +29,7 @@ std::optional<bool> ParseBoolParam(std::string_view text) {
   return std::nullopt;
 }
 
-Result<std::optional<bool>> BoolFilter(const Request& request, std::string_view name) {
+Result<std::optional<bool>> BoolFilter(const http::Request& request, std::string_view name) {
   auto text = request.QueryParam(name);
   if (!text) return std::optional<bool>();
   std::optional<bool> value = ParseBoolParam(*text);
@@ -98,7 +98,7 @@ std::string HistoryCursor(char kind, std::int64_t id) {
 // past the page (already dropped); `backward` whether this page was asked for backward.
 // `previous_cursor` / `next_cursor` lead before the first / after the last item; `started`
 // says whether this page began after some item (so a previous page exists).
-boost::json::object PageBody(const Request& request, boost::json::array results, bool more,
+boost::json::object PageBody(const http::Request& request, boost::json::array results, bool more,
                              bool backward, bool started, std::size_t page_size,
                              const std::string& previous_cursor, const std::string& next_cursor,
                              std::initializer_list<std::string_view> keep) {
@@ -117,15 +117,15 @@ boost::json::object PageBody(const Request& request, boost::json::array results,
 }
 
 // The decoded {id} of `pattern` in the request path; NotFound when it cannot name a product.
-Result<std::string> PathProductId(std::string_view pattern, const Request& request) {
-  auto params = MatchPath(pattern, request.path);
+Result<std::string> PathProductId(std::string_view pattern, const http::Request& request) {
+  auto params = http::MatchPath(pattern, request.path);
   if (!params || params->empty()) return NotFoundError("Not found.");
   std::string id = std::move(params->front());
   if (id.empty() || id.size() > model::kMaxProductIdBytes) return NotFoundError("Not found.");
   return id;
 }
 
-Response InvalidFields(const catalog::FieldErrors& errors) {
+http::Response InvalidFields(const catalog::FieldErrors& errors) {
   boost::json::object body;
   body["detail"] = "Invalid product fields.";
   body["errors"] = json::ErrorsToJson(errors);
@@ -136,7 +136,7 @@ constexpr std::size_t kMaxSearchBytes = 1024;
 
 }  // namespace
 
-Result<Response> ProductsHandler::Serve(const Request& request, const auth::Principal& principal) {
+Result<http::Response> ProductsHandler::Serve(const http::Request& request, const auth::Principal& principal) {
   store::ProductFilter filter;
   RESTOCK_ASSIGN_OR_RETURN(filter.live, BoolFilter(request, "live"));
   RESTOCK_ASSIGN_OR_RETURN(filter.discontinued, BoolFilter(request, "discontinued"));
@@ -170,15 +170,15 @@ Result<Response> ProductsHandler::Serve(const Request& request, const auth::Prin
                                page_size, previous, next, {"live", "discontinued", "search"}));
 }
 
-Result<Response> ProductHandler::Serve(const Request& request, const auth::Principal& principal) {
+Result<http::Response> ProductHandler::Serve(const http::Request& request, const auth::Principal& principal) {
   RESTOCK_ASSIGN_OR_RETURN(std::string id, PathProductId("/products/{id}/", request));
   RESTOCK_ASSIGN_OR_RETURN(model::Product product,
                            catalog::GetProduct(db_, principal.merchant_id, id));
   return JsonResponse(json::ProductToJson(product));
 }
 
-void ProductHandler::ServeAsync(std::shared_ptr<const Request> request,
-                                const auth::Principal& principal, Respond respond) {
+void ProductHandler::ServeAsync(std::shared_ptr<const http::Request> request,
+                                const auth::Principal& principal, http::Respond respond) {
   if (request->method != "PATCH") {
     return respond(ToResponse(*request, Serve(*request, principal)));
   }
@@ -226,7 +226,7 @@ void ProductHandler::ServeAsync(std::shared_ptr<const Request> request,
                      });
 }
 
-Result<Response> StockHistoryHandler::Serve(const Request& request,
+Result<http::Response> StockHistoryHandler::Serve(const http::Request& request,
                                             const auth::Principal& principal) {
   RESTOCK_ASSIGN_OR_RETURN(std::string id, PathProductId("/products/{id}/stock-history/", request));
   RESTOCK_ASSIGN_OR_RETURN(std::size_t page_size, PageSizeOf(request));
@@ -253,4 +253,4 @@ Result<Response> StockHistoryHandler::Serve(const Request& request,
                                page.older_than.has_value(), page_size, previous, next, {}));
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

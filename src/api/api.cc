@@ -1,16 +1,16 @@
-#include "http/api.h"
+#include "api/api.h"
 
 #include <string>
 
-#include "http/ops_handlers.h"
-#include "http/order_handlers.h"
-#include "http/product_handlers.h"
-#include "http/products_batch_handler.h"
-#include "http/products_create_handler.h"
-#include "http/subscription_handlers.h"
-#include "http/webhook_handlers.h"
+#include "api/ops_handlers.h"
+#include "api/order_handlers.h"
+#include "api/product_handlers.h"
+#include "api/products_batch_handler.h"
+#include "api/products_create_handler.h"
+#include "api/subscription_handlers.h"
+#include "api/webhook_handlers.h"
 
-namespace restock::http {
+namespace restock::api {
 
 struct Api::Handlers {
   Handlers(const ApiServices& s, BatchLimits limits)
@@ -52,7 +52,7 @@ Api::Api(const ApiServices& services, BatchLimits limits)
 
 Api::~Api() = default;
 
-void Api::AddRoutes(Router& router) {
+void Api::AddRoutes(http::Router& router) {
   Handlers& h = *handlers_;
   router.Add("PATCH", "/products-batch/update/", h.batch, "products_batch_update");
   router.Add("POST", "/subscriptions/", h.subscriptions, "subscriptions");
@@ -81,4 +81,4 @@ void Api::AddRoutes(Router& router) {
   router.Add("GET", "/openapi.json", h.openapi, "openapi");
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,9 +1,9 @@
-#include "http/subscription_handlers.h"
+#include "api/subscription_handlers.h"
 
 #include "json/model_json.h"
 #include "placement/subscriptions.h"
 
-namespace restock::http {
+namespace restock::api {
 namespace {
 
 constexpr std::string_view kSubscriptionPath = "/subscriptions/{id}/";
@@ -22,7 +22,7 @@ Result<std::optional<model::Frequency>> ReadFrequency(const boost::json::object&
 
 }  // namespace
 
-Result<Response> SubscriptionsHandler::Serve(const Request& request,
+Result<http::Response> SubscriptionsHandler::Serve(const http::Request& request,
                                              const auth::Principal& principal) {
   if (auto bad = RequireJson(request)) return *bad;
   RESTOCK_ASSIGN_OR_RETURN(boost::json::object body, ParseObjectBody(request));
@@ -47,7 +47,7 @@ Result<Response> SubscriptionsHandler::Serve(const Request& request,
                       201);
 }
 
-Result<Response> SubscriptionHandler::Serve(const Request& request,
+Result<http::Response> SubscriptionHandler::Serve(const http::Request& request,
                                             const auth::Principal& principal) {
   RESTOCK_ASSIGN_OR_RETURN(std::int64_t id, PathId(kSubscriptionPath, request));
   if (request.method == "GET") {
@@ -74,4 +74,4 @@ Result<Response> SubscriptionHandler::Serve(const Request& request,
   return JsonResponse(json::SubscriptionToJson(s));
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

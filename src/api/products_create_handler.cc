@@ -1,12 +1,12 @@
-#include "http/products_create_handler.h"
+#include "api/products_create_handler.h"
 
 #include <memory>
 
-namespace restock::http {
+namespace restock::api {
 namespace {
 
-Response MultiStatus(std::string body) {
-  Response r;
+http::Response MultiStatus(std::string body) {
+  http::Response r;
   r.status = 207;
   r.body = std::move(body);
   return r;
@@ -14,18 +14,18 @@ Response MultiStatus(std::string body) {
 
 }  // namespace
 
-void ProductsCreateHandler::ServeAsync(std::shared_ptr<const Request> request,
-                                       const auth::Principal& principal, Respond respond) {
+void ProductsCreateHandler::ServeAsync(std::shared_ptr<const http::Request> request,
+                                       const auth::Principal& principal, http::Respond respond) {
   if (auto unsupported = RequireJson(*request)) return respond(std::move(*unsupported));
   if (auto force = request->QueryParam("force_all_fields")) {
     if (*force != "true" && *force != "false" && *force != "True" && *force != "False") {
-      return respond(ErrorResponse(400, "force_all_fields must be true or false."));
+      return respond(http::ErrorResponse(400, "force_all_fields must be true or false."));
     }
   }
   Result<ParsedBatch> parsed = ParseBatchBody(request->body, limits_);
   if (!parsed.ok()) {
     int code = parsed.status().code() == StatusCode::kResourceExhausted ? 413 : 400;
-    return respond(ErrorResponse(code, parsed.status().message()));
+    return respond(http::ErrorResponse(code, parsed.status().message()));
   }
   auto batch = std::make_shared<ParsedBatch>(std::move(parsed).value());
   auto results = std::make_shared<std::vector<ElementResult>>(batch->elements.size());
@@ -63,4 +63,4 @@ void ProductsCreateHandler::ServeAsync(std::shared_ptr<const Request> request,
       });
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,4 +1,4 @@
-// restock::http — the pieces of SPEC §5 cursor pagination shared by list endpoints:
+// restock::api — the pieces of SPEC §5 cursor pagination shared by list endpoints:
 // page_size parsing and the next/previous links. Pure functions, thread-safe.
 #pragma once
 
@@ -12,20 +12,20 @@
 #include "core/result.h"
 #include "http/message.h"
 
-namespace restock::http {
+namespace restock::api {
 
 inline constexpr std::size_t kDefaultPageSize = 10;
 inline constexpr std::size_t kMaxPageSize = 100;
 
 // The request's page_size: kDefaultPageSize when absent; InvalidArgument unless 1..100.
-Result<std::size_t> PageSizeOf(const Request& request);
+Result<std::size_t> PageSizeOf(const http::Request& request);
 
 // A link to the same path with `cursor`, `page_size` and the request's own values of the
 // query parameters named in `keep` (percent-encoded again), e.g.
 // "/orders/?cursor=a42&page_size=100&status=placed". The link is relative to the request
 // (an absolute path, no scheme or host): it stays right behind TLS and proxies, and no
 // request header can make it point elsewhere.
-std::string PageLink(const Request& request, std::string_view cursor, std::size_t page_size,
+std::string PageLink(const http::Request& request, std::string_view cursor, std::size_t page_size,
                      std::initializer_list<std::string_view> keep);
 
 // The number in a cursor: decimal digits only, 0 to INT64_MAX; nullopt for anything else
@@ -57,4 +57,4 @@ std::string IdCursorText(char kind, std::int64_t id);
 // RFC 3986 percent-encoding of everything but the unreserved characters.
 std::string PercentEncode(std::string_view s);
 
-}  // namespace restock::http
+}  // namespace restock::api

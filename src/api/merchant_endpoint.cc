@@ -1,4 +1,4 @@
-#include "http/merchant_endpoint.h"
+#include "api/merchant_endpoint.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,14 +6,14 @@
 #include <boost/json/serialize.hpp>
 #include <memory>
 
-#include "http/products_batch_handler.h"
+#include "api/products_batch_handler.h"
 #include "http/router.h"
-#include "http/status_mapping.h"
+#include "api/status_mapping.h"
 
-namespace restock::http {
+namespace restock::api {
 
-void MerchantEndpoint::Handle(Request request, Respond respond) {
-  auto shared = std::make_shared<const Request>(std::move(request));
+void MerchantEndpoint::Handle(http::Request request, http::Respond respond) {
+  auto shared = std::make_shared<const http::Request>(std::move(request));
   workers_([this, shared, respond = std::move(respond)]() {
     Result<auth::Principal> principal =
         authenticator_.AuthenticateMerchant(AuthHeadersOf(*shared), Action(*shared));
@@ -27,7 +27,7 @@ void MerchantEndpoint::Handle(Request request, Respond respond) {
   });
 }
 
-auth::AuthHeaders AuthHeadersOf(const Request& request) {
+auth::AuthHeaders AuthHeadersOf(const http::Request& request) {
   return auth::AuthHeaders{.authorization = request.Header("authorization"),
                            .og_authorization = request.Header("og-authorization"),
                            .api_key = request.Header("x-api-key"),
@@ -35,16 +35,16 @@ auth::AuthHeaders AuthHeadersOf(const Request& request) {
                            .body = request.body};
 }
 
-Result<Response> MerchantEndpoint::Serve(const Request&, const auth::Principal&) {
+Result<http::Response> MerchantEndpoint::Serve(const http::Request&, const auth::Principal&) {
   return InternalError("handler serves nothing");
 }
 
-void MerchantEndpoint::ServeAsync(std::shared_ptr<const Request> request,
-                                  const auth::Principal& principal, Respond respond) {
+void MerchantEndpoint::ServeAsync(std::shared_ptr<const http::Request> request,
+                                  const auth::Principal& principal, http::Respond respond) {
   respond(ToResponse(*request, Serve(*request, principal)));
 }
 
-Response MerchantEndpoint::ToResponse(const Request& request, Result<Response> result) {
+http::Response MerchantEndpoint::ToResponse(const http::Request& request, Result<http::Response> result) {
   if (result.ok()) return std::move(*result);
   if (HttpStatusFor(result.status().code()) >= 500) {
     spdlog::error("{} {}: {}", request.method, request.path, result.status().ToString());
@@ -52,17 +52,17 @@ Response MerchantEndpoint::ToResponse(const Request& request, Result<Response> r
   return ResponseForStatus(result.status());
 }
 
-Response JsonResponse(const boost::json::value& body, int status) {
-  Response r;
+http::Response JsonResponse(const boost::json::value& body, int status) {
+  http::Response r;
   r.status = status;
   r.body = boost::json::serialize(body);
   return r;
 }
 
-std::optional<Response> RequireJson(const Request& request) {
+std::optional<http::Response> RequireJson(const http::Request& request) {
   auto content_type = request.Header("content-type");
   if (content_type && IsJsonContentType(*content_type)) return std::nullopt;
-  return ErrorResponse(415, "Unsupported media type: use application/json.");
+  return http::ErrorResponse(415, "Unsupported media type: use application/json.");
 }
 
 Result<std::optional<std::string>> StringField(const boost::json::object& o,
@@ -80,7 +80,7 @@ Result<std::optional<std::int64_t>> IntField(const boost::json::object& o, std::
   return std::optional<std::int64_t>(v->get_int64());
 }
 
-Result<boost::json::object> ParseObjectBody(const Request& request) {
+Result<boost::json::object> ParseObjectBody(const http::Request& request) {
   boost::json::parse_options options;
   options.max_depth = 32;
   boost::system::error_code ec;
@@ -90,8 +90,8 @@ Result<boost::json::object> ParseObjectBody(const Request& request) {
   return std::move(v.get_object());
 }
 
-Result<std::int64_t> PathId(std::string_view pattern, const Request& request) {
-  auto params = MatchPath(pattern, request.path);
+Result<std::int64_t> PathId(std::string_view pattern, const http::Request& request) {
+  auto params = http::MatchPath(pattern, request.path);
   if (!params || params->empty()) return NotFoundError("Not found.");
   const std::string& text = params->front();
   if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
@@ -102,4 +102,4 @@ Result<std::int64_t> PathId(std::string_view pattern, const Request& request) {
   return id;
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

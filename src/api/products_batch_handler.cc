@@ -1,4 +1,4 @@
-#include "http/products_batch_handler.h"
+#include "api/products_batch_handler.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,10 +6,10 @@
 #include <optional>
 
 #include "core/text.h"
-#include "http/merchant_endpoint.h"
-#include "http/status_mapping.h"
+#include "api/merchant_endpoint.h"
+#include "api/status_mapping.h"
 
-namespace restock::http {
+namespace restock::api {
 namespace {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -23,8 +23,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-Response MultiStatus(std::string body) {
-  Response r;
+http::Response MultiStatus(std::string body) {
+  http::Response r;
   r.status = 207;
   r.body = std::move(body);
   return r;
@@ -53,7 +53,7 @@ ProductsBatchHandler::ProductsBatchHandler(const auth::Authenticator& authentica
       not_found_(registry.GetCounter("restock_batch_elements_total",
                                      "Batch update elements by outcome.", {{"status", "404"}})) {}
 
-void ProductsBatchHandler::Handle(Request request, Respond respond) {
+void ProductsBatchHandler::Handle(http::Request request, http::Respond respond) {
   // A small request whose credentials are in memory is served right here, on the I/O
   // thread: authentication (one HMAC), parsing and validation take microseconds, less than
   // handing the request to a worker thread and back (futex wake-ups and context switches in
@@ -65,15 +65,15 @@ void ProductsBatchHandler::Handle(Request request, Respond respond) {
       return Process(request, std::move(*principal), std::move(respond));
     }
   }
-  auto shared = std::make_shared<Request>(std::move(request));
+  auto shared = std::make_shared<http::Request>(std::move(request));
   workers_([this, shared, respond = std::move(respond)]() mutable {
     Process(*shared, authenticator_.AuthenticateMerchant(AuthHeadersOf(*shared)),
             std::move(respond));
   });
 }
 
-void ProductsBatchHandler::Process(const Request& request, Result<auth::Principal> principal,
-                                   Respond respond) {
+void ProductsBatchHandler::Process(const http::Request& request, Result<auth::Principal> principal,
+                                   http::Respond respond) {
   if (!principal.ok()) {
     if (HttpStatusFor(principal.status().code()) >= 500) {
       spdlog::error("credential lookup failed: {}", principal.status().ToString());
@@ -87,12 +87,12 @@ void ProductsBatchHandler::Process(const Request& request, Result<auth::Principa
   }
   auto content_type = request.Header("content-type");
   if (!content_type || !IsJsonContentType(*content_type)) {
-    return respond(ErrorResponse(415, "Unsupported media type: use application/json."));
+    return respond(http::ErrorResponse(415, "Unsupported media type: use application/json."));
   }
   Result<ParsedBatch> parsed = ParseBatchBody(request.body, limits_);
   if (!parsed.ok()) {
     int code = parsed.status().code() == StatusCode::kResourceExhausted ? 413 : 400;
-    return respond(ErrorResponse(code, parsed.status().message()));
+    return respond(http::ErrorResponse(code, parsed.status().message()));
   }
 
   // Validate every element; only the valid ones go to the writer.
@@ -138,4 +138,4 @@ void ProductsBatchHandler::Process(const Request& request, Result<auth::Principa
       });
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

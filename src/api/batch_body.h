@@ -1,4 +1,4 @@
-// restock::http — the JSON adapter for the batch endpoints: body -> neutral RawElements,
+// restock::api — the JSON adapter for the batch endpoints: body -> neutral RawElements,
 // per-element results -> response body. Knows JSON, not the product rules (catalog/).
 // Pure functions, thread-safe.
 #pragma once
@@ -12,7 +12,7 @@
 #include "catalog/validation.h"
 #include "core/result.h"
 
-namespace restock::http {
+namespace restock::api {
 
 struct BatchLimits {
   std::size_t max_elements = 10'000;
@@ -40,4 +40,4 @@ struct ElementResult {
 std::string RenderBatchResults(const std::vector<std::string>& product_id_json,
                                const std::vector<ElementResult>& results);
 
-}  // namespace restock::http
+}  // namespace restock::api

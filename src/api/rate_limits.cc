@@ -1,10 +1,10 @@
-#include "http/rate_limits.h"
+#include "api/rate_limits.h"
 
 #include <boost/asio/ip/address.hpp>
 
 #include "core/text.h"
 
-namespace restock::http {
+namespace restock::api {
 namespace {
 
 constexpr std::string_view kHelp = "Requests refused with 429 by a rate limit.";
@@ -51,7 +51,7 @@ std::string Normalise(std::string_view address) {
 
 }  // namespace
 
-std::string ClientKey(const Request& request, bool trust_forwarded_for) {
+std::string ClientKey(const http::Request& request, bool trust_forwarded_for) {
   if (trust_forwarded_for) {
     std::optional<std::string_view> last;
     for (const auto& [name, value] : request.headers) {
@@ -68,8 +68,8 @@ std::string ClientKey(const Request& request, bool trust_forwarded_for) {
   return Normalise(request.remote_address);
 }
 
-Response TooManyRequests(std::int64_t retry_after_seconds) {
-  Response r = ErrorResponse(429, "Request was throttled. Expected available in " +
+http::Response TooManyRequests(std::int64_t retry_after_seconds) {
+  http::Response r = http::ErrorResponse(429, "Request was throttled. Expected available in " +
                                       std::to_string(retry_after_seconds) + " seconds.");
   r.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
   return r;
@@ -84,7 +84,7 @@ RateLimits::RateLimits(const Clock& clock, metrics::Registry& registry, RateLimi
       merchant_refusals_(
           registry.GetCounter("restock_rate_limited_total", kHelp, {{"limit", "merchant"}})) {}
 
-std::optional<Response> RateLimits::CheckClient(const Request& request) {
+std::optional<http::Response> RateLimits::CheckClient(const http::Request& request) {
   if (!clients_.enabled()) return std::nullopt;
   ratelimit::Decision d = clients_.Acquire(ClientKey(request, trust_forwarded_for_));
   if (d.allowed) return std::nullopt;
@@ -92,7 +92,7 @@ std::optional<Response> RateLimits::CheckClient(const Request& request) {
   return TooManyRequests(d.retry_after_seconds);
 }
 
-std::optional<Response> RateLimits::CheckMerchant(model::MerchantId merchant) {
+std::optional<http::Response> RateLimits::CheckMerchant(model::MerchantId merchant) {
   if (!merchants_.enabled()) return std::nullopt;
   ratelimit::Decision d = merchants_.Acquire(std::to_string(merchant));
   if (d.allowed) return std::nullopt;
@@ -108,11 +108,11 @@ bool ClientRateLimitedHandler::IsExempt(std::string_view path) const {
   return false;
 }
 
-void ClientRateLimitedHandler::Handle(Request request, Respond respond) {
+void ClientRateLimitedHandler::Handle(http::Request request, http::Respond respond) {
   if (!IsExempt(request.path)) {
     if (auto refused = limits_.CheckClient(request)) return respond(std::move(*refused));
   }
   inner_.Handle(std::move(request), std::move(respond));
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

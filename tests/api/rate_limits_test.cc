@@ -1,27 +1,27 @@
-#include "http/rate_limits.h"
+#include "api/rate_limits.h"
 
 #include <gtest/gtest.h>
 
 #include "support/fake_clock.h"
 
-namespace restock::http {
+namespace restock::api {
 namespace {
 
-Request From(std::string address, std::vector<std::pair<std::string, std::string>> headers = {}) {
-  Request r;
+http::Request From(std::string address, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  http::Request r;
   r.remote_address = std::move(address);
   r.headers = std::move(headers);
   return r;
 }
 
 TEST(ClientKeyTest, PeerAddressUnlessForwardedForIsTrusted) {
-  Request r = From("10.1.1.1", {{"x-forwarded-for", "203.0.113.9"}});
+  http::Request r = From("10.1.1.1", {{"x-forwarded-for", "203.0.113.9"}});
   EXPECT_EQ(ClientKey(r, false), "10.1.1.1");
   EXPECT_EQ(ClientKey(r, true), "203.0.113.9");
 }
 
 TEST(ClientKeyTest, TrustedForwardedForUsesTheLastEntryOfTheLastHeader) {
-  Request r = From("10.1.1.1", {{"x-forwarded-for", "1.1.1.1, 2.2.2.2"},
+  http::Request r = From("10.1.1.1", {{"x-forwarded-for", "1.1.1.1, 2.2.2.2"},
                                 {"x-forwarded-for", "6.6.6.6 ,  7.7.7.7 "}});
   EXPECT_EQ(ClientKey(r, true), "7.7.7.7");
   EXPECT_EQ(ClientKey(From("10.1.1.1", {{"x-forwarded-for", " , "}}), true), "10.1.1.1");
@@ -45,7 +45,7 @@ TEST(ClientKeyTest, Ipv4TextIsKeptWhetherOrNotItParses) {
 }
 
 TEST(RateLimitsTest, TooManyRequestsHasRetryAfterAndDetail) {
-  Response r = TooManyRequests(7);
+  http::Response r = TooManyRequests(7);
   EXPECT_EQ(r.status, 429);
   ASSERT_EQ(r.headers.size(), 1u);
   EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Retry-After", "7"}));
@@ -56,7 +56,7 @@ TEST(RateLimitsTest, ClientAndMerchantBucketsAreSeparateAndCounted) {
   testing::FakeClock clock;
   metrics::Registry registry;
   RateLimits limits(clock, registry, {.per_client_per_minute = 2, .per_merchant_per_minute = 1});
-  Request a = From("10.0.0.1");
+  http::Request a = From("10.0.0.1");
   EXPECT_FALSE(limits.CheckClient(a));
   EXPECT_FALSE(limits.CheckClient(a));
   auto refused = limits.CheckClient(a);
@@ -85,11 +85,11 @@ TEST(RateLimitsTest, ZeroIsOff) {
 }
 
 // Answers 200 to everything, counting what reaches it.
-class CountingHandler final : public Handler {
+class CountingHandler final : public http::Handler {
  public:
-  void Handle(Request, Respond respond) override {
+  void Handle(http::Request, http::Respond respond) override {
     ++calls;
-    respond(Response{});
+    respond(http::Response{});
   }
   int calls = 0;
 };
@@ -101,10 +101,10 @@ TEST(ClientRateLimitedHandlerTest, ExemptPathsPassWithoutSpendingTheClientsToken
   CountingHandler inner;
   ClientRateLimitedHandler handler(limits, inner, {"/healthz", "/metrics"});
   auto status_of = [&](std::string path) {
-    Request r = From("10.0.0.1");
+    http::Request r = From("10.0.0.1");
     r.path = std::move(path);
     int status = 0;
-    handler.Handle(std::move(r), [&](Response response) { status = response.status; });
+    handler.Handle(std::move(r), [&](http::Response response) { status = response.status; });
     return status;
   };
   for (int i = 0; i < 50; ++i) {
@@ -121,4 +121,4 @@ TEST(ClientRateLimitedHandlerTest, ExemptPathsPassWithoutSpendingTheClientsToken
 }
 
 }  // namespace
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,10 +1,10 @@
-// restock::http — the one mapping from Status codes to HTTP statuses.
+// restock::api — the one mapping from Status codes to HTTP statuses.
 #pragma once
 
 #include "core/status.h"
 #include "http/message.h"
 
-namespace restock::http {
+namespace restock::api {
 
 // InvalidArgument 400, Unauthenticated 401, PermissionDenied 403, NotFound 404,
 // AlreadyExists / FailedPrecondition 409, ResourceExhausted 429, Internal 500,
@@ -14,6 +14,6 @@ int HttpStatusFor(StatusCode code);
 
 // An error response for `status`. Server faults (5xx) get a generic detail, because their
 // messages are for operators; the caller logs the original. 503 carries `Retry-After: 1`.
-Response ResponseForStatus(const Status& status);
+http::Response ResponseForStatus(const Status& status);
 
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,10 +1,10 @@
-#include "http/pagination.h"
+#include "api/pagination.h"
 
 #include <charconv>
 
-namespace restock::http {
+namespace restock::api {
 
-Result<std::size_t> PageSizeOf(const Request& request) {
+Result<std::size_t> PageSizeOf(const http::Request& request) {
   auto text = request.QueryParam("page_size");
   if (!text) return kDefaultPageSize;
   std::size_t size = 0;
@@ -72,7 +72,7 @@ std::string PercentEncode(std::string_view s) {
   return out;
 }
 
-std::string PageLink(const Request& request, std::string_view cursor, std::size_t page_size,
+std::string PageLink(const http::Request& request, std::string_view cursor, std::size_t page_size,
                      std::initializer_list<std::string_view> keep) {
   // A path starting "//" would read as a link to another host; list routes start with a
   // literal segment, so this only guards against a route added without one.
@@ -96,4 +96,4 @@ std::string PageLink(const Request& request, std::string_view cursor, std::size_
   return url;
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,15 +1,15 @@
-#include "http/order_handlers.h"
+#include "api/order_handlers.h"
 
 #include <charconv>
 
 #include "accounts/provisioning.h"
-#include "http/pagination.h"
+#include "api/pagination.h"
 #include "http/router.h"
 #include "json/model_json.h"
 #include "placement/demand.h"
 #include "placement/subscriptions.h"
 
-namespace restock::http {
+namespace restock::api {
 namespace {
 
 std::optional<std::int64_t> ParsePositive(std::string_view text) {
@@ -21,7 +21,7 @@ std::optional<std::int64_t> ParsePositive(std::string_view text) {
 
 }  // namespace
 
-Result<Response> OrdersHandler::Serve(const Request& request, const auth::Principal& principal) {
+Result<http::Response> OrdersHandler::Serve(const http::Request& request, const auth::Principal& principal) {
   store::OrderFilter filter;
   if (auto status = request.QueryParam("status")) {
     filter.status = model::ParseOrderStatus(*status);
@@ -66,7 +66,7 @@ Result<Response> OrdersHandler::Serve(const Request& request, const auth::Princi
   return JsonResponse(body);
 }
 
-Result<Response> OrderHandler::Serve(const Request& request, const auth::Principal& principal) {
+Result<http::Response> OrderHandler::Serve(const http::Request& request, const auth::Principal& principal) {
   if (request.method == "POST") {
     RESTOCK_ASSIGN_OR_RETURN(std::int64_t id, PathId("/orders/{id}/cancel/", request));
     RESTOCK_ASSIGN_OR_RETURN(model::Order order,
@@ -79,8 +79,8 @@ Result<Response> OrderHandler::Serve(const Request& request, const auth::Princip
   return JsonResponse(json::OrderToJson(order));
 }
 
-Result<Response> DemandHandler::Serve(const Request& request, const auth::Principal& principal) {
-  auto params = MatchPath("/products/{id}/demand/", request.path);
+Result<http::Response> DemandHandler::Serve(const http::Request& request, const auth::Principal& principal) {
+  auto params = http::MatchPath("/products/{id}/demand/", request.path);
   if (!params || params->empty()) return NotFoundError("Not found.");
   int days = 30;
   if (auto text = request.QueryParam("days")) {
@@ -112,4 +112,4 @@ Result<Response> DemandHandler::Serve(const Request& request, const auth::Princi
   return JsonResponse(body);
 }
 
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,4 +1,4 @@
-// restock::http — POST /products-batch/create/ (Ordergroove's bulk create): a JSON array of
+// restock::api — POST /products-batch/create/ (Ordergroove's bulk create): a JSON array of
 // product objects with the fields of the batch update, answered 207 with one result per
 // element in input order: 200 created, 400 invalid (with "errors") or already existing.
 // `?force_all_fields=true|false` is accepted for compatibility (see docs/catalog.md).
@@ -6,10 +6,10 @@
 #pragma once
 
 #include "catalog/stock_update.h"
-#include "http/batch_body.h"
-#include "http/merchant_endpoint.h"
+#include "api/batch_body.h"
+#include "api/merchant_endpoint.h"
 
-namespace restock::http {
+namespace restock::api {
 
 // Thread-safe. Does not own its dependencies, which must outlive it.
 class ProductsCreateHandler final : public MerchantEndpoint {
@@ -19,13 +19,13 @@ class ProductsCreateHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), stock_(stock), limits_(limits) {}
 
  protected:
-  std::string_view Action(const Request&) const override { return "create products"; }
-  void ServeAsync(std::shared_ptr<const Request> request, const auth::Principal& principal,
-                  Respond respond) override;
+  std::string_view Action(const http::Request&) const override { return "create products"; }
+  void ServeAsync(std::shared_ptr<const http::Request> request, const auth::Principal& principal,
+                  http::Respond respond) override;
 
  private:
   catalog::StockService& stock_;
   BatchLimits limits_;
 };
 
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,4 +1,4 @@
-// restock::http — the product endpoints shaped like Ordergroove's (application scope,
+// restock::api — the product endpoints shaped like Ordergroove's (application scope,
 // merchant-scoped: another merchant's product is 404):
 //   GET   /products/                      list, filters live / discontinued / search, cursor pages
 //   GET   /products/{id}/                 one product
@@ -9,10 +9,10 @@
 #pragma once
 
 #include "catalog/stock_update.h"
-#include "http/merchant_endpoint.h"
+#include "api/merchant_endpoint.h"
 #include "store/database.h"
 
-namespace restock::http {
+namespace restock::api {
 
 // GET /products/?live=B&discontinued=B&search=S&page_size=N&cursor=C
 // -> {"next": URL|null, "previous": URL|null, "results": [product, …]} in product_id order.
@@ -24,8 +24,8 @@ class ProductsHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db) {}
 
  protected:
-  std::string_view Action(const Request&) const override { return "list products"; }
-  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+  std::string_view Action(const http::Request&) const override { return "list products"; }
+  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
@@ -43,12 +43,12 @@ class ProductHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), stock_(stock) {}
 
  protected:
-  std::string_view Action(const Request& request) const override {
+  std::string_view Action(const http::Request& request) const override {
     return request.method == "PATCH" ? "update products" : "read products";
   }
-  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
-  void ServeAsync(std::shared_ptr<const Request> request, const auth::Principal& principal,
-                  Respond respond) override;
+  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
+  void ServeAsync(std::shared_ptr<const http::Request> request, const auth::Principal& principal,
+                  http::Respond respond) override;
 
  private:
   store::Database& db_;
@@ -63,11 +63,11 @@ class StockHistoryHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db) {}
 
  protected:
-  std::string_view Action(const Request&) const override { return "read stock history"; }
-  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+  std::string_view Action(const http::Request&) const override { return "read stock history"; }
+  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
 };
 
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,6 +1,6 @@
 // The 207 answer echoes each element's product_id; whatever a client sent there, the answer
 // must stay JSON (fuzz/batch_body_fuzzer found ids that did not).
-#include "http/batch_body.h"
+#include "api/batch_body.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace restock::http {
+namespace restock::api {
 namespace {
 
 TEST(BatchBodyTest, IdsHoldingNumbersBeyondADoubleAreEchoedAsNull) {
@@ -27,4 +27,4 @@ TEST(BatchBodyTest, IdsHoldingNumbersBeyondADoubleAreEchoedAsNull) {
 }
 
 }  // namespace
-}  // namespace restock::http
+}  // namespace restock::api

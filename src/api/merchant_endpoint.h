@@ -1,4 +1,4 @@
-// restock::http — the shared shape of merchant-scoped JSON endpoints (subscriptions, orders,
+// restock::api — the shared shape of merchant-scoped JSON endpoints (subscriptions, orders,
 // demand): authenticate on a worker thread (API key or API-user HMAC, SPEC §2), then let the
 // subclass serve the request there; a Status error becomes {"detail": …} with its HTTP code.
 #pragma once
@@ -12,20 +12,20 @@
 #include "auth/authenticator.h"
 #include "core/result.h"
 #include "http/message.h"
-#include "http/rate_limits.h"
+#include "api/rate_limits.h"
 
-namespace restock::http {
+namespace restock::api {
 
 // Runs a task on a worker thread (never an I/O thread). Must not run it inline.
 using Executor = std::function<void(std::function<void()>)>;
 
 // Thread-safe. Does not own the authenticator.
-class MerchantEndpoint : public Handler {
+class MerchantEndpoint : public http::Handler {
  public:
   MerchantEndpoint(const auth::Authenticator& authenticator, Executor workers)
       : authenticator_(authenticator), workers_(std::move(workers)) {}
 
-  void Handle(Request request, Respond respond) final;
+  void Handle(http::Request request, http::Respond respond) final;
 
   // Applies the per-merchant rate limit (after authentication) to this endpoint, as for the
   // batch endpoints. `limits` is not owned and must outlive the endpoint. Call before serving.
@@ -34,21 +34,21 @@ class MerchantEndpoint : public Handler {
  protected:
   // What `request` would do, completing "Customer credentials may not …" (e.g. "list
   // orders"): a valid customer-scope signature is refused with 403 naming it.
-  virtual std::string_view Action(const Request& request) const = 0;
+  virtual std::string_view Action(const http::Request& request) const = 0;
 
   // Serves an authenticated request on a worker thread; may block on the database.
   // A subclass overrides this or ServeAsync (the default answers 500).
-  virtual Result<Response> Serve(const Request& request, const auth::Principal& principal);
+  virtual Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal);
 
   // Serves an authenticated request, starting on a worker thread; calls `respond` exactly
   // once, from any thread — for writes that wait on the group-commit writer without holding
   // a worker. The default runs Serve and responds with its result.
-  virtual void ServeAsync(std::shared_ptr<const Request> request,
-                          const auth::Principal& principal, Respond respond);
+  virtual void ServeAsync(std::shared_ptr<const http::Request> request,
+                          const auth::Principal& principal, http::Respond respond);
 
   // The response for a Serve-like result: the response itself, or {"detail": …} with the
   // error's HTTP status (5xx logged with the request's method and path).
-  static Response ToResponse(const Request& request, Result<Response> result);
+  static http::Response ToResponse(const http::Request& request, Result<http::Response> result);
 
   // Runs `task` on a worker thread.
   void Post(std::function<void()> task) const { workers_(std::move(task)); }
@@ -61,16 +61,16 @@ class MerchantEndpoint : public Handler {
 
 // The credential headers of `request` (and its body, for strict replay protection).
 // The views point into `request`.
-auth::AuthHeaders AuthHeadersOf(const Request& request);
+auth::AuthHeaders AuthHeadersOf(const http::Request& request);
 
 // A 200 (or `status`) response with `body` serialised.
-Response JsonResponse(const boost::json::value& body, int status = 200);
+http::Response JsonResponse(const boost::json::value& body, int status = 200);
 
 // The 415 response when the request's content type is not JSON; nullopt when it is.
-std::optional<Response> RequireJson(const Request& request);
+std::optional<http::Response> RequireJson(const http::Request& request);
 
 // The request body as a JSON object. InvalidArgument for malformed JSON or a non-object.
-Result<boost::json::object> ParseObjectBody(const Request& request);
+Result<boost::json::object> ParseObjectBody(const http::Request& request);
 
 // Typed optional fields of a JSON object: nullopt when absent; InvalidArgument naming the
 // field when present with the wrong type.
@@ -79,6 +79,6 @@ Result<std::optional<std::int64_t>> IntField(const boost::json::object& o, std::
 
 // Parses the decimal id at `param` of a path matched against `pattern` (e.g.
 // "/orders/{id}/"). NotFound when it is not a positive 63-bit integer.
-Result<std::int64_t> PathId(std::string_view pattern, const Request& request);
+Result<std::int64_t> PathId(std::string_view pattern, const http::Request& request);
 
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,4 +1,4 @@
-// restock::http — operational endpoints: GET /healthz (liveness), GET /metrics
+// restock::api — operational endpoints: GET /healthz (liveness), GET /metrics
 // (Prometheus text format) and GET /openapi.json (the API document, docs/openapi.yaml).
 // Thread-safe; they do not own the registry or the document.
 #pragma once
@@ -8,31 +8,31 @@
 #include "http/message.h"
 #include "metrics/registry.h"
 
-namespace restock::http {
+namespace restock::api {
 
-class HealthHandler final : public Handler {
+class HealthHandler final : public http::Handler {
  public:
-  void Handle(Request request, Respond respond) override;
+  void Handle(http::Request request, http::Respond respond) override;
 };
 
-class MetricsHandler final : public Handler {
+class MetricsHandler final : public http::Handler {
  public:
   explicit MetricsHandler(const metrics::Registry& registry) : registry_(registry) {}
-  void Handle(Request request, Respond respond) override;
+  void Handle(http::Request request, http::Respond respond) override;
 
  private:
   const metrics::Registry& registry_;
 };
 
 // Answers every request 200 with one fixed JSON body.
-class StaticJsonHandler final : public Handler {
+class StaticJsonHandler final : public http::Handler {
  public:
   // `body` must outlive the handler.
   explicit StaticJsonHandler(std::string_view body) : body_(body) {}
-  void Handle(Request request, Respond respond) override;
+  void Handle(http::Request request, http::Respond respond) override;
 
  private:
   std::string_view body_;
 };
 
-}  // namespace restock::http
+}  // namespace restock::api

@@ -1,12 +1,12 @@
-// restock::http — POST /subscriptions/ and GET|PATCH /subscriptions/{id}/. Adapters over
+// restock::api — POST /subscriptions/ and GET|PATCH /subscriptions/{id}/. Adapters over
 // placement/subscriptions.h.
 #pragma once
 
 #include "core/clock.h"
-#include "http/merchant_endpoint.h"
+#include "api/merchant_endpoint.h"
 #include "store/database.h"
 
-namespace restock::http {
+namespace restock::api {
 
 // POST /subscriptions/ {"customer","product_id","quantity"(1),"every","period","start"}
 // -> 201 {"subscription_id","order_id","place_date"}.
@@ -17,8 +17,8 @@ class SubscriptionsHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock) {}
 
  protected:
-  std::string_view Action(const Request&) const override { return "create subscriptions"; }
-  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+  std::string_view Action(const http::Request&) const override { return "create subscriptions"; }
+  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
@@ -35,14 +35,14 @@ class SubscriptionHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock) {}
 
  protected:
-  std::string_view Action(const Request& request) const override {
+  std::string_view Action(const http::Request& request) const override {
     return request.method == "PATCH" ? "change subscriptions" : "read subscriptions";
   }
-  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
   const Clock& clock_;
 };
 
-}  // namespace restock::http
+}  // namespace restock::api

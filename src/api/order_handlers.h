@@ -1,13 +1,13 @@
-// restock::http — GET /orders/, GET /orders/{id}/, POST /orders/{id}/cancel/ and
+// restock::api — GET /orders/, GET /orders/{id}/, POST /orders/{id}/cancel/ and
 // GET /products/{id}/demand/. Adapters over placement/.
 #pragma once
 
 #include "core/clock.h"
-#include "http/merchant_endpoint.h"
+#include "api/merchant_endpoint.h"
 #include "placement/local_time.h"
 #include "store/database.h"
 
-namespace restock::http {
+namespace restock::api {
 
 // GET /orders/?status=S&place_date=YYYY-MM-DD&page_size=N&cursor=C
 // -> {"next": URL|null, "previous": URL|null, "results": [order, …]} (SPEC §5 cursor
@@ -18,8 +18,8 @@ class OrdersHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db) {}
 
  protected:
-  std::string_view Action(const Request&) const override { return "list orders"; }
-  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+  std::string_view Action(const http::Request&) const override { return "list orders"; }
+  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
@@ -32,10 +32,10 @@ class OrderHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock) {}
 
  protected:
-  std::string_view Action(const Request& request) const override {
+  std::string_view Action(const http::Request& request) const override {
     return request.method == "POST" ? "cancel orders" : "read orders";
   }
-  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
@@ -51,8 +51,8 @@ class DemandHandler final : public MerchantEndpoint {
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock), zones_(zones) {}
 
  protected:
-  std::string_view Action(const Request&) const override { return "read product demand"; }
-  Result<Response> Serve(const Request& request, const auth::Principal& principal) override;
+  std::string_view Action(const http::Request&) const override { return "read product demand"; }
+  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
@@ -60,4 +60,4 @@ class DemandHandler final : public MerchantEndpoint {
   placement::ZoneCache& zones_;
 };
 
-}  // namespace restock::http
+}  // namespace restock::api

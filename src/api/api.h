@@ -1,4 +1,4 @@
-// restock::http — the API: every endpoint's handler and the route table (README.md, API).
+// restock::api — the API: every endpoint's handler and the route table (README.md, API).
 // A new endpoint is added here and nowhere else.
 #pragma once
 
@@ -9,15 +9,15 @@
 #include "catalog/stock_update.h"
 #include "core/clock.h"
 #include "core/target_policy.h"
-#include "http/batch_body.h"
-#include "http/merchant_endpoint.h"
-#include "http/rate_limits.h"
+#include "api/batch_body.h"
+#include "api/merchant_endpoint.h"
+#include "api/rate_limits.h"
 #include "http/router.h"
 #include "metrics/registry.h"
 #include "placement/local_time.h"
 #include "store/database.h"
 
-namespace restock::http {
+namespace restock::api {
 
 // What the endpoints call. Nothing is owned; everything must outlive the Api.
 struct ApiServices {
@@ -43,11 +43,11 @@ class Api {
 
   // Adds every route (method, path pattern, route name for metrics) to `router`, whose
   // handlers are this Api's. REQUIRES: called once; the Api outlives the router's use.
-  void AddRoutes(Router& router);
+  void AddRoutes(http::Router& router);
 
  private:
   struct Handlers;
   std::unique_ptr<Handlers> handlers_;
 };
 
-}  // namespace restock::http
+}  // namespace restock::api
