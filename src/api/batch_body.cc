@@ -67,6 +67,33 @@ Result<ParsedBatch> ParseBatchBody(std::string_view body, const BatchLimits& lim
   return out;
 }
 
+Result<ValidatedBatch> ParseAndValidateBatch(std::string_view body, const BatchLimits& limits) {
+  Result<ParsedBatch> parsed = ParseBatchBody(body, limits);
+  if (!parsed.ok()) return parsed.status();
+  ValidatedBatch out;
+  out.product_id_json = std::move(parsed->product_id_json);
+  out.results.resize(parsed->elements.size());
+  out.patches.reserve(parsed->elements.size());
+  out.patch_index.reserve(parsed->elements.size());
+  for (std::size_t i = 0; i < parsed->elements.size(); ++i) {
+    catalog::ValidatedElement v = catalog::ValidateElement(parsed->elements[i]);
+    if (!v.patch) {
+      out.results[i] = ElementResult{400, std::move(v.errors)};
+      continue;
+    }
+    out.patches.push_back(std::move(*v.patch));
+    out.patch_index.push_back(i);
+  }
+  return out;
+}
+
+http::Response BatchResultsResponse(const ValidatedBatch& batch) {
+  http::Response r;
+  r.status = 207;
+  r.body = RenderBatchResults(batch.product_id_json, batch.results);
+  return r;
+}
+
 std::string RenderBatchResults(const std::vector<std::string>& product_id_json,
                                const std::vector<ElementResult>& results) {
   std::string out;

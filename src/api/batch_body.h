@@ -11,6 +11,8 @@
 #include "catalog/raw_element.h"
 #include "catalog/validation.h"
 #include "core/result.h"
+#include "http/message.h"
+#include "model/product.h"
 
 namespace restock::api {
 
@@ -35,9 +37,24 @@ struct ElementResult {
   catalog::FieldErrors errors;  // only for 400
 };
 
+// A batch body parsed and every element validated (catalog::ValidateElement), in input order.
+struct ValidatedBatch {
+  std::vector<std::string> product_id_json;  // as in ParsedBatch
+  std::vector<ElementResult> results;        // one per element: 400 with errors when invalid
+  std::vector<model::ProductPatch> patches;  // the valid elements, to apply
+  std::vector<std::size_t> patch_index;      // patches[k] is element patch_index[k]
+};
+
+// ParseBatchBody, then ValidateElement on each element: the one parse/validate loop of the
+// batch endpoints (update and create). Errors as ParseBatchBody's.
+Result<ValidatedBatch> ParseAndValidateBatch(std::string_view body, const BatchLimits& limits);
+
 // {"results":[{"product_id":…,"status":…[,"errors":{…}]},…]}.
 // REQUIRES: results.size() == product_id_json.size().
 std::string RenderBatchResults(const std::vector<std::string>& product_id_json,
                                const std::vector<ElementResult>& results);
+
+// The 207 response holding RenderBatchResults of `batch`.
+http::Response BatchResultsResponse(const ValidatedBatch& batch);
 
 }  // namespace restock::api

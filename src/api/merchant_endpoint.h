@@ -1,18 +1,20 @@
-// restock::api — the shared shape of merchant-scoped JSON endpoints (subscriptions, orders,
-// demand): authenticate on a worker thread (API key or API-user HMAC, SPEC §2), then let the
-// subclass serve the request there; a Status error becomes {"detail": …} with its HTTP code.
+// restock::api — the one pipeline of merchant-scoped endpoints (batch update and create,
+// products, subscriptions, orders, demand, webhooks): authenticate (API key or API-user HMAC,
+// README.md, API), apply the per-merchant rate limit, then let the subclass serve the request; a
+// Status error becomes {"detail": …} with its HTTP code (status_mapping.h).
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "api/rate_limits.h"
 #include "auth/authenticator.h"
 #include "core/result.h"
 #include "http/message.h"
-#include "api/rate_limits.h"
 
 namespace restock::api {
 
@@ -20,11 +22,15 @@ namespace restock::api {
 using Executor = std::function<void(std::function<void()>)>;
 
 // Thread-safe. Does not own the authenticator.
+//
+// Where a request runs: on a worker thread (authentication may read the database), except
+// when the subclass allows inline serving (`inline_body_bytes` > 0), the body is at most that
+// many bytes and the credentials can be checked from memory
+// (Authenticator::TryAuthenticateMerchantInMemory): then the whole pipeline runs on the
+// calling I/O thread, which saves two thread hand-offs on the small batch PATCHes that make up
+// most of the traffic (docs/architecture.md, "One request, end to end").
 class MerchantEndpoint : public http::Handler {
  public:
-  MerchantEndpoint(const auth::Authenticator& authenticator, Executor workers)
-      : authenticator_(authenticator), workers_(std::move(workers)) {}
-
   void Handle(http::Request request, http::Respond respond) final;
 
   // Applies the per-merchant rate limit (after authentication) to this endpoint, as for the
@@ -32,17 +38,28 @@ class MerchantEndpoint : public http::Handler {
   void LimitPerMerchant(RateLimits* limits) { rate_limits_ = limits; }
 
  protected:
+  // `inline_body_bytes`: 0 serves every request on a worker; otherwise the largest body
+  // served on the I/O thread when its credentials are in memory. A subclass that sets it
+  // must not block in ServeAsync.
+  MerchantEndpoint(const auth::Authenticator& authenticator, Executor workers,
+                   std::size_t inline_body_bytes = 0)
+      : authenticator_(authenticator),
+        workers_(std::move(workers)),
+        inline_body_bytes_(inline_body_bytes) {}
+
   // What `request` would do, completing "Customer credentials may not …" (e.g. "list
   // orders"): a valid customer-scope signature is refused with 403 naming it.
   virtual std::string_view Action(const http::Request& request) const = 0;
 
   // Serves an authenticated request on a worker thread; may block on the database.
   // A subclass overrides this or ServeAsync (the default answers 500).
-  virtual Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal);
+  virtual Result<http::Response> Serve(const http::Request& request,
+                                       const auth::Principal& principal);
 
-  // Serves an authenticated request, starting on a worker thread; calls `respond` exactly
-  // once, from any thread — for writes that wait on the group-commit writer without holding
-  // a worker. The default runs Serve and responds with its result.
+  // Serves an authenticated request, on a worker thread (or on the I/O thread, see the
+  // class comment); calls `respond` exactly once, from any thread — for writes that wait on
+  // the group-commit writer without holding a worker. The default runs Serve and responds
+  // with its result.
   virtual void ServeAsync(std::shared_ptr<const http::Request> request,
                           const auth::Principal& principal, http::Respond respond);
 
@@ -54,8 +71,13 @@ class MerchantEndpoint : public http::Handler {
   void Post(std::function<void()> task) const { workers_(std::move(task)); }
 
  private:
+  // The pipeline after authentication: refusal, per-merchant rate limit, ServeAsync.
+  void Continue(std::shared_ptr<const http::Request> request, Result<auth::Principal> principal,
+                http::Respond respond);
+
   const auth::Authenticator& authenticator_;
   Executor workers_;
+  const std::size_t inline_body_bytes_;
   RateLimits* rate_limits_ = nullptr;
 };
 
@@ -65,6 +87,10 @@ auth::AuthHeaders AuthHeadersOf(const http::Request& request);
 
 // A 200 (or `status`) response with `body` serialised.
 http::Response JsonResponse(const boost::json::value& body, int status = 200);
+
+// True for "application/json" with optional parameters (e.g. "; charset=utf-8"),
+// case-insensitively.
+bool IsJsonContentType(std::string_view content_type);
 
 // The 415 response when the request's content type is not JSON; nullopt when it is.
 std::optional<http::Response> RequireJson(const http::Request& request);

@@ -10,7 +10,7 @@
 namespace restock::api {
 
 // GET /orders/?status=S&place_date=YYYY-MM-DD&page_size=N&cursor=C
-// -> {"next": URL|null, "previous": URL|null, "results": [order, …]} (SPEC §5 cursor
+// -> {"next": URL|null, "previous": URL|null, "results": [order, …]} (README.md, API: cursor
 // pagination: page_size default 10, at most 100; cursors are opaque).
 class OrdersHandler final : public MerchantEndpoint {
  public:

@@ -1,4 +1,4 @@
-// restock::api — the pieces of SPEC §5 cursor pagination shared by list endpoints:
+// restock::api — the pieces of the cursor pagination (README.md, API) shared by list endpoints:
 // page_size parsing and the next/previous links. Pure functions, thread-safe.
 #pragma once
 

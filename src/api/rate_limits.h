@@ -1,4 +1,4 @@
-// restock::api — rate limits at the HTTP layer (docs/security.md, SPEC §2 "429"):
+// restock::api — rate limits at the HTTP layer (docs/security.md, README.md, API):
 //   * per client address, on every request, before routing or authentication;
 //   * per merchant, on the batch endpoints, right after authentication succeeds. A request
 //     refused by authentication does not count against the merchant it names: its

@@ -30,4 +30,11 @@ http::Response ResponseForStatus(const Status& status) {
   return http::ErrorResponse(code, status.message());
 }
 
+http::Response ResponseForBodyError(const Status& status) {
+  if (status.code() == StatusCode::kResourceExhausted) {
+    return http::ErrorResponse(413, status.message());
+  }
+  return ResponseForStatus(status);
+}
+
 }  // namespace restock::api

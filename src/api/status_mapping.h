@@ -16,4 +16,9 @@ int HttpStatusFor(StatusCode code);
 // messages are for operators; the caller logs the original. 503 carries `Retry-After: 1`.
 http::Response ResponseForStatus(const Status& status);
 
+// The response for a request body refused as a whole before anything was done: as
+// ResponseForStatus, except that ResourceExhausted (more elements than a request may hold)
+// is 413 Payload Too Large, not 429.
+http::Response ResponseForBodyError(const Status& status);
+
 }  // namespace restock::api

@@ -64,7 +64,7 @@ Result<http::Response> Deliveries(webhooks::EndpointService& service, const http
   return JsonResponse(body);
 }
 
-// GET /webhooks/: the merchant's endpoints in id order, paged like every list (SPEC §5).
+// GET /webhooks/: the merchant's endpoints in id order, paged like every list (README.md, API).
 // A merchant has few endpoints, so the page is cut from the whole list.
 Result<http::Response> ListEndpoints(webhooks::EndpointService& service, const http::Request& request,
                                model::MerchantId merchant, UnixMicros now) {

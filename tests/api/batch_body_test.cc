@@ -26,5 +26,29 @@ TEST(BatchBodyTest, IdsHoldingNumbersBeyondADoubleAreEchoedAsNull) {
   EXPECT_FALSE(ec) << ec.message();
 }
 
+TEST(BatchBodyTest, ValidationKeepsInputOrderAndPatchesOnlyTheValidElements) {
+  const std::string body =
+      R"([{"product_id": "A", "live": true}, {"product_id": "B", "live": "yes"},)"
+      R"( {"product_id": "C", "inventory": 3}])";
+  auto batch = ParseAndValidateBatch(body, BatchLimits{});
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  EXPECT_EQ(batch->product_id_json, (std::vector<std::string>{R"("A")", R"("B")", R"("C")"}));
+  ASSERT_EQ(batch->results.size(), 3u);
+  EXPECT_EQ(batch->results[1].status, 400);
+  ASSERT_EQ(batch->results[1].errors.size(), 1u);
+  EXPECT_EQ(batch->results[1].errors[0].first, "live");
+  EXPECT_EQ(batch->patch_index, (std::vector<std::size_t>{0, 2}));
+  ASSERT_EQ(batch->patches.size(), 2u);
+  EXPECT_EQ(batch->patches[0].product_id, "A");
+  EXPECT_EQ(batch->patches[1].product_id, "C");
+  EXPECT_EQ(BatchResultsResponse(*batch).status, 207);
+}
+
+TEST(BatchBodyTest, TooManyElementsIsResourceExhausted) {
+  auto batch = ParseAndValidateBatch(R"([{}, {}, {}])", BatchLimits{.max_elements = 2});
+  ASSERT_FALSE(batch.ok());
+  EXPECT_EQ(batch.status().code(), StatusCode::kResourceExhausted);
+}
+
 }  // namespace
 }  // namespace restock::api

@@ -50,11 +50,21 @@ TEST(StatusMappingTest, TransientFaultsAskToRetryWithoutTheOperatorsMessage) {
 }
 
 TEST(StatusMappingTest, ClientErrorsKeepTheirMessage) {
-  const http::Response response = ResponseForStatus(PermissionDeniedError("Customer credentials may "
-                                                                    "not list orders."));
+  const http::Response response =
+      ResponseForStatus(PermissionDeniedError("Customer credentials may not list orders."));
   EXPECT_EQ(response.status, 403);
   EXPECT_EQ(response.body, R"({"detail":"Customer credentials may not list orders."})");
   EXPECT_FALSE(HeaderOf(response, "Retry-After"));
+}
+
+TEST(StatusMappingTest, ABodyWithTooManyElementsIsTooLargeNotThrottled) {
+  const http::Response too_many = ResponseForBodyError(ResourceExhaustedError("Too many."));
+  EXPECT_EQ(too_many.status, 413);
+  EXPECT_EQ(too_many.body, R"({"detail":"Too many."})");
+  EXPECT_FALSE(HeaderOf(too_many, "Retry-After"));
+  const http::Response malformed = ResponseForBodyError(InvalidArgumentError("Bad JSON."));
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(malformed.body, R"({"detail":"Bad JSON."})");
 }
 
 }  // namespace
