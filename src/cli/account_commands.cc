@@ -4,7 +4,7 @@
 namespace restock::cli {
 namespace {
 
-class AccountCommands : public CommandGroup {
+class AccountCommands : public DatabaseCommandGroup {
  public:
   explicit AccountCommands(CLI::App& app)
       : merchant_(app.add_subcommand("merchant", "merchants")->require_subcommand(1)),
@@ -23,27 +23,18 @@ class AccountCommands : public CommandGroup {
     api_key_add_->add_option("--name", key_name_, "a label for the key");
   }
 
-  bool chosen() const override {
-    return merchant_add_.chosen() || merchant_update_.chosen() || api_user_add_.chosen() ||
-           api_key_add_.chosen();
+ protected:
+  std::vector<const Command*> Commands() const override {
+    return {&merchant_add_, &merchant_update_, &api_user_add_, &api_key_add_};
   }
 
-  Status Run(const Environment& env) override {
-    if (merchant_add_.chosen()) {
-      return WithDatabase(env, merchant_add_, [this](Context& ctx) { return MerchantAdd(ctx, merchant_args_); });
+  Status RunOn(Context& ctx, const Command* c) const override {
+    if (c == &merchant_add_) return MerchantAdd(ctx, merchant_args_);
+    if (c == &merchant_update_) {
+      return MerchantUpdate(ctx, merchant_id_, merchant_args_.replay_protection);
     }
-    if (merchant_update_.chosen()) {
-      return WithDatabase(env, merchant_update_, [this](Context& ctx) {
-        return MerchantUpdate(ctx, merchant_id_, merchant_args_.replay_protection);
-      });
-    }
-    if (api_user_add_.chosen()) {
-      return WithDatabase(env, api_user_add_, [this](Context& ctx) {
-        return ApiUserAdd(ctx, merchant_id_, username_, secret_);
-      });
-    }
-    return WithDatabase(env, api_key_add_,
-                        [this](Context& ctx) { return ApiKeyAdd(ctx, merchant_id_, key_name_); });
+    if (c == &api_user_add_) return ApiUserAdd(ctx, merchant_id_, username_, secret_);
+    return ApiKeyAdd(ctx, merchant_id_, key_name_);
   }
 
  private:

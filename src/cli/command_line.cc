@@ -59,6 +59,20 @@ Status WithDatabase(const Environment& env, const Command& command,
   return status;
 }
 
+bool DatabaseCommandGroup::chosen() const {
+  for (const Command* c : Commands()) {
+    if (c->chosen()) return true;
+  }
+  return false;
+}
+
+Status DatabaseCommandGroup::Run(const Environment& env) {
+  for (const Command* c : Commands()) {
+    if (c->chosen()) return WithDatabase(env, *c, [&](Context& ctx) { return RunOn(ctx, c); });
+  }
+  return InternalError("no command of the group chosen");
+}
+
 std::vector<std::unique_ptr<CommandGroup>> RegisterCommands(CLI::App& app) {
   std::vector<std::unique_ptr<CommandGroup>> groups;
   groups.push_back(RegisterInitAndSign(app));

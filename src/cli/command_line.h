@@ -98,6 +98,20 @@ class CommandGroup {
   virtual Status Run(const Environment& env) = 0;
 };
 
+// A group whose every command works on the database: chosen() and Run() over Commands(), the
+// chosen one run by RunOn on the database it names (WithDatabase).
+class DatabaseCommandGroup : public CommandGroup {
+ public:
+  bool chosen() const override;
+  Status Run(const Environment& env) override;
+
+ protected:
+  // The group's commands, each owned by the group.
+  virtual std::vector<const Command*> Commands() const = 0;
+  // Runs `command`, the one chosen of Commands(), with `ctx` on its database.
+  virtual Status RunOn(Context& ctx, const Command* command) const = 0;
+};
+
 // Registers every command but `serve` (app/ owns it) on `app`.
 std::vector<std::unique_ptr<CommandGroup>> RegisterCommands(CLI::App& app);
 

@@ -1,6 +1,5 @@
 #include "cli/credential_commands.h"
 
-#include <array>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -89,7 +88,7 @@ namespace {
 
 // Registers the subcommands in the `api-key`, `api-user` and `merchant` groups of `app`,
 // creating a group that does not exist yet.
-class CredentialCommands : public CommandGroup {
+class CredentialCommands : public DatabaseCommandGroup {
  public:
   explicit CredentialCommands(CLI::App& app)
       : key_list_(Group(app, "api-key", "application keys"), "list",
@@ -119,27 +118,13 @@ class CredentialCommands : public CommandGroup {
     rotate_hash_key_->add_option("--public-id", merchant_, "merchant public id")->required();
   }
 
-  bool chosen() const override {
-    for (const Command* c : All()) {
-      if (c->chosen()) return true;
-    }
-    return false;
-  }
-
-  Status Run(const Environment& env) override {
-    for (const Command* c : All()) {
-      if (c->chosen()) return WithDatabase(env, *c, [&](Context& ctx) { return RunOn(ctx, c); });
-    }
-    return InternalError("no credential command chosen");
-  }
-
- private:
-  std::array<const Command*, 6> All() const {
+ protected:
+  std::vector<const Command*> Commands() const override {
     return {&key_list_, &key_revoke_, &user_list_, &user_remove_, &user_rotate_,
             &rotate_hash_key_};
   }
 
-  Status RunOn(Context& ctx, const Command* c) const {
+  Status RunOn(Context& ctx, const Command* c) const override {
     if (c == &key_list_) return ApiKeyList(ctx, merchant_);
     if (c == &key_revoke_) return ApiKeyRevoke(ctx, merchant_, id_);
     if (c == &user_list_) return ApiUserList(ctx, merchant_);

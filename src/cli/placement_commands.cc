@@ -164,7 +164,7 @@ Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
 namespace restock::cli {
 namespace {
 
-class PlacementCommands : public CommandGroup {
+class PlacementCommands : public DatabaseCommandGroup {
  public:
   explicit PlacementCommands(CLI::App& app)
       : subscription_add_(
@@ -202,28 +202,16 @@ class PlacementCommands : public CommandGroup {
                             "progress and a summary per merchant on stderr (default: errors only)");
   }
 
-  bool chosen() const override {
-    return subscription_add_.chosen() || orders_list_.chosen() || orders_events_.chosen() ||
-           place_orders_.chosen();
+ protected:
+  std::vector<const Command*> Commands() const override {
+    return {&subscription_add_, &orders_list_, &orders_events_, &place_orders_};
   }
 
-  Status Run(const Environment& env) override {
-    if (subscription_add_.chosen()) {
-      return WithDatabase(env, subscription_add_,
-                          [this](Context& ctx) { return SubscriptionAdd(ctx, subscription_); });
-    }
-    if (orders_list_.chosen()) {
-      return WithDatabase(env, orders_list_, [this](Context& ctx) {
-        return OrdersList(ctx, merchant_, status_, date_);
-      });
-    }
-    if (orders_events_.chosen()) {
-      return WithDatabase(env, orders_events_,
-                          [this](Context& ctx) { return OrdersEvents(ctx, merchant_, order_id_); });
-    }
-    return WithDatabase(env, place_orders_, [this](Context& ctx) {
-      return PlaceOrders(ctx, merchant_filter_, date_, placement_);
-    });
+  Status RunOn(Context& ctx, const Command* c) const override {
+    if (c == &subscription_add_) return SubscriptionAdd(ctx, subscription_);
+    if (c == &orders_list_) return OrdersList(ctx, merchant_, status_, date_);
+    if (c == &orders_events_) return OrdersEvents(ctx, merchant_, order_id_);
+    return PlaceOrders(ctx, merchant_filter_, date_, placement_);
   }
 
  private:

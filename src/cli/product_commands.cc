@@ -4,7 +4,7 @@
 namespace restock::cli {
 namespace {
 
-class ProductCommands : public CommandGroup {
+class ProductCommands : public DatabaseCommandGroup {
  public:
   explicit ProductCommands(CLI::App& app)
       : product_(app.add_subcommand("product", "products")->require_subcommand(1)),
@@ -24,18 +24,15 @@ class ProductCommands : public CommandGroup {
     import_->add_option("file", path_, "FILE.xml, FILE.jsonl or FILE.csv")->required();
   }
 
-  bool chosen() const override { return add_.chosen() || get_.chosen() || import_.chosen(); }
+ protected:
+  std::vector<const Command*> Commands() const override {
+    return {&add_, &get_, &import_};
+  }
 
-  Status Run(const Environment& env) override {
-    if (add_.chosen()) {
-      return WithDatabase(env, add_, [this](Context& ctx) { return ProductAdd(ctx, args_); });
-    }
-    if (get_.chosen()) {
-      return WithDatabase(env, get_,
-                          [this](Context& ctx) { return ProductGet(ctx, merchant_, product_id_); });
-    }
-    return WithDatabase(env, import_,
-                        [this](Context& ctx) { return ProductImport(ctx, merchant_, path_); });
+  Status RunOn(Context& ctx, const Command* c) const override {
+    if (c == &add_) return ProductAdd(ctx, args_);
+    if (c == &get_) return ProductGet(ctx, merchant_, product_id_);
+    return ProductImport(ctx, merchant_, path_);
   }
 
  private:

@@ -1,6 +1,5 @@
 #include "cli/webhook_commands.h"
 
-#include <array>
 
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
@@ -105,7 +104,7 @@ Status WebhookDeliveries(Context& ctx, const std::string& merchant, std::int64_t
 namespace restock::cli {
 namespace {
 
-class WebhookCommands : public CommandGroup {
+class WebhookCommands : public DatabaseCommandGroup {
  public:
   explicit WebhookCommands(CLI::App& app)
       : group_(app.add_subcommand("webhook", "webhook endpoints")->require_subcommand(1)),
@@ -117,7 +116,7 @@ class WebhookCommands : public CommandGroup {
         replay_(group_, "replay", "send a delivery, or every event since a time, again"),
         deliveries_(group_, "deliveries", "print the delivery log, newest first"),
         remove_(group_, "remove", "delete an endpoint with its deliveries and log") {
-    for (const Command* c : All()) {
+    for (const Command* c : Commands()) {
       (*c)->add_option("--merchant", merchant_, "merchant public id")->required();
       if (c != &add_ && c != &list_) {
         (*c)->add_option("--id", id_, "webhook endpoint id (as printed by webhook add)")
@@ -136,26 +135,12 @@ class WebhookCommands : public CommandGroup {
     deliveries_->add_option("--limit", limit_, "most attempts printed")->capture_default_str();
   }
 
-  bool chosen() const override {
-    for (const Command* c : All()) {
-      if (c->chosen()) return true;
-    }
-    return false;
-  }
-
-  Status Run(const Environment& env) override {
-    for (const Command* c : All()) {
-      if (c->chosen()) return WithDatabase(env, *c, [&](Context& ctx) { return RunOn(ctx, c); });
-    }
-    return InternalError("no webhook command chosen");
-  }
-
- private:
-  std::array<const Command*, 8> All() const {
+ protected:
+  std::vector<const Command*> Commands() const override {
     return {&add_, &list_, &rotate_, &disable_, &enable_, &replay_, &deliveries_, &remove_};
   }
 
-  Status RunOn(Context& ctx, const Command* c) const {
+  Status RunOn(Context& ctx, const Command* c) const override {
     if (c == &add_) {
       return WebhookAdd(ctx, merchant_, url_, events_, secret_, allow_private_targets_);
     }
