@@ -1,33 +1,35 @@
 #include "model/merchant.h"
 
+#include "model/enum_names.h"
+
 namespace restock::model {
 
-std::string_view OosPolicyName(OosPolicy p) {
-  switch (p) {
-    case OosPolicy::kSplit: return "split";
-    case OosPolicy::kHold: return "hold";
-    case OosPolicy::kSkip: return "skip";
-    case OosPolicy::kPlaceAnyway: return "place_anyway";
-  }
-  return "split";
-}
+namespace {
 
+constexpr EnumNames<OosPolicy, 4> kOosPolicyNames{{
+    {OosPolicy::kSplit, "split"},
+    {OosPolicy::kHold, "hold"},
+    {OosPolicy::kSkip, "skip"},
+    {OosPolicy::kPlaceAnyway, "place_anyway"},
+}};
+
+constexpr EnumNames<ReplayProtection, 2> kReplayProtectionNames{{
+    {ReplayProtection::kOff, "off"},
+    {ReplayProtection::kStrict, "strict"},
+}};
+
+}  // namespace
+
+std::string_view OosPolicyName(OosPolicy p) { return NameOf(kOosPolicyNames, p); }
 std::optional<OosPolicy> ParseOosPolicy(std::string_view name) {
-  for (OosPolicy p : {OosPolicy::kSplit, OosPolicy::kHold, OosPolicy::kSkip,
-                      OosPolicy::kPlaceAnyway}) {
-    if (OosPolicyName(p) == name) return p;
-  }
-  return std::nullopt;
+  return ValueNamed(kOosPolicyNames, name);
 }
 
 std::string_view ReplayProtectionName(ReplayProtection p) {
-  return p == ReplayProtection::kStrict ? "strict" : "off";
+  return NameOf(kReplayProtectionNames, p);
 }
-
 std::optional<ReplayProtection> ParseReplayProtection(std::string_view name) {
-  if (name == "off") return ReplayProtection::kOff;
-  if (name == "strict") return ReplayProtection::kStrict;
-  return std::nullopt;
+  return ValueNamed(kReplayProtectionNames, name);
 }
 
 }  // namespace restock::model

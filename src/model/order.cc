@@ -1,12 +1,11 @@
 #include "model/order.h"
 
-#include <array>
-#include <utility>
+#include "model/enum_names.h"
 
 namespace restock::model {
 namespace {
 
-constexpr std::array<std::pair<OrderStatus, std::string_view>, 5> kStatusNames{{
+constexpr EnumNames<OrderStatus, 5> kStatusNames{{
     {OrderStatus::kUnsent, "unsent"},
     {OrderStatus::kPlaced, "placed"},
     {OrderStatus::kOutOfStock, "out_of_stock"},
@@ -14,7 +13,7 @@ constexpr std::array<std::pair<OrderStatus, std::string_view>, 5> kStatusNames{{
     {OrderStatus::kRejected, "rejected"},
 }};
 
-constexpr std::array<std::pair<OrderEventType, std::string_view>, 7> kEventNames{{
+constexpr EnumNames<OrderEventType, 7> kEventNames{{
     {OrderEventType::kPlaced, "order.placed"},
     {OrderEventType::kOutOfStock, "order.out_of_stock"},
     {OrderEventType::kOosNotice, "order.oos_notice"},
@@ -24,32 +23,15 @@ constexpr std::array<std::pair<OrderEventType, std::string_view>, 7> kEventNames
     {OrderEventType::kOversold, "order.oversold"},
 }};
 
-template <typename Enum, std::size_t N>
-std::string_view NameOf(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum e) {
-  for (const auto& [value, name] : table) {
-    if (value == e) return name;
-  }
-  return table[0].second;
-}
-
-template <typename Enum, std::size_t N>
-std::optional<Enum> Parse(const std::array<std::pair<Enum, std::string_view>, N>& table,
-                          std::string_view name) {
-  for (const auto& [value, text] : table) {
-    if (text == name) return value;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::string_view OrderStatusName(OrderStatus s) { return NameOf(kStatusNames, s); }
 std::optional<OrderStatus> ParseOrderStatus(std::string_view name) {
-  return Parse(kStatusNames, name);
+  return ValueNamed(kStatusNames, name);
 }
 std::string_view OrderEventTypeName(OrderEventType t) { return NameOf(kEventNames, t); }
 std::optional<OrderEventType> ParseOrderEventType(std::string_view name) {
-  return Parse(kEventNames, name);
+  return ValueNamed(kEventNames, name);
 }
 
 }  // namespace restock::model

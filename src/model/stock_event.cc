@@ -1,23 +1,23 @@
 #include "model/stock_event.h"
 
+#include "model/enum_names.h"
+
 namespace restock::model {
 
-std::string_view StockSourceName(StockSource s) {
-  switch (s) {
-    case StockSource::kApi: return "api";
-    case StockSource::kFeed: return "feed";
-    case StockSource::kPlacement: return "placement";
-    case StockSource::kCli: return "cli";
-  }
-  return "api";
-}
+namespace {
 
+constexpr EnumNames<StockSource, 4> kStockSourceNames{{
+    {StockSource::kApi, "api"},
+    {StockSource::kFeed, "feed"},
+    {StockSource::kPlacement, "placement"},
+    {StockSource::kCli, "cli"},
+}};
+
+}  // namespace
+
+std::string_view StockSourceName(StockSource s) { return NameOf(kStockSourceNames, s); }
 std::optional<StockSource> ParseStockSource(std::string_view name) {
-  for (StockSource s : {StockSource::kApi, StockSource::kFeed, StockSource::kPlacement,
-                        StockSource::kCli}) {
-    if (StockSourceName(s) == name) return s;
-  }
-  return std::nullopt;
+  return ValueNamed(kStockSourceNames, name);
 }
 
 }  // namespace restock::model

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/enum_names.h"
+
 namespace restock::model {
 namespace {
 
@@ -22,23 +24,22 @@ CivilDate AnchoredDate(std::int64_t index, int anchor_day) {
 
 constexpr std::int64_t kLastMonthIndex = std::int64_t{9999} * 12 + 11;
 
+// The first entry is what an out-of-range value is named (as before: "month", "cancelled").
+constexpr EnumNames<Period, 3> kPeriodNames{{
+    {Period::kMonth, "month"},
+    {Period::kDay, "day"},
+    {Period::kWeek, "week"},
+}};
+
+constexpr EnumNames<SubscriptionStatus, 2> kSubscriptionStatusNames{{
+    {SubscriptionStatus::kCancelled, "cancelled"},
+    {SubscriptionStatus::kActive, "active"},
+}};
+
 }  // namespace
 
-std::string_view PeriodName(Period p) {
-  switch (p) {
-    case Period::kDay: return "day";
-    case Period::kWeek: return "week";
-    case Period::kMonth: return "month";
-  }
-  return "month";
-}
-
-std::optional<Period> ParsePeriod(std::string_view name) {
-  for (Period p : {Period::kDay, Period::kWeek, Period::kMonth}) {
-    if (PeriodName(p) == name) return p;
-  }
-  return std::nullopt;
-}
+std::string_view PeriodName(Period p) { return NameOf(kPeriodNames, p); }
+std::optional<Period> ParsePeriod(std::string_view name) { return ValueNamed(kPeriodNames, name); }
 
 bool IsValidFrequency(Frequency f) {
   switch (f.period) {
@@ -114,13 +115,10 @@ ScheduleAdvance AdvancePast(CivilDate previous, Frequency f, int anchor_day, Civ
 }
 
 std::string_view SubscriptionStatusName(SubscriptionStatus s) {
-  return s == SubscriptionStatus::kActive ? "active" : "cancelled";
+  return NameOf(kSubscriptionStatusNames, s);
 }
-
 std::optional<SubscriptionStatus> ParseSubscriptionStatus(std::string_view name) {
-  if (name == "active") return SubscriptionStatus::kActive;
-  if (name == "cancelled") return SubscriptionStatus::kCancelled;
-  return std::nullopt;
+  return ValueNamed(kSubscriptionStatusNames, name);
 }
 
 }  // namespace restock::model
