@@ -19,12 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "api/batch_body.h"
 #include "auth/authenticator.h"
 #include "auth/signature.h"
 #include "catalog/stock_update.h"
 #include "catalog/validation.h"
 #include "core/clock.h"
-#include "api/batch_body.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace {

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "api/batch_body.h"
 #include "catalog/validation.h"
 #include "fuzz_check.h"
-#include "api/batch_body.h"
 
 namespace {
 

@@ -11,6 +11,9 @@
 // Checks, besides the sanitizers: every request is answered exactly once, within 10 s, with
 // a status in 200..499 (a 5xx on client input is a server bug), and every error body is
 // JSON {"detail": string}.
+#include <unistd.h>
+
+#include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -19,16 +22,18 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <memory>
 #include <string>
 #include <tuple>
-#include <unistd.h>
 
 #include "accounts/provisioning.h"
+#include "api/ops_handlers.h"
+#include "api/order_handlers.h"
+#include "api/products_batch_handler.h"
+#include "api/subscription_handlers.h"
 #include "auth/authenticator.h"
 #include "auth/signature.h"
 #include "auth/store_credential_source.h"
@@ -36,11 +41,7 @@
 #include "fuzz_check.h"
 #include "http/beast_request.h"
 #include "http/message.h"
-#include "api/ops_handlers.h"
-#include "api/order_handlers.h"
-#include "api/products_batch_handler.h"
 #include "http/router.h"
-#include "api/subscription_handlers.h"
 #include "metrics/registry.h"
 #include "placement/local_time.h"
 #include "spdlog/spdlog.h"
@@ -122,15 +123,15 @@ Fixture& GetFixture() {
 
     f->batch = std::make_unique<api::ProductsBatchHandler>(
         *f->authenticator, *f->stock, f->registry, f->executor, api::BatchLimits{1000, 32});
-    f->subscriptions = std::make_unique<api::SubscriptionsHandler>(*f->authenticator,
-                                                                    f->executor, *f->db, f->clock);
+    f->subscriptions = std::make_unique<api::SubscriptionsHandler>(*f->authenticator, f->executor,
+                                                                   *f->db, f->clock);
     f->subscription = std::make_unique<api::SubscriptionHandler>(*f->authenticator, f->executor,
-                                                                  *f->db, f->clock);
+                                                                 *f->db, f->clock);
     f->orders = std::make_unique<api::OrdersHandler>(*f->authenticator, f->executor, *f->db);
     f->order =
         std::make_unique<api::OrderHandler>(*f->authenticator, f->executor, *f->db, f->clock);
     f->demand = std::make_unique<api::DemandHandler>(*f->authenticator, f->executor, *f->db,
-                                                      f->clock, f->zones);
+                                                     f->clock, f->zones);
     f->metrics_handler = std::make_unique<api::MetricsHandler>(f->registry);
     auto& r = *(f->router = std::make_unique<http::Router>(f->registry));
     // The routes of app/serve.cc.

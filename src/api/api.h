@@ -5,13 +5,13 @@
 #include <memory>
 #include <string_view>
 
+#include "api/batch_body.h"
+#include "api/merchant_endpoint.h"
+#include "api/rate_limits.h"
 #include "auth/authenticator.h"
 #include "catalog/stock_update.h"
 #include "core/clock.h"
 #include "core/target_policy.h"
-#include "api/batch_body.h"
-#include "api/merchant_endpoint.h"
-#include "api/rate_limits.h"
 #include "http/router.h"
 #include "metrics/registry.h"
 #include "placement/local_time.h"
@@ -28,7 +28,7 @@ struct ApiServices {
   catalog::StockService& stock;
   placement::ZoneCache& zones;
   metrics::Registry& registry;
-  RateLimits& rate_limits;  // per-merchant limits of the batch endpoints
+  RateLimits& rate_limits;            // per-merchant limits of the batch endpoints
   const core::TargetPolicy& targets;  // where webhook endpoints may point
   std::string_view openapi_document;  // GET /openapi.json's body (docs/openapi.yaml as JSON)
 };

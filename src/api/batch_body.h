@@ -33,7 +33,7 @@ struct ParsedBatch {
 Result<ParsedBatch> ParseBatchBody(std::string_view body, const BatchLimits& limits);
 
 struct ElementResult {
-  int status = 200;  // 200 | 400 | 404
+  int status = 200;             // 200 | 400 | 404
   catalog::FieldErrors errors;  // only for 400
 };
 

@@ -6,9 +6,9 @@
 #include <boost/json/serialize.hpp>
 #include <memory>
 
-#include "http/router.h"
 #include "api/status_mapping.h"
 #include "core/text.h"
+#include "http/router.h"
 
 namespace restock::api {
 
@@ -66,7 +66,8 @@ void MerchantEndpoint::ServeAsync(std::shared_ptr<const http::Request> request,
   respond(ToResponse(*request, Serve(*request, principal)));
 }
 
-http::Response MerchantEndpoint::ToResponse(const http::Request& request, Result<http::Response> result) {
+http::Response MerchantEndpoint::ToResponse(const http::Request& request,
+                                            Result<http::Response> result) {
   if (result.ok()) return std::move(*result);
   if (HttpStatusFor(result.status().code()) >= 500) {
     spdlog::error("{} {}: {}", request.method, request.path, result.status().ToString());
@@ -128,7 +129,8 @@ Result<std::int64_t> PathId(std::string_view pattern, const http::Request& reque
   auto params = http::MatchPath(pattern, request.path);
   if (!params || params->empty()) return NotFoundError("Not found.");
   const std::string& text = params->front();
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     return NotFoundError("Not found.");
   }
   std::int64_t id = std::stoll(text);

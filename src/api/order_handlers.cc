@@ -1,6 +1,5 @@
 #include "api/order_handlers.h"
 
-#include <charconv>
 
 #include "accounts/provisioning.h"
 #include "api/pagination.h"
@@ -10,18 +9,9 @@
 #include "placement/subscriptions.h"
 
 namespace restock::api {
-namespace {
 
-std::optional<std::int64_t> ParsePositive(std::string_view text) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < 0) return std::nullopt;
-  return v;
-}
-
-}  // namespace
-
-Result<http::Response> OrdersHandler::Serve(const http::Request& request, const auth::Principal& principal) {
+Result<http::Response> OrdersHandler::Serve(const http::Request& request,
+                                            const auth::Principal& principal) {
   store::OrderFilter filter;
   if (auto status = request.QueryParam("status")) {
     filter.status = model::ParseOrderStatus(*status);
@@ -66,7 +56,8 @@ Result<http::Response> OrdersHandler::Serve(const http::Request& request, const 
   return JsonResponse(body);
 }
 
-Result<http::Response> OrderHandler::Serve(const http::Request& request, const auth::Principal& principal) {
+Result<http::Response> OrderHandler::Serve(const http::Request& request,
+                                           const auth::Principal& principal) {
   if (request.method == "POST") {
     RESTOCK_ASSIGN_OR_RETURN(std::int64_t id, PathId("/orders/{id}/cancel/", request));
     RESTOCK_ASSIGN_OR_RETURN(model::Order order,
@@ -74,17 +65,17 @@ Result<http::Response> OrderHandler::Serve(const http::Request& request, const a
     return JsonResponse(json::OrderToJson(order));
   }
   RESTOCK_ASSIGN_OR_RETURN(std::int64_t id, PathId("/orders/{id}/", request));
-  RESTOCK_ASSIGN_OR_RETURN(model::Order order,
-                           placement::GetOrder(db_, principal.merchant_id, id));
+  RESTOCK_ASSIGN_OR_RETURN(model::Order order, placement::GetOrder(db_, principal.merchant_id, id));
   return JsonResponse(json::OrderToJson(order));
 }
 
-Result<http::Response> DemandHandler::Serve(const http::Request& request, const auth::Principal& principal) {
+Result<http::Response> DemandHandler::Serve(const http::Request& request,
+                                            const auth::Principal& principal) {
   auto params = http::MatchPath("/products/{id}/demand/", request.path);
   if (!params || params->empty()) return NotFoundError("Not found.");
   int days = 30;
   if (auto text = request.QueryParam("days")) {
-    auto parsed = ParsePositive(*text);
+    auto parsed = ParseDecimal(*text);
     if (!parsed || *parsed < 1 || *parsed > placement::kMaxDemandDays) {
       return InvalidArgumentError("days must be 1 to 366.");
     }

@@ -2,8 +2,8 @@
 // GET /products/{id}/demand/. Adapters over placement/.
 #pragma once
 
-#include "core/clock.h"
 #include "api/merchant_endpoint.h"
+#include "core/clock.h"
 #include "placement/local_time.h"
 #include "store/database.h"
 
@@ -19,7 +19,8 @@ class OrdersHandler final : public MerchantEndpoint {
 
  protected:
   std::string_view Action(const http::Request&) const override { return "list orders"; }
-  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
+  Result<http::Response> Serve(const http::Request& request,
+                               const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
@@ -35,7 +36,8 @@ class OrderHandler final : public MerchantEndpoint {
   std::string_view Action(const http::Request& request) const override {
     return request.method == "POST" ? "cancel orders" : "read orders";
   }
-  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
+  Result<http::Response> Serve(const http::Request& request,
+                               const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
@@ -46,13 +48,14 @@ class OrderHandler final : public MerchantEndpoint {
 // inventory, from the merchant's local today.
 class DemandHandler final : public MerchantEndpoint {
  public:
-  DemandHandler(const auth::Authenticator& a, Executor w, store::Database& db,
-                const Clock& clock, placement::ZoneCache& zones)
+  DemandHandler(const auth::Authenticator& a, Executor w, store::Database& db, const Clock& clock,
+                placement::ZoneCache& zones)
       : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock), zones_(zones) {}
 
  protected:
   std::string_view Action(const http::Request&) const override { return "read product demand"; }
-  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
+  Result<http::Response> Serve(const http::Request& request,
+                               const auth::Principal& principal) override;
 
  private:
   store::Database& db_;

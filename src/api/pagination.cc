@@ -15,7 +15,7 @@ Result<std::size_t> PageSizeOf(const http::Request& request) {
   return size;
 }
 
-std::optional<std::int64_t> ParseCursorNumber(std::string_view digits) {
+std::optional<std::int64_t> ParseDecimal(std::string_view digits) {
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
     return std::nullopt;
   }
@@ -29,7 +29,7 @@ std::optional<std::int64_t> ParseCursorNumber(std::string_view digits) {
 
 std::optional<TaggedCursor> ParseTaggedCursor(std::string_view cursor, std::string_view tags) {
   if (cursor.empty() || tags.find(cursor[0]) == std::string_view::npos) return std::nullopt;
-  const std::optional<std::int64_t> id = ParseCursorNumber(cursor.substr(1));
+  const std::optional<std::int64_t> id = ParseDecimal(cursor.substr(1));
   if (!id) return std::nullopt;
   return TaggedCursor{cursor[0], *id};
 }

@@ -28,12 +28,12 @@ Result<std::size_t> PageSizeOf(const http::Request& request);
 std::string PageLink(const http::Request& request, std::string_view cursor, std::size_t page_size,
                      std::initializer_list<std::string_view> keep);
 
-// The number in a cursor: decimal digits only, 0 to INT64_MAX; nullopt for anything else
-// (empty, a sign, blanks, other characters, or too large).
-std::optional<std::int64_t> ParseCursorNumber(std::string_view digits);
+// A number sent as text (in a cursor, a path or a query parameter): decimal digits only, 0 to
+// INT64_MAX; nullopt for anything else (empty, a sign, blanks, other characters, too large).
+std::optional<std::int64_t> ParseDecimal(std::string_view digits);
 
 // A cursor "<tag><number>" whose tag is one of the characters of `tags`, e.g. "a42" with
-// tags "ab"; nullopt for anything else (the number as ParseCursorNumber reads it).
+// tags "ab"; nullopt for anything else (the number as ParseDecimal reads it).
 struct TaggedCursor {
   char tag = 0;
   std::int64_t id = 0;
@@ -51,7 +51,7 @@ struct IdCursor {
 // ParseCursorNumber for the id).
 Result<IdCursor> ParseIdCursor(const std::optional<std::string>& cursor);
 
-// The text of a cursor: `kind` 'a' (after) or 'b' (before) and an id.
+// The text of a cursor: its tag `kind` (e.g. 'a' after, 'b' before) and an id.
 std::string IdCursorText(char kind, std::int64_t id);
 
 // RFC 3986 percent-encoding of everything but the unreserved characters.

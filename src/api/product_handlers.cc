@@ -4,10 +4,10 @@
 #include <charconv>
 #include <memory>
 
+#include "api/pagination.h"
 #include "catalog/product_queries.h"
 #include "catalog/validation.h"
 #include "core/crypto.h"
-#include "api/pagination.h"
 #include "http/router.h"
 #include "json/model_json.h"
 
@@ -88,12 +88,6 @@ Result<store::StockEventPage> ParseHistoryCursor(const std::optional<std::string
   return page;
 }
 
-std::string HistoryCursor(char kind, std::int64_t id) {
-  std::string cursor(1, kind);
-  cursor += std::to_string(id);
-  return cursor;
-}
-
 // The {"next","previous","results"} body. `more` says whether the store returned one item
 // past the page (already dropped); `backward` whether this page was asked for backward.
 // `previous_cursor` / `next_cursor` lead before the first / after the last item; `started`
@@ -136,7 +130,8 @@ constexpr std::size_t kMaxSearchBytes = 1024;
 
 }  // namespace
 
-Result<http::Response> ProductsHandler::Serve(const http::Request& request, const auth::Principal& principal) {
+Result<http::Response> ProductsHandler::Serve(const http::Request& request,
+                                              const auth::Principal& principal) {
   store::ProductFilter filter;
   RESTOCK_ASSIGN_OR_RETURN(filter.live, BoolFilter(request, "live"));
   RESTOCK_ASSIGN_OR_RETURN(filter.discontinued, BoolFilter(request, "discontinued"));
@@ -170,7 +165,8 @@ Result<http::Response> ProductsHandler::Serve(const http::Request& request, cons
                                page_size, previous, next, {"live", "discontinued", "search"}));
 }
 
-Result<http::Response> ProductHandler::Serve(const http::Request& request, const auth::Principal& principal) {
+Result<http::Response> ProductHandler::Serve(const http::Request& request,
+                                             const auth::Principal& principal) {
   RESTOCK_ASSIGN_OR_RETURN(std::string id, PathProductId("/products/{id}/", request));
   RESTOCK_ASSIGN_OR_RETURN(model::Product product,
                            catalog::GetProduct(db_, principal.merchant_id, id));
@@ -227,7 +223,7 @@ void ProductHandler::ServeAsync(std::shared_ptr<const http::Request> request,
 }
 
 Result<http::Response> StockHistoryHandler::Serve(const http::Request& request,
-                                            const auth::Principal& principal) {
+                                                  const auth::Principal& principal) {
   RESTOCK_ASSIGN_OR_RETURN(std::string id, PathProductId("/products/{id}/stock-history/", request));
   RESTOCK_ASSIGN_OR_RETURN(std::size_t page_size, PageSizeOf(request));
   RESTOCK_ASSIGN_OR_RETURN(store::StockEventPage page,
@@ -247,8 +243,8 @@ Result<http::Response> StockHistoryHandler::Serve(const http::Request& request,
   }
   boost::json::array results;
   for (const auto& e : events) results.push_back(json::StockEventToJson(e));
-  std::string previous = events.empty() ? "" : HistoryCursor('n', events.front().id);
-  std::string next = events.empty() ? "" : HistoryCursor('o', events.back().id);
+  std::string previous = events.empty() ? "" : IdCursorText('n', events.front().id);
+  std::string next = events.empty() ? "" : IdCursorText('o', events.back().id);
   return JsonResponse(PageBody(request, std::move(results), more, backward,
                                page.older_than.has_value(), page_size, previous, next, {}));
 }

@@ -8,8 +8,8 @@
 // Adapters over catalog/: they parse, call one catalog function and render.
 #pragma once
 
-#include "catalog/stock_update.h"
 #include "api/merchant_endpoint.h"
+#include "catalog/stock_update.h"
 #include "store/database.h"
 
 namespace restock::api {
@@ -25,7 +25,8 @@ class ProductsHandler final : public MerchantEndpoint {
 
  protected:
   std::string_view Action(const http::Request&) const override { return "list products"; }
-  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
+  Result<http::Response> Serve(const http::Request& request,
+                               const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
@@ -46,7 +47,8 @@ class ProductHandler final : public MerchantEndpoint {
   std::string_view Action(const http::Request& request) const override {
     return request.method == "PATCH" ? "update products" : "read products";
   }
-  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
+  Result<http::Response> Serve(const http::Request& request,
+                               const auth::Principal& principal) override;
   void ServeAsync(std::shared_ptr<const http::Request> request, const auth::Principal& principal,
                   http::Respond respond) override;
 
@@ -64,7 +66,8 @@ class StockHistoryHandler final : public MerchantEndpoint {
 
  protected:
   std::string_view Action(const http::Request&) const override { return "read stock history"; }
-  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
+  Result<http::Response> Serve(const http::Request& request,
+                               const auth::Principal& principal) override;
 
  private:
   store::Database& db_;

@@ -5,9 +5,9 @@
 // An adapter over catalog::StockService::CreateAsync (group commit, durable before 207).
 #pragma once
 
-#include "catalog/stock_update.h"
 #include "api/batch_body.h"
 #include "api/merchant_endpoint.h"
+#include "catalog/stock_update.h"
 
 namespace restock::api {
 

@@ -69,8 +69,9 @@ std::string ClientKey(const http::Request& request, bool trust_forwarded_for) {
 }
 
 http::Response TooManyRequests(std::int64_t retry_after_seconds) {
-  http::Response r = http::ErrorResponse(429, "Request was throttled. Expected available in " +
-                                      std::to_string(retry_after_seconds) + " seconds.");
+  http::Response r =
+      http::ErrorResponse(429, "Request was throttled. Expected available in " +
+                                   std::to_string(retry_after_seconds) + " seconds.");
   r.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
   return r;
 }

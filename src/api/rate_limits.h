@@ -25,8 +25,8 @@
 namespace restock::api {
 
 struct RateLimitOptions {
-  std::uint64_t per_client_per_minute = 6'000;   // 0 = off
-  std::uint64_t per_merchant_per_minute = 600;   // 0 = off
+  std::uint64_t per_client_per_minute = 6'000;  // 0 = off
+  std::uint64_t per_merchant_per_minute = 600;  // 0 = off
   // Count clients by the last address of X-Forwarded-For (the one the proxy in front of
   // restock appended) instead of the TCP peer. Only safe when every request comes through
   // such a proxy: otherwise a client can name any address it likes.
@@ -67,7 +67,8 @@ class RateLimits {
 // Thread-safe; does not own `limits` or `inner`.
 class ClientRateLimitedHandler final : public http::Handler {
  public:
-  ClientRateLimitedHandler(RateLimits& limits, http::Handler& inner, std::vector<std::string> exempt = {})
+  ClientRateLimitedHandler(RateLimits& limits, http::Handler& inner,
+                           std::vector<std::string> exempt = {})
       : limits_(limits), inner_(inner), exempt_(std::move(exempt)) {}
   void Handle(http::Request request, http::Respond respond) override;
 

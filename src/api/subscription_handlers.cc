@@ -23,7 +23,7 @@ Result<std::optional<model::Frequency>> ReadFrequency(const boost::json::object&
 }  // namespace
 
 Result<http::Response> SubscriptionsHandler::Serve(const http::Request& request,
-                                             const auth::Principal& principal) {
+                                                   const auth::Principal& principal) {
   if (auto bad = RequireJson(request)) return *bad;
   RESTOCK_ASSIGN_OR_RETURN(boost::json::object body, ParseObjectBody(request));
   RESTOCK_ASSIGN_OR_RETURN(auto customer, StringField(body, "customer"));
@@ -48,7 +48,7 @@ Result<http::Response> SubscriptionsHandler::Serve(const http::Request& request,
 }
 
 Result<http::Response> SubscriptionHandler::Serve(const http::Request& request,
-                                            const auth::Principal& principal) {
+                                                  const auth::Principal& principal) {
   RESTOCK_ASSIGN_OR_RETURN(std::int64_t id, PathId(kSubscriptionPath, request));
   if (request.method == "GET") {
     RESTOCK_ASSIGN_OR_RETURN(model::Subscription s,

@@ -2,8 +2,8 @@
 // placement/subscriptions.h.
 #pragma once
 
-#include "core/clock.h"
 #include "api/merchant_endpoint.h"
+#include "core/clock.h"
 #include "store/database.h"
 
 namespace restock::api {
@@ -18,7 +18,8 @@ class SubscriptionsHandler final : public MerchantEndpoint {
 
  protected:
   std::string_view Action(const http::Request&) const override { return "create subscriptions"; }
-  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
+  Result<http::Response> Serve(const http::Request& request,
+                               const auth::Principal& principal) override;
 
  private:
   store::Database& db_;
@@ -38,7 +39,8 @@ class SubscriptionHandler final : public MerchantEndpoint {
   std::string_view Action(const http::Request& request) const override {
     return request.method == "PATCH" ? "change subscriptions" : "read subscriptions";
   }
-  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
+  Result<http::Response> Serve(const http::Request& request,
+                               const auth::Principal& principal) override;
 
  private:
   store::Database& db_;

@@ -2,24 +2,16 @@
 
 #include <algorithm>
 #include <boost/json/array.hpp>
-#include <charconv>
 #include <iterator>
 
-#include "core/time_format.h"
 #include "api/pagination.h"
+#include "core/time_format.h"
 #include "http/router.h"
 #include "json/webhook_json.h"
 #include "webhooks/endpoints.h"
 
 namespace restock::api {
 namespace {
-
-std::optional<std::int64_t> ParseNumber(std::string_view text) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < 0) return std::nullopt;
-  return v;
-}
 
 // The body as an object; an empty body counts as {} (rotate, disable and enable need none).
 Result<boost::json::object> OptionalObjectBody(const http::Request& request) {
@@ -41,11 +33,11 @@ Result<std::vector<model::WebhookEventType>> EventsField(const boost::json::obje
 }
 
 Result<http::Response> Deliveries(webhooks::EndpointService& service, const http::Request& request,
-                            model::MerchantId merchant, std::int64_t id) {
+                                  model::MerchantId merchant, std::int64_t id) {
   RESTOCK_ASSIGN_OR_RETURN(std::size_t page_size, PageSizeOf(request));
   std::optional<std::int64_t> before;
   if (auto cursor = request.QueryParam("cursor")) {
-    before = ParseCursorNumber(*cursor);
+    before = ParseDecimal(*cursor);
     if (!before) return InvalidArgumentError("Invalid cursor.");
   }
   RESTOCK_ASSIGN_OR_RETURN(auto attempts, service.Attempts(merchant, id, before, page_size + 1));
@@ -55,10 +47,10 @@ Result<http::Response> Deliveries(webhooks::EndpointService& service, const http
   for (const auto& a : attempts) results.push_back(json::DeliveryAttemptToJson(a));
   boost::json::object body;
   // Newest first, forward only: the cursor is the id the next page starts below.
-  body["next"] = more && !attempts.empty()
-                     ? boost::json::value(
-                           PageLink(request, std::to_string(attempts.back().id), page_size, {}))
-                     : nullptr;
+  body["next"] =
+      more && !attempts.empty()
+          ? boost::json::value(PageLink(request, std::to_string(attempts.back().id), page_size, {}))
+          : nullptr;
   body["previous"] = nullptr;
   body["results"] = std::move(results);
   return JsonResponse(body);
@@ -66,8 +58,9 @@ Result<http::Response> Deliveries(webhooks::EndpointService& service, const http
 
 // GET /webhooks/: the merchant's endpoints in id order, paged like every list (README.md, API).
 // A merchant has few endpoints, so the page is cut from the whole list.
-Result<http::Response> ListEndpoints(webhooks::EndpointService& service, const http::Request& request,
-                               model::MerchantId merchant, UnixMicros now) {
+Result<http::Response> ListEndpoints(webhooks::EndpointService& service,
+                                     const http::Request& request, model::MerchantId merchant,
+                                     UnixMicros now) {
   RESTOCK_ASSIGN_OR_RETURN(std::size_t page_size, PageSizeOf(request));
   RESTOCK_ASSIGN_OR_RETURN(IdCursor cursor, ParseIdCursor(request.QueryParam("cursor")));
   RESTOCK_ASSIGN_OR_RETURN(std::vector<model::WebhookEndpoint> endpoints, service.List(merchant));
@@ -104,7 +97,8 @@ Result<http::Response> ListEndpoints(webhooks::EndpointService& service, const h
 
 }  // namespace
 
-Result<http::Response> WebhooksHandler::Serve(const http::Request& request, const auth::Principal& principal) {
+Result<http::Response> WebhooksHandler::Serve(const http::Request& request,
+                                              const auth::Principal& principal) {
   const model::MerchantId merchant = principal.merchant_id;
   webhooks::EndpointService service(db_, clock_, targets_);
   const UnixMicros now = clock_.NowMicros();
@@ -131,7 +125,7 @@ Result<http::Response> WebhooksHandler::Serve(const http::Request& request, cons
     params = http::MatchPath("/webhooks/{id}/", request.path);
     if (!params || params->size() != 1) return NotFoundError("Not found.");
   }
-  std::optional<std::int64_t> id = ParseNumber((*params)[0]);
+  std::optional<std::int64_t> id = ParseDecimal((*params)[0]);
   if (!id || *id == 0) return NotFoundError("Not found.");
 
   if (action.empty() && request.method == "DELETE") {

@@ -11,9 +11,9 @@
 //   GET  /webhooks/{id}/deliveries/?page_size=N&cursor=C    -> attempts, newest first
 #pragma once
 
+#include "api/merchant_endpoint.h"
 #include "core/clock.h"
 #include "core/target_policy.h"
-#include "api/merchant_endpoint.h"
 #include "store/database.h"
 
 namespace restock::api {
@@ -27,7 +27,8 @@ class WebhooksHandler final : public MerchantEndpoint {
 
  protected:
   std::string_view Action(const http::Request&) const override { return "manage webhooks"; }
-  Result<http::Response> Serve(const http::Request& request, const auth::Principal& principal) override;
+  Result<http::Response> Serve(const http::Request& request,
+                               const auth::Principal& principal) override;
 
  private:
   store::Database& db_;

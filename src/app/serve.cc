@@ -7,11 +7,11 @@
 #include <optional>
 #include <utility>
 
+#include "api/api.h"
 #include "app/openapi_document.h"
 #include "app/services.h"
 #include "core/redact.h"
 #include "core/target_policy.h"
-#include "api/api.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -130,10 +130,9 @@ Status RunServe(const ServeConfig& config) {
   RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Storage> storage, OpenStorage(config));
   Services services(config, options, *storage);
   api::Api api(api::ApiServices{services.authenticator, services.executor, *storage->db,
-                                  storage->clock, services.stock, services.zones,
-                                  storage->registry, services.rate_limits, services.targets,
-                                  OpenApiDocumentJson()},
-                api::BatchLimits{config.max_elements, config.max_json_depth});
+                                storage->clock, services.stock, services.zones, storage->registry,
+                                services.rate_limits, services.targets, OpenApiDocumentJson()},
+               api::BatchLimits{config.max_elements, config.max_json_depth});
   http::Router router(storage->registry);
   api.AddRoutes(router);
   // The probes are exempt from the client rate limit (docs/security.md).

@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include "api/merchant_endpoint.h"
+#include "api/rate_limits.h"
 #include "app/config.h"
 #include "auth/authenticator.h"
 #include "auth/store_credential_source.h"
@@ -15,8 +17,6 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "core/target_policy.h"
-#include "api/merchant_endpoint.h"
-#include "api/rate_limits.h"
 #include "metrics/registry.h"
 #include "placement/placement_service.h"
 #include "placement/restock_trigger.h"

@@ -1,6 +1,5 @@
 #include "cli/credential_commands.h"
 
-
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 

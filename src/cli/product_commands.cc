@@ -25,9 +25,7 @@ class ProductCommands : public DatabaseCommandGroup {
   }
 
  protected:
-  std::vector<const Command*> Commands() const override {
-    return {&add_, &get_, &import_};
-  }
+  std::vector<const Command*> Commands() const override { return {&add_, &get_, &import_}; }
 
   Status RunOn(Context& ctx, const Command* c) const override {
     if (c == &add_) return ProductAdd(ctx, args_);

@@ -1,6 +1,5 @@
 #include "cli/webhook_commands.h"
 
-
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 

@@ -7,7 +7,8 @@
 namespace restock::api {
 namespace {
 
-http::Request From(std::string address, std::vector<std::pair<std::string, std::string>> headers = {}) {
+http::Request From(std::string address,
+                   std::vector<std::pair<std::string, std::string>> headers = {}) {
   http::Request r;
   r.remote_address = std::move(address);
   r.headers = std::move(headers);
@@ -22,7 +23,7 @@ TEST(ClientKeyTest, PeerAddressUnlessForwardedForIsTrusted) {
 
 TEST(ClientKeyTest, TrustedForwardedForUsesTheLastEntryOfTheLastHeader) {
   http::Request r = From("10.1.1.1", {{"x-forwarded-for", "1.1.1.1, 2.2.2.2"},
-                                {"x-forwarded-for", "6.6.6.6 ,  7.7.7.7 "}});
+                                      {"x-forwarded-for", "6.6.6.6 ,  7.7.7.7 "}});
   EXPECT_EQ(ClientKey(r, true), "7.7.7.7");
   EXPECT_EQ(ClientKey(From("10.1.1.1", {{"x-forwarded-for", " , "}}), true), "10.1.1.1");
   EXPECT_EQ(ClientKey(From("10.1.1.1", {{"x-forwarded-for", ""}}), true), "10.1.1.1");
