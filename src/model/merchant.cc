@@ -6,17 +6,13 @@ namespace restock::model {
 
 namespace {
 
-constexpr EnumNames<OosPolicy, 4> kOosPolicyNames{{
-    {OosPolicy::kSplit, "split"},
-    {OosPolicy::kHold, "hold"},
-    {OosPolicy::kSkip, "skip"},
-    {OosPolicy::kPlaceAnyway, "place_anyway"},
-}};
+constexpr EnumNames<OosPolicy, 4> kOosPolicyNames{{{OosPolicy::kSplit, "split"},
+                                                   {OosPolicy::kHold, "hold"},
+                                                   {OosPolicy::kSkip, "skip"},
+                                                   {OosPolicy::kPlaceAnyway, "place_anyway"}}};
 
-constexpr EnumNames<ReplayProtection, 2> kReplayProtectionNames{{
-    {ReplayProtection::kOff, "off"},
-    {ReplayProtection::kStrict, "strict"},
-}};
+constexpr EnumNames<ReplayProtection, 2> kReplayProtectionNames{
+    {{ReplayProtection::kOff, "off"}, {ReplayProtection::kStrict, "strict"}}};
 
 }  // namespace
 

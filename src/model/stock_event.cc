@@ -6,12 +6,10 @@ namespace restock::model {
 
 namespace {
 
-constexpr EnumNames<StockSource, 4> kStockSourceNames{{
-    {StockSource::kApi, "api"},
-    {StockSource::kFeed, "feed"},
-    {StockSource::kPlacement, "placement"},
-    {StockSource::kCli, "cli"},
-}};
+constexpr EnumNames<StockSource, 4> kStockSourceNames{{{StockSource::kApi, "api"},
+                                                       {StockSource::kFeed, "feed"},
+                                                       {StockSource::kPlacement, "placement"},
+                                                       {StockSource::kCli, "cli"}}};
 
 }  // namespace
 

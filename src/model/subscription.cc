@@ -25,16 +25,11 @@ CivilDate AnchoredDate(std::int64_t index, int anchor_day) {
 constexpr std::int64_t kLastMonthIndex = std::int64_t{9999} * 12 + 11;
 
 // The first entry is what an out-of-range value is named (as before: "month", "cancelled").
-constexpr EnumNames<Period, 3> kPeriodNames{{
-    {Period::kMonth, "month"},
-    {Period::kDay, "day"},
-    {Period::kWeek, "week"},
-}};
+constexpr EnumNames<Period, 3> kPeriodNames{
+    {{Period::kMonth, "month"}, {Period::kDay, "day"}, {Period::kWeek, "week"}}};
 
-constexpr EnumNames<SubscriptionStatus, 2> kSubscriptionStatusNames{{
-    {SubscriptionStatus::kCancelled, "cancelled"},
-    {SubscriptionStatus::kActive, "active"},
-}};
+constexpr EnumNames<SubscriptionStatus, 2> kSubscriptionStatusNames{
+    {{SubscriptionStatus::kCancelled, "cancelled"}, {SubscriptionStatus::kActive, "active"}}};
 
 }  // namespace
 
