@@ -1,5 +1,7 @@
 #include "app/services.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <functional>
@@ -99,6 +101,10 @@ Services::Services(const ServeConfig& config, const ServicesOptions& options, St
               [this](std::function<void()> task) {
                 boost::asio::post(background, Named("restock-retry", std::move(task)));
               }),
+      follower(*storage.db, storage.clock,
+               [this](model::MerchantId merchant, const std::vector<model::StockEvent>& events) {
+                 trigger.OnStockEvents(merchant, events);
+               }),
       scheduler(placement, *storage.db, storage.clock, zones,
                 std::chrono::seconds(config.scheduler_tick_seconds)),
       targets(options.allowed_targets),
@@ -116,6 +122,9 @@ Services::Services(const ServeConfig& config, const ServicesOptions& options, St
 }
 
 void Services::StartBackground(const ServeConfig& config) {
+  // A database unavailable now is logged; the follower's thread seeks again on its first poll.
+  Status followed = follower.Start();
+  if (!followed.ok()) spdlog::warn("following stock events: {}", followed.ToString());
   if (config.scheduler) scheduler.Start();
   if (config.webhooks) dispatcher.Start();
 }
@@ -125,6 +134,7 @@ void Services::StopDelivery() { dispatcher.RequestStop(); }
 void Services::Stop() {
   dispatcher.Stop();
   scheduler.Stop();
+  follower.Stop();
   background.join();
   workers.join();
   storage.db->Shutdown();

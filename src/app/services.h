@@ -21,6 +21,7 @@
 #include "placement/placement_service.h"
 #include "placement/restock_trigger.h"
 #include "placement/scheduler.h"
+#include "placement/stock_event_follower.h"
 #include "store/database.h"
 #include "webhooks/curl_poster.h"
 #include "webhooks/dispatcher.h"
@@ -57,13 +58,15 @@ class Services {
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;
 
-  // Starts the scheduler and the webhook dispatcher when `config` enables them.
+  // Starts following other processes' stock events, and the scheduler and the webhook
+  // dispatcher when `config` enables them.
   void StartBackground(const ServeConfig& config);
   // Webhook delivery takes no new claims; returns at once (Stop() waits for the workers,
   // giving attempts in flight the shutdown grace).
   void StopDelivery();
-  // Stops the scheduler, webhook workers and restock retries, then the worker pool, then
-  // the database's writer. REQUIRES: no request is in flight (the server stopped).
+  // Stops the scheduler, webhook workers, the stock-event follower and restock retries, then the
+  // worker pool, then the database's writer. REQUIRES: no request is in flight (the server
+  // stopped).
   void Stop();
 
   Storage& storage;
@@ -77,6 +80,8 @@ class Services {
   placement::ZoneCache zones;
   boost::asio::thread_pool background;  // restock retries, one at a time off the request path
   placement::RestockTrigger trigger;
+  // Hands the restocks other processes commit (CLI, imports) to `trigger`.
+  placement::StockEventFollower follower;
   placement::Scheduler scheduler;
   const core::TargetPolicy targets;  // where webhooks may be sent (docs/security.md)
   webhooks::CurlPoster poster;

@@ -53,9 +53,16 @@ std::string FormatDate(CivilDate d) {
   return buf;
 }
 
-std::string FormatIsoUtc(UnixMicros t) {
+namespace {
+
+// "YYYY-MM-DDTHH:MM:SS" then ".mmm" when `millis`, then "Z".
+std::string FormatUtc(UnixMicros t, bool millis) {
   std::int64_t secs = t / 1'000'000;
-  if (t < 0 && t % 1'000'000 != 0) --secs;
+  std::int64_t micros = t % 1'000'000;
+  if (micros < 0) {
+    --secs;
+    micros += 1'000'000;
+  }
   std::int64_t days = secs / 86400;
   std::int64_t rem = secs % 86400;
   if (rem < 0) {
@@ -63,11 +70,23 @@ std::string FormatIsoUtc(UnixMicros t) {
     --days;
   }
   CivilDate d = CivilFromDays(days);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day,
-                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                static_cast<int>(rem % 60));
+  char buf[40];
+  if (millis) {
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", d.year, d.month, d.day,
+                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+                  static_cast<int>(rem % 60), static_cast<int>(micros / 1000));
+  } else {
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day,
+                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+                  static_cast<int>(rem % 60));
+  }
   return buf;
 }
+
+}  // namespace
+
+std::string FormatIsoUtc(UnixMicros t) { return FormatUtc(t, false); }
+
+std::string FormatIsoUtcMillis(UnixMicros t) { return FormatUtc(t, true); }
 
 }  // namespace restock

@@ -30,5 +30,7 @@ std::string FormatDate(CivilDate d);
 
 // "YYYY-MM-DDTHH:MM:SSZ" for whole seconds; micros are truncated.
 std::string FormatIsoUtc(UnixMicros t);
+// "YYYY-MM-DDTHH:MM:SS.mmmZ" (RFC 3339 with milliseconds); micros are truncated.
+std::string FormatIsoUtcMillis(UnixMicros t);
 
 }  // namespace restock

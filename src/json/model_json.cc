@@ -46,7 +46,7 @@ boost::json::object StockEventToJson(const model::StockEvent& e) {
   o["id"] = e.id;
   o["product_id"] = e.product_id;
   o["source"] = std::string(model::StockSourceName(e.source));
-  o["created"] = FormatIsoUtc(e.created);
+  o["created"] = FormatIsoUtcMillis(e.created);  // events of one second stay apart
   o["previous"] = StockStateToJson(e.previous);
   o["current"] = StockStateToJson(e.current);
   return o;
@@ -91,7 +91,7 @@ boost::json::object OrderEventToJson(const model::OrderEvent& e) {
   out["order_id"] = e.order_id;
   out["type"] = std::string(model::OrderEventTypeName(e.type));
   out["date"] = FormatDate(e.date);
-  out["created"] = FormatIsoUtc(e.created);
+  out["created"] = FormatIsoUtcMillis(e.created);
   if (e.type == model::OrderEventType::kOosNotice) out["day_in_flow"] = e.day_in_flow;
   if (e.subscription_id != 0 || !e.product_id.empty()) {
     out["subscription_id"] = e.subscription_id;

@@ -137,6 +137,13 @@ class StockEventRepo {
   virtual Result<std::vector<model::StockEvent>> ListPage(model::MerchantId merchant,
                                                           std::string_view product_id,
                                                           const StockEventPage& page) = 0;
+  // Every merchant's events with after < id <= up_to, lowest id first, at most `limit`:
+  // what `serve` reads to follow the events other processes commit
+  // (placement/stock_event_follower.h). Cheap at any depth (an index on id).
+  virtual Result<std::vector<model::StockEvent>> ListRange(std::int64_t after, std::int64_t up_to,
+                                                           std::size_t limit) = 0;
+  // The highest event id committed and visible to this unit of work; 0 when there is none.
+  virtual Result<std::int64_t> LatestId() = 0;
 };
 
 // One unit of work. Valid only inside the callback it is passed to; not thread-safe.

@@ -50,6 +50,10 @@ class WebhookOutboxRepo {
   // Inserts `deliveries` as given (status, attempts, next_attempt_at); ids are assigned,
   // increasing in input order.
   virtual Status Enqueue(std::span<const model::WebhookDelivery> deliveries) = 0;
+  // Takes the merchant's next `count` webhook event sequence numbers and returns the first
+  // (the others follow it). Numbers increase per merchant in commit order: the counter's
+  // row stays locked until the unit of work ends. REQUIRES: count > 0.
+  virtual Result<std::int64_t> ReserveSequences(model::MerchantId merchant, std::int64_t count) = 0;
 
   // Claims the due deliveries of one endpoint, so that one endpoint never has two claims at
   // once and endpoints take turns. The endpoint is the enabled one with pending deliveries

@@ -14,12 +14,13 @@ boost::json::value OptionalInt(const std::optional<std::int64_t>& v) {
   return *v;
 }
 
-std::string Envelope(const std::string& id, model::WebhookEventType type, UnixMicros created,
-                     boost::json::object data) {
+std::string Envelope(const std::string& id, std::int64_t sequence, model::WebhookEventType type,
+                     UnixMicros created, boost::json::object data) {
   boost::json::object o;
   o["id"] = id;
+  o["sequence"] = sequence;
   o["type"] = std::string(model::WebhookEventTypeName(type));
-  o["created"] = FormatIsoUtc(created);
+  o["created"] = FormatIsoUtcMillis(created);
   o["data"] = std::move(data);
   return boost::json::serialize(o);
 }
@@ -61,8 +62,9 @@ std::optional<model::WebhookEventType> OrderEventType(model::OrderEventType type
 
 std::string NewEventId() { return "evt_" + RandomToken(16); }
 
-std::string RenderStockEvent(const std::string& id, model::WebhookEventType type,
-                             const model::StockEvent& e, const model::Product* product) {
+std::string RenderStockEvent(const std::string& id, std::int64_t sequence,
+                             model::WebhookEventType type, const model::StockEvent& e,
+                             const model::Product* product) {
   boost::json::object data;
   data["product_id"] = e.product_id;
   data["sku"] = product ? product->sku : std::string();
@@ -76,18 +78,19 @@ std::string RenderStockEvent(const std::string& id, model::WebhookEventType type
   data["low_stock_threshold"] =
       OptionalInt(product ? product->low_stock_threshold : std::optional<std::int64_t>());
   data["source"] = std::string(model::StockSourceName(e.source));
-  data["changed"] = FormatIsoUtc(e.created);
-  return Envelope(id, type, e.created, std::move(data));
+  data["changed"] = FormatIsoUtcMillis(e.created);
+  return Envelope(id, sequence, type, e.created, std::move(data));
 }
 
-std::string RenderOrderEvent(const std::string& id, const model::OrderEvent& e,
-                             const model::Order& order) {
+std::string RenderOrderEvent(const std::string& id, std::int64_t sequence,
+                             const model::OrderEvent& e, const model::Order& order) {
   boost::json::object data;
   data["order"] = json::OrderToJson(order);
   data["date"] = FormatDate(e.date);
   if (e.type == model::OrderEventType::kOosNotice) data["day_in_flow"] = e.day_in_flow;
-  return Envelope(id, OrderEventType(e.type).value_or(model::WebhookEventType::kOrderPlaced),
-                  e.created, std::move(data));
+  return Envelope(id, sequence,
+                  OrderEventType(e.type).value_or(model::WebhookEventType::kOrderPlaced), e.created,
+                  std::move(data));
 }
 
 }  // namespace restock::webhooks

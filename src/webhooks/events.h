@@ -1,5 +1,5 @@
 // restock::webhooks — which webhook events a stock or order event produces, and their
-// bodies: {"id","type","created","data"} (payloads in docs/webhooks.md).
+// bodies: {"id","sequence","type","created","data"} (payloads in docs/webhooks.md).
 // Pure functions, thread-safe (NewEventId reads the system's random source).
 #pragma once
 
@@ -32,17 +32,21 @@ std::optional<model::WebhookEventType> OrderEventType(model::OrderEventType type
 // "evt_" followed by 128 random bits in URL-safe base64 (22 characters).
 std::string NewEventId();
 
+// `sequence` is the event's number in its merchant's order (docs/webhooks.md, "Order of
+// events"); `created` and data.changed are rendered with milliseconds.
+
 // The body of a product event. data: {"product_id","sku","name","live","previous_live",
 // "discontinued","previous_discontinued","inventory","previous_inventory",
 // "low_stock_threshold","source","changed"}. `product` is the product after the change, when
 // known (sku and name are "" otherwise).
-std::string RenderStockEvent(const std::string& id, model::WebhookEventType type,
-                             const model::StockEvent& event, const model::Product* product);
+std::string RenderStockEvent(const std::string& id, std::int64_t sequence,
+                             model::WebhookEventType type, const model::StockEvent& event,
+                             const model::Product* product);
 
 // The body of an order event. data: {"order": the order as `orders list` prints it,
 // "date": the placement day, "day_in_flow": for order.oos_notice}. `order` is the order
 // after the change. REQUIRES: OrderEventType(event.type) is set.
-std::string RenderOrderEvent(const std::string& id, const model::OrderEvent& event,
-                             const model::Order& order);
+std::string RenderOrderEvent(const std::string& id, std::int64_t sequence,
+                             const model::OrderEvent& event, const model::Order& order);
 
 }  // namespace restock::webhooks

@@ -37,6 +37,11 @@ class OutboxStockEventRepo final : public store::StockEventRepo {
                                                   const store::StockEventPage& page) override {
     return inner_.ListPage(merchant, product_id, page);
   }
+  Result<std::vector<model::StockEvent>> ListRange(std::int64_t after, std::int64_t up_to,
+                                                   std::size_t limit) override {
+    return inner_.ListRange(after, up_to, limit);
+  }
+  Result<std::int64_t> LatestId() override { return inner_.LatestId(); }
 
  private:
   store::StockEventRepo& inner_;

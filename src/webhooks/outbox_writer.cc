@@ -1,7 +1,10 @@
 #include "webhooks/outbox_writer.h"
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "webhooks/events.h"
 
@@ -75,30 +78,59 @@ Status OutboxWriter::OnStockEvents(std::span<const model::StockEvent> events) {
     ids.reserve(run.size());
     for (const auto& e : run) ids.push_back(e.product_id);
     RESTOCK_ASSIGN_OR_RETURN(auto products, tx_.products().FindMany(merchant, ids));
+    // The webhook events, in input order, then one sequence number each.
+    std::vector<std::pair<std::size_t, model::WebhookEventType>> out;
     for (std::size_t i = 0; i < run.size(); ++i) {
-      const model::Product* product = products[i] ? &*products[i] : nullptr;
       std::optional<std::int64_t> threshold =
-          product ? product->low_stock_threshold : std::optional<std::int64_t>();
+          products[i] ? products[i]->low_stock_threshold : std::optional<std::int64_t>();
       for (model::WebhookEventType type : StockEventTypes(run[i], threshold)) {
-        if (!AnySubscribed(*endpoints, type)) continue;
-        const std::string id = NewEventId();
-        Add(*endpoints, type, id, RenderStockEvent(id, type, run[i], product), deliveries);
+        if (AnySubscribed(*endpoints, type)) out.emplace_back(i, type);
       }
+    }
+    if (out.empty()) continue;
+    RESTOCK_ASSIGN_OR_RETURN(
+        std::int64_t sequence,
+        tx_.webhook_outbox().ReserveSequences(merchant, static_cast<std::int64_t>(out.size())));
+    for (const auto& [i, type] : out) {
+      const model::Product* product = products[i] ? &*products[i] : nullptr;
+      const std::string id = NewEventId();
+      Add(*endpoints, type, id, RenderStockEvent(id, sequence++, type, run[i], product),
+          deliveries);
     }
   }
   return Flush(deliveries);
 }
 
 Status OutboxWriter::OnOrderEvents(std::span<const model::OrderEvent> events) {
-  std::vector<model::WebhookDelivery> deliveries;
+  // The webhook events first (with the order as saved), then one sequence number each,
+  // taken per merchant in input order.
+  struct Out {
+    const model::OrderEvent* event;
+    model::WebhookEventType type;
+    const std::vector<model::WebhookEndpoint>* endpoints;
+    model::Order order;
+  };
+  std::vector<Out> out;
+  std::map<model::MerchantId, std::int64_t> counts;
   for (const model::OrderEvent& e : events) {
     RESTOCK_ASSIGN_OR_RETURN(const auto* endpoints, Endpoints(e.merchant_id));
     const std::optional<model::WebhookEventType> type = OrderEventType(e.type);
     if (!type || !AnySubscribed(*endpoints, *type)) continue;
     RESTOCK_ASSIGN_OR_RETURN(auto order, tx_.orders().Find(e.merchant_id, e.order_id));
     if (!order) return InternalError("order event names an order that does not exist");
+    out.push_back(Out{&e, *type, endpoints, std::move(*order)});
+    ++counts[e.merchant_id];
+  }
+  std::map<model::MerchantId, std::int64_t> next;
+  for (const auto& [merchant, count] : counts) {
+    RESTOCK_ASSIGN_OR_RETURN(next[merchant],
+                             tx_.webhook_outbox().ReserveSequences(merchant, count));
+  }
+  std::vector<model::WebhookDelivery> deliveries;
+  for (const Out& o : out) {
     const std::string id = NewEventId();
-    Add(*endpoints, *type, id, RenderOrderEvent(id, e, *order), deliveries);
+    const std::int64_t sequence = next[o.event->merchant_id]++;
+    Add(*o.endpoints, o.type, id, RenderOrderEvent(id, sequence, *o.event, o.order), deliveries);
   }
   return Flush(deliveries);
 }

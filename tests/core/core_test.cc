@@ -99,6 +99,9 @@ TEST(TimeFormatTest, DatesRoundTripAndRejectImpossibleDays) {
   EXPECT_FALSE(ParseDate("2026-13-01").has_value());
   EXPECT_FALSE(ParseDate("26-11-2026").has_value());
   EXPECT_EQ(FormatIsoUtc(1'780'000'000'000'000), "2026-05-28T20:26:40Z");
+  EXPECT_EQ(FormatIsoUtcMillis(1'780'000'000'000'000), "2026-05-28T20:26:40.000Z");
+  EXPECT_EQ(FormatIsoUtcMillis(1'780'000'000'999'999), "2026-05-28T20:26:40.999Z");
+  EXPECT_EQ(FormatIsoUtcMillis(-1), "1969-12-31T23:59:59.999Z");
 }
 
 }  // namespace

@@ -59,7 +59,8 @@ def test_every_event_arrives_signed_and_exactly_as_sent_despite_failures(restock
         assert len(tries_per_event()) == 6
 
         events = [json.loads(r["body"]) for r in sent]
-        assert all(set(e) == {"id", "type", "created", "data"} for e in events)
+        assert all(set(e) == {"id", "sequence", "type", "created", "data"} for e in events)
+        assert [e["sequence"] for e in events] == list(range(1, 7))  # in commit order
         assert len({e["id"] for e in events}) == 6
         changed = [e["data"] for e in events if e["type"] == "product.stock_changed"]
         low = [e["data"] for e in events if e["type"] == "product.low_stock"]

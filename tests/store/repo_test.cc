@@ -248,6 +248,82 @@ TEST_P(StoreRepoTest, StockEventsListNewestFirstWithLimit) {
             Status::Ok());
 }
 
+TEST_P(StoreRepoTest, StockEventRangeListsEveryMerchantByIdWithinBounds) {
+  model::MerchantId a = CreateMerchant("a");
+  model::MerchantId b = CreateMerchant("b");
+  ASSERT_EQ(InsertProducts(a, {MakeProduct("p1")}), Status::Ok());
+  ASSERT_EQ(InsertProducts(b, {MakeProduct("p1")}), Status::Ok());
+  std::int64_t before = -1;
+  ASSERT_EQ(db_->RunReadOnly([&](Transaction& tx) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(before, tx.stock_events().LatestId());
+    return Status::Ok();
+  }),
+            Status::Ok());
+  EXPECT_EQ(before, 0);
+  std::vector<model::StockEvent> events = {MakeEvent(a, "p1", true, 100),
+                                           MakeEvent(b, "p1", false, 200),
+                                           MakeEvent(a, "p1", false, 300)};
+  ASSERT_EQ(
+      db_->RunInTransaction([&](Transaction& tx) { return tx.stock_events().Append(events); }),
+      Status::Ok());
+  EXPECT_EQ(db_->RunReadOnly([&](Transaction& tx) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(std::int64_t latest, tx.stock_events().LatestId());
+    RESTOCK_ASSIGN_OR_RETURN(auto all, tx.stock_events().ListRange(0, latest, 10));
+    EXPECT_EQ(all.size(), 3u);
+    if (all.size() != 3u) return Status::Ok();
+    EXPECT_EQ(all[2].id, latest);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      EXPECT_EQ(all[i].merchant_id, events[i].merchant_id);
+      EXPECT_EQ(all[i].product_id, "p1");
+      EXPECT_EQ(all[i].previous, events[i].previous);
+      EXPECT_EQ(all[i].current, events[i].current);
+      EXPECT_EQ(all[i].source, events[i].source);
+      EXPECT_EQ(all[i].created, events[i].created);
+      if (i > 0) {
+        EXPECT_GT(all[i].id, all[i - 1].id);
+      }
+    }
+    // Bounds: after is exclusive, up_to inclusive; the limit keeps the lowest ids.
+    RESTOCK_ASSIGN_OR_RETURN(auto middle, tx.stock_events().ListRange(all[0].id, all[1].id, 10));
+    EXPECT_EQ(middle.size(), 1u);
+    if (!middle.empty()) {
+      EXPECT_EQ(middle[0].id, all[1].id);
+    }
+    RESTOCK_ASSIGN_OR_RETURN(auto first, tx.stock_events().ListRange(0, latest, 1));
+    EXPECT_EQ(first.size(), 1u);
+    if (!first.empty()) {
+      EXPECT_EQ(first[0].id, all[0].id);
+    }
+    RESTOCK_ASSIGN_OR_RETURN(auto none, tx.stock_events().ListRange(latest, latest + 100, 10));
+    EXPECT_TRUE(none.empty());
+    return Status::Ok();
+  }),
+            Status::Ok());
+}
+
+TEST_P(StoreRepoTest, WebhookSequencesIncreasePerMerchantAndRollBackWithTheWork) {
+  model::MerchantId a = CreateMerchant("a");
+  model::MerchantId b = CreateMerchant("b");
+  auto reserve = [&](model::MerchantId m, std::int64_t n) {
+    std::int64_t first = 0;
+    EXPECT_EQ(db_->RunInTransaction([&](Transaction& tx) -> Status {
+      RESTOCK_ASSIGN_OR_RETURN(first, tx.webhook_outbox().ReserveSequences(m, n));
+      return Status::Ok();
+    }),
+              Status::Ok());
+    return first;
+  };
+  EXPECT_EQ(reserve(a, 3), 1);
+  EXPECT_EQ(reserve(a, 1), 4);
+  EXPECT_EQ(reserve(b, 2), 1);
+  EXPECT_EQ(db_->RunInTransaction([&](Transaction& tx) -> Status {
+    RESTOCK_RETURN_IF_ERROR(tx.webhook_outbox().ReserveSequences(a, 5).status());
+    return AbortedError("rolled back");
+  }),
+            AbortedError("rolled back"));
+  EXPECT_EQ(reserve(a, 1), 5);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreRepoTest, ::testing::ValuesIn(AllBackends()), BackendName);
 
 }  // namespace

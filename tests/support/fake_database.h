@@ -432,6 +432,18 @@ class FakeTransaction final : public store::Transaction,
     }
     return out;
   }
+  Result<std::vector<model::StockEvent>> ListRange(std::int64_t after, std::int64_t up_to,
+                                                   std::size_t limit) override {
+    std::vector<model::StockEvent> out;
+    for (const auto& e : s_.stock_events) {
+      if (out.size() >= limit) break;
+      if (e.id > after && e.id <= up_to) out.push_back(e);
+    }
+    return out;
+  }
+  Result<std::int64_t> LatestId() override {
+    return s_.stock_events.empty() ? 0 : s_.stock_events.back().id;
+  }
 
   // OrderEventRepo
   Status Append(std::span<const model::OrderEvent> events) override {

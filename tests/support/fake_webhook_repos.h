@@ -34,6 +34,7 @@ struct FakeWebhookState {
   };
   std::map<std::int64_t, Claimable> claimable;
   std::int64_t next_id = 1;
+  std::map<model::MerchantId, std::int64_t> sequences;  // the last taken, by merchant
 };
 
 // Erases up to `limit` entries of `map` whose value matches; returns how many.
@@ -109,6 +110,11 @@ class FakeWebhookOutboxRepo final : public store::WebhookOutboxRepo {
       s_.outbox[stored.id] = {stored, ""};
     }
     return Status::Ok();
+  }
+  Result<std::int64_t> ReserveSequences(model::MerchantId merchant, std::int64_t count) override {
+    std::int64_t& last = s_.sequences[merchant];
+    last += count;
+    return last - count + 1;
   }
   Result<std::optional<store::EndpointClaim>> Claim(UnixMicros now, std::string_view token,
                                                     UnixMicros lease_until,

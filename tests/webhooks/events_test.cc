@@ -40,18 +40,21 @@ TEST(EventsTest, StockBodyHasTheEnvelopeAndTheSpecFields) {
                       {true, false, 3},
                       {false, false, 0},
                       model::StockSource::kPlacement,
-                      1'700'000'000'000'000};
+                      1'700'000'000'012'345};
   model::Product p;
   p.product_id = "P1";
   p.sku = "S-1";
   p.name = "Caf\xC3\xA9 \"x\"";
   p.low_stock_threshold = 2;
-  auto v = boost::json::parse(RenderStockEvent("evt_1", WebhookEventType::kStockChanged, e, &p));
+  auto v =
+      boost::json::parse(RenderStockEvent("evt_1", 17, WebhookEventType::kStockChanged, e, &p));
   const auto& o = v.as_object();
-  EXPECT_EQ(o.size(), 4u);
+  EXPECT_EQ(o.size(), 5u);
   EXPECT_EQ(o.at("id").as_string(), "evt_1");
+  EXPECT_EQ(o.at("sequence").as_int64(), 17);
   EXPECT_EQ(o.at("type").as_string(), "product.stock_changed");
-  EXPECT_EQ(o.at("created").as_string(), "2023-11-14T22:13:20Z");
+  // Milliseconds, truncated (12,345 us).
+  EXPECT_EQ(o.at("created").as_string(), "2023-11-14T22:13:20.012Z");
   const auto& d = o.at("data").as_object();
   EXPECT_EQ(d.at("product_id").as_string(), "P1");
   EXPECT_EQ(d.at("name").as_string(), "Caf\xC3\xA9 \"x\"");
@@ -61,6 +64,7 @@ TEST(EventsTest, StockBodyHasTheEnvelopeAndTheSpecFields) {
   EXPECT_EQ(d.at("previous_inventory").as_int64(), 3);
   EXPECT_EQ(d.at("low_stock_threshold").as_int64(), 2);
   EXPECT_EQ(d.at("source").as_string(), "placement");
+  EXPECT_EQ(d.at("changed").as_string(), "2023-11-14T22:13:20.012Z");
 }
 
 TEST(EventsTest, OrderBodyCarriesTheOrderAndTheNoticeDay) {
@@ -71,14 +75,15 @@ TEST(EventsTest, OrderBodyCarriesTheOrderAndTheNoticeDay) {
   order.status = model::OrderStatus::kOutOfStock;
   order.items = {{7, "W", 2}};
   model::OrderEvent e{0, 1, 42, model::OrderEventType::kOosNotice, 15, {2026, 3, 15}, 5};
-  auto v = boost::json::parse(RenderOrderEvent("evt_2", e, order));
+  auto v = boost::json::parse(RenderOrderEvent("evt_2", 3, e, order));
   EXPECT_EQ(v.at("type").as_string(), "order.oos_notice");
+  EXPECT_EQ(v.at("sequence").as_int64(), 3);
   EXPECT_EQ(v.at("data").at("order").at("id").as_int64(), 42);
   EXPECT_EQ(v.at("data").at("order").at("status").as_string(), "out_of_stock");
   EXPECT_EQ(v.at("data").at("day_in_flow").as_int64(), 15);
   EXPECT_EQ(v.at("data").at("date").as_string(), "2026-03-15");
   model::OrderEvent placed{0, 1, 42, model::OrderEventType::kPlaced, 0, {2026, 3, 1}, 5};
-  auto p = boost::json::parse(RenderOrderEvent("evt_3", placed, order));
+  auto p = boost::json::parse(RenderOrderEvent("evt_3", 4, placed, order));
   EXPECT_EQ(p.at("type").as_string(), "order.placed");
   EXPECT_EQ(p.at("data").as_object().count("day_in_flow"), 0u);
 }

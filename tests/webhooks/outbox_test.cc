@@ -194,6 +194,44 @@ TEST_F(OutboxTest, DeliveriesFollowTheOrderTheEventsWereAppendedIn) {
   EXPECT_EQ(rows[1].type, WebhookEventType::kStockChanged);
   EXPECT_EQ(rows[2].type, WebhookEventType::kOrderCancelled);
   EXPECT_EQ(wakes_, 1);
+  // One sequence for the merchant, in the order the events were appended.
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(boost::json::parse(rows[i].body).at("sequence").as_int64(),
+              static_cast<std::int64_t>(i) + 1);
+  }
+}
+
+TEST_F(OutboxTest, TwoChangesInOneSecondCarryIncreasingSequencesAndDistinctMilliseconds) {
+  AddEndpoint(1, {WebhookEventType::kStockChanged, WebhookEventType::kLowStock});
+  AddEndpoint(2, {WebhookEventType::kStockChanged});
+  clock_.Set(1'780'000'000'000'000);
+  model::ProductPatch a;
+  a.product_id = "P1";
+  a.inventory = 2;  // 10 -> 2 crosses the threshold 3: stock_changed and low_stock
+  ASSERT_TRUE(Update(1, a).ok());
+  clock_.Set(1'780'000'000'004'000);  // 4 ms later, the same second
+  model::ProductPatch b;
+  b.product_id = "P1";
+  b.inventory = 5;
+  ASSERT_TRUE(Update(1, b).ok());
+  ASSERT_TRUE(Update(2, b).ok());  // another merchant: its own numbering
+
+  std::vector<std::pair<std::int64_t, std::string>> merchant1;
+  std::vector<std::int64_t> merchant2;
+  for (const auto& row : Outbox()) {
+    auto v = boost::json::parse(row.body);
+    std::int64_t sequence = v.at("sequence").as_int64();
+    if (row.merchant_id == 1) {
+      merchant1.emplace_back(sequence, std::string(v.at("created").as_string()));
+    } else {
+      merchant2.push_back(sequence);
+    }
+  }
+  using Event = std::pair<std::int64_t, std::string>;
+  EXPECT_EQ(merchant1, (std::vector<Event>{{1, "2026-05-28T20:26:40.000Z"},
+                                           {2, "2026-05-28T20:26:40.000Z"},
+                                           {3, "2026-05-28T20:26:40.004Z"}}));
+  EXPECT_EQ(merchant2, std::vector<std::int64_t>{1});
 }
 
 }  // namespace

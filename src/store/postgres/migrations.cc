@@ -234,6 +234,15 @@ DROP INDEX webhook_outbox_due;
 CREATE INDEX webhook_outbox_completed ON webhook_outbox (completed) WHERE status <> 'pending';
 CREATE INDEX webhook_attempts_by_start ON webhook_attempts (started);
 )sql"},
+    // `serve` follows every merchant's stock events by id (placement/stock_event_follower.h);
+    // webhook events carry a per-merchant sequence (see the SQLite migration 14).
+    Migration{14, R"sql(
+CREATE INDEX stock_events_by_id ON stock_events (id);
+CREATE TABLE webhook_sequences (
+  merchant_id bigint PRIMARY KEY REFERENCES merchants(id),
+  last bigint NOT NULL
+);
+)sql"},
 };
 
 static_assert(VersionsAreIncreasing(kMigrations),

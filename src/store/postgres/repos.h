@@ -143,6 +143,9 @@ class PgStockEventRepo final : public StockEventRepo {
   Result<std::vector<model::StockEvent>> ListPage(model::MerchantId merchant,
                                                   std::string_view product_id,
                                                   const StockEventPage& page) override;
+  Result<std::vector<model::StockEvent>> ListRange(std::int64_t after, std::int64_t up_to,
+                                                   std::size_t limit) override;
+  Result<std::int64_t> LatestId() override;
 
  private:
   TxContext& cx_;
@@ -247,6 +250,7 @@ class PgWebhookOutboxRepo final : public WebhookOutboxRepo {
   explicit PgWebhookOutboxRepo(TxContext& cx) : cx_(cx) {}
   // One statement for the whole batch.
   Status Enqueue(std::span<const model::WebhookDelivery> deliveries) override;
+  Result<std::int64_t> ReserveSequences(model::MerchantId merchant, std::int64_t count) override;
   // The endpoint is picked FOR UPDATE SKIP LOCKED, then one UPDATE claims its due rows:
   // dispatchers on several nodes claim different endpoints without waiting for each other.
   Result<std::optional<EndpointClaim>> Claim(UnixMicros now, std::string_view token,

@@ -33,11 +33,21 @@ constexpr std::string_view kSelectNewer =
     "source, created FROM stock_events WHERE merchant_id = $1 AND product_id = $2 "
     "AND id > $4 ORDER BY id LIMIT $3";
 
-Result<std::vector<model::StockEvent>> ReadEvents(const Rows& rows, model::MerchantId merchant,
-                                                  std::string_view product_id) {
+// Every merchant's events in an id range (the index on id, migration 14).
+constexpr std::string_view kSelectRange =
+    "SELECT id, prev_live, live, prev_discontinued, discontinued, prev_inventory, inventory, "
+    "source, created, merchant_id, product_id FROM stock_events WHERE id > $1 AND id <= $2 "
+    "ORDER BY id LIMIT $3";
+constexpr std::string_view kSelectLatestId = "SELECT MAX(id) FROM stock_events";
+
+// Rows [first, last) of `rows` (last -1: to the end), all of (merchant, product_id).
+Result<std::vector<model::StockEvent>> ReadEvents(const Rows& rows, int first,
+                                                  model::MerchantId merchant,
+                                                  std::string_view product_id, int last = -1) {
+  if (last < 0) last = first + 1;
   std::vector<model::StockEvent> events;
-  events.reserve(rows.size());
-  for (int r = 0; r < rows.size(); ++r) {
+  events.reserve(static_cast<std::size_t>(last - first));
+  for (int r = first; r < last; ++r) {
     model::StockEvent e;
     e.id = rows.Int(r, 0);
     e.merchant_id = merchant;
@@ -84,7 +94,7 @@ Result<std::vector<model::StockEvent>> PgStockEventRepo::ListForProduct(
   Params params;
   params.Int(merchant).Text(product_id).Int(LimitValue(limit));
   RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.conn.Query(kSelectEvents, params));
-  return ReadEvents(rows, merchant, product_id);
+  return ReadEvents(rows, 0, merchant, product_id, rows.size());
 }
 
 Result<std::vector<model::StockEvent>> PgStockEventRepo::ListPage(model::MerchantId merchant,
@@ -96,7 +106,30 @@ Result<std::vector<model::StockEvent>> PgStockEventRepo::ListPage(model::Merchan
                              : page.older_than.value_or(std::numeric_limits<std::int64_t>::max()));
   RESTOCK_ASSIGN_OR_RETURN(Rows rows,
                            cx_.conn.Query(page.newer_than ? kSelectNewer : kSelectOlder, params));
-  return ReadEvents(rows, merchant, product_id);
+  return ReadEvents(rows, 0, merchant, product_id, rows.size());
+}
+
+Result<std::vector<model::StockEvent>> PgStockEventRepo::ListRange(std::int64_t after,
+                                                                   std::int64_t up_to,
+                                                                   std::size_t limit) {
+  std::vector<model::StockEvent> events;
+  if (limit == 0 || up_to <= after) return events;
+  Params params;
+  params.Int(after).Int(up_to).Int(LimitValue(limit));
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.conn.Query(kSelectRange, params));
+  events.reserve(rows.size());
+  for (int r = 0; r < rows.size(); ++r) {
+    RESTOCK_ASSIGN_OR_RETURN(std::vector<model::StockEvent> one,
+                             ReadEvents(rows, r, rows.Int(r, 9), rows.Text(r, 10)));
+    events.push_back(std::move(one.front()));
+  }
+  return events;
+}
+
+Result<std::int64_t> PgStockEventRepo::LatestId() {
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.conn.Query(kSelectLatestId, Params()));
+  if (rows.size() == 0) return std::int64_t{0};
+  return rows.OptionalInt(0, 0).value_or(0);
 }
 
 }  // namespace restock::store::postgres

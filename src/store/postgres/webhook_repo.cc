@@ -219,6 +219,22 @@ Status PgWebhookEndpointRepo::Update(const model::WebhookEndpoint& e) {
 
 // ---- Outbox ----
 
+// The upsert locks the merchant's counter row until the transaction ends, so transactions
+// taking numbers for one merchant commit in the order of their numbers (migration 14).
+constexpr std::string_view kReserveSequences =
+    "INSERT INTO webhook_sequences (merchant_id, last) VALUES ($1, $2) "
+    "ON CONFLICT (merchant_id) DO UPDATE SET last = webhook_sequences.last + excluded.last "
+    "RETURNING last";
+
+Result<std::int64_t> PgWebhookOutboxRepo::ReserveSequences(model::MerchantId merchant,
+                                                           std::int64_t count) {
+  Params params;
+  params.Int(merchant).Int(count);
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.conn.Query(kReserveSequences, params));
+  if (rows.size() != 1) return InternalError("database error: no webhook sequence returned");
+  return rows.Int(0, 0) - count + 1;
+}
+
 Status PgWebhookOutboxRepo::Enqueue(std::span<const model::WebhookDelivery> deliveries) {
   if (deliveries.empty()) return Status::Ok();
   std::array<ArrayLiteral, 10> a;

@@ -283,6 +283,16 @@ DROP INDEX webhook_outbox_due;
 CREATE INDEX webhook_outbox_completed ON webhook_outbox (completed) WHERE status <> 'pending';
 CREATE INDEX webhook_attempts_by_start ON webhook_attempts (started);
 )sql"},
+    // The last webhook event sequence number of each merchant (docs/webhooks.md, "Order of
+    // events"): taken in the transaction that writes the events, so sequence order is commit
+    // order. (PostgreSQL's migration 14 also indexes stock_events by id, which SQLite's
+    // rowid already is.)
+    Migration{14, R"sql(
+CREATE TABLE webhook_sequences (
+  merchant_id INTEGER PRIMARY KEY REFERENCES merchants(id),
+  last INTEGER NOT NULL
+);
+)sql"},
 };
 
 static_assert(VersionsAreIncreasing(kMigrations),

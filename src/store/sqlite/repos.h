@@ -104,6 +104,9 @@ class SqliteStockEventRepo final : public StockEventRepo {
   Result<std::vector<model::StockEvent>> ListPage(model::MerchantId merchant,
                                                   std::string_view product_id,
                                                   const StockEventPage& page) override;
+  Result<std::vector<model::StockEvent>> ListRange(std::int64_t after, std::int64_t up_to,
+                                                   std::size_t limit) override;
+  Result<std::int64_t> LatestId() override;
 
   // Writes the heads that appends moved and no product update has written yet.
   Status WriteMovedHeads();
@@ -237,6 +240,7 @@ class SqliteWebhookOutboxRepo final : public WebhookOutboxRepo {
   explicit SqliteWebhookOutboxRepo(Connection& conn) : conn_(conn) {}
 
   Status Enqueue(std::span<const model::WebhookDelivery> deliveries) override;
+  Result<std::int64_t> ReserveSequences(model::MerchantId merchant, std::int64_t count) override;
   Result<std::optional<EndpointClaim>> Claim(UnixMicros now, std::string_view token,
                                              UnixMicros lease_until, std::size_t limit) override;
   Result<bool> Release(std::int64_t id, std::string_view token,

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <iterator>
 #include <optional>
@@ -33,6 +35,27 @@ constexpr std::string_view kSelectHead =
 constexpr std::string_view kSelectEvent =
     "SELECT merchant_id, product_id, prev_event_id, prev_live, live, prev_discontinued, "
     "discontinued, prev_inventory, inventory, source, created FROM stock_events WHERE id = ?1";
+
+constexpr std::string_view kSelectRange =
+    "SELECT merchant_id, product_id, prev_event_id, prev_live, live, prev_discontinued, "
+    "discontinued, prev_inventory, inventory, source, created, id FROM stock_events "
+    "WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3";
+constexpr std::string_view kSelectLatestId = "SELECT MAX(id) FROM stock_events";
+
+// Columns 3-10 of kSelectEvent or kSelectRange into `e`.
+Status ReadEventColumns(Statement& stmt, model::StockEvent& e) {
+  e.previous.live = stmt.ColumnBool(3);
+  e.current.live = stmt.ColumnBool(4);
+  e.previous.discontinued = stmt.ColumnBool(5);
+  e.current.discontinued = stmt.ColumnBool(6);
+  e.previous.inventory = stmt.ColumnOptionalInt64(7);
+  e.current.inventory = stmt.ColumnOptionalInt64(8);
+  std::optional<model::StockSource> source = model::ParseStockSource(stmt.ColumnView(9));
+  if (!source) return InternalError("database error: unknown stock event source stored");
+  e.source = *source;
+  e.created = stmt.ColumnInt64(10);
+  return Status::Ok();
+}
 
 // Where a product's chain starts: its newest event (none yet: nullopt).
 struct Head {
@@ -75,16 +98,7 @@ Result<std::optional<Link>> ReadLink(Connection& conn, std::int64_t id, model::M
   e.merchant_id = merchant;
   e.product_id = std::string(product_id);
   link.prev = stmt.ColumnOptionalInt64(2);
-  e.previous.live = stmt.ColumnBool(3);
-  e.current.live = stmt.ColumnBool(4);
-  e.previous.discontinued = stmt.ColumnBool(5);
-  e.current.discontinued = stmt.ColumnBool(6);
-  e.previous.inventory = stmt.ColumnOptionalInt64(7);
-  e.current.inventory = stmt.ColumnOptionalInt64(8);
-  std::optional<model::StockSource> source = model::ParseStockSource(stmt.ColumnView(9));
-  if (!source) return InternalError("database error: unknown stock event source stored");
-  e.source = *source;
-  e.created = stmt.ColumnInt64(10);
+  RESTOCK_RETURN_IF_ERROR(ReadEventColumns(stmt, e));
   // Ids only grow along a chain, so a walk always ends.
   if (link.prev && *link.prev >= id)
     return InternalError("database error: stock event chain loops");
@@ -224,6 +238,35 @@ Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListPage(model::Mer
     return events.size() < page.limit;
   }));
   return events;
+}
+
+Result<std::vector<model::StockEvent>> SqliteStockEventRepo::ListRange(std::int64_t after,
+                                                                       std::int64_t up_to,
+                                                                       std::size_t limit) {
+  std::vector<model::StockEvent> events;
+  if (limit == 0 || up_to <= after) return events;
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectRange));
+  stmt.BindInt64(1, after);
+  stmt.BindInt64(2, up_to);
+  stmt.BindInt64(3, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+  for (;;) {
+    RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) break;
+    model::StockEvent e;
+    e.id = stmt.ColumnInt64(11);
+    e.merchant_id = stmt.ColumnInt64(0);
+    e.product_id = std::string(stmt.ColumnView(1));
+    RESTOCK_RETURN_IF_ERROR(ReadEventColumns(stmt, e));
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+Result<std::int64_t> SqliteStockEventRepo::LatestId() {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectLatestId));
+  RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+  if (!has_row) return std::int64_t{0};
+  return stmt.ColumnOptionalInt64(0).value_or(0);
 }
 
 }  // namespace restock::store::sqlite

@@ -230,6 +230,10 @@ Status SqliteWebhookEndpointRepo::Delete(model::MerchantId merchant, std::int64_
 
 // ---- Outbox ----
 
+constexpr std::string_view kReserveSequences =
+    "INSERT INTO webhook_sequences (merchant_id, last) VALUES (?1, ?2) "
+    "ON CONFLICT (merchant_id) DO UPDATE SET last = last + excluded.last RETURNING last";
+
 Status SqliteWebhookOutboxRepo::Enqueue(std::span<const model::WebhookDelivery> deliveries) {
   return RunAtomically(conn_, deliveries.size(), [&]() -> Status {
     for (const model::WebhookDelivery& d : deliveries) {
@@ -248,6 +252,19 @@ Status SqliteWebhookOutboxRepo::Enqueue(std::span<const model::WebhookDelivery> 
     }
     return Status::Ok();
   });
+}
+
+Result<std::int64_t> SqliteWebhookOutboxRepo::ReserveSequences(model::MerchantId merchant,
+                                                               std::int64_t count) {
+  // The transaction holds the database's write lock, so no other writer takes numbers
+  // until it commits (migration 14).
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kReserveSequences));
+  stmt.BindInt64(1, merchant);
+  stmt.BindInt64(2, count);
+  RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+  if (!has_row) return InternalError("database error: no webhook sequence returned");
+  const std::int64_t last = stmt.ColumnInt64(0);
+  return last - count + 1;
 }
 
 Result<std::optional<EndpointClaim>> SqliteWebhookOutboxRepo::Claim(UnixMicros now,
