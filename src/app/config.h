@@ -43,7 +43,7 @@ struct ServeConfig {
   std::string tls_cert;  // PEM certificate chain; with tls_key, serve HTTPS
   std::string tls_key;   // PEM private key (unencrypted)
   std::int64_t scheduler_tick_seconds = 30;
-  // The out-of-stock flow (SPEC §4 rules 6 and 7; placement::MakeFlowOptions).
+  // The out-of-stock flow (docs/placement.md; placement::MakeFlowOptions).
   int oos_max_days = 30;
   std::string oos_notice_days = "1,15,30";
   // Webhook delivery (docs/webhooks.md). Times in milliseconds.

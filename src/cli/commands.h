@@ -1,5 +1,5 @@
-// restock::cli — the subcommands of SPEC §1 as functions: each parses nothing (app/ owns the
-// command line), calls one service and prints JSON on `out`. Errors come back as Status;
+// restock::cli — the subcommands of README.md "Commands" as functions: each parses nothing
+// (app/ owns the command line), calls one service and prints JSON on `out`. Errors come back as Status;
 // app/ prints them as one line on stderr with the exit code from ExitCodeFor.
 #pragma once
 
@@ -60,7 +60,7 @@ Status ProductGet(Context& ctx, const std::string& merchant, const std::string& 
 // ("element": the <product> number, XML feeds only), with a progress bar on ctx.progress.
 Status ProductImport(Context& ctx, const std::string& merchant, const std::string& path);
 
-// SPEC §1 `subscription add`: prints {"subscription_id","order_id","place_date"}.
+// `subscription add`: prints {"subscription_id","order_id","place_date"}.
 struct SubscriptionAddArgs {
   std::string merchant, customer, product;
   std::int64_t quantity = 1;
@@ -69,7 +69,7 @@ struct SubscriptionAddArgs {
 };
 Status SubscriptionAdd(Context& ctx, const SubscriptionAddArgs& args);
 
-// SPEC §1 `orders list`: prints a JSON array of orders, oldest first; nothing when it fails.
+// `orders list`: prints a JSON array of orders, oldest first; nothing when it fails.
 Status OrdersList(Context& ctx, const std::string& merchant, const std::optional<std::string>& status,
                   const std::optional<std::string>& date);
 
@@ -87,7 +87,7 @@ struct PlacementSettings {
   bool verbose = false;  // progress and a summary per merchant on stderr
 };
 
-// SPEC §1 `place-orders`: runs placement now for one merchant or all, on `date` or each
+// `place-orders`: runs placement now for one merchant or all, on `date` or each
 // merchant's local today; prints {"placed","out_of_stock","cancelled",…} summed over merchants.
 Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
                    const std::optional<std::string>& date, const PlacementSettings& settings);

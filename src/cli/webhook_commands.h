@@ -1,4 +1,4 @@
-// restock::cli — the `webhook` subcommands (SPEC §1 `webhook add`; docs/webhooks.md). Each
+// restock::cli — the `webhook` subcommands (`webhook add`; docs/webhooks.md). Each
 // resolves the merchant, calls webhooks::EndpointService once and prints JSON on ctx.out.
 #pragma once
 
