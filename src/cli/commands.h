@@ -1,6 +1,6 @@
 // restock::cli — the subcommands of README.md "Commands" as functions: each parses nothing
-// (app/ owns the command line), calls one service and prints JSON on `out`. Errors come back as Status;
-// app/ prints them as one line on stderr with the exit code from ExitCodeFor.
+// (app/ owns the command line), calls one service and prints JSON on `out`. Errors come back
+// as Status; app/ prints them as one line on stderr with the exit code from ExitCodeFor.
 #pragma once
 
 #include <optional>
