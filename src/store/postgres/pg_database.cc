@@ -90,10 +90,19 @@ Result<std::unique_ptr<Connection>> PgDatabase::Acquire() {
 
 void PgDatabase::Release(std::unique_ptr<Connection> conn) {
   std::lock_guard<std::mutex> lock(pool_mu_);
-  if (conn->healthy() && !conn->InTransaction()) {
-    idle_.push_back(std::move(conn));
-  } else {
+  if (!conn->healthy()) {
+    // Lost: whatever cut it (a server restart, a failover, an administrator terminating
+    // backends) most likely cut the idle ones too, and an idle connection only finds out
+    // on its next use. Drop them all so that the next callers start on fresh ones.
+    open_ -= 1 + idle_.size();
+    idle_.clear();
+    pool_cv_.notify_all();
+    return;
+  }
+  if (conn->InTransaction()) {
     --open_;  // dropped; the next Acquire opens a fresh one
+  } else {
+    idle_.push_back(std::move(conn));
   }
   pool_cv_.notify_one();
 }

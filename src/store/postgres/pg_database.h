@@ -3,7 +3,8 @@
 //
 // Connections:
 //   - a pool of up to `pool_size` connections for RunInTransaction and RunReadOnly, opened on
-//     demand, a lost one replaced at the next use;
+//     demand; when one is found lost, the idle ones are dropped with it (whatever cut one
+//     most likely cut them all) and replaced at the next use;
 //   - the group-commit writer (store/group_queue.h): one thread with its own connection that
 //     runs everything Submit()ted in one transaction (a savepoint per work) and commits once,
 //     as on SQLite.
