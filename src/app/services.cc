@@ -77,6 +77,12 @@ Result<std::unique_ptr<Storage>> OpenStorage(const ServeConfig& config) {
   settings.pg_pool_size = config.pg_pool_size;
   settings.pg_retry_window_ms = static_cast<int>(config.pg_retry_window_ms);
   RESTOCK_ASSIGN_OR_RETURN(storage->db, OpenDatabase(config.db, settings));
+  if (storage->db->read_only()) {
+    // Not even a read-only API: authentication, placement and webhook delivery all write.
+    return FailedPreconditionError("database '" + config.db +
+                                   "' is read-only (this process may not write the file): "
+                                   "serve needs write permission");
+  }
   RESTOCK_RETURN_IF_ERROR(storage->db->Migrate());
   ObserveCommits(*storage->db, storage->registry);
   return storage;

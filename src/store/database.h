@@ -256,6 +256,10 @@ class Database {
   // PostgreSQL analyses `products` (PgDatabase::AfterBulkLoad).
   virtual Status AfterBulkLoad() { return Status::Ok(); }
 
+  // True when this process may only read the database (SQLite: a file it may not write):
+  // every write fails with FailedPrecondition. `serve` refuses such a database.
+  virtual bool read_only() const { return false; }
+
   // Stops the writer after draining what is queued. Further Submits fail with Unavailable.
   // REQUIRES: not called from inside a work or a `done` callback (it would deadlock).
   virtual void Shutdown() = 0;

@@ -48,6 +48,7 @@ class OutboxDatabase final : public store::Database {
   void SetDeadlockObserver(std::function<void()> observer) override {
     inner_->SetDeadlockObserver(std::move(observer));
   }
+  bool read_only() const override { return inner_->read_only(); }
   void Shutdown() override { inner_->Shutdown(); }
 
  private:

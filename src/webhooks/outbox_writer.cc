@@ -98,10 +98,11 @@ Status OutboxWriter::OnOrderEvents(std::span<const model::OrderEvent> events) {
 }
 
 Status OutboxWriter::Finish() {
-  for (auto& [merchant, pending] : pending_) {
+  for (auto& [merchant_key, pending] : pending_) {
     if (pending.events.empty()) continue;
     enqueued_ += pending.deliveries.size();
     auto m = std::make_shared<MerchantEvents>(std::move(pending));
+    const model::MerchantId merchant = merchant_key;  // clang 14 cannot capture a binding
     RESTOCK_RETURN_IF_ERROR(
         tx_.AtCommit(merchant, [merchant, m](store::Transaction& tx) -> Status {
           const auto count = static_cast<std::int64_t>(m->events.size());

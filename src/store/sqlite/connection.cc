@@ -7,6 +7,7 @@
 
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "store/sqlite/page_cache.h"
@@ -159,7 +160,36 @@ void CreatePrivately(const std::string& path) {
   ::close(fd);
 }
 
+// A file: URI opening `path` read-only; immutable when no -wal file holds newer pages.
+std::string ReadOnlyUri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      const auto b = static_cast<unsigned char>(c);
+      uri += '%';
+      uri += kHex[b >> 4];
+      uri += kHex[b & 15];
+    } else {
+      uri += c;
+    }
+  }
+  uri += "?mode=ro";
+  struct stat wal {};
+  if (::stat((path + "-wal").c_str(), &wal) != 0) uri += "&immutable=1";
+  return uri;
+}
+
 }  // namespace
+
+int Connection::OnBusy(void* self, int count) {
+  auto* conn = static_cast<Connection*>(self);
+  const auto now = std::chrono::steady_clock::now();
+  if (count == 0) conn->busy_since_ = now;
+  if (now - conn->busy_since_ >= conn->busy_timeout_) return 0;  // SQLITE_BUSY to the caller
+  std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return 1;
+}
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
                                                      const ConnectionOptions& options) {
@@ -176,17 +206,26 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   if (sqlite3_threadsafe() == 0) return InternalError("SQLite built without thread support");
   ConfigureLibraryOnce();
 
-  if (!options.query_only) CreatePrivately(path);
+  const bool query_only = options.query_only || options.read_only_file;
+  if (!query_only) CreatePrivately(path);
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  std::string name = path;
+  if (options.read_only_file) {
+    flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    name = ReadOnlyUri(path);
+  }
+  int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
   // The handle exists (and must be closed) even when opening failed.
   std::unique_ptr<Connection> conn(new Connection(raw));
   if (raw == nullptr) return UnavailableError("database unavailable: out of memory");
   if (rc != SQLITE_OK) return TranslateError(sqlite3_extended_errcode(raw));
 
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  if (options.busy_timeout_ms > 0) {
+    conn->busy_timeout_ = std::chrono::milliseconds(options.busy_timeout_ms);
+    sqlite3_busy_handler(raw, &Connection::OnBusy, conn.get());
+  }
   RESTOCK_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
   // Statement and savepoint journals (one per write that may fail half-way, one per
   // group-commit work) would otherwise go through a temporary file, a syscall per page.
@@ -194,7 +233,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   // A negative cache_size is in KiB.
   std::string cache = "PRAGMA cache_size=-" + std::to_string(options.cache_kib);
   RESTOCK_RETURN_IF_ERROR(conn->Exec(cache.c_str()));
-  if (options.query_only) {
+  if (query_only) {
     RESTOCK_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=1"));
     return conn;
   }

@@ -4,6 +4,7 @@
 // (the handles are only forward-declared) so that sqlite3.h stays inside the .cc files.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -40,6 +41,11 @@ bool IsBusy(const Status& status);
 struct ConnectionOptions {
   // Sets PRAGMA query_only=1 so every write fails, and skips switching the journal mode.
   bool query_only = false;
+  // Opens the file read-only (implies query_only): for a file this process may not write
+  // (README.md, "Operations": a read-only database). Without a -wal file next to it, the file
+  // is opened immutable (SQLite then creates no -shm/-wal files and takes no locks), so
+  // nothing is written to its directory either.
+  bool read_only_file = false;
   // "FULL" or "NORMAL".
   std::string synchronous = "FULL";
   int busy_timeout_ms = 5000;
@@ -168,12 +174,19 @@ class Connection {
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
+  // SQLite's busy handler: tries again every millisecond until busy_timeout_ms has passed
+  // since the lock was first found busy. sqlite3_busy_timeout's own handler backs off to
+  // 100 ms between tries, and another process that takes the lock again within that gap
+  // (a second node on the same file) starves this one until the timeout.
+  static int OnBusy(void* self, int count);
 
   sqlite3* db_;                                                   // owned
   std::map<std::string, sqlite3_stmt*, std::less<>> statements_;  // owned
   CommitHook after_commit_;
   std::uint64_t failures_ = 0;
   bool undo_by_rollback_ = false;
+  std::chrono::milliseconds busy_timeout_{0};
+  std::chrono::steady_clock::time_point busy_since_;
 };
 
 // Runs `fn`, which executes `statements` writing statements on `conn`, all-or-nothing:

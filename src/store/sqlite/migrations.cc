@@ -1,6 +1,7 @@
 #include "store/sqlite/migrations.h"
 
 #include <array>
+#include <string>
 
 namespace restock::store::sqlite {
 namespace {
@@ -301,6 +302,8 @@ static_assert(VersionsAreIncreasing(kMigrations),
 constexpr const char* kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     "version INTEGER PRIMARY KEY, applied TEXT NOT NULL)";
+constexpr std::string_view kSelectMigrationsTable =
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
 constexpr std::string_view kSelectCurrentVersion =
     "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 constexpr std::string_view kSelectApplied = "SELECT 1 FROM schema_migrations WHERE version = ?1";
@@ -360,6 +363,23 @@ Status ApplyMigrations(Connection& conn) {
     RESTOCK_ASSIGN_OR_RETURN(bool applied, IsApplied(conn, migration.version));
     if (applied) continue;
     RESTOCK_RETURN_IF_ERROR(ApplyOne(conn, migration));
+  }
+  return Status::Ok();
+}
+
+Status CheckSchemaIsCurrent(Connection& conn) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement table, conn.Prepare(kSelectMigrationsTable));
+  RESTOCK_ASSIGN_OR_RETURN(bool has_table, table.Step());
+  int current = 0;
+  if (has_table) {
+    RESTOCK_ASSIGN_OR_RETURN(current, CurrentVersion(conn));
+  }
+  RESTOCK_RETURN_IF_ERROR(CheckNotNewer(current));
+  if (current < LatestSchemaVersion()) {
+    return FailedPreconditionError(
+        "the database is read-only and its schema (version " + std::to_string(current) +
+        ") is older than this binary's (" + std::to_string(LatestSchemaVersion()) +
+        "): it must be migrated by a process that may write it");
   }
   return Status::Ok();
 }

@@ -26,4 +26,8 @@ int LatestSchemaVersion();
 // REQUIRES: no transaction open on `conn`.
 Status ApplyMigrations(Connection& conn);
 
+// For a database that cannot be written (ConnectionOptions::read_only_file): Ok when its
+// schema is exactly this binary's; FailedPrecondition naming both versions otherwise.
+Status CheckSchemaIsCurrent(Connection& conn);
+
 }  // namespace restock::store::sqlite

@@ -72,6 +72,14 @@ Status DescribeOpenFailure(const std::string& path, const Status& status) {
   return InvalidArgumentError("cannot open SQLite database '" + path + "': " + cause);
 }
 
+// A database file this process may read but not write (its mode, its owner, a read-only
+// mount). root may write any file: for root only a read-only mount is read-only.
+bool IsReadOnlyFile(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec) && access(path.c_str(), R_OK) == 0 &&
+         access(path.c_str(), W_OK) != 0;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path,
@@ -88,6 +96,17 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
   conn_options.busy_timeout_ms = options.busy_timeout_ms;
   conn_options.cache_kib = std::int64_t{options.cache_mib} * 1024;
   conn_options.wal_autocheckpoint_pages = options.wal_autocheckpoint_pages;
+  if (IsReadOnlyFile(path)) {
+    // Readers only, opened as RunReadOnly needs them; the first one checks the file now.
+    conn_options.read_only_file = true;
+    Result<std::unique_ptr<Connection>> reader = Connection::Open(path, conn_options);
+    if (!reader.ok()) return DescribeOpenFailure(path, reader.status());
+    auto db = std::unique_ptr<SqliteDatabase>(
+        new SqliteDatabase(path, options, nullptr, nullptr, nullptr));
+    db->open_readers_ = 1;
+    db->idle_readers_.push_back(std::move(*reader));
+    return db;
+  }
   // The first connection creates the file and switches it to WAL, which persists.
   Result<std::unique_ptr<Connection>> first = Connection::Open(path, conn_options);
   if (!first.ok()) return DescribeOpenFailure(path, first.status());
@@ -121,9 +140,16 @@ SqliteDatabase::SqliteDatabase(std::string path, const SqliteOptions& options,
       sync_database_file_(FileSync(path_)),
       queue_(options.max_group_works,
              [this](std::vector<Pending> group) { CommitGroup(std::move(group)); }) {
+  if (read_only()) return;
   auto hook = [this](int wal_pages) { return AfterCommit(wal_pages); };
   write_conn_->SetCommitHook(hook);
   group_conn_->SetCommitHook(hook);
+}
+
+Status SqliteDatabase::ReadOnlyError() const {
+  return FailedPreconditionError("database '" + path_ +
+                                 "' is read-only (this process may not write the file); "
+                                 "nothing was changed");
 }
 
 SqliteDatabase::~SqliteDatabase() {
@@ -192,6 +218,12 @@ void SqliteDatabase::CheckpointerLoop() {
 }
 
 Status SqliteDatabase::Migrate() {
+  if (read_only()) {
+    RESTOCK_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, AcquireReader());
+    Status status = CheckSchemaIsCurrent(*conn);
+    ReleaseReader(std::move(conn));
+    return status;
+  }
   std::lock_guard<std::mutex> lock(write_mu_);
   return ApplyMigrations(*write_conn_);
 }
@@ -222,6 +254,7 @@ bool SqliteDatabase::RetryAfter(const Status& status, int attempt,
 }
 
 Status SqliteDatabase::RunInTransaction(const Work& work) {
+  if (read_only()) return ReadOnlyError();
   std::lock_guard<std::mutex> lock(write_mu_);
   const auto start = std::chrono::steady_clock::now();
   for (int attempt = 1;; ++attempt) {
@@ -248,6 +281,7 @@ Result<std::unique_ptr<Connection>> SqliteDatabase::AcquireReader() {
   }
   ConnectionOptions conn_options;
   conn_options.query_only = true;
+  conn_options.read_only_file = read_only();
   conn_options.synchronous = options_.synchronous;
   conn_options.busy_timeout_ms = options_.busy_timeout_ms;
   conn_options.cache_kib = std::int64_t{options_.cache_mib} * 1024;
@@ -285,6 +319,10 @@ void SqliteDatabase::SetReplayObserver(std::function<void()> observer) {
 }
 
 void SqliteDatabase::Submit(Work work, WorkDone done) {
+  if (read_only()) {
+    CallQuietly(done, ReadOnlyError());
+    return;
+  }
   if (Status failed = syncer_->failure(); !failed.ok()) {
     CallQuietly(done, failed);
     return;

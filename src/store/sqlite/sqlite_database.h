@@ -88,7 +88,8 @@ struct SqliteOptions {
 class SqliteDatabase final : public Database {
  public:
   // Opens the database file at `path` (a plain path: the caller strips any "sqlite:"
-  // prefix), creating it when missing, and switches it to WAL mode. Does not migrate.
+  // prefix), creating it when missing, and switches it to WAL mode (read-only: see
+  // read_only()). Does not migrate.
   // Returns InvalidArgument for bad options or a path the operator must fix (its directory
   // missing or not a directory, the path a directory, no permission; the message names
   // it), Unavailable when the file cannot be opened or created otherwise,
@@ -102,8 +103,14 @@ class SqliteDatabase final : public Database {
   SqliteDatabase(const SqliteDatabase&) = delete;
   SqliteDatabase& operator=(const SqliteDatabase&) = delete;
 
-  // FailedPrecondition when the file's schema is newer than this binary.
+  // FailedPrecondition when the file's schema is newer than this binary; on a read-only
+  // database, also when it is older (nothing can be applied).
   Status Migrate() override;
+
+  // True when the file exists and this process may read but not write it: Open then opens
+  // it read-only (README.md, "Operations": a read-only database). RunReadOnly works;
+  // RunInTransaction and Submit fail with FailedPrecondition naming the file.
+  bool read_only() const override { return write_conn_ == nullptr; }
 
   // `work` may run up to max_attempts times, so it must not have side effects outside the
   // transaction. An exception escaping `work` rolls back and returns Internal.
@@ -161,6 +168,7 @@ class SqliteDatabase final : public Database {
   bool AfterCommit(int wal_pages);
   void CheckpointerLoop();
 
+  Status ReadOnlyError() const;
   Result<std::unique_ptr<Connection>> AcquireReader();
   void ReleaseReader(std::unique_ptr<Connection> conn);
 
