@@ -80,8 +80,8 @@ Result<std::unique_ptr<Storage>> OpenStorage(const ServeConfig& config) {
   if (storage->db->read_only()) {
     // Not even a read-only API: authentication, placement and webhook delivery all write.
     return FailedPreconditionError("database '" + config.db +
-                                   "' is read-only (this process may not write the file): "
-                                   "serve needs write permission");
+                                   "' is read-only (this process may not write the file or "
+                                   "its directory): serve needs write permission");
   }
   RESTOCK_RETURN_IF_ERROR(storage->db->Migrate());
   ObserveCommits(*storage->db, storage->registry);

@@ -33,11 +33,12 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def read_only_db(tmp_path):
+@pytest.fixture(params=["file", "directory"])
+def read_only_db(request, tmp_path):
     """A database with merchant m1 and product P1 (inventory 3), copied into a directory
-    anyone may enter but only its owner may write, as a file anyone may read and only its
-    owner may write (0444 when the test runs unprivileged)."""
+    anyone may enter but only its owner may write. "file": the file is 0444 (anyone may read
+    it, nobody write it). "directory": the file is 0666 but, as no -wal and -shm files exist
+    and none can be created next to it, SQLite cannot write it either."""
     cli = Cli(tmp_path / "source.db", tmp_path)
     cli.ok("merchant", "add", "--public-id", "m1")
     cli.ok("product", "add", "--merchant", "m1", "--product-id", "P1", "--inventory", "3")
@@ -46,7 +47,8 @@ def read_only_db(tmp_path):
     folder.mkdir()
     db = folder / "restock.db"
     shutil.copyfile(tmp_path / "source.db", db)
-    os.chmod(db, 0o444)
+    mode = 0o444 if request.param == "file" else 0o666
+    os.chmod(db, mode)
     os.chmod(base, 0o755)
     os.chmod(folder, 0o555)
     yield db
@@ -59,7 +61,10 @@ def test_read_commands_work_and_create_nothing(read_only_db):
     r = _unprivileged(["product", "get", "--db", str(read_only_db), "--merchant", "m1", "P1"])
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["inventory"] == 3
-    # Even where the directory is writable, opening the file creates no -wal or -shm.
+    assert sorted(p.name for p in read_only_db.parent.iterdir()) == ["restock.db"]
+    if read_only_db.stat().st_mode & 0o222:  # the "directory" case
+        return
+    # Even where the directory is writable, opening a read-only file creates no -wal or -shm.
     os.chmod(read_only_db.parent, 0o777)
     r = _unprivileged(["product", "get", "--db", str(read_only_db), "--merchant", "m1", "P1"])
     assert r.returncode == 0, r.stderr
@@ -94,10 +99,11 @@ def test_serve_refuses_a_read_only_database(read_only_db):
 
 
 def test_an_old_schema_cannot_be_migrated_read_only(read_only_db):
+    mode = read_only_db.stat().st_mode
     os.chmod(read_only_db, 0o644)
     execute(read_only_db, "DELETE FROM schema_migrations WHERE version = "
                           "(SELECT MAX(version) FROM schema_migrations)")
-    os.chmod(read_only_db, 0o444)
+    os.chmod(read_only_db, mode)
     r = _unprivileged(["product", "get", "--db", str(read_only_db), "--merchant", "m1", "P1"])
     assert r.returncode == 5, (r.returncode, r.stderr)
     assert "read-only" in r.stderr and "older than this binary" in r.stderr, r.stderr

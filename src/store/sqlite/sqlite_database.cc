@@ -72,12 +72,20 @@ Status DescribeOpenFailure(const std::string& path, const Status& status) {
   return InvalidArgumentError("cannot open SQLite database '" + path + "': " + cause);
 }
 
-// A database file this process may read but not write (its mode, its owner, a read-only
-// mount). root may write any file: for root only a read-only mount is read-only.
+bool MayWrite(const std::string& path) { return access(path.c_str(), W_OK) == 0; }
+
+// A database file this process may read but not write: its mode, its owner, a read-only
+// mount (root may write any file: for root only a read-only mount counts), or a directory
+// it may not write when the -wal and -shm files WAL mode needs are not there to be written.
 bool IsReadOnlyFile(const std::string& path) {
   std::error_code ec;
-  return std::filesystem::is_regular_file(path, ec) && access(path.c_str(), R_OK) == 0 &&
-         access(path.c_str(), W_OK) != 0;
+  if (!std::filesystem::is_regular_file(path, ec) || access(path.c_str(), R_OK) != 0) {
+    return false;  // opening it fails with its own clear error
+  }
+  if (!MayWrite(path)) return true;
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (MayWrite(dir.empty() ? "." : dir)) return false;
+  return !MayWrite(path + "-wal") || !MayWrite(path + "-shm");
 }
 
 }  // namespace
@@ -148,8 +156,8 @@ SqliteDatabase::SqliteDatabase(std::string path, const SqliteOptions& options,
 
 Status SqliteDatabase::ReadOnlyError() const {
   return FailedPreconditionError("database '" + path_ +
-                                 "' is read-only (this process may not write the file); "
-                                 "nothing was changed");
+                                 "' is read-only (this process may not write the file or "
+                                 "its directory); nothing was changed");
 }
 
 SqliteDatabase::~SqliteDatabase() {
