@@ -20,7 +20,7 @@ struct Api::Handlers {
         subscriptions(s.authenticator, s.executor, s.db, s.clock),
         subscription(s.authenticator, s.executor, s.db, s.clock),
         orders(s.authenticator, s.executor, s.db),
-        order(s.authenticator, s.executor, s.db, s.clock),
+        order(s.authenticator, s.executor, s.db, s.clock, s.zones),
         demand(s.authenticator, s.executor, s.db, s.clock, s.zones),
         webhooks(s.authenticator, s.executor, s.db, s.clock, s.targets),
         products(s.authenticator, s.executor, s.db),

@@ -60,8 +60,11 @@ Result<http::Response> OrderHandler::Serve(const http::Request& request,
                                            const auth::Principal& principal) {
   if (request.method == "POST") {
     RESTOCK_ASSIGN_OR_RETURN(std::int64_t id, PathId("/orders/{id}/cancel/", request));
-    RESTOCK_ASSIGN_OR_RETURN(model::Order order,
-                             placement::CancelOrder(db_, clock_, principal.merchant_id, id));
+    RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant,
+                             accounts::FindMerchantById(db_, principal.merchant_id));
+    RESTOCK_ASSIGN_OR_RETURN(CivilDate today, zones_.LocalDate(merchant, clock_.NowMicros()));
+    RESTOCK_ASSIGN_OR_RETURN(
+        model::Order order, placement::CancelOrder(db_, clock_, principal.merchant_id, id, today));
     return JsonResponse(json::OrderToJson(order));
   }
   RESTOCK_ASSIGN_OR_RETURN(std::int64_t id, PathId("/orders/{id}/", request));

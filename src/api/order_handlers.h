@@ -29,8 +29,9 @@ class OrdersHandler final : public MerchantEndpoint {
 // GET /orders/{id}/ -> the order. POST /orders/{id}/cancel/ -> the cancelled order.
 class OrderHandler final : public MerchantEndpoint {
  public:
-  OrderHandler(const auth::Authenticator& a, Executor w, store::Database& db, const Clock& clock)
-      : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock) {}
+  OrderHandler(const auth::Authenticator& a, Executor w, store::Database& db, const Clock& clock,
+               placement::ZoneCache& zones)
+      : MerchantEndpoint(a, std::move(w)), db_(db), clock_(clock), zones_(zones) {}
 
  protected:
   std::string_view Action(const http::Request& request) const override {
@@ -42,6 +43,7 @@ class OrderHandler final : public MerchantEndpoint {
  private:
   store::Database& db_;
   const Clock& clock_;
+  placement::ZoneCache& zones_;  // the merchant's today, for the order after a cancelled one
 };
 
 // GET /products/{id}/demand/?days=N (default 30, 1..366): units due per day against tracked

@@ -239,10 +239,6 @@ Batch::ItemSplit Batch::Decide(const Order& order) {
   return split;
 }
 
-// Skipped cycles are recorded one event each, up to this many per subscription and run (a
-// year of daily cycles); the run's summary counts them all.
-constexpr std::size_t kMaxRecordedSkips = 366;
-
 model::ScheduleAdvance Batch::NextAfterToday(const Order& order, const model::Subscription& sub,
                                              std::size_t record_limit) const {
   return model::AdvancePast(order.place_date, sub.frequency, model::AnchorDay(sub), date_,

@@ -31,6 +31,10 @@ struct FlowOptions {
 // the flag (--oos-max-days, --oos-notice-days) otherwise. Other fields keep their defaults.
 Result<FlowOptions> MakeFlowOptions(int max_days, std::string_view notice_days);
 
+// A run that skips a subscription's overdue cycles records a subscription.cycle_skipped
+// event for each of the first this many (a year of daily cycles); its summary counts all.
+inline constexpr std::size_t kMaxRecordedSkips = 366;
+
 // What one run did. `out_of_stock` counts orders that entered the flow in this run.
 struct PlacementSummary {
   std::size_t considered = 0;

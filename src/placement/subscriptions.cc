@@ -1,6 +1,9 @@
 #include "placement/subscriptions.h"
 
 #include <algorithm>
+#include <vector>
+
+#include "placement/policy.h"
 
 namespace restock::placement {
 namespace {
@@ -203,8 +206,43 @@ Result<std::vector<model::OrderEvent>> ListOrderEvents(store::Database& db,
   return events;
 }
 
+namespace {
+
+// Skipping one delivery keeps the subscriptions going: their next orders are scheduled as a
+// run on `today` would schedule them after placing `order` (docs/placement.md, rule 4).
+Status ScheduleAfterSkipped(store::Transaction& tx, const model::Order& order, CivilDate today,
+                            UnixMicros now) {
+  const model::MerchantId merchant = order.merchant_id;
+  std::vector<model::OrderEvent> skipped;
+  for (const model::OrderItem& item : order.items) {
+    RESTOCK_ASSIGN_OR_RETURN(auto sub, tx.subscriptions().Find(merchant, item.subscription_id));
+    if (!sub || sub->status != model::SubscriptionStatus::kActive) continue;
+    model::ScheduleAdvance schedule = model::AdvancePast(
+        order.place_date, sub->frequency, model::AnchorDay(*sub), today, kMaxRecordedSkips);
+    for (CivilDate date : schedule.skipped_dates) {
+      skipped.push_back(model::OrderEvent{.merchant_id = merchant,
+                                          .order_id = order.id,
+                                          .type = model::OrderEventType::kCycleSkipped,
+                                          .date = today,
+                                          .created = now,
+                                          .subscription_id = sub->id,
+                                          .product_id = sub->product_id,
+                                          .quantity = sub->quantity,
+                                          .cycle_date = date});
+    }
+    if (!schedule.next) continue;  // the schedule ends with the calendar
+    model::OrderItem next{sub->id, sub->product_id, sub->quantity};
+    RESTOCK_RETURN_IF_ERROR(
+        AddToUpcomingOrder(tx, merchant, order.customer_id, *schedule.next, next, now).status());
+  }
+  if (skipped.empty()) return Status::Ok();
+  return tx.order_events().Append(skipped);
+}
+
+}  // namespace
+
 Result<model::Order> CancelOrder(store::Database& db, const Clock& clock,
-                                 model::MerchantId merchant, std::int64_t id) {
+                                 model::MerchantId merchant, std::int64_t id, CivilDate today) {
   model::Order result;
   RESTOCK_RETURN_IF_ERROR(db.RunInTransaction([&](store::Transaction& tx) -> Status {
     RESTOCK_ASSIGN_OR_RETURN(auto found, tx.orders().Find(merchant, id));
@@ -218,17 +256,7 @@ Result<model::Order> CancelOrder(store::Database& db, const Clock& clock,
     }
     UnixMicros now = clock.NowMicros();
     if (order.status == model::OrderStatus::kUnsent) {
-      // Skipping one delivery keeps the subscriptions going: schedule their next orders.
-      for (const model::OrderItem& item : order.items) {
-        RESTOCK_ASSIGN_OR_RETURN(auto sub, tx.subscriptions().Find(merchant, item.subscription_id));
-        if (!sub || sub->status != model::SubscriptionStatus::kActive) continue;
-        std::optional<CivilDate> date =
-            model::NextScheduledDate(order.place_date, sub->frequency, model::AnchorDay(*sub));
-        if (!date) continue;  // the schedule ends with the calendar
-        model::OrderItem next{sub->id, sub->product_id, sub->quantity};
-        RESTOCK_RETURN_IF_ERROR(
-            AddToUpcomingOrder(tx, merchant, order.customer_id, *date, next, now).status());
-      }
+      RESTOCK_RETURN_IF_ERROR(ScheduleAfterSkipped(tx, order, today, now));
     }
     order.status = model::OrderStatus::kCancelled;
     order.cancel_reason = "merchant";

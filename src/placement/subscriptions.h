@@ -78,9 +78,11 @@ Result<std::vector<model::Order>> ListOrders(store::Database& db, model::Merchan
                                              store::OrderPage page);
 
 // Cancels an unsent or out-of-stock order (reason "merchant"). Cancelling an unsent order
-// skips that delivery only: its subscriptions get their next order, as if it had been placed.
+// skips that delivery only: its subscriptions get their next order as if a run on `today`
+// (the merchant's local day) had placed it, so an overdue order's next one is the first
+// scheduled date after `today`, the cycles due meanwhile skipped (subscription.cycle_skipped).
 // FailedPrecondition for a placed, cancelled or rejected order; NotFound for an unknown id.
 Result<model::Order> CancelOrder(store::Database& db, const Clock& clock,
-                                 model::MerchantId merchant, std::int64_t id);
+                                 model::MerchantId merchant, std::int64_t id, CivilDate today);
 
 }  // namespace restock::placement

@@ -227,9 +227,11 @@ def test_rerunning_a_day_places_nothing_twice(shop):
 def test_http_orders_and_subscriptions(restock):
     pid = restock.a.public_id
     h = {**restock.a.key_headers(), "content-type": "application/json"}
+    # From today: cancelling the order schedules the first date after the server's today.
+    today = dt.date.fromisoformat(today_utc())
     r = restock.request("POST", "/subscriptions/", headers=h,
                         json={"customer": "c1", "product_id": "P2", "quantity": 2, "every": 2,
-                              "period": "week", "start": DAY})
+                              "period": "week", "start": today.isoformat()})
     assert r.status_code == 201, r.text
     created = r.json()
     sub = restock.request("GET", f"/subscriptions/{created['subscription_id']}/", headers=h).json()
@@ -246,7 +248,7 @@ def test_http_orders_and_subscriptions(restock):
     r = restock.request("POST", f"/orders/{created['order_id']}/cancel/", headers=h)
     assert r.status_code == 409, r.text
     page = restock.request("GET", "/orders/?status=unsent", headers=h).json()
-    assert [o["place_date"] for o in page["results"]] == [day(14)]
+    assert [o["place_date"] for o in page["results"]] == [str(today + dt.timedelta(days=14))]
 
     # Merchant B sees none of it.
     hb = {**restock.b.key_headers(), "content-type": "application/json"}
@@ -265,6 +267,31 @@ def test_http_orders_and_subscriptions(restock):
     bad = restock.request("POST", "/subscriptions/", headers={**h, "content-type": "text/plain"},
                           data="{}")
     assert bad.status_code == 415
+
+
+def test_cancelling_an_overdue_order_schedules_the_first_date_after_today(restock):
+    """The server was down: a weekly order due three weeks ago was never placed. Cancelling it
+    skips that delivery as if today's run had placed it (docs/placement.md, rule 4): the next
+    order is the first scheduled date after today, not a date already due that the next run
+    would place at once, and the cycles due meanwhile are recorded as skipped."""
+    h = {**restock.a.key_headers(), "content-type": "application/json"}
+    today = dt.date.fromisoformat(today_utc())
+    start = today - dt.timedelta(days=21)
+    created = restock.request("POST", "/subscriptions/", headers=h,
+                              json={"customer": "late", "product_id": "P2", "every": 1,
+                                    "period": "week", "start": start.isoformat()}).json()
+    r = restock.request("POST", f"/orders/{created['order_id']}/cancel/", headers=h)
+    assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+    page = restock.request("GET", "/orders/?status=unsent", headers=h).json()
+    assert [o["place_date"] for o in page["results"]] == [str(start + dt.timedelta(days=28))]
+    events = restock.cli.ok("orders", "events", "--merchant", restock.a.public_id,
+                            "--order", str(created["order_id"]))
+    skipped = sorted(e["cycle_date"] for e in events if e["type"] == "subscription.cycle_skipped")
+    assert skipped == [str(start + dt.timedelta(days=d)) for d in (7, 14, 21)], events
+    # The other merchant cannot cancel it, or see it.
+    hb = {**restock.b.key_headers(), "content-type": "application/json"}
+    assert restock.request("POST", f"/orders/{created['order_id']}/cancel/",
+                           headers=hb).status_code == 404
 
 
 def test_orders_pagination_walks_forward_and_back(restock):

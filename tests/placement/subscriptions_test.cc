@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "placement/demand.h"
 #include "support/fake_clock.h"
 #include "support/fake_database.h"
@@ -141,7 +143,7 @@ TEST_F(SubscriptionsTest, QuantityChangeReachesTheUpcomingOrder) {
 
 TEST_F(SubscriptionsTest, CancellingAnUnsentOrderSchedulesTheNextOne) {
   auto a = Create("c1", "coffee", D("2026-12-01"));
-  auto cancelled = CancelOrder(db_, clock_, 1, a.order_id);
+  auto cancelled = CancelOrder(db_, clock_, 1, a.order_id, D("2026-11-20"));
   ASSERT_TRUE(cancelled.ok());
   EXPECT_EQ(cancelled->status, OrderStatus::kCancelled);
   EXPECT_EQ(cancelled->cancel_reason, "merchant");
@@ -153,8 +155,30 @@ TEST_F(SubscriptionsTest, CancellingAnUnsentOrderSchedulesTheNextOne) {
     }
   }
   EXPECT_EQ(upcoming, 1);
-  EXPECT_EQ(CancelOrder(db_, clock_, 1, a.order_id).status().code(),
+  EXPECT_EQ(CancelOrder(db_, clock_, 1, a.order_id, D("2026-11-20")).status().code(),
             StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SubscriptionsTest, CancellingAnOverdueOrderSchedulesTheFirstDateAfterToday) {
+  // The server was down: the September order was never placed. Cancelling it must not leave
+  // the October one due (the next run would place it at once): as when a run places an
+  // overdue order, the cycles due meanwhile are skipped and recorded.
+  auto a = Create("c1", "coffee", D("2026-09-01"));
+  ASSERT_TRUE(CancelOrder(db_, clock_, 1, a.order_id, D("2026-12-07")).ok());
+  std::vector<CivilDate> upcoming;
+  for (auto& [id, o] : db_.state().orders) {
+    if (o.status == OrderStatus::kUnsent) upcoming.push_back(o.place_date);
+  }
+  EXPECT_EQ(upcoming, std::vector<CivilDate>{D("2027-01-01")});
+  std::vector<CivilDate> skipped;
+  for (const model::OrderEvent& e : db_.state().order_events) {
+    if (e.type != model::OrderEventType::kCycleSkipped) continue;
+    EXPECT_EQ(e.order_id, a.order_id);
+    EXPECT_EQ(e.subscription_id, a.subscription_id);
+    EXPECT_EQ(e.date, D("2026-12-07"));
+    skipped.push_back(*e.cycle_date);
+  }
+  EXPECT_EQ(skipped, (std::vector<CivilDate>{D("2026-10-01"), D("2026-11-01"), D("2026-12-01")}));
 }
 
 TEST_F(SubscriptionsTest, DemandFindsTheFirstShortDay) {
