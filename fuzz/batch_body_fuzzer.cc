@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (const auto& [field, messages] : v.errors) {
         FUZZ_CHECK(!field.empty() && !messages.empty());
       }
-      results[i] = api::ElementResult{400, std::move(v.errors)};
+      results[i] = api::ElementResult{400, std::move(v.errors), {}, {}};
     }
   }
 

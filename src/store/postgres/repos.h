@@ -116,6 +116,21 @@ class PgSeenSignatureRepo final : public SeenSignatureRepo {
   TxContext& cx_;
 };
 
+class PgIdempotencyRepo final : public IdempotencyRepo {
+ public:
+  explicit PgIdempotencyRepo(TxContext& cx) : cx_(cx) {}
+  // Store is INSERT … ON CONFLICT DO UPDATE … WHERE expired: of two concurrent transactions
+  // (on any node) storing one key, the second waits for the first and then writes nothing.
+  Result<std::optional<IdempotentResponse>> Find(model::MerchantId merchant, std::string_view key,
+                                                 UnixMicros now) override;
+  Status Store(model::MerchantId merchant, std::string_view key, const IdempotentResponse& response,
+               UnixMicros now, UnixMicros expires) override;
+  Result<std::size_t> DeleteExpired(UnixMicros now, std::size_t limit) override;
+
+ private:
+  TxContext& cx_;
+};
+
 class PgProductRepo final : public ProductRepo {
  public:
   explicit PgProductRepo(TxContext& cx) : cx_(cx) {}
@@ -308,7 +323,8 @@ class PgTransaction final : public Transaction {
         webhook_endpoints_(cx_),
         webhook_outbox_(cx_),
         webhook_attempts_(cx_),
-        seen_signatures_(cx_) {}
+        seen_signatures_(cx_),
+        idempotency_keys_(cx_) {}
 
   MerchantRepo& merchants() override { return merchants_; }
   ProductRepo& products() override { return products_; }
@@ -321,6 +337,7 @@ class PgTransaction final : public Transaction {
   WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
   WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
+  IdempotencyRepo& idempotency_keys() override { return idempotency_keys_; }
 
   // The connection the work runs on (the group writer's, or a pooled one); for tests.
   Connection& connection() { return cx_.conn; }
@@ -349,6 +366,7 @@ class PgTransaction final : public Transaction {
   PgWebhookOutboxRepo webhook_outbox_;
   PgWebhookAttemptRepo webhook_attempts_;
   PgSeenSignatureRepo seen_signatures_;
+  PgIdempotencyRepo idempotency_keys_;
 };
 
 }  // namespace restock::store::postgres
