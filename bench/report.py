@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from typing import Any
 
-# Targets of issue 5, as ratios measured in one run.
+# Targets of issues 5 and 24, as ratios measured in one run.
 SINGLE_VS_NGINX = 0.5       # single-product PATCH at 64 connections, requests/s
 BATCH1000_VS_CEILING = 0.8  # 1,000-product batches, products/s vs batched SQLite updates/s
 WRITE_VS_LIVE = 0.8         # single-product inventory_adjust / keyed PATCH vs plain live updates

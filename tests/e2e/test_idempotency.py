@@ -153,3 +153,36 @@ def test_two_nodes_sharing_a_key_apply_it_once(restock):
             assert ok[0].content == ok[1].content
             assert sorted(r.headers.get("Idempotent-Replayed", "") for r in ok) == ["", "true"]
         assert restock.product("P1")["inventory"] == 10 + round_ + 1, BACKEND
+
+
+def test_two_nodes_sending_one_key_with_different_bodies_apply_one(restock):
+    """Different bodies lock different products, so neither waits for the other's locks: the
+    key itself decides (on PostgreSQL the second insert waits for the first transaction, then
+    that request runs again and finds the answer)."""
+    node1 = restock.server
+    node2 = Server(restock.db, restock.tmp, name="node2")
+    restock._servers.append(node2)
+    expected_p1, expected_name = 10, "A's shared"
+    for round_ in range(5):
+        bodies = {node1: [{"product_id": "P1", "inventory_adjust": 1}],
+                  node2: [{"product_id": "SHARED", "name": f"renamed {round_}"}]}
+        got: dict[Server, requests.Response] = {}
+        go = threading.Barrier(2)
+
+        def send(server: Server) -> None:
+            go.wait()
+            got[server] = keyed(restock, bodies[server], f"split-{round_}", server=server)
+
+        threads = [threading.Thread(target=send, args=(s,)) for s in (node1, node2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        statuses = sorted(r.status_code for r in got.values())
+        assert statuses in ([207, 409], [207, 422]), [(r.status_code, r.text) for r in got.values()]
+        if got[node1].status_code == 207:
+            expected_p1 += 1
+        else:
+            expected_name = f"renamed {round_}"
+        assert restock.product("P1")["inventory"] == expected_p1
+        assert restock.product("SHARED")["name"] == expected_name
