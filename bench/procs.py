@@ -134,8 +134,10 @@ class Restock:
         feed = work / f"{public_id}-products.jsonl"
         with feed.open("w") as f:
             for i in range(products):
+                # A tracked inventory far from 0: the inventory_adjust scenario (bench/run,
+                # write_scenarios) adds and takes single units without ever reaching it.
                 f.write(f'{{"product_id":"P{i:07d}","sku":"SKU{i}","name":"Product {i}",'
-                        f'"price":"9.99","live":true}}\n')
+                        f'"price":"9.99","live":true,"inventory":1000000}}\n')
         start = time.monotonic()
         summary = json.loads(self.cli("product", "import", "--merchant", public_id, str(feed)))
         seconds = time.monotonic() - start
@@ -307,13 +309,15 @@ def _wait_for_port(port: int, proc: subprocess.Popen, name: str, log_path: pathl
 
 
 def wrk(url: str, path: str, *, batch: int, connections: int, seconds: float, threads: int,
-        products: int, creds: dict[str, str], api_key: bool = False) -> dict[str, Any]:
-    """One wrk run of bench/wrk/patch.lua. Returns its figures with requests/s, products/s
-    and latencies in ms."""
+        products: int, creds: dict[str, str], api_key: bool = False,
+        write: str = "live") -> dict[str, Any]:
+    """One wrk run of bench/wrk/patch.lua (`write`: its BENCH_WRITE). Returns its figures
+    with requests/s, products/s and latencies in ms."""
     env = dict(os.environ,
                BENCH_PATH=path, BENCH_BATCH=str(batch), BENCH_PRODUCTS=str(products),
                BENCH_PUBLIC_ID=creds["public_id"], BENCH_USER=creds["username"],
-               BENCH_SECRET=creds["secret"], BENCH_API_KEY=creds["api_key"] if api_key else "")
+               BENCH_SECRET=creds["secret"], BENCH_API_KEY=creds["api_key"] if api_key else "",
+               BENCH_WRITE=write)
     # wrk takes whole seconds ("-d 30.0s" is a usage error).
     duration = f"{max(1, round(seconds))}s"
     out = run(["wrk", "-t", str(threads), "-c", str(connections), "-d", duration,

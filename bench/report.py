@@ -8,9 +8,10 @@ import shutil
 import subprocess
 from typing import Any
 
-# Targets of issue 5, as ratios measured in one run.
+# Targets of issues 5 and 24, as ratios measured in one run.
 SINGLE_VS_NGINX = 0.5       # single-product PATCH at 64 connections, requests/s
 BATCH1000_VS_CEILING = 0.8  # 1,000-product batches, products/s vs batched SQLite updates/s
+WRITE_VS_LIVE = 0.8         # single-product inventory_adjust / keyed PATCH vs plain live updates
 PLACEMENT_SECONDS = 30.0    # 1,000,000 due orders
 SERVE_RSS_MIB = 200.0       # serve with 1,000,000 products, under load
 
@@ -102,6 +103,14 @@ def _targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             out.append({"target": label + ")",
                         "goal": f">= {BATCH1000_VS_CEILING}×", "measured": b["vs_ceiling"],
                         "met": _ge(b["vs_ceiling"], BATCH1000_VS_CEILING)})
+    writes = results.get("writes")
+    if writes:
+        for write, what in (("adjust", "`inventory_adjust`"), ("keyed", "an Idempotency-Key")):
+            out.append({"target": f"single-product PATCH with {what}, 64 connections: "
+                                  "requests/s vs plain `live` updates (mean of right before "
+                                  "and after)",
+                        "goal": f">= {WRITE_VS_LIVE}×", "measured": writes["ratios"][write],
+                        "met": _ge(writes["ratios"][write], WRITE_VS_LIVE)})
     p = results.get("placement")
     if p:
         note = "" if p["orders"] >= 1_000_000 else f" (smoke size: {p['orders']:,} orders)"
@@ -206,6 +215,14 @@ def markdown(results: dict[str, Any]) -> str:
                                  f"{c['seconds']:.2f} | {fmt(c['updates_per_s'])} |")
     elif results.get("ceiling_note"):
         lines += ["", f"Storage ceiling: {results['ceiling_note']}"]
+    writes = results.get("writes")
+    if writes:
+        lines += ["", "## Inventory writes: single-product PATCH, 64 connections", "",
+                  "| writes | requests/s | p50 ms | p99 ms | non-207 | element errors |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for r in writes["runs"]:
+            lines.append(f"| {r['write']} | {fmt(r['requests_per_s'])} | {r['p50_ms']} | "
+                         f"{r['p99_ms']} | {r['non_207']} | {r['element_errors']} |")
     p = results.get("placement")
     if p:
         lines += ["", "## Placement run", "",

@@ -8,6 +8,10 @@
 --                    API-user HMAC: authorization = {"public_id","ts","sig_field","sig"} with
 --                    sig = base64(HMAC-SHA256(secret, user .. "|" .. ts)), og-authorization: True
 --   BENCH_API_KEY    when set, sends x-api-key instead of the HMAC headers
+--   BENCH_WRITE      what each element writes: "live" (default: live true or false at random),
+--                    "adjust" (inventory_adjust +1 or -1 at random; the products need a
+--                    tracked inventory far from 0), "keyed" (as "live", each request with an
+--                    Idempotency-Key of its own)
 --
 -- Every request carries a signature for the current second: the HMAC is computed in Lua
 -- (below) whenever the second changes, so wrk's client CPU stays on HTTP rather than
@@ -108,6 +112,8 @@ local public_id = os.getenv("BENCH_PUBLIC_ID") or "bench"
 local user = os.getenv("BENCH_USER") or "bench"
 local secret = os.getenv("BENCH_SECRET") or ""
 local api_key = os.getenv("BENCH_API_KEY")
+local write = os.getenv("BENCH_WRITE") or "live"
+assert(write == "live" or write == "adjust" or write == "keyed", "BENCH_WRITE: " .. write)
 
 -- Self-check against a known vector (RFC 4231 test case 2) before sending anything.
 assert(base64(hmac_sha256("Jefe", "what do ya want for nothing?")) ==
@@ -133,8 +139,13 @@ end
 local parts = {}
 local function body()
   for i = 1, batch do
-    parts[i] = string.format('{"product_id":"P%07d","live":%s}', math.random(0, products - 1),
-                             math.random(0, 1) == 1 and "true" or "false")
+    if write == "adjust" then
+      parts[i] = string.format('{"product_id":"P%07d","inventory_adjust":%d}',
+                               math.random(0, products - 1), math.random(0, 1) == 1 and 1 or -1)
+    else
+      parts[i] = string.format('{"product_id":"P%07d","live":%s}', math.random(0, products - 1),
+                               math.random(0, 1) == 1 and "true" or "false")
+    end
   end
   return "[" .. table.concat(parts, ",", 1, batch) .. "]"
 end
@@ -148,11 +159,17 @@ end
 function init(args)
   math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0) % 100000)
   bad_status, element_errors, answered = 0, 0, 0
+  -- Idempotency keys unique across threads and runs: a random prefix and a counter.
+  key_prefix, key_count = string.format("%08x%08x-", math.random(0, 0x7fffffff), os.time()), 0
 end
 
 function request()
   local headers = {["content-type"] = "application/json"}
   auth_headers(headers)
+  if write == "keyed" then
+    key_count = key_count + 1
+    headers["Idempotency-Key"] = key_prefix .. key_count
+  end
   return wrk.format("PATCH", path, headers, body())
 end
 

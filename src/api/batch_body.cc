@@ -78,13 +78,38 @@ Result<ValidatedBatch> ParseAndValidateBatch(std::string_view body, const BatchL
   for (std::size_t i = 0; i < parsed->elements.size(); ++i) {
     catalog::ValidatedElement v = catalog::ValidateElement(parsed->elements[i]);
     if (!v.patch) {
-      out.results[i] = ElementResult{400, std::move(v.errors)};
+      out.results[i] = ElementResult{400, std::move(v.errors), {}, {}};
       continue;
     }
     out.patches.push_back(std::move(*v.patch));
     out.patch_index.push_back(i);
   }
   return out;
+}
+
+void RecordOutcomes(const catalog::PatchResults& results, ValidatedBatch& batch) {
+  for (std::size_t k = 0; k < batch.patch_index.size(); ++k) {
+    ElementResult& r = batch.results[batch.patch_index[k]];
+    switch (results.outcomes[k]) {
+      case catalog::PatchOutcome::kCreated:
+      case catalog::PatchOutcome::kUpdated:
+      case catalog::PatchOutcome::kUnchanged:
+        r = ElementResult{};
+        break;
+      case catalog::PatchOutcome::kNotFound:
+        r = ElementResult{404, {}, {}, {}};
+        break;
+      case catalog::PatchOutcome::kAlreadyExists:
+        r = ElementResult{
+            400, {{"product_id", {"a product with this product_id already exists"}}}, {}, {}};
+        break;
+      case catalog::PatchOutcome::kConflict: {
+        const catalog::PatchResults::Conflict& c = results.conflicts[k];
+        r = ElementResult{409, {}, catalog::ConflictMessage(c.reason), c.inventory};
+        break;
+      }
+    }
+  }
 }
 
 http::Response BatchResultsResponse(const ValidatedBatch& batch) {
@@ -119,6 +144,14 @@ std::string RenderBatchResults(const std::vector<std::string>& product_id_json,
         }
         out += ']';
       }
+      out += '}';
+    }
+    if (results[i].status == 409) {
+      out += ",\"detail\":";
+      out += core::JsonQuote(results[i].detail);
+      out += ",\"current\":{\"inventory\":";
+      const std::optional<std::int64_t>& current = results[i].current_inventory;
+      out += current ? std::to_string(*current) : std::string("null");
       out += '}';
     }
     out += '}';

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "catalog/raw_element.h"
+#include "catalog/stock_update.h"
 #include "catalog/validation.h"
 #include "core/result.h"
 #include "http/message.h"
@@ -33,8 +36,11 @@ struct ParsedBatch {
 Result<ParsedBatch> ParseBatchBody(std::string_view body, const BatchLimits& limits);
 
 struct ElementResult {
-  int status = 200;             // 200 | 400 | 404
+  int status = 200;             // 200 | 400 | 404 | 409
   catalog::FieldErrors errors;  // only for 400
+  // Only for 409: why, and the stored inventory the element was checked against.
+  std::string_view detail;
+  std::optional<std::int64_t> current_inventory;  // nullopt = untracked
 };
 
 // A batch body parsed and every element validated (catalog::ValidateElement), in input order.
@@ -49,7 +55,13 @@ struct ValidatedBatch {
 // batch endpoints (update and create). Errors as ParseBatchBody's.
 Result<ValidatedBatch> ParseAndValidateBatch(std::string_view body, const BatchLimits& limits);
 
-// {"results":[{"product_id":…,"status":…[,"errors":{…}]},…]}.
+// Sets the result of each element of `batch` that reached the store from `results` (aligned
+// with the patches it held): 200 applied (or already so), 404 no such product, 400 exists
+// already (creating), 409 an inventory conflict (catalog::Conflicts) with its detail and the
+// stored inventory.
+void RecordOutcomes(const catalog::PatchResults& results, ValidatedBatch& batch);
+
+// {"results":[{"product_id":…,"status":…[,"errors":{…}][,"detail":…,"current":{…}]},…]}.
 // REQUIRES: results.size() == product_id_json.size().
 std::string RenderBatchResults(const std::vector<std::string>& product_id_json,
                                const std::vector<ElementResult>& results);

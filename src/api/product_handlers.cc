@@ -126,6 +126,17 @@ http::Response InvalidFields(const catalog::FieldErrors& errors) {
   return JsonResponse(body, 400);
 }
 
+// 409 {"detail", "current": {"inventory": N|null}}, as a batch element's 409.
+http::Response InventoryConflict(const catalog::PatchResults::Conflict& conflict) {
+  boost::json::object body;
+  body["detail"] = catalog::ConflictMessage(conflict.reason);
+  boost::json::object current;
+  current["inventory"] =
+      conflict.inventory ? boost::json::value(*conflict.inventory) : boost::json::value(nullptr);
+  body["current"] = std::move(current);
+  return JsonResponse(body, 409);
+}
+
 constexpr std::size_t kMaxSearchBytes = 1024;
 
 }  // namespace
@@ -205,15 +216,21 @@ void ProductHandler::ServeAsync(std::shared_ptr<const http::Request> request,
   patches.push_back(std::move(*v.patch));
   model::MerchantId merchant = principal.merchant_id;
   stock_.UpdateAsync(merchant, std::move(patches), model::StockSource::kApi,
-                     [this, request, merchant, id = *id, respond = std::move(respond)](
-                         Result<std::vector<catalog::PatchOutcome>> outcomes) {
+                     [this, request, merchant, id = *id,
+                      respond = std::move(respond)](Result<catalog::PatchResults> outcomes) {
                        // On the database writer: read the product back on a worker instead.
-                       auto shared = std::make_shared<Result<std::vector<catalog::PatchOutcome>>>(
-                           std::move(outcomes));
+                       auto shared =
+                           std::make_shared<Result<catalog::PatchResults>>(std::move(outcomes));
                        Post([this, request, merchant, id, respond, shared]() {
                          if (!shared->ok()) return respond(ToResponse(*request, shared->status()));
-                         if ((**shared).front() == catalog::PatchOutcome::kNotFound) {
-                           return respond(ToResponse(*request, NotFoundError("Not found.")));
+                         const catalog::PatchResults& results = **shared;
+                         switch (results.outcomes.front()) {
+                           case catalog::PatchOutcome::kNotFound:
+                             return respond(ToResponse(*request, NotFoundError("Not found.")));
+                           case catalog::PatchOutcome::kConflict:
+                             return respond(InventoryConflict(results.conflicts.front()));
+                           default:
+                             break;
                          }
                          Result<model::Product> product = catalog::GetProduct(db_, merchant, id);
                          if (!product.ok()) return respond(ToResponse(*request, product.status()));

@@ -34,7 +34,9 @@ class ProductsHandler final : public MerchantEndpoint {
 
 // GET /products/{id}/ -> the product. PATCH /products/{id}/ with a JSON object of updatable
 // fields (README.md, API; `product_id` may be omitted, else must equal the id in the path) -> 200
-// with the product as updated; 400 {"detail","errors":{field:[…]}}; 404; 415. The update
+// with the product as updated; 400 {"detail","errors":{field:[…]}}; 404; 409
+// {"detail","current":{"inventory":N|null}} when its `if_inventory` or `inventory_adjust` does
+// not hold (catalog::Conflicts), nothing applied; 415. The update
 // goes through StockService::UpdateAsync like a batch element (group commit, stock events
 // with source api, the restock trigger) and is durable before the response.
 class ProductHandler final : public MerchantEndpoint {

@@ -14,7 +14,9 @@ namespace restock::api {
 // Thread-safe. Does not own its dependencies, which must outlive it.
 //
 // Responds 207 with per-element results once every applied element is durable; or a
-// whole-request error (400, 401, 403, 413, 415, 429, 5xx) with nothing applied. Small
+// whole-request error (400, 401, 403, 413, 415, 429, 5xx) with nothing applied. With an
+// Idempotency-Key (api/idempotency.h) the 207 is stored with the changes and replayed to a
+// retry; a key used with another body is 422, a key another request holds right now 409. Small
 // requests (body up to kInlineBodyBytes) whose credentials are in memory are served on the
 // I/O thread without blocking; everything else on a worker.
 class ProductsBatchHandler final : public MerchantEndpoint {
@@ -36,11 +38,15 @@ class ProductsBatchHandler final : public MerchantEndpoint {
                   http::Respond respond) override;
 
  private:
+  // Counts the outcomes of the elements that reached the store.
+  void CountOutcomes(const ValidatedBatch& batch);
+
   catalog::StockService& stock_;
   BatchLimits limits_;
   metrics::Counter& applied_;
   metrics::Counter& rejected_;
   metrics::Counter& not_found_;
+  metrics::Counter& conflict_;
 };
 
 }  // namespace restock::api

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "api/idempotency.h"
 #include "api/status_mapping.h"
 
 namespace restock::api {
@@ -14,27 +15,27 @@ void ProductsCreateHandler::ServeAsync(std::shared_ptr<const http::Request> requ
       return respond(http::ErrorResponse(400, "force_all_fields must be true or false."));
     }
   }
+  Result<std::optional<catalog::IdempotencyKey>> key =
+      IdempotencyKeyOf(*request, "POST /products-batch/create/");
+  if (!key.ok()) return respond(ResponseForStatus(key.status()));
   Result<ValidatedBatch> parsed = ParseAndValidateBatch(request->body, limits_);
   if (!parsed.ok()) return respond(ResponseForBodyError(parsed.status()));
   auto batch = std::make_shared<ValidatedBatch>(std::move(parsed).value());
+  if (*key) {
+    return SubmitKeyedBatch(stock_, principal.merchant_id, std::move(batch),
+                            catalog::ApplyMode::kCreate, std::move(**key), std::move(respond));
+  }
   if (batch->patches.empty()) return respond(BatchResultsResponse(*batch));
 
   std::vector<model::ProductPatch> patches = std::move(batch->patches);
   stock_.CreateAsync(
       principal.merchant_id, std::move(patches), model::StockSource::kApi,
-      [this, request, batch,
-       respond = std::move(respond)](Result<std::vector<catalog::PatchOutcome>> outcomes) {
+      [this, request, batch, respond = std::move(respond)](Result<catalog::PatchResults> outcomes) {
         // On the database writer: render on a worker.
-        auto shared =
-            std::make_shared<Result<std::vector<catalog::PatchOutcome>>>(std::move(outcomes));
+        auto shared = std::make_shared<Result<catalog::PatchResults>>(std::move(outcomes));
         Post([request, batch, respond, shared]() {
           if (!shared->ok()) return respond(ToResponse(*request, shared->status()));
-          for (std::size_t k = 0; k < batch->patch_index.size(); ++k) {
-            if ((**shared)[k] == catalog::PatchOutcome::kAlreadyExists) {
-              batch->results[batch->patch_index[k]] = ElementResult{
-                  400, {{"product_id", {"a product with this product_id already exists"}}}};
-            }
-          }
+          RecordOutcomes(**shared, *batch);
           respond(BatchResultsResponse(*batch));
         });
       });

@@ -1,8 +1,11 @@
 // restock::api — POST /products-batch/create/ (Ordergroove's bulk create): a JSON array of
 // product objects with the fields of the batch update, answered 207 with one result per
-// element in input order: 200 created, 400 invalid (with "errors") or already existing.
+// element in input order: 200 created, 400 invalid (with "errors") or already existing, 409
+// for an `inventory_adjust` (a new product's inventory is untracked) or an `if_inventory`
+// other than null.
 // `?force_all_fields=true|false` is accepted for compatibility (see docs/catalog.md).
-// An adapter over catalog::StockService::CreateAsync (group commit, durable before 207).
+// An adapter over catalog::StockService::CreateAsync (group commit, durable before 207);
+// an Idempotency-Key makes it safe to retry, as on the batch update (api/idempotency.h).
 #pragma once
 
 #include "api/batch_body.h"

@@ -28,6 +28,35 @@ struct Working {
 
 }  // namespace
 
+ConflictReason Conflicts(const model::ProductPatch& patch, std::optional<std::int64_t> inventory) {
+  if (patch.if_inventory && *patch.if_inventory != inventory) {
+    return ConflictReason::kInventoryMismatch;
+  }
+  if (!patch.inventory_adjust) return ConflictReason::kNone;
+  if (!inventory) return ConflictReason::kUntracked;
+  std::int64_t result = 0;
+  if (__builtin_add_overflow(*inventory, *patch.inventory_adjust, &result)) {
+    return *patch.inventory_adjust < 0 ? ConflictReason::kNegative : ConflictReason::kOutOfRange;
+  }
+  return result < 0 ? ConflictReason::kNegative : ConflictReason::kNone;
+}
+
+std::string_view ConflictMessage(ConflictReason reason) {
+  switch (reason) {
+    case ConflictReason::kNone:
+      return "";
+    case ConflictReason::kInventoryMismatch:
+      return "The inventory does not equal if_inventory.";
+    case ConflictReason::kUntracked:
+      return "inventory_adjust needs a tracked inventory.";
+    case ConflictReason::kNegative:
+      return "inventory_adjust would make the inventory negative.";
+    case ConflictReason::kOutOfRange:
+      return "inventory_adjust would make the inventory too large.";
+  }
+  return "";
+}
+
 bool ApplyPatch(const model::ProductPatch& patch, model::Product& product) {
   const bool was_sold_out = product.inventory && *product.inventory == 0;
   bool changed = false;
@@ -41,6 +70,10 @@ bool ApplyPatch(const model::ProductPatch& patch, model::Product& product) {
   changed |= Assign(patch.detail_url, product.detail_url);
   changed |= Assign(patch.inventory, product.inventory);
   changed |= Assign(patch.low_stock_threshold, product.low_stock_threshold);
+  if (patch.inventory_adjust && *patch.inventory_adjust != 0) {
+    *product.inventory += *patch.inventory_adjust;
+    changed = true;
+  }
   // The mirror of placement's rule 8 (sold out flips live:false): units arriving for a sold-out
   // product bring it back (docs/placement.md: "live:true or inventory up"), unless the same
   // element says what `live` should be.
@@ -53,31 +86,41 @@ bool ApplyPatch(const model::ProductPatch& patch, model::Product& product) {
 
 namespace {
 
-Result<AppliedPatches> ApplyPatchesOnce(store::Transaction& tx, model::MerchantId merchant,
-                                        std::span<const model::ProductPatch> patches,
-                                        const ApplyOptions& options) {
-  // Every distinct product once, in first-seen order: patch k works on working[slot_of[k]]
-  // (one hash lookup per patch; in 1,000-product batches the lookups showed in profiles).
-  // Small batches (most requests carry one product) scan instead of building a map.
+// Every distinct product of `patches` once, in first-seen order (`ids`): patch k works on
+// the product ids[slot_of[k]] (one hash lookup per patch; in 1,000-product batches the lookups
+// showed in profiles). Small batches (most requests carry one product) scan instead of
+// building a map.
+struct Slots {
+  std::vector<std::string_view> ids;
+  std::vector<std::size_t> slot_of;
+};
+
+Slots SlotsOf(std::span<const model::ProductPatch> patches) {
   constexpr std::size_t kScanAtMost = 8;
   const bool hashed = patches.size() > kScanAtMost;
   std::unordered_map<std::string_view, std::size_t> slot_by_id;
   if (hashed) slot_by_id.reserve(patches.size());
-  std::vector<std::string_view> ids;
-  ids.reserve(patches.size());
-  std::vector<std::size_t> slot_of;
-  slot_of.reserve(patches.size());
+  Slots out;
+  out.ids.reserve(patches.size());
+  out.slot_of.reserve(patches.size());
   for (const auto& patch : patches) {
     std::size_t slot = 0;
     if (hashed) {
-      slot = slot_by_id.try_emplace(patch.product_id, ids.size()).first->second;
+      slot = slot_by_id.try_emplace(patch.product_id, out.ids.size()).first->second;
     } else {
-      slot = static_cast<std::size_t>(std::find(ids.begin(), ids.end(), patch.product_id) -
-                                      ids.begin());
+      slot = static_cast<std::size_t>(std::find(out.ids.begin(), out.ids.end(), patch.product_id) -
+                                      out.ids.begin());
     }
-    if (slot == ids.size()) ids.push_back(patch.product_id);
-    slot_of.push_back(slot);
+    if (slot == out.ids.size()) out.ids.push_back(patch.product_id);
+    out.slot_of.push_back(slot);
   }
+  return out;
+}
+
+Result<AppliedPatches> ApplyPatchesOnce(store::Transaction& tx, model::MerchantId merchant,
+                                        std::span<const model::ProductPatch> patches,
+                                        const ApplyOptions& options) {
+  auto [ids, slot_of] = SlotsOf(patches);
   RESTOCK_ASSIGN_OR_RETURN(auto loaded, tx.products().FindMany(merchant, ids));
   std::vector<Working> working(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -86,8 +129,10 @@ Result<AppliedPatches> ApplyPatchesOnce(store::Transaction& tx, model::MerchantI
     working[i].product = std::move(*loaded[i]);
   }
 
-  std::vector<PatchOutcome> outcomes;
+  PatchResults results;
+  std::vector<PatchOutcome>& outcomes = results.outcomes;
   outcomes.reserve(patches.size());
+  results.conflicts.resize(patches.size());
   std::vector<model::StockEvent> events;
   for (std::size_t k = 0; k < patches.size(); ++k) {
     const model::ProductPatch& patch = patches[k];
@@ -96,11 +141,19 @@ Result<AppliedPatches> ApplyPatchesOnce(store::Transaction& tx, model::MerchantI
       outcomes.push_back(PatchOutcome::kAlreadyExists);
       continue;
     }
+    if (!w.exists && options.mode == ApplyMode::kUpdate) {
+      outcomes.push_back(PatchOutcome::kNotFound);
+      continue;
+    }
+    // A product about to be created has no tracked inventory yet.
+    const std::optional<std::int64_t> stored =
+        w.exists ? w.product.inventory : std::optional<std::int64_t>();
+    if (ConflictReason why = Conflicts(patch, stored); why != ConflictReason::kNone) {
+      outcomes.push_back(PatchOutcome::kConflict);
+      results.conflicts[k] = {why, stored};
+      continue;
+    }
     if (!w.exists) {
-      if (options.mode == ApplyMode::kUpdate) {
-        outcomes.push_back(PatchOutcome::kNotFound);
-        continue;
-      }
       w.exists = w.created = w.dirty = true;
       w.product = model::Product{};
       w.product.product_id = patch.product_id;
@@ -134,7 +187,7 @@ Result<AppliedPatches> ApplyPatchesOnce(store::Transaction& tx, model::MerchantI
   if (!inserts.empty()) RESTOCK_RETURN_IF_ERROR(tx.products().Insert(merchant, inserts));
   if (!events.empty()) RESTOCK_RETURN_IF_ERROR(tx.stock_events().Append(events));
   if (!updates.empty()) RESTOCK_RETURN_IF_ERROR(tx.products().Update(merchant, updates));
-  return AppliedPatches{std::move(outcomes), std::move(events)};
+  return AppliedPatches{std::move(results), std::move(events)};
 }
 
 }  // namespace
@@ -156,6 +209,14 @@ Result<AppliedPatches> ApplyPatches(store::Transaction& tx, model::MerchantId me
   }
 }
 
+store::WorkLocks LocksFor(model::MerchantId merchant,
+                          std::span<const model::ProductPatch> patches) {
+  store::WorkLocks locks{merchant, false, {}};
+  locks.products.reserve(patches.size());
+  for (const model::ProductPatch& p : patches) locks.products.push_back(p.product_id);
+  return locks;
+}
+
 void StockService::UpdateAsync(model::MerchantId merchant, std::vector<model::ProductPatch> patches,
                                model::StockSource source, Done done) {
   SubmitAsync(merchant, std::move(patches), source, ApplyMode::kUpdate, std::move(done));
@@ -171,10 +232,7 @@ void StockService::SubmitAsync(model::MerchantId merchant, std::vector<model::Pr
   // The outcomes are produced inside the work and handed to `done` only after the commit,
   // so a client never hears "applied" for something that could still roll back.
   auto applied = std::make_shared<AppliedPatches>();
-  // The products the work will lock, taken with the whole group's in one global order.
-  store::WorkLocks locks{merchant, false, {}};
-  locks.products.reserve(patches.size());
-  for (const model::ProductPatch& p : patches) locks.products.push_back(p.product_id);
+  store::WorkLocks locks = LocksFor(merchant, patches);
   auto shared_patches = std::make_shared<std::vector<model::ProductPatch>>(std::move(patches));
   db_.Submit(
       [this, merchant, source, mode, applied, shared_patches](store::Transaction& tx) -> Status {
@@ -185,19 +243,19 @@ void StockService::SubmitAsync(model::MerchantId merchant, std::vector<model::Pr
       [this, merchant, applied, done = std::move(done)](Status status) {
         if (!status.ok()) return done(std::move(status));
         if (listener_ && !applied->events.empty()) listener_(merchant, applied->events);
-        done(std::move(applied->outcomes));
+        done(std::move(applied->results));
       },
       std::move(locks));
 }
 
-Result<std::vector<PatchOutcome>> StockService::Upsert(model::MerchantId merchant,
-                                                       std::span<const model::ProductPatch> patches,
-                                                       model::StockSource source) {
-  std::vector<PatchOutcome> outcomes;
+Result<PatchResults> StockService::Upsert(model::MerchantId merchant,
+                                          std::span<const model::ProductPatch> patches,
+                                          model::StockSource source) {
+  PatchResults outcomes;
   Status status = db_.RunInTransaction([&](store::Transaction& tx) -> Status {
     ApplyOptions options{source, clock_.NowMicros(), ApplyMode::kUpsert};
     RESTOCK_ASSIGN_OR_RETURN(AppliedPatches applied, ApplyPatches(tx, merchant, patches, options));
-    outcomes = std::move(applied.outcomes);
+    outcomes = std::move(applied.results);
     return Status::Ok();
   });
   if (!status.ok()) return status;

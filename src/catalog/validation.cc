@@ -1,5 +1,6 @@
 #include "catalog/validation.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "core/money.h"
@@ -68,6 +69,13 @@ std::optional<std::optional<std::int64_t>> ReadCount(std::string_view field, con
   return std::nullopt;
 }
 
+// Any integer, negative included.
+std::optional<std::int64_t> ReadDelta(std::string_view field, const RawValue& v, ErrorSink& sink) {
+  if (v.kind == Kind::kInt) return v.integer;
+  sink.Add(field, v.kind == Kind::kBigInt ? "is out of range" : "must be an integer");
+  return std::nullopt;
+}
+
 std::optional<std::optional<std::int64_t>> ReadPrice(const RawValue& v, ErrorSink& sink) {
   std::optional<std::int64_t> cents;
   switch (v.kind) {
@@ -120,6 +128,10 @@ void ReadField(std::string_view name, const RawValue& v, model::ProductPatch& pa
     if (auto c = ReadCount(name, v, sink)) patch.inventory = *c;
   } else if (name == "low_stock_threshold") {
     if (auto c = ReadCount(name, v, sink)) patch.low_stock_threshold = *c;
+  } else if (name == "if_inventory") {
+    if (auto c = ReadCount(name, v, sink)) patch.if_inventory = *c;
+  } else if (name == "inventory_adjust") {
+    if (auto d = ReadDelta(name, v, sink)) patch.inventory_adjust = *d;
   }
   // Unknown fields are ignored (docs/api.md "Batch update"), as Ordergroove does.
 }
@@ -143,6 +155,16 @@ ValidatedElement ValidateElement(const RawElement& element) {
     }
   }
   if (!has_product_id) sink.Add("product_id", "is required");
+  // An absolute count and a delta in one element would make its meaning depend on their
+  // order: refused, naming both.
+  const bool has_inventory = std::any_of(element.fields.begin(), element.fields.end(),
+                                         [](const auto& f) { return f.first == "inventory"; });
+  const bool has_adjust = std::any_of(element.fields.begin(), element.fields.end(),
+                                      [](const auto& f) { return f.first == "inventory_adjust"; });
+  if (has_inventory && has_adjust) {
+    sink.Add("inventory", "cannot be combined with inventory_adjust");
+    sink.Add("inventory_adjust", "cannot be combined with inventory");
+  }
   if (!sink.empty()) return {std::nullopt, sink.Take()};
   return {std::move(patch), {}};
 }

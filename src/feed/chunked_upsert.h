@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,7 @@ class ChunkedUpsert {
       return Status::Ok();
     }
     patches_.push_back(std::move(*v.patch));
+    positions_.emplace_back(line, element);
     return patches_.size() >= chunk_size_ ? Flush() : Status::Ok();
   }
 
@@ -46,10 +48,10 @@ class ChunkedUpsert {
 
   Status Flush() {
     if (!patches_.empty()) {
-      RESTOCK_ASSIGN_OR_RETURN(auto outcomes,
+      RESTOCK_ASSIGN_OR_RETURN(catalog::PatchResults results,
                                stock_.Upsert(merchant_, patches_, model::StockSource::kFeed));
-      for (catalog::PatchOutcome o : outcomes) {
-        switch (o) {
+      for (std::size_t k = 0; k < results.outcomes.size(); ++k) {
+        switch (results.outcomes[k]) {
           case catalog::PatchOutcome::kCreated:
             ++summary_.created;
             break;
@@ -59,12 +61,17 @@ class ChunkedUpsert {
           case catalog::PatchOutcome::kUnchanged:
             ++summary_.unchanged;
             break;
+          case catalog::PatchOutcome::kConflict:
+            summary_.rejected.push_back(Rejection{positions_[k].first, positions_[k].second,
+                                                  ConflictErrors(results.conflicts[k])});
+            break;
           case catalog::PatchOutcome::kNotFound:  // upserts create instead
           case catalog::PatchOutcome::kAlreadyExists:
             break;
         }
       }
       patches_.clear();
+      positions_.clear();
     }
     if (progress_) {
       // Positions can read as unknown (0) at the end of a stream; never report going back.
@@ -80,12 +87,21 @@ class ChunkedUpsert {
   void set_position(std::function<std::uint64_t()> position) { position_ = std::move(position); }
 
  private:
+  // A record whose if_inventory / inventory_adjust did not hold (catalog::Conflicts).
+  static catalog::FieldErrors ConflictErrors(const catalog::PatchResults::Conflict& c) {
+    std::string message(catalog::ConflictMessage(c.reason));
+    message += c.inventory ? " Stored inventory: " + std::to_string(*c.inventory) + "."
+                           : std::string(" The inventory is untracked.");
+    return {{"non_field_errors", {std::move(message)}}};
+  }
+
   model::MerchantId merchant_;
   catalog::StockService& stock_;
   std::size_t chunk_size_;
   std::function<void(const ImportProgress&)> progress_;
   std::function<std::uint64_t()> position_;
   std::vector<model::ProductPatch> patches_;
+  std::vector<std::pair<std::size_t, std::size_t>> positions_;  // (line, element) per patch
   std::size_t records_ = 0;
   std::uint64_t bytes_ = 0;
   ImportSummary summary_;

@@ -35,6 +35,9 @@ struct Product {
 
 // A validated partial update: each engaged field replaces the product's value.
 // For nullable fields the inner optional carries the new value, nullopt meaning null.
+// `inventory_adjust` and `if_inventory` do not replace a value: they are applied against the
+// stored inventory (catalog::ApplyPatches; docs/api.md "Inventory writes that cannot
+// oversell"). A validated patch never carries both `inventory` and `inventory_adjust`.
 struct ProductPatch {
   std::string product_id;
   std::optional<std::string> sku;
@@ -47,6 +50,9 @@ struct ProductPatch {
   std::optional<std::string> detail_url;
   std::optional<std::optional<std::int64_t>> inventory;
   std::optional<std::optional<std::int64_t>> low_stock_threshold;
+  std::optional<std::int64_t> inventory_adjust;  // added to the tracked inventory
+  // Applies only when the stored inventory equals it (nullopt inside: untracked).
+  std::optional<std::optional<std::int64_t>> if_inventory;
 
   bool operator==(const ProductPatch&) const = default;
 };

@@ -89,6 +89,7 @@ class OutboxTransaction final : public store::Transaction {
   store::WebhookOutboxRepo& webhook_outbox() override { return inner_.webhook_outbox(); }
   store::WebhookAttemptRepo& webhook_attempts() override { return inner_.webhook_attempts(); }
   store::SeenSignatureRepo& seen_signatures() override { return inner_.seen_signatures(); }
+  store::IdempotencyRepo& idempotency_keys() override { return inner_.idempotency_keys(); }
   Status AtCommit(std::int64_t key, std::function<Status(store::Transaction&)> step) override {
     return inner_.AtCommit(key, std::move(step));
   }

@@ -31,10 +31,10 @@ class StockUpdateTest : public ::testing::Test {
     std::vector<PatchOutcome> out;
     bool called = false;
     service_.UpdateAsync(kMerchant, std::move(patches), StockSource::kApi,
-                         [&](Result<std::vector<PatchOutcome>> r) {
+                         [&](Result<PatchResults> r) {
                            called = true;
                            EXPECT_TRUE(r.ok());
-                           if (r.ok()) out = *r;
+                           if (r.ok()) out = r->outcomes;
                          });
     EXPECT_TRUE(called);
     return out;
@@ -165,7 +165,7 @@ TEST_F(StockUpdateTest, UpsertCreatesMissingProductsWithDefaults) {
   p.price_cents = std::optional<std::int64_t>(999);
   auto outcomes = service_.Upsert(kMerchant, std::span(&p, 1), StockSource::kFeed);
   ASSERT_TRUE(outcomes.ok());
-  EXPECT_EQ(*outcomes, std::vector{PatchOutcome::kCreated});
+  EXPECT_EQ(outcomes->outcomes, std::vector{PatchOutcome::kCreated});
   const auto& product = db_.state().products.at({kMerchant, "new"});
   EXPECT_TRUE(product.live);
   EXPECT_TRUE(product.autoship_enabled);
@@ -177,7 +177,7 @@ TEST_F(StockUpdateTest, StoreFailureReachesTheCallerAndChangesNothing) {
   db_.Shutdown();
   bool failed = false;
   service_.UpdateAsync(kMerchant, {Live("coffee", false)}, StockSource::kApi,
-                       [&](Result<std::vector<PatchOutcome>> r) {
+                       [&](Result<PatchResults> r) {
                          failed = !r.ok() && r.status().code() == StatusCode::kUnavailable;
                        });
   EXPECT_TRUE(failed);
@@ -191,9 +191,9 @@ TEST_F(StockUpdateTest, CreateAddsNewProductsAndRefusesExistingOnes) {
   ProductPatch existing = Live("coffee", false);
   std::vector<PatchOutcome> outcomes;
   service_.CreateAsync(kMerchant, {fresh, existing, fresh}, StockSource::kApi,
-                       [&](Result<std::vector<PatchOutcome>> r) {
+                       [&](Result<PatchResults> r) {
                          ASSERT_TRUE(r.ok());
-                         outcomes = *r;
+                         outcomes = r->outcomes;
                        });
   // The second "new" finds the product the first one created.
   EXPECT_EQ(outcomes, (std::vector{PatchOutcome::kCreated, PatchOutcome::kAlreadyExists,

@@ -105,8 +105,39 @@ INSTANTIATE_TEST_SUITE_P(
                 "places, up to 99999999.99"},
         BadCase{"price_bool", WithId("price", RawValue::Bool(true)), "price",
                 "must be a non-negative number or decimal string with at most two decimal "
-                "places, up to 99999999.99"}),
+                "places, up to 99999999.99"},
+        BadCase{"adjust_null", WithId("inventory_adjust", RawValue::Null()), "inventory_adjust",
+                "must be an integer"},
+        BadCase{"adjust_fraction", WithId("inventory_adjust", RawValue::Double(-1.5)),
+                "inventory_adjust", "must be an integer"},
+        BadCase{"adjust_huge", WithId("inventory_adjust", RawValue::Of(RawValue::Kind::kBigInt)),
+                "inventory_adjust", "is out of range"},
+        BadCase{"if_inventory_negative", WithId("if_inventory", RawValue::Int(-1)), "if_inventory",
+                "must be a non-negative integer or null"},
+        BadCase{"if_inventory_string", WithId("if_inventory", RawValue::String("3")),
+                "if_inventory", "must be a non-negative integer or null"}),
     [](const auto& test_info) { return std::string(test_info.param.label); });
+
+TEST(ValidateElementTest, InventoryGuardsAreRead) {
+  auto v = ValidateElement(Element({{"product_id", RawValue::String("p1")},
+                                    {"inventory_adjust", RawValue::Int(-3)},
+                                    {"if_inventory", RawValue::Null()}}));
+  ASSERT_TRUE(v.patch.has_value());
+  EXPECT_EQ(v.patch->inventory_adjust, std::optional<std::int64_t>(-3));
+  ASSERT_TRUE(v.patch->if_inventory.has_value());
+  EXPECT_FALSE(v.patch->if_inventory->has_value());
+}
+
+TEST(ValidateElementTest, InventoryAndAdjustTogetherNameBoth) {
+  // Refused whatever the values, null included.
+  auto v = ValidateElement(Element({{"product_id", RawValue::String("p1")},
+                                    {"inventory", RawValue::Null()},
+                                    {"inventory_adjust", RawValue::Int(1)}}));
+  EXPECT_FALSE(v.patch.has_value());
+  ASSERT_EQ(v.errors.size(), 2u);
+  EXPECT_EQ(v.errors[0].first, "inventory");
+  EXPECT_EQ(v.errors[1].first, "inventory_adjust");
+}
 
 TEST(ValidateElementTest, ReportsEveryBadField) {
   auto v = ValidateElement(Element({{"live", RawValue::Int(1)}, {"name", RawValue::Bool(true)}}));

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "support/fake_idempotency_repo.h"
 #include "support/fake_webhook_repos.h"
 
 namespace restock::testing {
@@ -32,6 +33,7 @@ struct FakeState {
   std::map<std::pair<model::MerchantId, std::string>, UnixMicros> placement_runs;
   // (merchant, digest) -> expiry
   std::map<std::pair<model::MerchantId, std::string>, UnixMicros> seen_signatures;
+  FakeIdempotencyState idempotency_keys;
   model::MerchantId next_merchant_id = 1;
   std::int64_t next_api_key_id = 1;
   std::int64_t next_id = 1;  // subscriptions and orders
@@ -224,7 +226,8 @@ class FakeTransaction final : public store::Transaction,
         orders_(state),
         webhook_endpoints_(state.webhooks),
         webhook_outbox_(state.webhooks),
-        webhook_attempts_(state.webhooks) {}
+        webhook_attempts_(state.webhooks),
+        idempotency_keys_(state.idempotency_keys) {}
   store::MerchantRepo& merchants() override { return *this; }
   store::ProductRepo& products() override { return *this; }
   store::StockEventRepo& stock_events() override { return *this; }
@@ -236,6 +239,7 @@ class FakeTransaction final : public store::Transaction,
   store::WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
   store::WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   store::SeenSignatureRepo& seen_signatures() override { return *this; }
+  store::IdempotencyRepo& idempotency_keys() override { return idempotency_keys_; }
 
   // MerchantRepo
   Result<model::Merchant> Create(const model::Merchant& m) override {
@@ -511,6 +515,7 @@ class FakeTransaction final : public store::Transaction,
   FakeWebhookEndpointRepo webhook_endpoints_;
   FakeWebhookOutboxRepo webhook_outbox_;
   FakeWebhookAttemptRepo webhook_attempts_;
+  FakeIdempotencyRepo idempotency_keys_;
 };
 
 class FakeDatabase final : public store::Database {

@@ -57,7 +57,7 @@ class OutboxTest : public ::testing::Test {
     catalog::StockService stock(*db_, clock_);
     Status result = InternalError("not called");
     stock.UpdateAsync(m, {std::move(patch)}, model::StockSource::kApi,
-                      [&](Result<std::vector<catalog::PatchOutcome>> r) { result = r.status(); });
+                      [&](Result<catalog::PatchResults> r) { result = r.status(); });
     return result;
   }
 

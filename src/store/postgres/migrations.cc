@@ -243,6 +243,20 @@ CREATE TABLE webhook_sequences (
   last bigint NOT NULL
 );
 )sql"},
+    // Idempotent batch requests (see the SQLite migration 15).
+    Migration{15, R"sql(
+CREATE TABLE idempotency_keys (
+  merchant_id bigint NOT NULL REFERENCES merchants(id),
+  key text COLLATE "C" NOT NULL,
+  request_hash text NOT NULL,
+  status integer NOT NULL,
+  body text NOT NULL,
+  created bigint NOT NULL,
+  expires bigint NOT NULL,
+  PRIMARY KEY (merchant_id, key)
+);
+CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires);
+)sql"},
 };
 
 static_assert(VersionsAreIncreasing(kMigrations),

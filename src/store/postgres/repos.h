@@ -117,6 +117,21 @@ class PgSeenSignatureRepo final : public SeenSignatureRepo {
   TxContext& cx_;
 };
 
+class PgIdempotencyRepo final : public IdempotencyRepo {
+ public:
+  explicit PgIdempotencyRepo(TxContext& cx) : cx_(cx) {}
+  // Store is INSERT … ON CONFLICT DO UPDATE … WHERE expired: of two concurrent transactions
+  // (on any node) storing one key, the second waits for the first and then writes nothing.
+  Result<std::optional<IdempotentResponse>> Find(model::MerchantId merchant, std::string_view key,
+                                                 UnixMicros now) override;
+  Status Store(model::MerchantId merchant, std::string_view key, const IdempotentResponse& response,
+               UnixMicros now, UnixMicros expires) override;
+  Result<std::size_t> DeleteExpired(UnixMicros now, std::size_t limit) override;
+
+ private:
+  TxContext& cx_;
+};
+
 class PgProductRepo final : public ProductRepo {
  public:
   explicit PgProductRepo(TxContext& cx) : cx_(cx) {}
@@ -309,7 +324,8 @@ class PgTransaction final : public Transaction {
         webhook_endpoints_(cx_),
         webhook_outbox_(cx_),
         webhook_attempts_(cx_),
-        seen_signatures_(cx_) {}
+        seen_signatures_(cx_),
+        idempotency_keys_(cx_) {}
 
   MerchantRepo& merchants() override { return merchants_; }
   ProductRepo& products() override { return products_; }
@@ -322,6 +338,7 @@ class PgTransaction final : public Transaction {
   WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
   WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
+  IdempotencyRepo& idempotency_keys() override { return idempotency_keys_; }
 
   // Deferred: the caller runs the steps with RunAtCommitSteps right before COMMIT.
   Status AtCommit(std::int64_t key, std::function<Status(Transaction&)> step) override {
@@ -368,6 +385,7 @@ class PgTransaction final : public Transaction {
   PgWebhookOutboxRepo webhook_outbox_;
   PgWebhookAttemptRepo webhook_attempts_;
   PgSeenSignatureRepo seen_signatures_;
+  PgIdempotencyRepo idempotency_keys_;
 };
 
 }  // namespace restock::store::postgres

@@ -294,6 +294,22 @@ CREATE TABLE webhook_sequences (
   last INTEGER NOT NULL
 );
 )sql"},
+    // Idempotent batch requests (docs/api.md, "Idempotent retries"): the answer each
+    // Idempotency-Key got, with a digest of the request it answered, kept until it expires
+    // (24 h) and pruned by expiry.
+    Migration{15, R"sql(
+CREATE TABLE idempotency_keys (
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  PRIMARY KEY (merchant_id, key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires);
+)sql"},
 };
 
 static_assert(VersionsAreIncreasing(kMigrations),

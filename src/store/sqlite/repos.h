@@ -65,6 +65,19 @@ class SqliteSeenSignatureRepo final : public SeenSignatureRepo {
   Connection& conn_;
 };
 
+class SqliteIdempotencyRepo final : public IdempotencyRepo {
+ public:
+  explicit SqliteIdempotencyRepo(Connection& conn) : conn_(conn) {}
+  Result<std::optional<IdempotentResponse>> Find(model::MerchantId merchant, std::string_view key,
+                                                 UnixMicros now) override;
+  Status Store(model::MerchantId merchant, std::string_view key, const IdempotentResponse& response,
+               UnixMicros now, UnixMicros expires) override;
+  Result<std::size_t> DeleteExpired(UnixMicros now, std::size_t limit) override;
+
+ private:
+  Connection& conn_;
+};
+
 class SqliteProductRepo final : public ProductRepo {
  public:
   SqliteProductRepo(Connection& conn, ChainHeads& heads) : conn_(conn), heads_(heads) {}
@@ -296,7 +309,8 @@ class SqliteTransaction final : public Transaction {
         webhook_endpoints_(conn),
         webhook_outbox_(conn),
         webhook_attempts_(conn),
-        seen_signatures_(conn) {}
+        seen_signatures_(conn),
+        idempotency_keys_(conn) {}
 
   MerchantRepo& merchants() override { return merchants_; }
   ProductRepo& products() override { return products_; }
@@ -309,6 +323,7 @@ class SqliteTransaction final : public Transaction {
   WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
   WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
+  IdempotencyRepo& idempotency_keys() override { return idempotency_keys_; }
 
   // After each unit of work, with its status: writes what the work left pending (the chain
   // heads of chain_heads.h) when it succeeded, and forgets the work's state either way. The
@@ -332,6 +347,7 @@ class SqliteTransaction final : public Transaction {
   SqliteWebhookOutboxRepo webhook_outbox_;
   SqliteWebhookAttemptRepo webhook_attempts_;
   SqliteSeenSignatureRepo seen_signatures_;
+  SqliteIdempotencyRepo idempotency_keys_;
 };
 
 }  // namespace restock::store::sqlite
