@@ -22,6 +22,7 @@
 #include "model/merchant.h"
 #include "model/product.h"
 #include "model/stock_event.h"
+#include "store/handoff_repos.h"
 #include "store/placement_repos.h"
 #include "store/replay_repos.h"
 #include "store/webhook_repos.h"
@@ -161,6 +162,7 @@ class Transaction {
   virtual WebhookOutboxRepo& webhook_outbox() = 0;
   virtual WebhookAttemptRepo& webhook_attempts() = 0;
   virtual SeenSignatureRepo& seen_signatures() = 0;
+  virtual HandoffRepo& handoff() = 0;
 };
 
 // A callback doing domain work in one transaction. Returning a non-OK Status rolls back

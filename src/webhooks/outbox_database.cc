@@ -89,6 +89,7 @@ class OutboxTransaction final : public store::Transaction {
   store::WebhookOutboxRepo& webhook_outbox() override { return inner_.webhook_outbox(); }
   store::WebhookAttemptRepo& webhook_attempts() override { return inner_.webhook_attempts(); }
   store::SeenSignatureRepo& seen_signatures() override { return inner_.seen_signatures(); }
+  store::HandoffRepo& handoff() override { return inner_.handoff(); }
 
   // Writes the outbox rows of the events the work appended, in append order. REQUIRES: the
   // work is done and succeeded.

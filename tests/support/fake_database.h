@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "support/fake_handoff_repo.h"
 #include "support/fake_webhook_repos.h"
 
 namespace restock::testing {
@@ -38,6 +39,7 @@ struct FakeState {
   // Orders placement reads report as unreadable (as a stored date no parser accepts would).
   std::set<std::int64_t> unreadable_orders;
   FakeWebhookState webhooks;
+  FakeHandoffState handoff;
 };
 
 class FakeSubscriptionRepo final : public store::SubscriptionRepo {
@@ -224,7 +226,13 @@ class FakeTransaction final : public store::Transaction,
         orders_(state),
         webhook_endpoints_(state.webhooks),
         webhook_outbox_(state.webhooks),
-        webhook_attempts_(state.webhooks) {}
+        webhook_attempts_(state.webhooks),
+        handoff_(state.handoff, state.subscriptions, state.orders, [&state](model::MerchantId m) {
+          for (const auto& [public_id, merchant] : state.merchants) {
+            if (merchant.id == m) return true;
+          }
+          return false;
+        }) {}
   store::MerchantRepo& merchants() override { return *this; }
   store::ProductRepo& products() override { return *this; }
   store::StockEventRepo& stock_events() override { return *this; }
@@ -236,6 +244,7 @@ class FakeTransaction final : public store::Transaction,
   store::WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
   store::WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   store::SeenSignatureRepo& seen_signatures() override { return *this; }
+  store::HandoffRepo& handoff() override { return handoff_; }
 
   // MerchantRepo
   Result<model::Merchant> Create(const model::Merchant& m) override {
@@ -511,6 +520,7 @@ class FakeTransaction final : public store::Transaction,
   FakeWebhookEndpointRepo webhook_endpoints_;
   FakeWebhookOutboxRepo webhook_outbox_;
   FakeWebhookAttemptRepo webhook_attempts_;
+  FakeHandoffRepo handoff_;
 };
 
 class FakeDatabase final : public store::Database {

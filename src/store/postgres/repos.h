@@ -293,6 +293,33 @@ class PgWebhookAttemptRepo final : public WebhookAttemptRepo {
   TxContext& cx_;
 };
 
+class PgHandoffRepo final : public HandoffRepo {
+ public:
+  explicit PgHandoffRepo(TxContext& cx) : cx_(cx) {}
+  Result<std::optional<model::PlacementTarget>> FindTarget(model::MerchantId merchant) override;
+  Status SetTarget(model::MerchantId merchant,
+                   const std::optional<model::PlacementTarget>& target) override;
+  Result<std::optional<model::CustomerContact>> FindContact(model::MerchantId merchant,
+                                                            std::string_view customer_id) override;
+  Status SaveContact(const model::CustomerContact& contact) override;
+  Result<std::vector<std::pair<model::MerchantId, model::PlacementTarget>>> ListTargets() override;
+  Status Enqueue(std::span<const model::HandoffRequest> requests) override;
+  Result<std::vector<model::HandoffRequest>> Claim(model::MerchantId merchant, UnixMicros now,
+                                                   std::string_view token, UnixMicros lease_until,
+                                                   std::size_t limit) override;
+  Result<bool> Complete(std::int64_t id, std::string_view token, UnixMicros now) override;
+  Result<bool> Defer(std::int64_t id, std::string_view token, int retries) override;
+  Result<bool> Release(std::int64_t id, std::string_view token) override;
+  Result<std::size_t> MakeDue(model::MerchantId merchant, UnixMicros now) override;
+  Result<std::int64_t> CountPending() override;
+  Result<std::int64_t> CountDue(model::MerchantId merchant, UnixMicros now) override;
+  Result<int> LastSequence(model::MerchantId merchant, std::int64_t order_id) override;
+  Status SaveOutcome(const model::Order& order) override;
+
+ private:
+  TxContext& cx_;
+};
+
 // The repositories of one unit of work. The caller begins and ends the SQL transaction.
 class PgTransaction final : public Transaction {
  public:
@@ -308,7 +335,8 @@ class PgTransaction final : public Transaction {
         webhook_endpoints_(cx_),
         webhook_outbox_(cx_),
         webhook_attempts_(cx_),
-        seen_signatures_(cx_) {}
+        seen_signatures_(cx_),
+        handoff_(cx_) {}
 
   MerchantRepo& merchants() override { return merchants_; }
   ProductRepo& products() override { return products_; }
@@ -321,6 +349,7 @@ class PgTransaction final : public Transaction {
   WebhookOutboxRepo& webhook_outbox() override { return webhook_outbox_; }
   WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
+  HandoffRepo& handoff() override { return handoff_; }
 
   // The connection the work runs on (the group writer's, or a pooled one); for tests.
   Connection& connection() { return cx_.conn; }
@@ -349,6 +378,7 @@ class PgTransaction final : public Transaction {
   PgWebhookOutboxRepo webhook_outbox_;
   PgWebhookAttemptRepo webhook_attempts_;
   PgSeenSignatureRepo seen_signatures_;
+  PgHandoffRepo handoff_;
 };
 
 }  // namespace restock::store::postgres
