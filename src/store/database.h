@@ -163,6 +163,20 @@ class Transaction {
   virtual WebhookAttemptRepo& webhook_attempts() = 0;
   virtual SeenSignatureRepo& seen_signatures() = 0;
   virtual HandoffRepo& handoff() = 0;
+
+  // A write that has to come last: `step` runs once the work is done, right before the
+  // commit, and under group commit after every work of the group, the steps of the whole
+  // group ordered by `key` (ties in the order they were added). A backend whose
+  // transactions wait on each other's row locks (PostgreSQL) thus takes the rows a step
+  // locks last and in one global order, whatever order the works ran in: webhook sequence
+  // counters, by merchant id (docs/scaling.md, "Lock order"). The step gets the backend's
+  // own transaction. Its failure fails the work (under group commit: the whole group). The
+  // steps of a work that fails are dropped. The default runs `step` at once (enough with a
+  // single writer, as on SQLite).
+  virtual Status AtCommit(std::int64_t key, std::function<Status(Transaction&)> step) {
+    (void)key;
+    return step(*this);
+  }
 };
 
 // A callback doing domain work in one transaction. Returning a non-OK Status rolls back

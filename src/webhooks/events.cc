@@ -14,17 +14,6 @@ boost::json::value OptionalInt(const std::optional<std::int64_t>& v) {
   return *v;
 }
 
-std::string Envelope(const std::string& id, std::int64_t sequence, model::WebhookEventType type,
-                     UnixMicros created, boost::json::object data) {
-  boost::json::object o;
-  o["id"] = id;
-  o["sequence"] = sequence;
-  o["type"] = std::string(model::WebhookEventTypeName(type));
-  o["created"] = FormatIsoUtcMillis(created);
-  o["data"] = std::move(data);
-  return boost::json::serialize(o);
-}
-
 }  // namespace
 
 bool CrossesLowStock(const model::StockState& previous, const model::StockState& current,
@@ -64,9 +53,18 @@ std::optional<model::WebhookEventType> OrderEventType(model::OrderEventType type
 
 std::string NewEventId() { return "evt_" + RandomToken(16); }
 
-std::string RenderStockEvent(const std::string& id, std::int64_t sequence,
-                             model::WebhookEventType type, const model::StockEvent& e,
-                             const model::Product* product) {
+std::string Number(const UnnumberedEvent& event, std::int64_t sequence) {
+  boost::json::object o;
+  o["id"] = event.id;
+  o["sequence"] = sequence;
+  o["type"] = std::string(model::WebhookEventTypeName(event.type));
+  o["created"] = FormatIsoUtcMillis(event.created);
+  o["data"] = event.data;
+  return boost::json::serialize(o);
+}
+
+UnnumberedEvent StockEventBody(std::string id, model::WebhookEventType type,
+                               const model::StockEvent& e, const model::Product* product) {
   boost::json::object data;
   data["product_id"] = e.product_id;
   data["sku"] = product ? product->sku : std::string();
@@ -81,18 +79,18 @@ std::string RenderStockEvent(const std::string& id, std::int64_t sequence,
       OptionalInt(product ? product->low_stock_threshold : std::optional<std::int64_t>());
   data["source"] = std::string(model::StockSourceName(e.source));
   data["changed"] = FormatIsoUtcMillis(e.created);
-  return Envelope(id, sequence, type, e.created, std::move(data));
+  return UnnumberedEvent{std::move(id), type, e.created, std::move(data)};
 }
 
-std::string RenderOrderEvent(const std::string& id, std::int64_t sequence,
-                             const model::OrderEvent& e, const model::Order& order) {
+UnnumberedEvent OrderEventBody(std::string id, const model::OrderEvent& e,
+                               const model::Order& order) {
   boost::json::object data;
   data["order"] = json::OrderToJson(order);
   data["date"] = FormatDate(e.date);
   if (e.type == model::OrderEventType::kOosNotice) data["day_in_flow"] = e.day_in_flow;
-  return Envelope(id, sequence,
-                  OrderEventType(e.type).value_or(model::WebhookEventType::kOrderPlaced), e.created,
-                  std::move(data));
+  return UnnumberedEvent{std::move(id),
+                         OrderEventType(e.type).value_or(model::WebhookEventType::kOrderPlaced),
+                         e.created, std::move(data)};
 }
 
 }  // namespace restock::webhooks

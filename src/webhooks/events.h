@@ -3,9 +3,12 @@
 // Pure functions, thread-safe (NewEventId reads the system's random source).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/json/object.hpp>
 
 #include "core/clock.h"
 #include "model/order.h"
@@ -35,18 +38,27 @@ std::string NewEventId();
 // `sequence` is the event's number in its merchant's order (docs/webhooks.md, "Order of
 // events"); `created` and data.changed are rendered with milliseconds.
 
+// An event rendered but for its number, which is taken last (webhooks/outbox_writer.h).
+struct UnnumberedEvent {
+  std::string id;
+  model::WebhookEventType type;
+  UnixMicros created = 0;
+  boost::json::object data;
+};
+// The body of `event` numbered `sequence`: {"id","sequence","type","created","data"}.
+std::string Number(const UnnumberedEvent& event, std::int64_t sequence);
+
 // The body of a product event. data: {"product_id","sku","name","live","previous_live",
 // "discontinued","previous_discontinued","inventory","previous_inventory",
 // "low_stock_threshold","source","changed"}. `product` is the product after the change, when
 // known (sku and name are "" otherwise).
-std::string RenderStockEvent(const std::string& id, std::int64_t sequence,
-                             model::WebhookEventType type, const model::StockEvent& event,
-                             const model::Product* product);
+UnnumberedEvent StockEventBody(std::string id, model::WebhookEventType type,
+                               const model::StockEvent& event, const model::Product* product);
 
 // The body of an order event. data: {"order": the order as `orders list` prints it,
 // "date": the placement day, "day_in_flow": for order.oos_notice}. `order` is the order
 // after the change. REQUIRES: OrderEventType(event.type) is set.
-std::string RenderOrderEvent(const std::string& id, std::int64_t sequence,
-                             const model::OrderEvent& event, const model::Order& order);
+UnnumberedEvent OrderEventBody(std::string id, const model::OrderEvent& event,
+                               const model::Order& order);
 
 }  // namespace restock::webhooks

@@ -90,6 +90,9 @@ class OutboxTransaction final : public store::Transaction {
   store::WebhookAttemptRepo& webhook_attempts() override { return inner_.webhook_attempts(); }
   store::SeenSignatureRepo& seen_signatures() override { return inner_.seen_signatures(); }
   store::HandoffRepo& handoff() override { return inner_.handoff(); }
+  Status AtCommit(std::int64_t key, std::function<Status(store::Transaction&)> step) override {
+    return inner_.AtCommit(key, std::move(step));
+  }
 
   // Writes the outbox rows of the events the work appended, in append order. REQUIRES: the
   // work is done and succeeded.
@@ -106,7 +109,7 @@ class OutboxTransaction final : public store::Transaction {
           },
           events));
     }
-    return Status::Ok();
+    return writer_.Finish();
   }
 
   std::size_t enqueued() const { return writer_.enqueued(); }

@@ -1,12 +1,12 @@
 #include "webhooks/outbox_writer.h"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
-#include "webhooks/events.h"
 
 namespace restock::webhooks {
 
@@ -32,33 +32,27 @@ Result<const std::vector<model::WebhookEndpoint>*> OutboxWriter::Endpoints(
   return &it->second;
 }
 
-void OutboxWriter::Add(const std::vector<model::WebhookEndpoint>& endpoints,
-                       model::WebhookEventType type, const std::string& event_id,
-                       const std::string& body, std::vector<model::WebhookDelivery>& out) const {
+void OutboxWriter::Add(model::MerchantId merchant,
+                       const std::vector<model::WebhookEndpoint>& endpoints,
+                       UnnumberedEvent event) {
+  MerchantEvents& m = pending_[merchant];
   for (const auto& e : endpoints) {
-    if (!e.Subscribes(type)) continue;
+    if (!e.Subscribes(event.type)) continue;
     model::WebhookDelivery d;
     d.merchant_id = e.merchant_id;
     d.endpoint_id = e.id;
-    d.event_id = event_id;
-    d.type = type;
-    d.body = body;
+    d.event_id = event.id;
+    d.type = event.type;
     d.created = now_;
     d.status = model::DeliveryStatus::kPending;
     d.next_attempt_at = now_;
-    out.push_back(std::move(d));
+    m.deliveries.push_back(std::move(d));
+    m.event_of.push_back(m.events.size());
   }
-}
-
-Status OutboxWriter::Flush(std::vector<model::WebhookDelivery>& deliveries) {
-  if (deliveries.empty()) return Status::Ok();
-  RESTOCK_RETURN_IF_ERROR(tx_.webhook_outbox().Enqueue(deliveries));
-  enqueued_ += deliveries.size();
-  return Status::Ok();
+  m.events.push_back(std::move(event));
 }
 
 Status OutboxWriter::OnStockEvents(std::span<const model::StockEvent> events) {
-  std::vector<model::WebhookDelivery> deliveries;
   std::size_t begin = 0;
   // Events arrive grouped by merchant in practice (one batch = one merchant); handle any
   // order by taking runs of the same merchant.
@@ -78,61 +72,55 @@ Status OutboxWriter::OnStockEvents(std::span<const model::StockEvent> events) {
     ids.reserve(run.size());
     for (const auto& e : run) ids.push_back(e.product_id);
     RESTOCK_ASSIGN_OR_RETURN(auto products, tx_.products().FindMany(merchant, ids));
-    // The webhook events, in input order, then one sequence number each.
-    std::vector<std::pair<std::size_t, model::WebhookEventType>> out;
     for (std::size_t i = 0; i < run.size(); ++i) {
+      const model::Product* product = products[i] ? &*products[i] : nullptr;
       std::optional<std::int64_t> threshold =
-          products[i] ? products[i]->low_stock_threshold : std::optional<std::int64_t>();
+          product ? product->low_stock_threshold : std::optional<std::int64_t>();
       for (model::WebhookEventType type : StockEventTypes(run[i], threshold)) {
-        if (AnySubscribed(*endpoints, type)) out.emplace_back(i, type);
+        if (!AnySubscribed(*endpoints, type)) continue;
+        Add(merchant, *endpoints, StockEventBody(NewEventId(), type, run[i], product));
       }
     }
-    if (out.empty()) continue;
-    RESTOCK_ASSIGN_OR_RETURN(
-        std::int64_t sequence,
-        tx_.webhook_outbox().ReserveSequences(merchant, static_cast<std::int64_t>(out.size())));
-    for (const auto& [i, type] : out) {
-      const model::Product* product = products[i] ? &*products[i] : nullptr;
-      const std::string id = NewEventId();
-      Add(*endpoints, type, id, RenderStockEvent(id, sequence++, type, run[i], product),
-          deliveries);
-    }
   }
-  return Flush(deliveries);
+  return Status::Ok();
 }
 
 Status OutboxWriter::OnOrderEvents(std::span<const model::OrderEvent> events) {
-  // The webhook events first (with the order as saved), then one sequence number each,
-  // taken per merchant in input order.
-  struct Out {
-    const model::OrderEvent* event;
-    model::WebhookEventType type;
-    const std::vector<model::WebhookEndpoint>* endpoints;
-    model::Order order;
-  };
-  std::vector<Out> out;
-  std::map<model::MerchantId, std::int64_t> counts;
   for (const model::OrderEvent& e : events) {
     RESTOCK_ASSIGN_OR_RETURN(const auto* endpoints, Endpoints(e.merchant_id));
     const std::optional<model::WebhookEventType> type = OrderEventType(e.type);
     if (!type || !AnySubscribed(*endpoints, *type)) continue;
     RESTOCK_ASSIGN_OR_RETURN(auto order, tx_.orders().Find(e.merchant_id, e.order_id));
     if (!order) return InternalError("order event names an order that does not exist");
-    out.push_back(Out{&e, *type, endpoints, std::move(*order)});
-    ++counts[e.merchant_id];
+    Add(e.merchant_id, *endpoints, OrderEventBody(NewEventId(), e, *order));
   }
-  std::map<model::MerchantId, std::int64_t> next;
-  for (const auto& [merchant, count] : counts) {
-    RESTOCK_ASSIGN_OR_RETURN(next[merchant],
-                             tx_.webhook_outbox().ReserveSequences(merchant, count));
+  return Status::Ok();
+}
+
+Status OutboxWriter::Finish() {
+  for (auto& [merchant, pending] : pending_) {
+    if (pending.events.empty()) continue;
+    enqueued_ += pending.deliveries.size();
+    auto m = std::make_shared<MerchantEvents>(std::move(pending));
+    RESTOCK_RETURN_IF_ERROR(
+        tx_.AtCommit(merchant, [merchant, m](store::Transaction& tx) -> Status {
+          const auto count = static_cast<std::int64_t>(m->events.size());
+          RESTOCK_ASSIGN_OR_RETURN(std::int64_t first,
+                                   tx.webhook_outbox().ReserveSequences(merchant, count));
+          std::vector<std::string> bodies;
+          bodies.reserve(m->events.size());
+          for (const UnnumberedEvent& e : m->events) {
+            bodies.push_back(Number(e, first + static_cast<std::int64_t>(bodies.size())));
+          }
+          for (std::size_t k = 0; k < m->deliveries.size(); ++k) {
+            m->deliveries[k].body = bodies[m->event_of[k]];
+          }
+          // The step runs once per commit attempt; the rows are the same each time.
+          return tx.webhook_outbox().Enqueue(m->deliveries);
+        }));
   }
-  std::vector<model::WebhookDelivery> deliveries;
-  for (const Out& o : out) {
-    const std::string id = NewEventId();
-    const std::int64_t sequence = next[o.event->merchant_id]++;
-    Add(*o.endpoints, o.type, id, RenderOrderEvent(id, sequence, *o.event, o.order), deliveries);
-  }
-  return Flush(deliveries);
+  pending_.clear();
+  return Status::Ok();
 }
 
 }  // namespace restock::webhooks

@@ -13,6 +13,7 @@
 #include "model/stock_event.h"
 #include "model/webhook.h"
 #include "store/database.h"
+#include "webhooks/events.h"
 
 namespace restock::webhooks {
 
@@ -21,27 +22,40 @@ class OutboxWriter {
   // `tx` is the unit of work's own (undecorated) transaction.
   OutboxWriter(store::Transaction& tx, UnixMicros now) : tx_(tx), now_(now) {}
 
-  // Enqueues product.stock_changed (and product.low_stock on a crossing) for `events`.
+  // Renders product.stock_changed (and product.low_stock on a crossing) for `events`.
   // REQUIRES: the products are already saved in their new state (their threshold is read).
   Status OnStockEvents(std::span<const model::StockEvent> events);
-  // Enqueues the order.* event of each of `events`, rendering the order as saved.
+  // Renders the order.* event of each of `events`, with the order as saved.
   Status OnOrderEvents(std::span<const model::OrderEvent> events);
+  // Hands what was rendered to the transaction's last writes (Transaction::AtCommit), one
+  // step per merchant keyed by its id: the step takes the merchant's next sequence numbers
+  // (in render order) and writes the outbox rows. Numbers are taken last because the
+  // counter row is locked until the commit: taken in the works' order, two nodes' group
+  // commits could lock two merchants' counters in opposite orders (docs/scaling.md, "Lock
+  // order"). REQUIRES: called once, after the last On*Events.
+  Status Finish();
 
-  // Outbox rows written so far.
+  // Outbox rows written (or handed to the transaction) so far.
   std::size_t enqueued() const { return enqueued_; }
 
  private:
+  // One merchant's rendered events and their deliveries (bodies still empty).
+  struct MerchantEvents {
+    std::vector<UnnumberedEvent> events;
+    std::vector<model::WebhookDelivery> deliveries;
+    std::vector<std::size_t> event_of;  // deliveries[k] carries events[event_of[k]]
+  };
+
   // The merchant's enabled endpoints (cached).
   Result<const std::vector<model::WebhookEndpoint>*> Endpoints(model::MerchantId merchant);
-  // Adds one delivery of `body` per endpoint of `endpoints` subscribed to `type`.
-  void Add(const std::vector<model::WebhookEndpoint>& endpoints, model::WebhookEventType type,
-           const std::string& event_id, const std::string& body,
-           std::vector<model::WebhookDelivery>& out) const;
-  Status Flush(std::vector<model::WebhookDelivery>& deliveries);
+  // Adds `event` and one delivery per endpoint of `endpoints` subscribed to its type.
+  void Add(model::MerchantId merchant, const std::vector<model::WebhookEndpoint>& endpoints,
+           UnnumberedEvent event);
 
   store::Transaction& tx_;
   UnixMicros now_;
   std::map<model::MerchantId, std::vector<model::WebhookEndpoint>> endpoints_;
+  std::map<model::MerchantId, MerchantEvents> pending_;
   std::size_t enqueued_ = 0;
 };
 

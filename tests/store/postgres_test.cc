@@ -7,6 +7,7 @@
 #include <latch>
 #include <memory>
 #include <string>
+#include <vector>
 #include <unistd.h>
 
 #include "store/backend.h"
@@ -368,6 +369,43 @@ TEST_F(PgRecoveryTest, DuplicateInsertLeavesTheTransactionUsable) {
   EXPECT_EQ(duplicate.code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(status, Status::Ok());
   EXPECT_TRUE(Exists("after"));
+}
+
+TEST_F(PgRecoveryTest, AtCommitStepsRunLastInKeyOrderAcrossTheGroupAndDieWithTheirWork) {
+  std::vector<std::string> ran;  // steps run on the writer thread, one at a time
+  auto work = [&](std::int64_t key, const std::string& id, bool fail) -> Work {
+    return [&ran, this, key, id, fail](Transaction& tx) -> Status {
+      RESTOCK_RETURN_IF_ERROR(tx.AtCommit(key, [&ran, this, id](Transaction& t) {
+        ran.push_back(id);
+        return Insert(id)(t);
+      }));
+      // The step has not run yet: it comes after every work of the group.
+      if (!ran.empty()) return InternalError("a step ran before the group's works were done");
+      return fail ? InvalidArgumentError("this work fails") : Status::Ok();
+    };
+  };
+  store::testing::HeldWriter held = store::testing::HoldWriter(*db_);
+  auto three = store::testing::SubmitForStatus(*db_, work(3, "k3", false));
+  auto failed = store::testing::SubmitForStatus(*db_, work(1, "k1", true));
+  auto two = store::testing::SubmitForStatus(*db_, work(2, "k2", false));
+  held.release.set_value();
+  ASSERT_EQ(held.done.get(), Status::Ok());
+  EXPECT_EQ(three.get(), Status::Ok());
+  EXPECT_EQ(failed.get().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(two.get(), Status::Ok());
+  EXPECT_EQ(ran, (std::vector<std::string>{"k2", "k3"}));
+  EXPECT_TRUE(Exists("k2"));
+  EXPECT_TRUE(Exists("k3"));
+  EXPECT_FALSE(Exists("k1"));
+}
+
+TEST_F(PgRecoveryTest, AFailingAtCommitStepRollsBackItsWork) {
+  Status status = db_->RunInTransaction([&](Transaction& tx) -> Status {
+    RESTOCK_RETURN_IF_ERROR(Insert("mine")(tx));
+    return tx.AtCommit(0, [](Transaction&) { return InternalError("the step fails"); });
+  });
+  EXPECT_EQ(status.code(), StatusCode::kInternal);
+  EXPECT_FALSE(Exists("mine"));
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ TEST(EventsTest, StockBodyHasTheEnvelopeAndTheSpecFields) {
   p.name = "Caf\xC3\xA9 \"x\"";
   p.low_stock_threshold = 2;
   auto v =
-      boost::json::parse(RenderStockEvent("evt_1", 17, WebhookEventType::kStockChanged, e, &p));
+      boost::json::parse(Number(StockEventBody("evt_1", WebhookEventType::kStockChanged, e, &p), 17));
   const auto& o = v.as_object();
   EXPECT_EQ(o.size(), 5u);
   EXPECT_EQ(o.at("id").as_string(), "evt_1");
@@ -75,7 +75,7 @@ TEST(EventsTest, OrderBodyCarriesTheOrderAndTheNoticeDay) {
   order.status = model::OrderStatus::kOutOfStock;
   order.items = {{7, "W", 2}};
   model::OrderEvent e{0, 1, 42, model::OrderEventType::kOosNotice, 15, {2026, 3, 15}, 5};
-  auto v = boost::json::parse(RenderOrderEvent("evt_2", 3, e, order));
+  auto v = boost::json::parse(Number(OrderEventBody("evt_2", e, order), 3));
   EXPECT_EQ(v.at("type").as_string(), "order.oos_notice");
   EXPECT_EQ(v.at("sequence").as_int64(), 3);
   EXPECT_EQ(v.at("data").at("order").at("id").as_int64(), 42);
@@ -83,7 +83,7 @@ TEST(EventsTest, OrderBodyCarriesTheOrderAndTheNoticeDay) {
   EXPECT_EQ(v.at("data").at("day_in_flow").as_int64(), 15);
   EXPECT_EQ(v.at("data").at("date").as_string(), "2026-03-15");
   model::OrderEvent placed{0, 1, 42, model::OrderEventType::kPlaced, 0, {2026, 3, 1}, 5};
-  auto p = boost::json::parse(RenderOrderEvent("evt_3", 4, placed, order));
+  auto p = boost::json::parse(Number(OrderEventBody("evt_3", placed, order), 4));
   EXPECT_EQ(p.at("type").as_string(), "order.placed");
   EXPECT_EQ(p.at("data").as_object().count("day_in_flow"), 0u);
 }

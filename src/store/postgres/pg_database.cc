@@ -39,6 +39,17 @@ void RollbackIfOpen(Connection& conn) {
 
 }  // namespace
 
+Status PgTransaction::RunAtCommitSteps() {
+  std::vector<Step> steps = std::move(steps_);
+  steps_.clear();
+  std::stable_sort(steps.begin(), steps.end(),
+                   [](const Step& a, const Step& b) { return a.key < b.key; });
+  for (Step& s : steps) {
+    RESTOCK_RETURN_IF_ERROR(RunWork(s.step, *this));
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<PgDatabase>> PgDatabase::Open(const std::string& url,
                                                      const PgOptions& options) {
   if (options.pool_size < 1) return InvalidArgumentError("pool_size must be >= 1");
@@ -162,6 +173,7 @@ Status PgDatabase::RunOnce(const Work& work, const WorkLocks* locks, bool& commi
                            : conn->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   if (status.ok()) {
     status = CheckUsable(*conn, RunWork(work, tx));
+    if (status.ok()) status = CheckUsable(*conn, tx.RunAtCommitSteps());
     if (status.ok()) {
       commit_sent = true;
       status = conn->Exec("COMMIT");
@@ -245,6 +257,7 @@ Status PgDatabase::TryCommitGroup(std::vector<Pending>& group, std::vector<Statu
     const std::map<std::int64_t, bool> declared = tx.merchant_locks();
     for (std::size_t i = 0; i < group.size(); ++i) {
       bool last = i + 1 == group.size();
+      const std::size_t steps = tx.step_count();
       statuses[i] = CheckUsable(conn, RunWork(group[i].work, tx));
       // A transient fault inside a work (deadlock, lost connection) is the group's: the
       // whole group is retried, rather than one work answered with a spurious error.
@@ -255,8 +268,11 @@ Status PgDatabase::TryCommitGroup(std::vector<Pending>& group, std::vector<Statu
         RESTOCK_RETURN_IF_ERROR(
             conn.Exec(last ? "ROLLBACK TO w; RELEASE w" : "ROLLBACK TO w; RELEASE w; SAVEPOINT w"));
         tx.RestoreMerchantLocks(declared);
+        tx.DropStepsFrom(steps);
       }
     }
+    // The group's last writes (webhook sequence counters), in key order across all works.
+    RESTOCK_RETURN_IF_ERROR(CheckUsable(conn, tx.RunAtCommitSteps()));
     commit_sent = true;
     return conn.Exec("COMMIT");
   }();

@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -351,6 +352,18 @@ class PgTransaction final : public Transaction {
   SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
   HandoffRepo& handoff() override { return handoff_; }
 
+  // Deferred: the caller runs the steps with RunAtCommitSteps right before COMMIT.
+  Status AtCommit(std::int64_t key, std::function<Status(Transaction&)> step) override {
+    steps_.push_back(Step{key, std::move(step)});
+    return Status::Ok();
+  }
+  // How many steps are waiting; DropStepsFrom(n) drops those added since this returned n
+  // (a work rolled back to its savepoint).
+  std::size_t step_count() const { return steps_.size(); }
+  void DropStepsFrom(std::size_t n) { steps_.resize(n); }
+  // Runs the waiting steps by key (stable), then forgets them; stops at the first failure.
+  Status RunAtCommitSteps();
+
   // The connection the work runs on (the group writer's, or a pooled one); for tests.
   Connection& connection() { return cx_.conn; }
   // See TxContext::LockInOrder.
@@ -366,7 +379,13 @@ class PgTransaction final : public Transaction {
   }
 
  private:
+  struct Step {
+    std::int64_t key;
+    std::function<Status(Transaction&)> step;
+  };
+
   TxContext cx_;
+  std::vector<Step> steps_;
   PgMerchantRepo merchants_;
   PgProductRepo products_;
   PgStockEventRepo stock_events_;
