@@ -20,9 +20,11 @@ inline constexpr int kMaxRetries = 100;
 
 // What `merchant update` changes; nullopt = unchanged.
 struct TargetChange {
-  std::optional<std::string> url;  // "" removes the target
-  std::optional<std::string> format;  // xml|json
-  std::optional<std::int64_t> concurrency, timeout_ms, max_retries;
+  std::optional<std::string> url = {};     // "" removes the target
+  std::optional<std::string> format = {};  // xml|json
+  std::optional<std::int64_t> concurrency = {};
+  std::optional<std::int64_t> timeout_ms = {};
+  std::optional<std::int64_t> max_retries = {};
   bool empty() const {
     return !url && !format && !concurrency && !timeout_ms && !max_retries;
   }

@@ -12,8 +12,8 @@ would, independently of restock's code:
     ok          SUCCESS, orderId "M-<key>"
     processing  PROCESSING
     err<NNN>    ERROR NNN (e.g. err160, err999, err140)
-    oos<P>      first request: ERROR 999 with <outOfStock><product_id>P</product_id>;
-                the re-send (<key>-2): SUCCESS
+    oos<P>      the first order holding product P: ERROR 999 with
+                <outOfStock><product_id>P</product_id>; every later one: SUCCESS
     garbage     200 with a body that is no answer
     fail500     500 with an empty body
     slow        sleeps `slow_s` seconds, then SUCCESS (after restock gave up)
@@ -76,6 +76,7 @@ class MerchantPlatform:
         self.max_in_flight = 0
         self._open_keys: dict[str, int] = {}
         self._overlaps: set[str] = set()
+        self._reported: set[str] = set()  # products answered out of stock once
         self.stopping = threading.Event()
         platform = self
 
@@ -136,6 +137,15 @@ class MerchantPlatform:
                 self.in_flight -= 1
                 self._open_keys[key] -= 1
 
+    def _first_out_of_stock(self, product: str, r: Received) -> bool:
+        """Whether `product` is in the order and was not reported out of stock before."""
+        items = [i.get("product_id") for i in r.document["items"]]
+        with self.lock:
+            if product not in items or product in self._reported:
+                return False
+            self._reported.add(product)
+            return True
+
     def _record(self, r: Received) -> bool:
         """Records the order under its key; False when the key was recorded before."""
         with self.lock:
@@ -149,7 +159,8 @@ class MerchantPlatform:
     def _answer(self, h: BaseHTTPRequestHandler, script: str, key: str, r: Received) -> None:
         json_format = r.content_type.startswith("application/json")
         status, text = 200, ""
-        if script == "ok" or (script.startswith("oos") and "-" in key):
+        oos = script.startswith("oos") and self._first_out_of_stock(script[3:], r)
+        if script == "ok" or (script.startswith("oos") and not oos):
             self._record(r)
             if self.delay_s:
                 self.stopping.wait(self.delay_s)
@@ -162,7 +173,7 @@ class MerchantPlatform:
             code = script[3:]
             text = (f"<order><code>ERROR</code><errorCode>{code}</errorCode>"
                     f"<errorMsg>declined {code}</errorMsg></order>")
-        elif script.startswith("oos"):
+        elif oos:
             text = ("<order><code>ERROR</code><errorCode>999</errorCode><errorMsg>stock</errorMsg>"
                     f"<outOfStock><product_id>{script[3:]}</product_id></outOfStock></order>")
         elif script == "garbage":
