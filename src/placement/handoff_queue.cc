@@ -27,7 +27,8 @@ Status HandoffQueue::Load(store::Transaction& tx, model::MerchantId merchant) {
 
 void HandoffQueue::Add(const model::Order& order,
                        const std::unordered_map<std::int64_t, model::Subscription>& subscriptions,
-                       UnixMicros now) {
+                       UnixMicros now, bool handed_off_before) {
+  if (handed_off_before) returning_.push_back(requests_.size());
   model::HandoffRequest r;
   r.merchant_id = order.merchant_id;
   r.order_id = order.id;
@@ -39,8 +40,14 @@ void HandoffQueue::Add(const model::Order& order,
 
 Status HandoffQueue::Flush(store::Transaction& tx) {
   if (requests_.empty()) return Status::Ok();
+  for (std::size_t i : returning_) {
+    model::HandoffRequest& r = requests_[i];
+    RESTOCK_ASSIGN_OR_RETURN(int last, tx.handoff().LastSequence(r.merchant_id, r.order_id));
+    r.sequence = last + 1;
+  }
   RESTOCK_RETURN_IF_ERROR(tx.handoff().Enqueue(requests_));
   requests_.clear();
+  returning_.clear();
   return Status::Ok();
 }
 

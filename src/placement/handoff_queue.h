@@ -4,6 +4,7 @@
 // Not thread-safe; lives inside one placement batch.
 #pragma once
 
+#include <cstddef>
 #include <unordered_map>
 #include <vector>
 
@@ -29,16 +30,20 @@ class HandoffQueue {
   Status Load(store::Transaction& tx, model::MerchantId merchant);
   // Whether the merchant has a target (decided orders are then pending, not placed).
   bool active() const { return active_; }
-  // Queues the hand-off of `order` (sequence 1). REQUIRES: active(), order.id assigned.
+  // Queues the hand-off of `order`. `handed_off_before`: the order may have been sent
+  // already (it comes back from the out-of-stock flow, where a platform's out-of-stock answer
+  // can put a whole order); it then goes out under its next sequence (`<id>-<n>`), since the
+  // platform keeps its answer to the earlier key. REQUIRES: active(), order.id assigned.
   void Add(const model::Order& order,
            const std::unordered_map<std::int64_t, model::Subscription>& subscriptions,
-           UnixMicros now);
+           UnixMicros now, bool handed_off_before);
   // Writes the queued requests. Call after the orders' rows are written.
   Status Flush(store::Transaction& tx);
 
  private:
   bool active_ = false;
   std::vector<model::HandoffRequest> requests_;
+  std::vector<std::size_t> returning_;  // indexes into requests_ of handed_off_before orders
 };
 
 }  // namespace restock::placement

@@ -410,7 +410,7 @@ Status Batch::Process(Order& order) {
   if (handoffs_.active()) {
     // Placed only once the merchant's platform accepts it (docs/handoff.md).
     order.status = OrderStatus::kPending;
-    handoffs_.Add(order, subscriptions_, now_);
+    handoffs_.Add(order, subscriptions_, now_, !was_unsent);
     ++summary_.pending;
     return Save(std::move(order), items_changed);
   }

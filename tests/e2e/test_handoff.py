@@ -197,6 +197,28 @@ def test_out_of_stock_answer_splits_the_order_the_same_run(restock, platform):
     assert again["status"] == "placed" and again["merchant_order_id"], again
 
 
+def test_an_order_wholly_out_of_stock_is_sent_again_under_the_next_key(restock, platform):
+    target(restock, platform)
+    restock.cli.ok("product", "add", "--merchant", restock.a.public_id, "--product-id", "A3",
+                   "--live", "true")
+    key = str(subscribe(restock, "oosA3:w", "A3")["order_id"])
+    summary = place(restock)
+    assert summary["out_of_stock"] == 1 and summary["placed"] == 0, summary
+    o = orders(restock)["oosA3:w"]
+    assert o["status"] == "out_of_stock" and str(o["id"]) == key, o
+    assert restock.product("A3")["live"] is False
+    # The product comes back: the same order is decided again and handed off once more, under
+    # the next key (the platform keeps its out-of-stock answer for the first one).
+    restock.cli.ok("product", "add", "--merchant", restock.a.public_id, "--product-id", "A3",
+                   "--live", "true")
+    summary = place(restock)
+    o = orders(restock)["oosA3:w"]
+    assert o["status"] == "placed" and o["merchant_order_id"] == f"M-{key}-2", (o, summary)
+    assert o["placement_attempts"] == 2, o
+    assert platform.keys() == [key, f"{key}-2"], platform.keys()
+    assert platform.received[1].document["head"]["orderPublicId"] == f"{key}-2"
+
+
 def test_finalize_placement_by_api_and_cli(restock, platform):
     target(restock, platform)
     subscribe(restock, "processing:1")

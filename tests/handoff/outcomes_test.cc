@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "placement/order_processor.h"
 #include "support/fake_database.h"
 
 namespace restock::handoff {
@@ -192,6 +193,23 @@ TEST_F(OutcomesTest, OutOfStockOfEveryItemMovesTheWholeOrder) {
   EXPECT_EQ(Reply(Error("999", {"A", "B"})), Disposition::kOutOfStock);
   EXPECT_EQ(Order().status, OrderStatus::kOutOfStock);
   EXPECT_EQ(Order().items.size(), 2u);
+}
+
+TEST_F(OutcomesTest, AWhollyOutOfStockOrderIsDecidedAgainUnderItsNextSequence) {
+  EXPECT_EQ(Reply(Error("999", {"A", "B"})), Disposition::kOutOfStock);
+  // The products come back; the next placement run decides the same order again.
+  for (const char* id : {"A", "B"}) db_.state().products[{1, id}].live = true;
+  db_.state().handoff.targets[1] = target_;
+  Status s = db_.RunInTransaction([&](store::Transaction& tx) -> Status {
+    return placement::ProcessOrders(tx, merchant_, day_, {Order()}, flow_, now_).status();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Order().status, OrderStatus::kPending);
+  std::vector<std::pair<int, bool>> requests;  // sequence, done
+  for (const auto& [id, row] : db_.state().handoff.outbox) {
+    if (row.request.order_id == 5) requests.emplace_back(row.request.sequence, row.done);
+  }
+  EXPECT_EQ(requests, (std::vector<std::pair<int, bool>>{{1, true}, {2, false}}));
 }
 
 TEST_F(OutcomesTest, AClaimThatRanOutWritesNothing) {
