@@ -67,7 +67,7 @@ class Sender::Worker {
         merchant_(merchant),
         target_(target),
         day_(day),
-        connection_(s_.targets_, kMaxAnswerBytes, &s_.abandoned_) {}
+        connection_(s_.targets_, kMaxAnswerBytes, "restock-handoff/1", &s_.abandoned_) {}
 
   // Sends until nothing is due; the first store error ends the worker.
   Status Run(HandoffSummary& summary) {

@@ -92,9 +92,11 @@ std::size_t Keep(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
-// One POST on `c` (fresh or reused). A Content-Type in `headers` replaces application/json.
-PostResult Perform(CURL* c, const core::TargetPolicy& targets, const std::atomic<bool>& abandoned,
-                   const std::string& url, const std::string& body,
+// One POST on `c` (fresh or reused), sent as `user_agent`. A Content-Type in `headers`
+// replaces application/json.
+PostResult Perform(CURL* c, const char* user_agent, const core::TargetPolicy& targets,
+                   const std::atomic<bool>& abandoned, const std::string& url,
+                   const std::string& body,
                    const std::vector<std::pair<std::string, std::string>>& headers,
                    UnixMicros timeout, BodySink& sink) {
   bool typed = false;
@@ -118,7 +120,7 @@ PostResult Perform(CURL* c, const core::TargetPolicy& targets, const std::atomic
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM-based timeouts
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "restock/1");
+  curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Keep);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   if (abandoned.load()) return {std::nullopt, "abandoned: the server is shutting down", true};
@@ -152,12 +154,16 @@ PostResult CurlPoster::Post(const std::string& url, const std::string& body,
   std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
   if (!curl) return {std::nullopt, "could not create an HTTP client handle"};
   BodySink discard;  // max 0: the body is read and discarded
-  return Perform(curl.get(), targets_, abandoned_, url, body, headers, timeout, discard);
+  return Perform(curl.get(), "restock-webhooks/1", targets_, abandoned_, url, body, headers,
+                 timeout, discard);
 }
 
 CurlConnection::CurlConnection(core::TargetPolicy targets, std::size_t max_body,
-                               const std::atomic<bool>* abandoned)
-    : targets_(std::move(targets)), max_body_(max_body), abandoned_(abandoned) {
+                               std::string user_agent, const std::atomic<bool>* abandoned)
+    : targets_(std::move(targets)),
+      max_body_(max_body),
+      user_agent_(std::move(user_agent)),
+      abandoned_(abandoned) {
   InitCurlOnce();
 }
 
@@ -173,7 +179,7 @@ PostResult CurlConnection::Post(const std::string& url, const std::string& body,
   if (handle_ == nullptr) return {std::nullopt, "could not create an HTTP client handle"};
   BodySink sink;
   sink.max = max_body_;
-  PostResult result = Perform(static_cast<CURL*>(handle_), targets_,
+  PostResult result = Perform(static_cast<CURL*>(handle_), user_agent_.c_str(), targets_,
                               abandoned_ ? *abandoned_ : kNever, url, body, headers, timeout, sink);
   result.body = std::move(sink.body);
   return result;

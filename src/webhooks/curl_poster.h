@@ -33,12 +33,12 @@ class CurlPoster final : public Poster {
 
 // One reused libcurl handle: successive Posts to the same host reuse its connection
 // (keep-alive), and the response body is kept (up to `max_body` bytes; a longer one fails the
-// request). A Content-Type among the headers replaces application/json. Same target policy
-// and redirect rules as CurlPoster. Not thread-safe: one per thread (the order hand-off's
-// senders, handoff/sender.h).
+// request). A Content-Type among the headers replaces application/json; requests carry
+// `User-Agent: <user_agent>`. Same target policy and redirect rules as CurlPoster. Not
+// thread-safe: one per thread (the order hand-off's senders, handoff/sender.h).
 class CurlConnection {
  public:
-  CurlConnection(core::TargetPolicy targets, std::size_t max_body,
+  CurlConnection(core::TargetPolicy targets, std::size_t max_body, std::string user_agent,
                  const std::atomic<bool>* abandoned = nullptr);
   ~CurlConnection();
   CurlConnection(const CurlConnection&) = delete;
@@ -50,6 +50,7 @@ class CurlConnection {
  private:
   const core::TargetPolicy targets_;
   const std::size_t max_body_;
+  const std::string user_agent_;
   const std::atomic<bool>* abandoned_;
   void* handle_ = nullptr;  // CURL*, created on first use
 };

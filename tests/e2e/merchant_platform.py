@@ -45,6 +45,7 @@ class Received:
     content_type: str
     document: dict[str, Any]
     answered: str
+    user_agent: str = ""
     arrived: float = field(default_factory=time.time)
 
 
@@ -131,7 +132,8 @@ class MerchantPlatform:
             if self._open_keys[key] > 1:
                 self._overlaps.add(key)
         try:
-            self._answer(h, script, key, Received(key, customer, public_id, sig_ok, ctype, doc, ""))
+            self._answer(h, script, key, Received(key, customer, public_id, sig_ok, ctype, doc, "",
+                                                  h.headers.get("User-Agent", "")))
         finally:
             with self.lock:
                 self.in_flight -= 1

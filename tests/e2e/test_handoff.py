@@ -77,7 +77,7 @@ def test_success_places_with_the_platform_order_id(restock, platform):
     assert order["placement_attempts"] == 1 and order["error_code"] is None, order
     [r] = platform.received
     assert r.sig_ok and r.public_id == "merchant-a" and r.key == key
-    assert r.content_type == "application/xml"
+    assert r.content_type == "application/xml" and r.user_agent == "restock-handoff/1"
     head, customer, items = r.document["head"], r.document["customer"], r.document["items"]
     assert head["orderPublicId"] == key and head["orderOgDate"] == today()
     assert head["orderTokenId"] == "tok_secret_9"
