@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "api/handoff_handlers.h"
 #include "api/ops_handlers.h"
 #include "api/order_handlers.h"
 #include "api/product_handlers.h"
@@ -26,6 +27,8 @@ struct Api::Handlers {
         products(s.authenticator, s.executor, s.db),
         product(s.authenticator, s.executor, s.db, s.stock),
         stock_history(s.authenticator, s.executor, s.db),
+        customer(s.authenticator, s.executor, s.db),
+        finalize(s.authenticator, s.executor, s.db, s.clock, s.zones),
         products_create(s.authenticator, s.executor, s.stock, limits) {
     products_create.LimitPerMerchant(&s.rate_limits);
   }
@@ -44,6 +47,8 @@ struct Api::Handlers {
   ProductsHandler products;
   ProductHandler product;
   StockHistoryHandler stock_history;
+  CustomerHandler customer;
+  FinalizePlacementHandler finalize;
   ProductsCreateHandler products_create;
 };
 
@@ -61,6 +66,7 @@ void Api::AddRoutes(http::Router& router) {
   router.Add("GET", "/orders/", h.orders, "orders");
   router.Add("GET", "/orders/{id}/", h.order, "order");
   router.Add("POST", "/orders/{id}/cancel/", h.order, "order_cancel");
+  router.Add("PATCH", "/orders/{id}/finalize_placement/", h.finalize, "order_finalize");
   router.Add("GET", "/products/{id}/demand/", h.demand, "product_demand");
   router.Add("GET", "/webhooks/", h.webhooks, "webhooks");
   router.Add("POST", "/webhooks/", h.webhooks, "webhooks");
@@ -76,6 +82,8 @@ void Api::AddRoutes(http::Router& router) {
   router.Add("GET", "/products/{id}/", h.product, "product");
   router.Add("PATCH", "/products/{id}/", h.product, "product");
   router.Add("GET", "/products/{id}/stock-history/", h.stock_history, "product_stock_history");
+  router.Add("GET", "/customers/{id}/", h.customer, "customer");
+  router.Add("PATCH", "/customers/{id}/", h.customer, "customer");
   router.Add("GET", "/healthz", h.health, "healthz");
   router.Add("GET", "/metrics", h.metrics, "metrics");
   router.Add("GET", "/openapi.json", h.openapi, "openapi");

@@ -17,7 +17,7 @@ Result<http::Response> OrdersHandler::Serve(const http::Request& request,
     filter.status = model::ParseOrderStatus(*status);
     if (!filter.status) {
       return InvalidArgumentError(
-          "status must be unsent, placed, out_of_stock, cancelled or rejected.");
+          "status must be unsent, pending, placed, out_of_stock, cancelled or rejected.");
     }
   }
   if (auto date = request.QueryParam("place_date")) {

@@ -116,6 +116,7 @@ Services::Services(const ServeConfig& config, const ServicesOptions& options, St
       targets(options.allowed_targets),
       poster(targets),
       dispatcher(*storage.db, storage.clock, poster, options.delivery, &storage.registry),
+      handoff(*storage.db, storage.clock, targets, options.flow, zones, &storage.registry),
       rate_limits(storage.clock, storage.registry,
                   {config.rate_limit_client, config.rate_limit_merchant,
                    config.trust_forwarded_for}) {
@@ -133,12 +134,14 @@ void Services::StartBackground(const ServeConfig& config) {
   if (!followed.ok()) spdlog::warn("following stock events: {}", followed.ToString());
   if (config.scheduler) scheduler.Start();
   if (config.webhooks) dispatcher.Start();
+  handoff.Start();
 }
 
 void Services::StopDelivery() { dispatcher.RequestStop(); }
 
 void Services::Stop() {
   dispatcher.Stop();
+  handoff.Stop();
   scheduler.Stop();
   follower.Stop();
   background.join();

@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "core/target_policy.h"
+#include "handoff/service.h"
 #include "metrics/registry.h"
 #include "placement/placement_service.h"
 #include "placement/restock_trigger.h"
@@ -86,6 +87,7 @@ class Services {
   const core::TargetPolicy targets;  // where webhooks may be sent (docs/security.md)
   webhooks::CurlPoster poster;
   webhooks::Dispatcher dispatcher;
+  handoff::HandoffService handoff;  // placed orders to merchants' platforms (docs/handoff.md)
   api::RateLimits rate_limits;
 };
 

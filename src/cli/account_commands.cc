@@ -31,7 +31,9 @@ class AccountCommands : public DatabaseCommandGroup {
   Status RunOn(Context& ctx, const Command* c) const override {
     if (c == &merchant_add_) return MerchantAdd(ctx, merchant_args_);
     if (c == &merchant_update_) {
-      return MerchantUpdate(ctx, merchant_id_, merchant_args_.replay_protection);
+      MerchantUpdateArgs args = update_;
+      args.merchant = merchant_id_;
+      return MerchantUpdate(ctx, args);
     }
     if (c == &api_user_add_) return ApiUserAdd(ctx, merchant_id_, username_, secret_);
     return ApiKeyAdd(ctx, merchant_id_, key_name_);
@@ -52,9 +54,24 @@ class AccountCommands : public DatabaseCommandGroup {
     merchant_add_->add_option("--replay-protection", m.replay_protection,
                               "strict: signed requests must also sign their body, once (off|strict)")
         ->capture_default_str();
-    merchant_update_->add_option("--public-id", merchant_id_, "merchant public id")->required();
-    merchant_update_->add_option("--replay-protection", m.replay_protection, "off|strict")
-        ->required();
+    AddMerchantUpdateFlags();
+  }
+
+  void AddMerchantUpdateFlags() {
+    CLI::App* u = merchant_update_.app();
+    handoff::TargetChange& t = update_.target;
+    u->add_option("--public-id", merchant_id_, "merchant public id")->required();
+    u->add_option("--replay-protection", update_.replay_protection, "off|strict");
+    u->add_option("--placement-url", t.url,
+                  "where placed orders are handed off (docs/handoff.md); '' removes it");
+    u->add_option("--placement-format", t.format, "xml|json (default xml)");
+    u->add_option("--placement-concurrency", t.concurrency, "requests in flight (default 4)");
+    u->add_option("--placement-timeout-ms", t.timeout_ms, "per request (default 30000)");
+    u->add_option("--placement-max-retries", t.max_retries,
+                  "runs that retry a 999 or 140 answer (default 3)");
+    AddSetting(u, "--allow-private-targets", update_.allowed_targets,
+               "CIDRs (comma-separated) the URL may name although loopback, link-local or "
+               "private");
   }
 
   CLI::App* merchant_;
@@ -65,6 +82,7 @@ class AccountCommands : public DatabaseCommandGroup {
   Command api_user_add_;
   Command api_key_add_;
   MerchantAddArgs merchant_args_;
+  MerchantUpdateArgs update_;
   std::string merchant_id_, username_, key_name_;
   std::optional<std::string> secret_;
 };

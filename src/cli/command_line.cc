@@ -81,6 +81,7 @@ std::vector<std::unique_ptr<CommandGroup>> RegisterCommands(CLI::App& app) {
   groups.push_back(RegisterProductCommands(app));
   groups.push_back(RegisterPlacementCommands(app));
   groups.push_back(RegisterWebhookCommands(app));
+  groups.push_back(RegisterHandoffCommands(app));
   return groups;
 }
 

@@ -122,5 +122,6 @@ std::unique_ptr<CommandGroup> RegisterCredentialCommands(CLI::App& app);
 std::unique_ptr<CommandGroup> RegisterProductCommands(CLI::App& app);
 std::unique_ptr<CommandGroup> RegisterPlacementCommands(CLI::App& app);
 std::unique_ptr<CommandGroup> RegisterWebhookCommands(CLI::App& app);
+std::unique_ptr<CommandGroup> RegisterHandoffCommands(CLI::App& app);
 
 }  // namespace restock::cli

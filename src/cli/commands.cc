@@ -98,16 +98,6 @@ Status MerchantAdd(Context& ctx, const MerchantAddArgs& args) {
   return Status::Ok();
 }
 
-Status MerchantUpdate(Context& ctx, const std::string& merchant, const std::string& replay) {
-  std::optional<model::ReplayProtection> mode = model::ParseReplayProtection(replay);
-  if (!mode) return InvalidArgumentError("--replay-protection must be strict or off");
-  RESTOCK_ASSIGN_OR_RETURN(model::Merchant m,
-                           accounts::SetReplayProtection(ctx.db, merchant, *mode));
-  Print(ctx, boost::json::object{{"public_id", m.public_id},
-                                 {"replay_protection", model::ReplayProtectionName(m.replay_protection)}});
-  return Status::Ok();
-}
-
 Status ApiUserAdd(Context& ctx, const std::string& merchant, const std::string& username,
                   const std::optional<std::string>& secret) {
   RESTOCK_ASSIGN_OR_RETURN(model::ApiUser user,

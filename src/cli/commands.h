@@ -10,6 +10,8 @@
 #include "accounts/provisioning.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "handoff/sender.h"
+#include "handoff/targets.h"
 #include "placement/policy.h"
 #include "store/database.h"
 
@@ -85,16 +87,31 @@ struct PlacementSettings {
   // Allows a --date more than one day after a merchant's local today (placement::CheckRunDate).
   bool force = false;
   bool verbose = false;  // progress and a summary per merchant on stderr
+  std::string allowed_targets;  // CIDRs placement targets may reach although private
 };
+
+// Hands `merchant`'s due orders to its placement target, if it has one, for the run on `day`
+// (docs/handoff.md); nothing without a target (cli/handoff_commands.cc).
+Result<handoff::HandoffSummary> HandOff(Context& ctx, const model::Merchant& merchant,
+                                        CivilDate day, const placement::FlowOptions& flow,
+                                        const std::string& allowed_targets);
 
 // `place-orders`: runs placement now for one merchant or all, on `date` or each
 // merchant's local today; prints {"placed","out_of_stock","cancelled",…} summed over merchants.
 Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
                    const std::optional<std::string>& date, const PlacementSettings& settings);
 
-// `merchant update`: sets the replay protection mode ("strict" or "off"; InvalidArgument
-// otherwise) and prints {"public_id","replay_protection"}.
-Status MerchantUpdate(Context& ctx, const std::string& merchant, const std::string& replay);
+// Flags of `merchant update`; nullopt / empty = unchanged.
+struct MerchantUpdateArgs {
+  std::string merchant;
+  std::optional<std::string> replay_protection;  // strict|off
+  handoff::TargetChange target;                  // --placement-* (docs/handoff.md)
+  std::string allowed_targets;  // CIDRs a --placement-url may name although private
+};
+// `merchant update`: changes what the flags give (at least one; InvalidArgument otherwise,
+// and for a refused value, with nothing changed) and prints {"public_id",
+// "replay_protection","placement_target"} (cli/handoff_commands.cc).
+Status MerchantUpdate(Context& ctx, const MerchantUpdateArgs& args);
 
 // `sign`'s flags.
 struct SignArgs {

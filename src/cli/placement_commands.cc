@@ -46,7 +46,7 @@ Status OrdersList(Context& ctx, const std::string& merchant, const std::optional
     filter.status = model::ParseOrderStatus(*status);
     if (!filter.status) {
       return InvalidArgumentError(
-          "--status must be unsent, placed, out_of_stock, cancelled or rejected");
+          "--status must be unsent, pending, placed, out_of_stock, cancelled or rejected");
     }
   }
   if (date) {
@@ -121,6 +121,7 @@ Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
     days.push_back(fixed_date.value_or(today));
   }
   placement::PlacementSummary total;
+  handoff::HandoffSummary handed;
   for (std::size_t i = 0; i < merchants.size(); ++i) {
     const model::Merchant& m = merchants[i];
     const CivilDate day = days[i];
@@ -138,12 +139,19 @@ Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
                    m.public_id, FormatDate(day), s.placed, s.out_of_stock, s.cancelled);
     }
     total += s;
+    // The run's orders go to the merchant's platform before the command exits.
+    RESTOCK_ASSIGN_OR_RETURN(handoff::HandoffSummary h,
+                             HandOff(ctx, m, day, options, settings.allowed_targets));
+    handed += h;
   }
   ctx.out << boost::json::serialize(
                  boost::json::object{{"merchants", merchants.size()},
                                      {"considered", total.considered},
-                                     {"placed", total.placed},
-                                     {"out_of_stock", total.out_of_stock},
+                                     {"placed", total.placed + handed.placed},
+                                     {"handed_off", handed.sent},
+                                     {"pending", handed.pending},
+                                     {"rejected", handed.rejected},
+                                     {"out_of_stock", total.out_of_stock + handed.out_of_stock},
                                      {"still_out_of_stock", total.still_out_of_stock},
                                      {"cancelled", total.cancelled},
                                      {"split", total.split},
@@ -185,7 +193,8 @@ class PlacementCommands : public DatabaseCommandGroup {
     subscription_add_->add_option("--start", s.start, "first place date YYYY-MM-DD")->required();
 
     orders_list_->add_option("--merchant", merchant_, "merchant public id")->required();
-    orders_list_->add_option("--status", status_, "unsent|placed|out_of_stock|cancelled|rejected");
+    orders_list_->add_option("--status", status_,
+                             "unsent|pending|placed|out_of_stock|cancelled|rejected");
     orders_list_->add_option("--date", date_, "place date YYYY-MM-DD");
 
     orders_events_->add_option("--merchant", merchant_, "merchant public id")->required();
@@ -196,6 +205,8 @@ class PlacementCommands : public DatabaseCommandGroup {
     place_orders_->add_option("--chunk-size", placement_.chunk_size, "orders per transaction")
         ->capture_default_str();
     AddFlowFlags(place_orders_.app(), placement_.oos_max_days, placement_.oos_notice_days);
+    AddSetting(place_orders_.app(), "--allow-private-targets", placement_.allowed_targets,
+               "CIDRs (comma-separated) placement targets may reach although private");
     place_orders_->add_flag("--force", placement_.force,
                             "allow a --date more than one day after the merchant's today");
     place_orders_->add_flag("--verbose", placement_.verbose,

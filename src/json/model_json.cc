@@ -82,6 +82,14 @@ boost::json::object OrderToJson(const model::Order& o) {
   } else {
     out["cancel_reason"] = o.cancel_reason;
   }
+  auto text_or_null = [](const std::string& text) -> boost::json::value {
+    if (text.empty()) return nullptr;
+    return boost::json::value(text);
+  };
+  out["error_code"] = text_or_null(o.error_code);
+  out["error_message"] = text_or_null(o.error_message);
+  out["merchant_order_id"] = text_or_null(o.merchant_order_id);
+  out["placement_attempts"] = o.placement_attempts;
   return out;
 }
 

@@ -26,7 +26,8 @@ boost::json::object StockEventToJson(const model::StockEvent& event);
 
 // `orders list` (docs/api.md "Commands"): {"id","customer","place_date","status",
 // "items":[{"product_id","quantity","subscription_id"}],"oos_since","cancel_reason"} plus
-// "oos_expires","placed_on".
+// "oos_expires","placed_on" and the hand-off's "error_code","error_message",
+// "merchant_order_id" (each a string or null) and "placement_attempts" (docs/handoff.md).
 boost::json::object OrderToJson(const model::Order& order);
 
 // One event of an order's history: {"id","order_id","type","date","created"}, plus

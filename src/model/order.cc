@@ -5,20 +5,22 @@
 namespace restock::model {
 namespace {
 
-constexpr EnumNames<OrderStatus, 5> kStatusNames{{{OrderStatus::kUnsent, "unsent"},
+constexpr EnumNames<OrderStatus, 6> kStatusNames{{{OrderStatus::kUnsent, "unsent"},
                                                   {OrderStatus::kPlaced, "placed"},
                                                   {OrderStatus::kOutOfStock, "out_of_stock"},
                                                   {OrderStatus::kCancelled, "cancelled"},
-                                                  {OrderStatus::kRejected, "rejected"}}};
+                                                  {OrderStatus::kRejected, "rejected"},
+                                                  {OrderStatus::kPending, "pending"}}};
 
-constexpr EnumNames<OrderEventType, 7> kEventNames{
+constexpr EnumNames<OrderEventType, 8> kEventNames{
     {{OrderEventType::kPlaced, "order.placed"},
      {OrderEventType::kOutOfStock, "order.out_of_stock"},
      {OrderEventType::kOosNotice, "order.oos_notice"},
      {OrderEventType::kCancelled, "order.cancelled"},
      {OrderEventType::kCycleSkipped, "subscription.cycle_skipped"},
      {OrderEventType::kItemSkipped, "order.item_skipped"},
-     {OrderEventType::kOversold, "order.oversold"}}};
+     {OrderEventType::kOversold, "order.oversold"},
+     {OrderEventType::kRejected, "order.rejected"}}};
 
 }  // namespace
 

@@ -13,9 +13,10 @@
 
 namespace restock::model {
 
-enum class OrderStatus { kUnsent, kPlaced, kOutOfStock, kCancelled, kRejected };
+// kPending: decided, waiting for the merchant's platform to accept it (docs/handoff.md).
+enum class OrderStatus { kUnsent, kPlaced, kOutOfStock, kCancelled, kRejected, kPending };
 
-// "unsent", "placed", "out_of_stock", "cancelled", "rejected".
+// "unsent", "placed", "out_of_stock", "cancelled", "rejected", "pending".
 std::string_view OrderStatusName(OrderStatus s);
 std::optional<OrderStatus> ParseOrderStatus(std::string_view name);
 
@@ -42,6 +43,12 @@ struct Order {
   std::vector<OrderItem> items;
   UnixMicros created = 0;
   UnixMicros updated = 0;
+  // The hand-off to the merchant's platform (docs/handoff.md): written only by the hand-off
+  // (store::HandoffRepo::SaveOutcome); OrderRepo's writes leave them as stored.
+  std::string error_code;         // e.g. "140", "response_processing"; empty = none
+  std::string error_message;
+  std::string merchant_order_id;  // the platform's order id after SUCCESS
+  int placement_attempts = 0;     // requests sent
   bool operator==(const Order&) const = default;
 };
 
@@ -54,10 +61,11 @@ enum class OrderEventType {
   kCycleSkipped,  // a subscription's cycle passed while the order was overdue: not placed
   kItemSkipped,   // policy `skip` dropped an item that could not ship this cycle
   kOversold,      // policy `place_anyway` placed more units than the inventory held
+  kRejected,      // the merchant's platform refused the order (docs/handoff.md)
 };
 
 // "order.placed", "order.out_of_stock", "order.oos_notice", "order.cancelled",
-// "subscription.cycle_skipped", "order.item_skipped", "order.oversold".
+// "subscription.cycle_skipped", "order.item_skipped", "order.oversold", "order.rejected".
 std::string_view OrderEventTypeName(OrderEventType t);
 std::optional<OrderEventType> ParseOrderEventType(std::string_view name);
 

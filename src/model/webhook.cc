@@ -10,6 +10,7 @@ constexpr std::array kEventTypes = {
     WebhookEventType::kStockChanged,   WebhookEventType::kLowStock,
     WebhookEventType::kOrderPlaced,    WebhookEventType::kOrderOutOfStock,
     WebhookEventType::kOrderOosNotice, WebhookEventType::kOrderCancelled,
+    WebhookEventType::kOrderRejected,
 };
 
 }  // namespace
@@ -30,6 +31,8 @@ std::string_view WebhookEventTypeName(WebhookEventType t) {
       return "order.oos_notice";
     case WebhookEventType::kOrderCancelled:
       return "order.cancelled";
+    case WebhookEventType::kOrderRejected:
+      return "order.rejected";
   }
   return "product.stock_changed";
 }

@@ -21,6 +21,7 @@ enum class WebhookEventType {
   kOrderOutOfStock,  // order.out_of_stock
   kOrderOosNotice,   // order.oos_notice
   kOrderCancelled,   // order.cancelled
+  kOrderRejected,    // order.rejected (docs/handoff.md)
 };
 
 // Every event type, in the order above.

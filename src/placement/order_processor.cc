@@ -7,6 +7,7 @@
 #include "catalog/availability.h"
 #include "model/subscription.h"
 #include "model/webhook.h"
+#include "placement/handoff_queue.h"
 
 namespace restock::placement {
 namespace {
@@ -34,6 +35,7 @@ class Batch {
       : tx_(tx), merchant_(merchant), date_(date), options_(options), now_(now) {}
 
   Status Load(const std::vector<Order>& orders);
+  HandoffQueue& handoffs() { return handoffs_; }
   Status Process(Order& order);
   Status Flush();
   PlacementSummary TakeSummary() { return std::move(summary_); }
@@ -85,6 +87,7 @@ class Batch {
   std::vector<Order> next_orders_;
   std::unordered_map<CustomerDay, std::size_t, CustomerDayHash> first_next_order_;
   PlacementSummary summary_;
+  HandoffQueue handoffs_;  // a merchant with a placement target: decided orders go pending
 };
 
 Status Batch::Load(const std::vector<Order>& orders) {
@@ -295,21 +298,8 @@ Status Batch::ScheduleNextOrders(const Order& order) {
   return Status::Ok();
 }
 
-// Rule 6: day max_days + 1 of the flow, or, for a short frequency (day and week frequencies
-// under 30 days), the day the next order of one of the waiting items' subscriptions is due,
-// whichever comes first. Never after the last date that can be stored.
 CivilDate Batch::Expiry(const Order& order) const {
-  std::int64_t expires = DaysFromCivil(*order.oos_since) + options_.max_days;
-  for (const OrderItem& item : order.items) {
-    auto it = subscriptions_.find(item.subscription_id);
-    if (it == subscriptions_.end() || !model::IsShortFrequency(it->second.frequency)) continue;
-    const model::Subscription& sub = it->second;
-    std::optional<CivilDate> next = model::AdvancePast(order.place_date, sub.frequency,
-                                                       model::AnchorDay(sub), *order.oos_since, 0)
-                                        .next;
-    if (next) expires = std::min(expires, DaysFromCivil(*next));
-  }
-  return CivilFromDays(std::min(expires, DaysFromCivil(model::kLastSupportedDate)));
+  return OosExpiry(order, subscriptions_, options_.max_days);
 }
 
 // Rule 7: one notice per notice day reached. When runs skipped a notice day, only the latest
@@ -412,9 +402,16 @@ Status Batch::Process(Order& order) {
     return Save(std::move(order), false);
   }
 
+  order.items = std::move(split.ship);
+  if (handoffs_.active()) {
+    // Placed only once the merchant's platform accepts it (docs/handoff.md).
+    order.status = OrderStatus::kPending;
+    handoffs_.Add(order, subscriptions_, now_, !was_unsent);
+    ++summary_.pending;
+    return Save(std::move(order), items_changed);
+  }
   order.status = OrderStatus::kPlaced;
   order.placed_on = date_;
-  order.items = std::move(split.ship);
   if (options_.record_placed_events) Emit(order, OrderEventType::kPlaced);
   ++summary_.placed;
   return Save(std::move(order), items_changed);
@@ -453,7 +450,7 @@ Status Batch::Flush() {
   if (!events.empty()) RESTOCK_RETURN_IF_ERROR(tx_.stock_events().Append(events));
   if (!changed.empty()) RESTOCK_RETURN_IF_ERROR(tx_.products().Update(merchant_.id, changed));
   if (!order_events_.empty()) RESTOCK_RETURN_IF_ERROR(tx_.order_events().Append(order_events_));
-  return Status::Ok();
+  return handoffs_.Flush(tx_);
 }
 
 }  // namespace
@@ -473,6 +470,7 @@ Result<PlacementSummary> ProcessOrders(store::Transaction& tx, const model::Merc
     }
   }
   Batch batch(tx, merchant, date, effective, now);
+  RESTOCK_RETURN_IF_ERROR(batch.handoffs().Load(tx, merchant.id));
   RESTOCK_RETURN_IF_ERROR(batch.Load(orders));
   for (Order& order : orders) RESTOCK_RETURN_IF_ERROR(batch.Process(order));
   RESTOCK_RETURN_IF_ERROR(batch.Flush());

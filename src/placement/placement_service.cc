@@ -155,6 +155,10 @@ Result<PlacementSummary> PlacementService::RunChunks(const model::Merchant& merc
 Result<PlacementSummary> PlacementService::Run(const model::Merchant& merchant, CivilDate date,
                                                const Progress& progress) {
   const std::size_t limit = options_.chunk_size;
+  // Each run retries the hand-offs that wait for one (docs/handoff.md, "Answers").
+  RESTOCK_RETURN_IF_ERROR(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
+    return tx.handoff().MakeDue(merchant.id, clock_.NowMicros()).status();
+  }));
   return RunChunks(
       merchant, date,
       [&](store::Transaction& tx, std::int64_t after_id) {

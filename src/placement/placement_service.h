@@ -35,6 +35,7 @@ class PlacementService {
   // options.chunk_size orders, each committed on its own through the group-commit writer, so
   // stock updates interleave with a long run and memory stays bounded. Blocks until done.
   // Safe to re-run for the same day or after a crash: placed orders are never placed again.
+  // First makes the merchant's hand-offs waiting for a run due (docs/handoff.md).
   // `progress` (optional) is called after each chunk.
   Result<PlacementSummary> Run(const model::Merchant& merchant, CivilDate date,
                                const Progress& progress = nullptr);

@@ -35,4 +35,20 @@ Result<FlowOptions> MakeFlowOptions(int max_days, std::string_view notice_days) 
   return options;
 }
 
+CivilDate OosExpiry(const model::Order& order,
+                    const std::unordered_map<std::int64_t, model::Subscription>& subscriptions,
+                    int max_days) {
+  std::int64_t expires = DaysFromCivil(*order.oos_since) + max_days;
+  for (const model::OrderItem& item : order.items) {
+    auto it = subscriptions.find(item.subscription_id);
+    if (it == subscriptions.end() || !model::IsShortFrequency(it->second.frequency)) continue;
+    const model::Subscription& sub = it->second;
+    std::optional<CivilDate> next = model::AdvancePast(order.place_date, sub.frequency,
+                                                       model::AnchorDay(sub), *order.oos_since, 0)
+                                        .next;
+    if (next) expires = std::min(expires, DaysFromCivil(*next));
+  }
+  return CivilFromDays(std::min(expires, DaysFromCivil(model::kLastSupportedDate)));
+}
+
 }  // namespace restock::placement

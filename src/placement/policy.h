@@ -5,9 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
+#include "model/order.h"
+#include "model/subscription.h"
 
 namespace restock::placement {
 
@@ -34,11 +37,22 @@ Result<FlowOptions> MakeFlowOptions(int max_days, std::string_view notice_days);
 // A run that skips a subscription's overdue cycles records a subscription.cycle_skipped
 // event for each of the first this many (a year of daily cycles); its summary counts all.
 inline constexpr std::size_t kMaxRecordedSkips = 366;
+// Rule 6 of docs/placement.md: the day an order in the out-of-stock flow since
+// order.oos_since is cancelled: day max_days + 1 of the flow, or, for a short frequency (day
+// and week frequencies under 30 days), the day the next order of one of its items'
+// subscriptions (found in `subscriptions`, by id) is due, whichever comes first. Never after
+// the last date that can be stored. REQUIRES: order.oos_since.
+CivilDate OosExpiry(const model::Order& order,
+                    const std::unordered_map<std::int64_t, model::Subscription>& subscriptions,
+                    int max_days);
 
 // What one run did. `out_of_stock` counts orders that entered the flow in this run.
 struct PlacementSummary {
   std::size_t considered = 0;
   std::size_t placed = 0;
+  // Orders decided to ship for a merchant with a placement target: pending, their hand-off
+  // queued in the decision's transaction (docs/handoff.md).
+  std::size_t pending = 0;
   std::size_t out_of_stock = 0;
   std::size_t still_out_of_stock = 0;
   std::size_t cancelled = 0;
@@ -59,6 +73,7 @@ struct PlacementSummary {
   PlacementSummary& operator+=(const PlacementSummary& o) {
     considered += o.considered;
     placed += o.placed;
+    pending += o.pending;
     out_of_stock += o.out_of_stock;
     still_out_of_stock += o.still_out_of_stock;
     cancelled += o.cancelled;

@@ -37,6 +37,34 @@ Result<std::vector<model::WebhookEventType>> SplitEventTypes(std::string_view te
   return out;
 }
 
+namespace {
+constexpr char kFieldSeparator = '\x1f';
+}  // namespace
+
+std::string EncodeAddress(const model::Address& address) {
+  if (address.empty()) return "";
+  std::string out;
+  for (std::string_view name : model::kAddressFields) {
+    if (name != model::kAddressFields.front()) out += kFieldSeparator;
+    out += *model::AddressField(address, name);
+  }
+  return out;
+}
+
+Result<model::Address> DecodeAddress(std::string_view text) {
+  model::Address address;
+  if (text.empty()) return address;
+  for (std::string_view name : model::kAddressFields) {
+    std::size_t end = text.find(kFieldSeparator);
+    if ((end == std::string_view::npos) != (name == model::kAddressFields.back())) {
+      return InternalError("database error: malformed address stored");
+    }
+    *model::AddressField(address, name) = std::string(text.substr(0, end));
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+  }
+  return address;
+}
+
 Status DescribeDuplicate(Status status, const char* what) {
   if (status.code() == StatusCode::kAlreadyExists) return AlreadyExistsError(what);
   return status;

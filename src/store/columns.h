@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "core/status.h"
+#include "model/handoff.h"
 #include "model/webhook.h"
 
 namespace restock::store {
@@ -27,6 +28,12 @@ Result<std::vector<model::WebhookEventType>> SplitEventTypes(std::string_view te
 
 // One stored event type name; Internal when it is unknown (as for SplitEventTypes).
 Result<model::WebhookEventType> ParseStoredEventType(std::string_view name);
+
+// An address as one column: its fields in declaration order joined by '\x1f' ("" for an
+// empty address). Callers never store control characters in a field (handoff/ refuses them).
+std::string EncodeAddress(const model::Address& address);
+// The inverse of EncodeAddress. Internal when the text does not hold the fields.
+Result<model::Address> DecodeAddress(std::string_view text);
 
 // `status` unchanged unless it is AlreadyExists, which is given the message `what` (naming
 // what collided, never the value).

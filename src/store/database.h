@@ -23,6 +23,7 @@
 #include "model/product.h"
 #include "model/stock_event.h"
 #include "store/idempotency_repo.h"
+#include "store/handoff_repos.h"
 #include "store/placement_repos.h"
 #include "store/replay_repos.h"
 #include "store/webhook_repos.h"
@@ -163,6 +164,7 @@ class Transaction {
   virtual WebhookAttemptRepo& webhook_attempts() = 0;
   virtual SeenSignatureRepo& seen_signatures() = 0;
   virtual IdempotencyRepo& idempotency_keys() = 0;
+  virtual HandoffRepo& handoff() = 0;
 
   // A write that has to come last: `step` runs once the work is done, right before the
   // commit, and under group commit after every work of the group, the steps of the whole

@@ -4,6 +4,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <strings.h>
+
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -12,8 +14,6 @@
 
 namespace restock::webhooks {
 namespace {
-
-std::size_t Discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
 
 struct EasyDeleter {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }
@@ -58,26 +58,58 @@ int StopWhenAbandoned(void* clientp, curl_off_t, curl_off_t, curl_off_t, curl_of
 
 }  // namespace
 
-CurlPoster::CurlPoster(core::TargetPolicy targets) : targets_(std::move(targets)) {
+namespace {
+
+// libcurl's global state, initialised once per process before the first handle.
+void InitCurlOnce() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-PostResult CurlPoster::Post(const std::string& url, const std::string& body,
-                            const std::vector<std::pair<std::string, std::string>>& headers,
-                            UnixMicros timeout) {
-  std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
-  if (!curl) return {std::nullopt, "could not create an HTTP client handle"};
-  curl_slist* list = curl_slist_append(nullptr, "Content-Type: application/json");
-  // An empty Expect stops libcurl from waiting for "100 Continue" on larger bodies.
-  list = curl_slist_append(list, "Expect:");
+}  // namespace
+
+CurlPoster::CurlPoster(core::TargetPolicy targets) : targets_(std::move(targets)) {
+  InitCurlOnce();
+}
+
+namespace {
+
+// What the write callback fills: the body, up to `max` bytes (0: discarded).
+struct BodySink {
+  std::string body;
+  std::size_t max = 0;
+  bool too_large = false;
+};
+
+std::size_t Keep(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* sink = static_cast<BodySink*>(user);
+  if (sink->max == 0) return size * n;
+  if (sink->body.size() + size * n > sink->max) {
+    sink->too_large = true;
+    return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+  }
+  sink->body.append(data, size * n);
+  return size * n;
+}
+
+// One POST on `c` (fresh or reused), sent as `user_agent`. A Content-Type in `headers`
+// replaces application/json.
+PostResult Perform(CURL* c, const char* user_agent, const core::TargetPolicy& targets,
+                   const std::atomic<bool>& abandoned, const std::string& url,
+                   const std::string& body,
+                   const std::vector<std::pair<std::string, std::string>>& headers,
+                   UnixMicros timeout, BodySink& sink) {
+  bool typed = false;
+  curl_slist* list = curl_slist_append(nullptr, "Expect:");
   for (const auto& [name, value] : headers) {
+    typed = typed || strcasecmp(name.c_str(), "Content-Type") == 0;
     list = curl_slist_append(list, (name + ": " + value).c_str());
   }
+  // An empty Expect stops libcurl from waiting for "100 Continue" on larger bodies.
+  if (!typed) list = curl_slist_append(list, "Content-Type: application/json");
   std::unique_ptr<curl_slist, ListDeleter> header_list(list);
   long timeout_ms = static_cast<long>(timeout / 1000);
   if (timeout_ms < 1) timeout_ms = 1;
-  CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
@@ -88,25 +120,69 @@ PostResult CurlPoster::Post(const std::string& url, const std::string& body,
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM-based timeouts
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "restock-webhooks/1");
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Discard);
-  if (abandoned_.load()) return {std::nullopt, "abandoned: the server is shutting down", true};
+  curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Keep);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+  if (abandoned.load()) return {std::nullopt, "abandoned: the server is shutting down", true};
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &StopWhenAbandoned);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &abandoned_);
-  SocketCheck check{&targets_, ""};
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &abandoned);
+  SocketCheck check{&targets, ""};
   curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &OpenCheckedSocket);
   curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &check);
   CURLcode rc = curl_easy_perform(c);
+  // The options point at this call's locals: clear them before the handle is reused.
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, nullptr);
   // A name may resolve to several addresses: a refused one only matters if no other worked.
   if (rc == CURLE_ABORTED_BY_CALLBACK) {
     return {std::nullopt, "abandoned: the server is shutting down", true};
   }
   if (rc != CURLE_OK && !check.refused.empty()) return {std::nullopt, "refused: " + check.refused};
+  if (sink.too_large) return {std::nullopt, "response body too large"};
   if (rc != CURLE_OK) return {std::nullopt, curl_easy_strerror(rc)};
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
   return {static_cast<int>(code), ""};
+}
+
+}  // namespace
+
+PostResult CurlPoster::Post(const std::string& url, const std::string& body,
+                            const std::vector<std::pair<std::string, std::string>>& headers,
+                            UnixMicros timeout) {
+  std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
+  if (!curl) return {std::nullopt, "could not create an HTTP client handle"};
+  BodySink discard;  // max 0: the body is read and discarded
+  return Perform(curl.get(), "restock-webhooks/1", targets_, abandoned_, url, body, headers,
+                 timeout, discard);
+}
+
+CurlConnection::CurlConnection(core::TargetPolicy targets, std::size_t max_body,
+                               std::string user_agent, const std::atomic<bool>* abandoned)
+    : targets_(std::move(targets)),
+      max_body_(max_body),
+      user_agent_(std::move(user_agent)),
+      abandoned_(abandoned) {
+  InitCurlOnce();
+}
+
+CurlConnection::~CurlConnection() {
+  if (handle_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(handle_));
+}
+
+PostResult CurlConnection::Post(const std::string& url, const std::string& body,
+                                const std::vector<std::pair<std::string, std::string>>& headers,
+                                UnixMicros timeout) {
+  static const std::atomic<bool> kNever{false};
+  if (handle_ == nullptr) handle_ = curl_easy_init();
+  if (handle_ == nullptr) return {std::nullopt, "could not create an HTTP client handle"};
+  BodySink sink;
+  sink.max = max_body_;
+  PostResult result = Perform(static_cast<CURL*>(handle_), user_agent_.c_str(), targets_,
+                              abandoned_ ? *abandoned_ : kNever, url, body, headers, timeout, sink);
+  result.body = std::move(sink.body);
+  return result;
 }
 
 }  // namespace restock::webhooks

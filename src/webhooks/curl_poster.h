@@ -7,6 +7,10 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/target_policy.h"
 #include "webhooks/poster.h"
@@ -25,6 +29,30 @@ class CurlPoster final : public Poster {
  private:
   const core::TargetPolicy targets_;
   std::atomic<bool> abandoned_{false};
+};
+
+// One reused libcurl handle: successive Posts to the same host reuse its connection
+// (keep-alive), and the response body is kept (up to `max_body` bytes; a longer one fails the
+// request). A Content-Type among the headers replaces application/json; requests carry
+// `User-Agent: <user_agent>`. Same target policy and redirect rules as CurlPoster. Not
+// thread-safe: one per thread (the order hand-off's senders, handoff/sender.h).
+class CurlConnection {
+ public:
+  CurlConnection(core::TargetPolicy targets, std::size_t max_body, std::string user_agent,
+                 const std::atomic<bool>* abandoned = nullptr);
+  ~CurlConnection();
+  CurlConnection(const CurlConnection&) = delete;
+  CurlConnection& operator=(const CurlConnection&) = delete;
+  PostResult Post(const std::string& url, const std::string& body,
+                  const std::vector<std::pair<std::string, std::string>>& headers,
+                  UnixMicros timeout);
+
+ private:
+  const core::TargetPolicy targets_;
+  const std::size_t max_body_;
+  const std::string user_agent_;
+  const std::atomic<bool>* abandoned_;
+  void* handle_ = nullptr;  // CURL*, created on first use
 };
 
 }  // namespace restock::webhooks

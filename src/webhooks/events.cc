@@ -41,6 +41,8 @@ std::optional<model::WebhookEventType> OrderEventType(model::OrderEventType type
       return model::WebhookEventType::kOrderOosNotice;
     case model::OrderEventType::kCancelled:
       return model::WebhookEventType::kOrderCancelled;
+    case model::OrderEventType::kRejected:
+      return model::WebhookEventType::kOrderRejected;
     case model::OrderEventType::kCycleSkipped:
     case model::OrderEventType::kItemSkipped:
     case model::OrderEventType::kOversold:

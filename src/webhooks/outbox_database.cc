@@ -90,6 +90,7 @@ class OutboxTransaction final : public store::Transaction {
   store::WebhookAttemptRepo& webhook_attempts() override { return inner_.webhook_attempts(); }
   store::SeenSignatureRepo& seen_signatures() override { return inner_.seen_signatures(); }
   store::IdempotencyRepo& idempotency_keys() override { return inner_.idempotency_keys(); }
+  store::HandoffRepo& handoff() override { return inner_.handoff(); }
   Status AtCommit(std::int64_t key, std::function<Status(store::Transaction&)> step) override {
     return inner_.AtCommit(key, std::move(step));
   }

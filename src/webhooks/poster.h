@@ -15,6 +15,7 @@ struct PostResult {
   std::optional<int> status_code;  // nullopt when no HTTP response arrived
   std::string error;               // transport error (timeout, refused, ...); empty otherwise
   bool abandoned = false;          // cut short by AbandonAll (shutdown), not the receiver's doing
+  std::string body = {};           // the response body (CurlConnection only; cut at its limit)
 };
 
 // Thread-safety: implementations must allow concurrent Post calls.

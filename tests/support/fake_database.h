@@ -17,6 +17,7 @@
 
 #include "store/database.h"
 #include "support/fake_idempotency_repo.h"
+#include "support/fake_handoff_repo.h"
 #include "support/fake_webhook_repos.h"
 
 namespace restock::testing {
@@ -40,6 +41,7 @@ struct FakeState {
   // Orders placement reads report as unreadable (as a stored date no parser accepts would).
   std::set<std::int64_t> unreadable_orders;
   FakeWebhookState webhooks;
+  FakeHandoffState handoff;
 };
 
 class FakeSubscriptionRepo final : public store::SubscriptionRepo {
@@ -227,7 +229,13 @@ class FakeTransaction final : public store::Transaction,
         webhook_endpoints_(state.webhooks),
         webhook_outbox_(state.webhooks),
         webhook_attempts_(state.webhooks),
-        idempotency_keys_(state.idempotency_keys) {}
+        idempotency_keys_(state.idempotency_keys),
+        handoff_(state.handoff, state.subscriptions, state.orders, [&state](model::MerchantId m) {
+          for (const auto& [public_id, merchant] : state.merchants) {
+            if (merchant.id == m) return true;
+          }
+          return false;
+        }) {}
   store::MerchantRepo& merchants() override { return *this; }
   store::ProductRepo& products() override { return *this; }
   store::StockEventRepo& stock_events() override { return *this; }
@@ -240,6 +248,7 @@ class FakeTransaction final : public store::Transaction,
   store::WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   store::SeenSignatureRepo& seen_signatures() override { return *this; }
   store::IdempotencyRepo& idempotency_keys() override { return idempotency_keys_; }
+  store::HandoffRepo& handoff() override { return handoff_; }
 
   // MerchantRepo
   Result<model::Merchant> Create(const model::Merchant& m) override {
@@ -516,6 +525,7 @@ class FakeTransaction final : public store::Transaction,
   FakeWebhookOutboxRepo webhook_outbox_;
   FakeWebhookAttemptRepo webhook_attempts_;
   FakeIdempotencyRepo idempotency_keys_;
+  FakeHandoffRepo handoff_;
 };
 
 class FakeDatabase final : public store::Database {

@@ -16,7 +16,8 @@ namespace {
 #define RESTOCK_ORDER_SELECT                                                                 \
   "SELECT o.id, o.customer_id, o.place_date, o.status, o.oos_since, o.oos_expires, "         \
   "o.last_notice_day, o.placed_on, o.cancel_reason, o.created, o.updated, i.subscription_id, " \
-  "i.product_id, i.quantity FROM (SELECT * FROM orders "
+  "i.product_id, i.quantity, o.error_code, o.error_message, o.merchant_order_id, "            \
+  "o.placement_attempts FROM (SELECT * FROM orders "
 #define RESTOCK_ORDER_JOIN \
   ") AS o LEFT JOIN order_items AS i ON i.merchant_id = o.merchant_id AND i.order_id = o.id "
 
@@ -36,7 +37,8 @@ constexpr std::string_view kSelectUnsent =
 constexpr std::string_view kSelectUnsentWithSubscription =
     "SELECT o.id, o.customer_id, o.place_date, o.status, o.oos_since, o.oos_expires, "
     "o.last_notice_day, o.placed_on, o.cancel_reason, o.created, o.updated, i.subscription_id, "
-    "i.product_id, i.quantity FROM (SELECT o.* FROM subscriptions AS s JOIN orders AS o "
+    "i.product_id, i.quantity, o.error_code, o.error_message, o.merchant_order_id, "
+    "o.placement_attempts FROM (SELECT o.* FROM subscriptions AS s JOIN orders AS o "
     "ON o.merchant_id = s.merchant_id AND o.customer_id = s.customer_id "
     "WHERE s.merchant_id = $1 AND s.id = $2 AND o.status = 'unsent' AND EXISTS (SELECT 1 "
     "FROM order_items AS x WHERE x.merchant_id = $1 AND x.order_id = o.id "
@@ -142,6 +144,10 @@ Result<model::Order> ReadOrder(const Rows& rows, int r, model::MerchantId mercha
   order.cancel_reason = rows.Text(r, 8);
   order.created = rows.Int(r, 9);
   order.updated = rows.Int(r, 10);
+  order.error_code = rows.Text(r, 14);
+  order.error_message = rows.Text(r, 15);
+  order.merchant_order_id = rows.Text(r, 16);
+  order.placement_attempts = static_cast<int>(rows.Int(r, 17));
   return order;
 }
 

@@ -309,6 +309,33 @@ class PgWebhookAttemptRepo final : public WebhookAttemptRepo {
   TxContext& cx_;
 };
 
+class PgHandoffRepo final : public HandoffRepo {
+ public:
+  explicit PgHandoffRepo(TxContext& cx) : cx_(cx) {}
+  Result<std::optional<model::PlacementTarget>> FindTarget(model::MerchantId merchant) override;
+  Status SetTarget(model::MerchantId merchant,
+                   const std::optional<model::PlacementTarget>& target) override;
+  Result<std::optional<model::CustomerContact>> FindContact(model::MerchantId merchant,
+                                                            std::string_view customer_id) override;
+  Status SaveContact(const model::CustomerContact& contact) override;
+  Result<std::vector<std::pair<model::MerchantId, model::PlacementTarget>>> ListTargets() override;
+  Status Enqueue(std::span<const model::HandoffRequest> requests) override;
+  Result<std::vector<model::HandoffRequest>> Claim(model::MerchantId merchant, UnixMicros now,
+                                                   std::string_view token, UnixMicros lease_until,
+                                                   std::size_t limit) override;
+  Result<bool> Complete(std::int64_t id, std::string_view token, UnixMicros now) override;
+  Result<bool> Defer(std::int64_t id, std::string_view token, int retries) override;
+  Result<bool> Release(std::int64_t id, std::string_view token) override;
+  Result<std::size_t> MakeDue(model::MerchantId merchant, UnixMicros now) override;
+  Result<std::int64_t> CountPending() override;
+  Result<std::int64_t> CountDue(model::MerchantId merchant, UnixMicros now) override;
+  Result<int> LastSequence(model::MerchantId merchant, std::int64_t order_id) override;
+  Status SaveOutcome(const model::Order& order) override;
+
+ private:
+  TxContext& cx_;
+};
+
 // The repositories of one unit of work. The caller begins and ends the SQL transaction.
 class PgTransaction final : public Transaction {
  public:
@@ -325,7 +352,8 @@ class PgTransaction final : public Transaction {
         webhook_outbox_(cx_),
         webhook_attempts_(cx_),
         seen_signatures_(cx_),
-        idempotency_keys_(cx_) {}
+        idempotency_keys_(cx_),
+        handoff_(cx_) {}
 
   MerchantRepo& merchants() override { return merchants_; }
   ProductRepo& products() override { return products_; }
@@ -339,6 +367,7 @@ class PgTransaction final : public Transaction {
   WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
   IdempotencyRepo& idempotency_keys() override { return idempotency_keys_; }
+  HandoffRepo& handoff() override { return handoff_; }
 
   // Deferred: the caller runs the steps with RunAtCommitSteps right before COMMIT.
   Status AtCommit(std::int64_t key, std::function<Status(Transaction&)> step) override {
@@ -386,6 +415,7 @@ class PgTransaction final : public Transaction {
   PgWebhookAttemptRepo webhook_attempts_;
   PgSeenSignatureRepo seen_signatures_;
   PgIdempotencyRepo idempotency_keys_;
+  PgHandoffRepo handoff_;
 };
 
 }  // namespace restock::store::postgres

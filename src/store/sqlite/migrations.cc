@@ -310,6 +310,53 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires);
 )sql"},
+    // Handing placed orders to the merchant's platform (docs/handoff.md): each merchant's
+    // placement target; customers' contact details for the order document (addresses as
+    // one column each, store/columns.h); the hand-off's outcome on the order (written by the
+    // hand-off only: placement's order writes leave these columns alone); and the
+    // hand-off outbox, one row per request to send (an order, or the re-send of its remaining
+    // items after an out-of-stock answer: sequence 2, 3, ...), written in the transaction of
+    // the placement decision. A row is due when next_attempt_at <= now; a claim leases it
+    // (lease_token, next_attempt_at = end of the lease), so a dead claimant's rows come back
+    // by themselves; a row waiting for the next placement run has next_attempt_at = the
+    // largest int64. handoff_outbox_due holds only pending rows.
+    Migration{16, R"sql(
+CREATE TABLE placement_targets (
+  merchant_id INTEGER PRIMARY KEY REFERENCES merchants(id),
+  url TEXT NOT NULL,
+  format TEXT NOT NULL,
+  concurrency INTEGER NOT NULL,
+  timeout_ms INTEGER NOT NULL,
+  max_retries INTEGER NOT NULL
+);
+ALTER TABLE customers ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE customers ADD COLUMN email TEXT NOT NULL DEFAULT '';
+ALTER TABLE customers ADD COLUMN locale TEXT NOT NULL DEFAULT '';
+ALTER TABLE customers ADD COLUMN shipping TEXT NOT NULL DEFAULT '';
+ALTER TABLE customers ADD COLUMN billing TEXT NOT NULL DEFAULT '';
+ALTER TABLE customers ADD COLUMN payment_token TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN error_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN error_message TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN merchant_order_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN placement_attempts INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE handoff_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  merchant_id INTEGER NOT NULL,
+  order_id INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  retries INTEGER NOT NULL DEFAULT 0,
+  give_up_on TEXT NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  lease_token TEXT NULL,
+  claimed INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL,
+  completed INTEGER NULL
+);
+CREATE UNIQUE INDEX handoff_outbox_by_order ON handoff_outbox (merchant_id, order_id, sequence);
+CREATE INDEX handoff_outbox_due ON handoff_outbox (merchant_id, next_attempt_at, id)
+  WHERE status = 'pending';
+)sql"},
 };
 
 static_assert(VersionsAreIncreasing(kMigrations),

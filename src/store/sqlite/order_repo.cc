@@ -22,7 +22,8 @@ namespace {
 #define RESTOCK_ORDER_COLUMNS                                                        \
   "SELECT o.id, o.customer_id, o.place_date, o.status, o.oos_since, o.oos_expires, " \
   "o.last_notice_day, o.placed_on, o.cancel_reason, o.created, o.updated, "          \
-  "i.subscription_id, i.product_id, i.quantity "
+  "i.subscription_id, i.product_id, i.quantity, o.error_code, o.error_message, "        \
+  "o.merchant_order_id, o.placement_attempts "
 #define RESTOCK_ORDER_PAGE_SELECT_FROM RESTOCK_ORDER_COLUMNS "FROM "
 #define RESTOCK_ORDER_PAGE_SELECT RESTOCK_ORDER_PAGE_SELECT_FROM "(SELECT * FROM orders "
 #define RESTOCK_ORDER_PAGE_JOIN \
@@ -158,7 +159,7 @@ const std::string& ListStatement(ListShape shape, bool backwards) {
   return kList[(2 * static_cast<std::size_t>(shape)) + (backwards ? 1 : 0)];
 }
 
-// Reads the order columns (0..10) of a page row.
+// Reads the order columns (0..10, and the hand-off's 14..17) of a page row.
 Result<model::Order> ReadOrder(const Statement& stmt, model::MerchantId merchant) {
   model::Order order;
   order.id = stmt.ColumnInt64(0);
@@ -175,6 +176,10 @@ Result<model::Order> ReadOrder(const Statement& stmt, model::MerchantId merchant
   order.cancel_reason = stmt.ColumnText(8);
   order.created = stmt.ColumnInt64(9);
   order.updated = stmt.ColumnInt64(10);
+  order.error_code = stmt.ColumnText(14);
+  order.error_message = stmt.ColumnText(15);
+  order.merchant_order_id = stmt.ColumnText(16);
+  order.placement_attempts = static_cast<int>(stmt.ColumnInt64(17));
   return order;
 }
 

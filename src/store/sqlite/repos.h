@@ -294,6 +294,33 @@ class SqliteWebhookAttemptRepo final : public WebhookAttemptRepo {
   Connection& conn_;
 };
 
+class SqliteHandoffRepo final : public HandoffRepo {
+ public:
+  explicit SqliteHandoffRepo(Connection& conn) : conn_(conn) {}
+  Result<std::optional<model::PlacementTarget>> FindTarget(model::MerchantId merchant) override;
+  Status SetTarget(model::MerchantId merchant,
+                   const std::optional<model::PlacementTarget>& target) override;
+  Result<std::optional<model::CustomerContact>> FindContact(model::MerchantId merchant,
+                                                            std::string_view customer_id) override;
+  Status SaveContact(const model::CustomerContact& contact) override;
+  Result<std::vector<std::pair<model::MerchantId, model::PlacementTarget>>> ListTargets() override;
+  Status Enqueue(std::span<const model::HandoffRequest> requests) override;
+  Result<std::vector<model::HandoffRequest>> Claim(model::MerchantId merchant, UnixMicros now,
+                                                   std::string_view token, UnixMicros lease_until,
+                                                   std::size_t limit) override;
+  Result<bool> Complete(std::int64_t id, std::string_view token, UnixMicros now) override;
+  Result<bool> Defer(std::int64_t id, std::string_view token, int retries) override;
+  Result<bool> Release(std::int64_t id, std::string_view token) override;
+  Result<std::size_t> MakeDue(model::MerchantId merchant, UnixMicros now) override;
+  Result<std::int64_t> CountPending() override;
+  Result<std::int64_t> CountDue(model::MerchantId merchant, UnixMicros now) override;
+  Result<int> LastSequence(model::MerchantId merchant, std::int64_t order_id) override;
+  Status SaveOutcome(const model::Order& order) override;
+
+ private:
+  Connection& conn_;
+};
+
 // The repositories of one unit of work. The caller begins and ends the SQL transaction, and
 // ends every unit of work run on it with FinishWork.
 class SqliteTransaction final : public Transaction {
@@ -310,7 +337,8 @@ class SqliteTransaction final : public Transaction {
         webhook_outbox_(conn),
         webhook_attempts_(conn),
         seen_signatures_(conn),
-        idempotency_keys_(conn) {}
+        idempotency_keys_(conn),
+        handoff_(conn) {}
 
   MerchantRepo& merchants() override { return merchants_; }
   ProductRepo& products() override { return products_; }
@@ -324,6 +352,7 @@ class SqliteTransaction final : public Transaction {
   WebhookAttemptRepo& webhook_attempts() override { return webhook_attempts_; }
   SeenSignatureRepo& seen_signatures() override { return seen_signatures_; }
   IdempotencyRepo& idempotency_keys() override { return idempotency_keys_; }
+  HandoffRepo& handoff() override { return handoff_; }
 
   // After each unit of work, with its status: writes what the work left pending (the chain
   // heads of chain_heads.h) when it succeeded, and forgets the work's state either way. The
@@ -348,6 +377,7 @@ class SqliteTransaction final : public Transaction {
   SqliteWebhookAttemptRepo webhook_attempts_;
   SqliteSeenSignatureRepo seen_signatures_;
   SqliteIdempotencyRepo idempotency_keys_;
+  SqliteHandoffRepo handoff_;
 };
 
 }  // namespace restock::store::sqlite
