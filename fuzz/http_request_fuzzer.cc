@@ -128,8 +128,8 @@ Fixture& GetFixture() {
     f->subscription = std::make_unique<api::SubscriptionHandler>(*f->authenticator, f->executor,
                                                                  *f->db, f->clock);
     f->orders = std::make_unique<api::OrdersHandler>(*f->authenticator, f->executor, *f->db);
-    f->order =
-        std::make_unique<api::OrderHandler>(*f->authenticator, f->executor, *f->db, f->clock);
+    f->order = std::make_unique<api::OrderHandler>(*f->authenticator, f->executor, *f->db,
+                                                   f->clock, f->zones);
     f->demand = std::make_unique<api::DemandHandler>(*f->authenticator, f->executor, *f->db,
                                                      f->clock, f->zones);
     f->metrics_handler = std::make_unique<api::MetricsHandler>(f->registry);

@@ -87,7 +87,7 @@ Status HandoffService::LookOnce() {
     slot = std::make_unique<MerchantWork>();
     slot->running = true;
     MerchantWork* work = slot.get();
-    slot->thread = std::thread([this, work, merchant, target] {
+    slot->thread = std::thread([this, work, merchant = merchant, target = target] {
       NameThisThread("restock-handoff");
       Result<CivilDate> day = zones_.LocalDate(merchant, clock_.NowMicros());
       Result<HandoffSummary> sent =

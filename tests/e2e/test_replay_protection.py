@@ -31,7 +31,8 @@ def strict_headers(merchant, body: bytes, ts: int | None = None, **kw) -> dict[s
 def strict(restock):
     out = restock.cli.ok("merchant", "update", "--public-id", restock.a.public_id,
                          "--replay-protection", "strict")
-    assert out == {"public_id": restock.a.public_id, "replay_protection": "strict"}, out
+    assert out == {"public_id": restock.a.public_id, "replay_protection": "strict",
+                   "placement_target": None}, out
     return restock
 
 
