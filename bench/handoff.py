@@ -73,6 +73,7 @@ def _place_orders(restock_bin: pathlib.Path, db: str, merchant: str, date: str,
                                 stdout=subprocess.PIPE, stderr=err, text=True)
         assert proc.stdout is not None
         out = proc.stdout.read()
+        proc.stdout.close()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.monotonic() - start
         proc.returncode = os.waitstatus_to_exitcode(status)

@@ -227,7 +227,9 @@ class Nginx:
     /b<N>/ with a fixed 207 JSON body of N results, the cheapest answer nginx has: `return`
     (no file, no internal redirect, no access log). nginx reads and discards the request body
     before it sends the answer. A configuration token holds at most 4 KiB, so a long body is
-    set in pieces of variables that `return` joins."""
+    set in pieces of variables that `return` joins. `http_extra` (lines of the `http` block)
+    and `locations_extra` (more `location`s) serve bench/handoff.py's instance, in
+    work/`name`."""
 
     def __init__(self, work: pathlib.Path, port: int, batches: list[int], workers: int, *,
                  name: str = "nginx", http_extra: str = "", locations_extra: str = "") -> None:
