@@ -3,7 +3,11 @@
 // morning). Prints the machine, the sizes, the time, orders/s and peak RSS.
 //
 //   placement_bench [--orders N] [--inventory K] [--chunk C] [--db PATH|sqlite:PATH|URL]
+//                   [--build-only 1]
 //
+// --build-only 1 stops after building: the merchant (its public id in the BENCH_RESULT line,
+// hash key "k") and its due orders are left for `restock place-orders` (bench/run's hand-off
+// step, which adds a placement target first).
 // Inventory K < N makes the run split the morning between placed and out-of-stock orders,
 // as in the seed's example; by default half the orders find stock. A SQLite file is
 // recreated; on another backend a fresh merchant keeps runs apart. The peak RSS reported
@@ -24,6 +28,7 @@
 
 #include "app/database_factory.h"
 #include "core/clock.h"
+#include "core/time_format.h"
 #include "placement/placement_service.h"
 
 namespace {
@@ -104,6 +109,7 @@ int main(int argc, char** argv) {
   long orders = 1'000'000;
   long inventory = -1;
   long chunk = static_cast<long>(placement::FlowOptions{}.chunk_size);
+  bool build_only = false;
   std::string path = "/tmp/restock-placement-bench.db";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
@@ -111,6 +117,7 @@ int main(int argc, char** argv) {
     else if (flag == "--inventory") inventory = std::atol(argv[i + 1]);
     else if (flag == "--chunk") chunk = std::atol(argv[i + 1]);
     else if (flag == "--db") path = argv[i + 1];
+    else if (flag == "--build-only") build_only = std::string(argv[i + 1]) == "1";
   }
   if (inventory < 0) inventory = orders / 2;
   const bool is_sqlite = path.find("://") == std::string::npos;
@@ -163,6 +170,13 @@ int main(int argc, char** argv) {
   const double build_seconds = Seconds(build_start);
   std::printf("built %ld subscriptions and due orders in %.1f s (inventory %ld)\n", orders,
               build_seconds, inventory);
+  if (build_only) {
+    std::printf("BENCH_RESULT {\"orders\":%ld,\"merchant\":\"%s\",\"place_date\":\"%s\","
+                "\"build_seconds\":%.1f}\n",
+                orders, merchant.public_id.c_str(), FormatDate(day).c_str(), build_seconds);
+    (*db)->Shutdown();
+    return 0;
+  }
 
   placement::FlowOptions options;
   options.chunk_size = static_cast<std::size_t>(chunk);

@@ -227,17 +227,20 @@ class Nginx:
     /b<N>/ with a fixed 207 JSON body of N results, the cheapest answer nginx has: `return`
     (no file, no internal redirect, no access log). nginx reads and discards the request body
     before it sends the answer. A configuration token holds at most 4 KiB, so a long body is
-    set in pieces of variables that `return` joins."""
+    set in pieces of variables that `return` joins. `http_extra` (lines of the `http` block)
+    and `locations_extra` (more `location`s) serve bench/handoff.py's instance, in
+    work/`name`."""
 
-    def __init__(self, work: pathlib.Path, port: int, batches: list[int], workers: int) -> None:
-        self.dir = work / "nginx"
+    def __init__(self, work: pathlib.Path, port: int, batches: list[int], workers: int, *,
+                 name: str = "nginx", http_extra: str = "", locations_extra: str = "") -> None:
+        self.dir = work / name
         if self.dir.exists():
             shutil.rmtree(self.dir)
         (self.dir / "html").mkdir(parents=True)
         (self.dir / "logs").mkdir()
         (self.dir / "tmp").mkdir(mode=0o777)
         os.chmod(self.dir / "tmp", 0o777)
-        locations = [_return_location(n) for n in batches]
+        locations = [_return_location(n) for n in batches] + [locations_extra]
         # Started by root, the workers still run unprivileged (nobody), reading world-readable
         # files only.
         user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
@@ -252,6 +255,7 @@ class Nginx:
             "    types { application/json json; }\n"
             "    default_type application/json;\n"
             "    keepalive_requests 1000000;\n"
+            + http_extra +
             "    client_max_body_size 16m;\n"
             "    client_body_buffer_size 1m;\n"
             f"    client_body_temp_path {self.dir}/tmp;\n"
