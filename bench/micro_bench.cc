@@ -1,6 +1,7 @@
 // Google Benchmark micro-benchmarks of the pieces every PATCH /products-batch/update/ goes
-// through (issue 5): the signature check, body parse + element validation, response render,
-// and the store's batch apply. bench/run runs them; on their own:
+// through: the signature check, body parse + element validation, response render, and the
+// store's batch apply; and a merchant's local date, which placement, the scheduler and the
+// order endpoints derive from a time zone (load once, then one lookup per merchant and call). bench/run runs them; on their own:
 //
 //   build/bench/bench/micro_bench [--benchmark_filter=…] [--benchmark_format=json]
 //
@@ -25,6 +26,7 @@
 #include "catalog/stock_update.h"
 #include "catalog/validation.h"
 #include "core/clock.h"
+#include "core/timezone.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace {
@@ -195,6 +197,35 @@ void BM_StoreBatchApply(benchmark::State& state) {
 }
 // Real time: the commit's I/O belongs to the figure.
 BENCHMARK(BM_StoreBatchApply)->Arg(1)->Arg(100)->Arg(1000)->UseRealTime();
+
+// Loading a zone by name (ZoneCache does it once per zone and process).
+void BM_TimeZoneLoad(benchmark::State& state) {
+  for (auto _ : state) {
+    auto zone = TimeZone::Load("America/New_York");
+    if (!zone.ok()) state.SkipWithError("America/New_York did not load");
+    benchmark::DoNotOptimize(zone);
+  }
+}
+BENCHMARK(BM_TimeZoneLoad);
+
+// A merchant's local date at 1,024 instants spread over 2026 (both DST transitions).
+void BM_TimeZoneLocalDate(benchmark::State& state) {
+  auto zone = TimeZone::Load("America/New_York");
+  if (!zone.ok()) {
+    state.SkipWithError("America/New_York did not load");
+    return;
+  }
+  std::mt19937_64 rng(7);
+  std::vector<UnixMicros> instants(1024);
+  for (auto& t : instants) {
+    t = (1'767'225'600LL + static_cast<long long>(rng() % 31'536'000)) * 1'000'000;
+  }
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(zone->LocalDate(instants[i++ & 1023]));
+  }
+}
+BENCHMARK(BM_TimeZoneLocalDate);
 
 }  // namespace
 
