@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from harness import BACKEND, REPO_ROOT, Server, query, restock_bin, results
+from update_load import UpdateLoad
 from webhook_support import outbox
 
 
@@ -348,55 +349,22 @@ def test_postgres_restart_during_update_load_loses_no_acknowledged_update(restoc
         restock.cli.ok("product", "add", "--merchant", restock.a.public_id, "--product-id", pid,
                        "--inventory", "0")
     server = restock.server
-    acked = [0] * threads_n
-    sent = [0] * threads_n
-    codes: dict[int, int] = {}
-    bad: list[str] = []
-    stop = threading.Event()
-
-    def client(t: int) -> None:
-        session = requests.Session()
-        n = 0
-        while not stop.is_set():
-            n += 1
-            sent[t] = n
-            try:
-                resp = restock.patch([{"product_id": product_ids[t], "inventory": n}],
-                                     server=server, session=session, timeout=15)
-            except requests.RequestException:
-                session = requests.Session()
-                codes[-1] = codes.get(-1, 0) + 1
-                continue
-            codes[resp.status_code] = codes.get(resp.status_code, 0) + 1
-            if resp.status_code == 207 and resp.json()["results"][0]["status"] == 200:
-                acked[t] = n
-            elif resp.status_code == 503:
-                if not resp.headers.get("retry-after"):
-                    bad.append(f"503 without Retry-After: {resp.headers}")
-            else:
-                bad.append(f"{resp.status_code} {resp.text}")
-                return
-
-    workers = [threading.Thread(target=client, args=(t,), daemon=True) for t in range(threads_n)]
-    for w in workers:
-        w.start()
+    load = UpdateLoad(product_ids, lambda pid, n, session: restock.patch(
+        [{"product_id": pid, "inventory": n}], server=server, session=session, timeout=15))
+    load.start()
     time.sleep(1.5)
-    before = sum(acked)
+    before = load.total_acked()
     restart = subprocess.run([str(REPO_ROOT / "scripts" / "pg-cluster"), "restart",
                               os.environ["RESTOCK_TEST_PG_DIR"]], capture_output=True, text=True,
                              timeout=120)
     assert restart.returncode == 0, restart.stderr
     time.sleep(2.5)
-    stop.set()
-    for w in workers:
-        w.join(timeout=60)
-    assert not bad, bad
+    load.stop()
+    assert not load.bad, load.bad
     assert server.running, server.stderr_tail()
-    assert before > 0 and sum(acked) > before, (before, acked, codes)  # load went on after it
-    for t, pid in enumerate(product_ids):
-        inventory = restock.product(pid)["inventory"]
-        # Every acknowledged value is stored; a later unacknowledged one may be too.
-        assert acked[t] <= inventory <= sent[t], (pid, inventory, acked[t], sent[t], codes)
+    # The load went on after it.
+    assert before > 0 and load.total_acked() > before, (before, load.acked, load.codes)
+    load.check_stored(lambda pid: restock.product(pid)["inventory"])
     # The server recovered: a fresh update is acknowledged.
     assert results(restock.patch([{"product_id": "R0", "inventory": 10**6}], server=server)) == \
         [{"product_id": "R0", "status": 200}]
