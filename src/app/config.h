@@ -43,6 +43,8 @@ struct ServeConfig {
   std::string tls_cert;  // PEM certificate chain; with tls_key, serve HTTPS
   std::string tls_key;   // PEM private key (unencrypted)
   std::int64_t scheduler_tick_seconds = 30;
+  // Idle wait between looks for due hand-off requests (docs/handoff.md, "Delivery").
+  std::int64_t handoff_poll_ms = 1000;
   // The out-of-stock flow (docs/placement.md; placement::MakeFlowOptions).
   int oos_max_days = 30;
   std::string oos_notice_days = "1,15,30";

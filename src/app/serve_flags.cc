@@ -70,6 +70,8 @@ void AddStorageAndPlacementFlags(CLI::App* s, ServeConfig& c) {
   AddSetting(s, "--scheduler", c.scheduler, "run the daily placement scheduler (true|false)");
   AddSetting(s, "--scheduler-tick", c.scheduler_tick_seconds,
              "seconds between checks for merchants due for placement", 1, 3600);
+  AddSetting(s, "--handoff-poll-ms", c.handoff_poll_ms,
+             "ms between looks for due hand-off requests when idle", 1, 3'600'000);
   cli::AddFlowFlags(s, c.oos_max_days, c.oos_notice_days);
 }
 

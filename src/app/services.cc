@@ -47,8 +47,11 @@ void ObserveCommits(store::Database& db, metrics::Registry& registry) {
   db.SetDeadlockObserver([&deadlocks] { deadlocks.Inc(); });
 }
 
-// What placement runs skipped, oversold and could not read, in /metrics.
-void ObservePlacement(placement::PlacementService& placement, metrics::Registry& registry) {
+// What placement runs skipped, oversold and could not read, in /metrics; and the hand-off
+// woken as soon as a run made requests due (orders decided for a merchant with a placement
+// target, or requests that waited for a run).
+void ObservePlacement(placement::PlacementService& placement, metrics::Registry& registry,
+                      handoff::HandoffService& handoff) {
   metrics::Counter& skipped_cycles = registry.GetCounter(
       "restock_placement_skipped_cycles_total",
       "Subscription cycles skipped (recorded, not placed) because their order was overdue.");
@@ -62,6 +65,7 @@ void ObservePlacement(placement::PlacementService& placement, metrics::Registry&
     skipped_cycles.Inc(chunk.skipped_cycles);
     oversold_units.Inc(chunk.oversold_units);
     unreadable_orders.Inc(chunk.unreadable_orders);
+    if (chunk.pending > 0 || chunk.handoffs_due > 0) handoff.Wake();
   });
 }
 
@@ -116,7 +120,8 @@ Services::Services(const ServeConfig& config, const ServicesOptions& options, St
       targets(options.allowed_targets),
       poster(targets),
       dispatcher(*storage.db, storage.clock, poster, options.delivery, &storage.registry),
-      handoff(*storage.db, storage.clock, targets, options.flow, zones, &storage.registry),
+      handoff(*storage.db, storage.clock, targets, options.flow, zones, &storage.registry,
+              config.handoff_poll_ms * 1000),
       rate_limits(storage.clock, storage.registry,
                   {config.rate_limit_client, config.rate_limit_merchant,
                    config.trust_forwarded_for}) {
@@ -124,7 +129,7 @@ Services::Services(const ServeConfig& config, const ServicesOptions& options, St
       [this](model::MerchantId merchant, const std::vector<model::StockEvent>& events) {
         trigger.OnStockEvents(merchant, events);
       });
-  ObservePlacement(placement, storage.registry);
+  ObservePlacement(placement, storage.registry, handoff);
   storage.dispatcher.store(&dispatcher);
 }
 

@@ -155,16 +155,19 @@ std::optional<Answer> ParseAnswerBody(std::string_view body) {
 }
 
 Answer ClassifyAnswer(std::optional<int> status, std::string_view transport_error,
-                      std::string_view body) {
+                      std::string_view body, bool body_too_large) {
   Answer a;
   if (!status) {
     a.kind = AnswerKind::kNoAnswer;
     a.reason = transport_error.empty() ? "no answer" : std::string(transport_error);
     return a;
   }
-  if (std::optional<Answer> parsed = ParseAnswerBody(body)) return std::move(*parsed);
+  if (!body_too_large) {
+    if (std::optional<Answer> parsed = ParseAnswerBody(body)) return std::move(*parsed);
+  }
   a.kind = *status >= 500 ? AnswerKind::kNoAnswer : AnswerKind::kUnreadable;
-  a.reason = "HTTP " + std::to_string(*status) + " without a readable answer";
+  a.reason = "HTTP " + std::to_string(*status) +
+             (body_too_large ? " with an answer over 1 MiB" : " without a readable answer");
   return a;
 }
 

@@ -32,14 +32,15 @@ struct Answer {
 // 170, 180, 999.
 bool IsKnownErrorCode(std::string_view code);
 
-// Largest answer body read; a longer one is unreadable.
+// Largest answer body kept; a longer complete one is unreadable.
 inline constexpr std::size_t kMaxAnswerBytes = 1 << 20;
 
 // Classifies one HTTP exchange. `status` is nullopt when no complete HTTP response arrived
 // (`transport_error` says why). A readable body decides whatever the status; a 5xx without
-// one is kNoAnswer; any other status without one is kUnreadable.
+// one is kNoAnswer; any other status without one is kUnreadable. `body_too_large`: the
+// complete body was longer than kMaxAnswerBytes (and dropped): not readable.
 Answer ClassifyAnswer(std::optional<int> status, std::string_view transport_error,
-                      std::string_view body);
+                      std::string_view body, bool body_too_large = false);
 
 // The body alone: XML (first non-blank byte '<') or JSON ('{'); nullopt when it is neither
 // or cannot be read as an answer (no code, unknown code, malformed, DOCTYPE, too large).

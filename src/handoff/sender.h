@@ -1,10 +1,14 @@
 // restock::handoff — sends the hand-off outbox to merchants' platforms (docs/handoff.md,
-// "Delivery"). For one merchant, `concurrency` workers each claim one due request at a
-// time, POST it over their own kept-alive connection and record the answer
-// (handoff/outcomes.h) in one transaction. A claim is a lease of timeout + 30 s: a process
-// that dies mid-request lets it run out, and any later run (this node or another) sends the
-// request again under the same Idempotency-Key. Each merchant's requests run on its own
-// workers, so a slow or dead platform never holds another merchant's hand-off.
+// "Delivery"). For one merchant, `concurrency` workers each POST over their own kept-alive
+// connection. Requests are claimed in batches (ClaimBatchSize) in one transaction, each a
+// lease of timeout + 30 s: a process that dies mid-request lets it run out, and any later run
+// (this node or another) sends the request again under the same Idempotency-Key. A claimed
+// request is sent only while its lease outlasts the request's timeout by kSendMargin;
+// otherwise it goes back unsent (due again). Each answer is recorded (handoff/outcomes.h) in
+// one unit of work with the end of its claim, submitted to the database's group commit
+// (store::Database::Submit), so the answers that arrive together share one transaction. Each
+// merchant's requests run on its own workers, so a slow or dead platform never holds another
+// merchant's hand-off.
 //
 // Thread-safety: SendDue may run for several merchants at once; Abandon from any thread.
 // Ownership: borrows the database, clock and registry, which must outlive it.
@@ -12,7 +16,11 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -22,6 +30,7 @@
 #include "model/merchant.h"
 #include "placement/policy.h"
 #include "store/database.h"
+#include "webhooks/poster.h"
 
 namespace restock::handoff {
 
@@ -45,12 +54,35 @@ struct HandoffSummary {
 // Extra lease time beyond the request timeout (a claim of a dead process is sent again
 // after timeout + this).
 inline constexpr UnixMicros kLeaseMargin = 30'000'000;
+// A claimed request is sent only while its lease ends at least this long after the request's
+// timeout would (time to record the answer, and for other nodes' clocks); a request that
+// waited too long in its batch goes back unsent and is claimed again with a fresh lease.
+inline constexpr UnixMicros kSendMargin = 10'000'000;
+
+// How many due requests one claim takes for a merchant sending `concurrency` at once.
+std::size_t ClaimBatchSize(int concurrency);
+
+// One worker's connection to the platform (a kept-alive libcurl handle). Not thread-safe.
+class Channel {
+ public:
+  virtual ~Channel() = default;
+  // POSTs `body` with `headers`; `timeout` covers connect, send and the complete answer.
+  virtual webhooks::PostResult Post(
+      const std::string& url, const std::string& body,
+      const std::vector<std::pair<std::string, std::string>>& headers, UnixMicros timeout) = 0;
+};
+// Makes a worker's channel; a request in flight ends at once (`abandoned` in its result) when
+// `*abandoned` turns true.
+using ChannelFactory = std::function<std::unique_ptr<Channel>(const std::atomic<bool>* abandoned)>;
 
 class Sender {
  public:
   // `registry` may be null (no metrics).
   Sender(store::Database& db, const Clock& clock, core::TargetPolicy targets,
          placement::FlowOptions flow, metrics::Registry* registry);
+  // The same, POSTing through the channels `channels` makes (tests).
+  Sender(store::Database& db, const Clock& clock, placement::FlowOptions flow,
+         metrics::Registry* registry, ChannelFactory channels);
   Sender(const Sender&) = delete;
   Sender& operator=(const Sender&) = delete;
 
@@ -65,11 +97,11 @@ class Sender {
   void Abandon() { abandoned_.store(true); }
 
  private:
-  class Worker;
+  class Run;
 
   store::Database& db_;
   const Clock& clock_;
-  const core::TargetPolicy targets_;
+  const ChannelFactory channels_;
   const placement::FlowOptions flow_;
   metrics::Registry* registry_;
   const std::string node_;  // random per process: claim tokens are unique across nodes

@@ -45,6 +45,9 @@ void HandoffService::Start() {
 void HandoffService::Wake() {
   std::lock_guard lock(mu_);
   woken_ = true;
+  for (auto& [id, work] : work_) {
+    if (work->running) work->look_again = true;
+  }
   cv_.notify_all();
 }
 
@@ -98,6 +101,10 @@ Status HandoffService::LookOnce() {
       }
       std::lock_guard done(mu_);
       work->running = false;
+      if (work->look_again) {
+        woken_ = true;
+        cv_.notify_all();
+      }
     });
   }
   return Status::Ok();

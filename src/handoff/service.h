@@ -31,7 +31,8 @@ class HandoffService {
 
   // Starts the looking thread. REQUIRES: not started.
   void Start();
-  // Looks for due requests now (after a placement run queued some).
+  // Looks for due requests now (after a placement run queued some), and again when a
+  // merchant's sending that is running now ends.
   void Wake();
   // Abandons requests in flight (they are due again at once: the next start or another node
   // sends them) and joins every thread. Idempotent.
@@ -41,6 +42,9 @@ class HandoffService {
   struct MerchantWork {
     std::thread thread;
     bool running = false;
+    // Woken while running: the sender may have finished its last claim before the requests
+    // that woke it were committed, so the service looks again when it ends.
+    bool look_again = false;
   };
   void Loop();
   // One look: starts a sender for every merchant with due requests and none running.

@@ -156,9 +156,13 @@ Result<PlacementSummary> PlacementService::Run(const model::Merchant& merchant, 
                                                const Progress& progress) {
   const std::size_t limit = options_.chunk_size;
   // Each run retries the hand-offs that wait for one (docs/handoff.md, "Answers").
+  PlacementSummary made_due;
   RESTOCK_RETURN_IF_ERROR(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
-    return tx.handoff().MakeDue(merchant.id, clock_.NowMicros()).status();
+    RESTOCK_ASSIGN_OR_RETURN(made_due.handoffs_due,
+                             tx.handoff().MakeDue(merchant.id, clock_.NowMicros()));
+    return Status::Ok();
   }));
+  if (made_due.handoffs_due > 0 && observer_) observer_(made_due);
   return RunChunks(
       merchant, date,
       [&](store::Transaction& tx, std::int64_t after_id) {

@@ -24,7 +24,8 @@ Status CheckRunDate(CivilDate date, CivilDate local_today, bool force);
 class PlacementService {
  public:
   using Progress = std::function<void(const PlacementSummary& so_far)>;
-  // Called with what each durable chunk did (metrics), from the thread running the call.
+  // Called with what each durable chunk did (metrics), from the thread running the call; and
+  // by Run with the hand-off requests it made due (handoffs_due), before its chunks.
   using ChunkObserver = std::function<void(const PlacementSummary& chunk)>;
 
   PlacementService(store::Database& db, const Clock& clock, FlowOptions options)

@@ -67,6 +67,8 @@ struct PlacementSummary {
   std::size_t oversold_units = 0;
   // Orders skipped because a stored value could not be read (logged; the run goes on).
   std::size_t unreadable_orders = 0;
+  // Hand-off requests waiting for a run that the run made due (PlacementService::Run).
+  std::size_t handoffs_due = 0;
   // Orders created by splits in this call; a run skips them when it meets them again.
   std::vector<std::int64_t> split_order_ids;
 
@@ -84,6 +86,7 @@ struct PlacementSummary {
     schedules_ended += o.schedules_ended;
     oversold_units += o.oversold_units;
     unreadable_orders += o.unreadable_orders;
+    handoffs_due += o.handoffs_due;
     split_order_ids.insert(split_order_ids.end(), o.split_order_ids.begin(),
                            o.split_order_ids.end());
     return *this;

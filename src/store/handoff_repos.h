@@ -50,7 +50,8 @@ class HandoffRepo {
   // Inserts `requests` (ids ignored), due at once. AlreadyExists when one with the same
   // (merchant, order, sequence) exists.
   virtual Status Enqueue(std::span<const model::HandoffRequest> requests) = 0;
-  // Claims up to `limit` of the merchant's due requests, oldest first: each is leased to
+  // Claims up to `limit` of the merchant's due requests, those due longest first (by next
+  // attempt time, then id; returned by id): each is leased to
   // `token` until `lease_until` (not claimed again before then, so a claimant that dies lets
   // it come back by itself). REQUIRES: token unique to this claim; lease_until > now.
   virtual Result<std::vector<model::HandoffRequest>> Claim(model::MerchantId merchant,

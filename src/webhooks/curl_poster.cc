@@ -74,7 +74,9 @@ CurlPoster::CurlPoster(core::TargetPolicy targets) : targets_(std::move(targets)
 
 namespace {
 
-// What the write callback fills: the body, up to `max` bytes (0: discarded).
+// What the write callback fills: the body, up to `max` bytes (0: discarded). A longer body
+// is read to its end and discarded (`too_large`), so that a complete answer can be told from
+// one cut by the connection closing.
 struct BodySink {
   std::string body;
   std::size_t max = 0;
@@ -83,10 +85,11 @@ struct BodySink {
 
 std::size_t Keep(char* data, std::size_t size, std::size_t n, void* user) {
   auto* sink = static_cast<BodySink*>(user);
-  if (sink->max == 0) return size * n;
+  if (sink->max == 0 || sink->too_large) return size * n;
   if (sink->body.size() + size * n > sink->max) {
     sink->too_large = true;
-    return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+    std::string().swap(sink->body);
+    return size * n;
   }
   sink->body.append(data, size * n);
   return size * n;
@@ -139,11 +142,12 @@ PostResult Perform(CURL* c, const char* user_agent, const core::TargetPolicy& ta
     return {std::nullopt, "abandoned: the server is shutting down", true};
   }
   if (rc != CURLE_OK && !check.refused.empty()) return {std::nullopt, "refused: " + check.refused};
-  if (sink.too_large) return {std::nullopt, "response body too large"};
   if (rc != CURLE_OK) return {std::nullopt, curl_easy_strerror(rc)};
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-  return {static_cast<int>(code), ""};
+  PostResult result{static_cast<int>(code), ""};
+  result.body_too_large = sink.too_large;
+  return result;
 }
 
 }  // namespace

@@ -32,8 +32,8 @@ class CurlPoster final : public Poster {
 };
 
 // One reused libcurl handle: successive Posts to the same host reuse its connection
-// (keep-alive), and the response body is kept (up to `max_body` bytes; a longer one fails the
-// request). A Content-Type among the headers replaces application/json; requests carry
+// (keep-alive), and the response body is kept (up to `max_body` bytes; a longer one is read
+// to its end and dropped: `body_too_large`, the body empty). A Content-Type among the headers replaces application/json; requests carry
 // `User-Agent: <user_agent>`. Same target policy and redirect rules as CurlPoster. Not
 // thread-safe: one per thread (the order hand-off's senders, handoff/sender.h).
 class CurlConnection {

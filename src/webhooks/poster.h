@@ -15,7 +15,8 @@ struct PostResult {
   std::optional<int> status_code;  // nullopt when no HTTP response arrived
   std::string error;               // transport error (timeout, refused, ...); empty otherwise
   bool abandoned = false;          // cut short by AbandonAll (shutdown), not the receiver's doing
-  std::string body = {};           // the response body (CurlConnection only; cut at its limit)
+  std::string body = {};           // the response body (CurlConnection only)
+  bool body_too_large = false;     // a complete body over CurlConnection's limit, dropped
 };
 
 // Thread-safety: implementations must allow concurrent Post calls.

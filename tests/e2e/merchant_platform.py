@@ -18,6 +18,8 @@ would, independently of restock's code:
     fail500     500 with an empty body
     slow        sleeps `slow_s` seconds, then SUCCESS (after restock gave up)
     reset       records the order, then closes the connection without an answer
+    huge        200 with a complete 2 MiB body (a SUCCESS padded with whitespace)
+    hugecut     200 announcing a 2 MiB body, closing the connection after 1.5 MiB of it
     hang        never answers until the platform stops
 """
 
@@ -192,6 +194,24 @@ class MerchantPlatform:
             h.connection.close()
             h.close_connection = True
             r.answered = "reset"
+            return
+        elif script in ("huge", "hugecut"):
+            self._record(r)
+            pad = b" " * (2 << 20)
+            data = f"<order><code>SUCCESS</code><orderId>M-{key}</orderId></order>".encode()
+            h.send_response(200)
+            h.send_header("Content-Type", "application/xml")
+            h.send_header("Content-Length", str(len(pad) + len(data)))
+            h.end_headers()
+            if script == "huge":
+                h.wfile.write(pad + data)
+                r.answered = "200 huge"
+            else:
+                h.wfile.write(pad[: 3 << 19])
+                h.wfile.flush()
+                h.connection.shutdown(socket.SHUT_RDWR)
+                h.close_connection = True
+                r.answered = "cut"
             return
         elif script == "hang":
             self.stopping.wait(3600)

@@ -244,6 +244,7 @@ BAD_RANGES = [
     ("--max-connections", ["0"]),
     ("--webhook-timeout-ms", ["99999999999999"]),
     ("--webhook-poll-ms", ["0"]),
+    ("--handoff-poll-ms", ["0", "3600001"]),
     ("--webhook-lease-margin-ms", ["-1"]),
     ("--webhook-shutdown-grace-ms", ["-1", "600001"]),
     ("--webhook-retention-days", ["-1", "3651"]),

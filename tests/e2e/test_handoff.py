@@ -147,6 +147,22 @@ def test_every_answer_class(restock, platform):
     assert platform.duplicates in ([], [reset_key])
 
 
+def test_an_answer_over_1_mib_is_rejected_unless_cut_short(restock, platform):
+    # A complete answer too large to read is an unreadable answer (response_processing); a
+    # body cut by the connection closing is no answer: the order waits for the next run.
+    target(restock, platform)
+    subscribe(restock, "huge:x")
+    subscribe(restock, "hugecut:x")
+    summary = place(restock)
+    o = orders(restock)
+    assert o["huge:x"]["status"] == "rejected", o["huge:x"]
+    assert o["huge:x"]["error_code"] == "response_processing", o["huge:x"]
+    assert "over 1 MiB" in o["huge:x"]["error_message"], o["huge:x"]
+    assert o["hugecut:x"]["status"] == "pending", o["hugecut:x"]
+    assert o["hugecut:x"]["error_code"] is None and o["hugecut:x"]["placement_attempts"] == 1
+    assert summary["rejected"] == 1 and summary["pending"] == 1, summary
+
+
 def test_retryable_codes_retry_at_each_run_up_to_the_limit(restock, platform):
     target(restock, platform)
     subscribe(restock, "err999:r")

@@ -66,3 +66,28 @@ def test_answers_emit_the_order_events_and_metrics(restock, tmp_path):
     finally:
         rx.stop()
         platform.stop()
+
+
+def test_a_placement_decision_in_serve_wakes_the_hand_off(restock):
+    # The hand-off looks for due requests only once an hour when idle: the order reaches the
+    # platform because the run that decided it wakes the hand-off. The run is a restock
+    # retry: the order waited out of stock for P1, which comes back through the API.
+    a = restock.a
+    platform = MerchantPlatform({a.public_id: a.hash_key})
+    try:
+        restock.cli.ok("merchant", "update", "--public-id", a.public_id, "--placement-url",
+                       platform.url, "--placement-timeout-ms", "5000")
+        restock.serve("--scheduler", "false", "--handoff-poll-ms", "3600000", *FAST)
+        assert restock.patch([{"product_id": "P1", "live": False}]).status_code == 207
+        today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+        restock.cli.ok("subscription", "add", "--merchant", a.public_id, "--customer", "ok:w",
+                       "--product", "P1", "--quantity", "1", "--every", "1", "--period",
+                       "month", "--start", today)
+        summary = restock.cli.ok("place-orders", "--merchant", a.public_id)
+        assert summary["out_of_stock"] == 1 and summary["handed_off"] == 0, summary
+        assert restock.patch([{"product_id": "P1", "live": True}]).status_code == 207
+        wait_for(lambda: len(platform.received) == 1, 30, "the hand-off of the retried order")
+        wait_for(lambda: restock.cli.ok("orders", "list", "--merchant", a.public_id,
+                                        "--status", "placed"), 30, "the order placed")
+    finally:
+        platform.stop()

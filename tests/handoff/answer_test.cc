@@ -90,5 +90,12 @@ TEST(AnswerTest, AnythingElseIsUnreadable) {
   EXPECT_EQ(ClassifyAnswer(404, "", "not found").kind, AnswerKind::kUnreadable);
 }
 
+TEST(AnswerTest, ACompleteAnswerOverTheLimitIsUnreadableOrA5xx) {
+  Answer a = ClassifyAnswer(200, "", "", /*body_too_large=*/true);
+  EXPECT_EQ(a.kind, AnswerKind::kUnreadable);
+  EXPECT_EQ(a.reason, "HTTP 200 with an answer over 1 MiB");
+  EXPECT_EQ(ClassifyAnswer(502, "", "", true).kind, AnswerKind::kNoAnswer);
+}
+
 }  // namespace
 }  // namespace restock::handoff

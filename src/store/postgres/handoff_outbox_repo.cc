@@ -23,7 +23,7 @@ constexpr std::string_view kEnqueue =
 constexpr std::string_view kClaim =
     "UPDATE handoff_outbox SET lease_token = $3, next_attempt_at = $4, claimed = $2 "
     "WHERE id IN (SELECT id FROM handoff_outbox WHERE merchant_id = $1 AND status = 'pending' "
-    "AND next_attempt_at <= $2 ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED) "
+    "AND next_attempt_at <= $2 ORDER BY next_attempt_at, id LIMIT $5 FOR UPDATE SKIP LOCKED) "
     "RETURNING id, order_id, sequence, retries, give_up_on, created";
 constexpr std::string_view kComplete =
     "UPDATE handoff_outbox SET status = 'done', lease_token = NULL, completed = $3 "

@@ -1,5 +1,6 @@
 // SqliteHandoffRepo: the hand-off outbox and the outcome on orders (the targets and contacts
 // are in handoff_repo.cc).
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -16,10 +17,6 @@ constexpr std::int64_t kWaitsForRun = std::numeric_limits<std::int64_t>::max();
 constexpr std::string_view kEnqueue =
     "INSERT INTO handoff_outbox (merchant_id, order_id, sequence, status, retries, give_up_on, "
     "next_attempt_at, created) VALUES (?1, ?2, ?3, 'pending', ?4, ?5, 0, ?6)";
-constexpr std::string_view kSelectDue =
-    "SELECT id, order_id, sequence, retries, give_up_on, created FROM handoff_outbox "
-    "WHERE merchant_id = ?1 AND status = 'pending' AND next_attempt_at <= ?2 "
-    "ORDER BY id LIMIT ?3";
 constexpr std::string_view kLease =
     "UPDATE handoff_outbox SET lease_token = ?2, next_attempt_at = ?3, claimed = ?4 "
     "WHERE id = ?1";
@@ -54,6 +51,11 @@ Result<std::int64_t> CountOne(Statement& stmt) {
 }
 
 }  // namespace
+
+const std::string_view SqliteHandoffRepo::kSelectDue =
+    "SELECT id, order_id, sequence, retries, give_up_on, created FROM handoff_outbox "
+    "WHERE merchant_id = ?1 AND status = 'pending' AND next_attempt_at <= ?2 "
+    "ORDER BY next_attempt_at, id LIMIT ?3";
 
 Status SqliteHandoffRepo::Enqueue(std::span<const model::HandoffRequest> requests) {
   for (const model::HandoffRequest& r : requests) {
@@ -102,6 +104,8 @@ Result<std::vector<model::HandoffRequest>> SqliteHandoffRepo::Claim(model::Merch
     stmt.BindInt64(4, now);
     RESTOCK_RETURN_IF_ERROR(stmt.Run());
   }
+  std::sort(claimed.begin(), claimed.end(),
+            [](const auto& x, const auto& y) { return x.id < y.id; });
   return claimed;
 }
 

@@ -317,6 +317,11 @@ class SqliteHandoffRepo final : public HandoffRepo {
   Result<int> LastSequence(model::MerchantId merchant, std::int64_t order_id) override;
   Status SaveOutcome(const model::Order& order) override;
 
+  // Claim's query of due requests: oldest due first, in the order of the partial index
+  // handoff_outbox_due, so it reads only the rows it returns (no sort of every due row).
+  // Public for the test that checks its query plan.
+  static const std::string_view kSelectDue;
+
  private:
   Connection& conn_;
 };
