@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "model/subscription.h"
+#include "placement/oos_prediction.h"
 #include "placement/order_processor.h"
 
 namespace restock::placement {
@@ -159,12 +160,18 @@ Result<PlacementSummary> PlacementService::Run(const model::Merchant& merchant, 
   RESTOCK_RETURN_IF_ERROR(db_.RunInTransaction([&](store::Transaction& tx) -> Status {
     return tx.handoff().MakeDue(merchant.id, clock_.NowMicros()).status();
   }));
-  return RunChunks(
-      merchant, date,
-      [&](store::Transaction& tx, std::int64_t after_id) {
-        return tx.orders().ListForPlacement(merchant.id, date, after_id, limit);
-      },
-      progress);
+  RESTOCK_ASSIGN_OR_RETURN(
+      PlacementSummary summary,
+      RunChunks(
+          merchant, date,
+          [&](store::Transaction& tx, std::int64_t after_id) {
+            return tx.orders().ListForPlacement(merchant.id, date, after_id, limit);
+          },
+          progress));
+  // After the day's decisions: what they placed no longer holds stock.
+  RESTOCK_ASSIGN_OR_RETURN(summary.oos_predicted,
+                           PredictOutOfStock(db_, merchant, date, clock_.NowMicros()));
+  return summary;
 }
 
 Result<PlacementSummary> PlacementService::RetryWaiting(const model::Merchant& merchant,

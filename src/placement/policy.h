@@ -67,6 +67,8 @@ struct PlacementSummary {
   std::size_t oversold_units = 0;
   // Orders skipped because a stored value could not be read (logged; the run goes on).
   std::size_t unreadable_orders = 0;
+  // order.oos_predicted events written after the run (placement/oos_prediction.h).
+  std::size_t oos_predicted = 0;
   // Orders created by splits in this call; a run skips them when it meets them again.
   std::vector<std::int64_t> split_order_ids;
 
@@ -84,6 +86,7 @@ struct PlacementSummary {
     schedules_ended += o.schedules_ended;
     oversold_units += o.oversold_units;
     unreadable_orders += o.unreadable_orders;
+    oos_predicted += o.oos_predicted;
     split_order_ids.insert(split_order_ids.end(), o.split_order_ids.begin(),
                            o.split_order_ids.end());
     return *this;
