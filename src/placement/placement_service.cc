@@ -168,9 +168,15 @@ Result<PlacementSummary> PlacementService::Run(const model::Merchant& merchant, 
             return tx.orders().ListForPlacement(merchant.id, date, after_id, limit);
           },
           progress));
-  // After the day's decisions: what they placed no longer holds stock.
-  RESTOCK_ASSIGN_OR_RETURN(summary.oos_predicted,
-                           PredictOutOfStock(db_, merchant, date, clock_.NowMicros()));
+  // After the day's decisions: what they placed no longer holds stock. A warning that cannot
+  // be written does not undo the run: logged, and the next run writes it.
+  Result<std::size_t> predicted = PredictOutOfStock(db_, merchant, date, clock_.NowMicros());
+  if (predicted.ok()) {
+    summary.oos_predicted = *predicted;
+  } else {
+    spdlog::error("placement for {} on {}: order.oos_predicted not written: {}",
+                  merchant.public_id, FormatDate(date), predicted.status().message());
+  }
   return summary;
 }
 

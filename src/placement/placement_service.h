@@ -37,7 +37,8 @@ class PlacementService {
   // Safe to re-run for the same day or after a crash: placed orders are never placed again.
   // First makes the merchant's hand-offs waiting for a run due (docs/handoff.md).
   // `progress` (optional) is called after each chunk. Then writes the order.oos_predicted
-  // events the run's day calls for (placement/oos_prediction.h).
+  // events the run's day calls for (placement/oos_prediction.h); a failure there is logged,
+  // not returned (the run's decisions are committed).
   Result<PlacementSummary> Run(const model::Merchant& merchant, CivilDate date,
                                const Progress& progress = nullptr);
 

@@ -155,7 +155,8 @@ class OrderRepo {
       model::MerchantId merchant, std::span<const std::string_view> product_ids,
       CivilDate through) = 0;
   // The merchant's out_of_stock orders and its unsent orders due on or before `through`,
-  // with items, by id; those already marked by MarkOosPredicted included.
+  // with items, by id; those already marked by MarkOosPredicted included. An order whose
+  // stored values cannot be read (see UnreadableOrder) is left out.
   virtual Result<std::vector<model::Order>> ListHeld(model::MerchantId merchant,
                                                      CivilDate through) = 0;
   // Marks the unsent order as having had its order.oos_predicted event. True when this call

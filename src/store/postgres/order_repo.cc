@@ -345,7 +345,8 @@ Result<std::vector<model::Order>> PgOrderRepo::ListHeld(model::MerchantId mercha
                                                         CivilDate through) {
   RESTOCK_ASSIGN_OR_RETURN(Rows rows,
                            cx_.conn.Query(kSelectHeld, Params().Int(merchant).Date(through)));
-  return ReadOrders(rows, merchant);
+  std::vector<UnreadableOrder> unreadable;  // left out: they cannot be projected
+  return ReadOrders(rows, merchant, &unreadable);
 }
 
 Result<bool> PgOrderRepo::MarkOosPredicted(model::MerchantId merchant, std::int64_t order_id) {

@@ -405,7 +405,8 @@ Result<std::vector<model::Order>> SqliteOrderRepo::ListHeld(model::MerchantId me
   RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectHeld));
   stmt.BindInt64(1, merchant);
   BindDate(stmt, 2, through);
-  return ReadOrders(stmt, merchant);
+  std::vector<UnreadableOrder> unreadable;  // left out: they cannot be projected
+  return ReadOrders(stmt, merchant, &unreadable);
 }
 
 Result<bool> SqliteOrderRepo::MarkOosPredicted(model::MerchantId merchant,
