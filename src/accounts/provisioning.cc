@@ -84,6 +84,33 @@ Result<model::Merchant> SetReplayProtection(store::Database& db,
   return merchant;
 }
 
+Status CheckHeldStockChange(const HeldStockChange& change) {
+  const std::string range = " must be a whole number of days from 0 to " +
+                            std::to_string(model::kMaxHeldStockDays);
+  auto bad = [](const std::optional<int>& days) {
+    return days && (*days < 0 || *days > model::kMaxHeldStockDays);
+  };
+  if (bad(change.reservation_days)) return InvalidArgumentError("--reservation-days" + range);
+  if (bad(change.oos_warn_days)) return InvalidArgumentError("--oos-warn-days" + range);
+  return Status::Ok();
+}
+
+Result<model::Merchant> SetHeldStock(store::Database& db, const std::string& merchant_public_id,
+                                     const HeldStockChange& change) {
+  RESTOCK_RETURN_IF_ERROR(CheckHeldStockChange(change));
+  std::optional<model::Merchant> merchant;
+  RESTOCK_RETURN_IF_ERROR(db.RunInTransaction([&](store::Transaction& tx) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(merchant, tx.merchants().FindByPublicId(merchant_public_id));
+    if (!merchant) return Status::Ok();
+    merchant->reservation_days = change.reservation_days.value_or(merchant->reservation_days);
+    merchant->oos_warn_days = change.oos_warn_days.value_or(merchant->oos_warn_days);
+    return tx.merchants().SetHeldStock(merchant->id, merchant->reservation_days,
+                                       merchant->oos_warn_days);
+  }));
+  if (!merchant) return NotFoundError("no merchant with public id '" + merchant_public_id + "'");
+  return *merchant;
+}
+
 Result<model::ApiUser> CreateApiUser(store::Database& db, const std::string& merchant_public_id,
                                      const std::string& username,
                                      const std::optional<std::string>& secret) {

@@ -35,6 +35,18 @@ Result<model::Merchant> SetReplayProtection(store::Database& db,
                                             const std::string& merchant_public_id,
                                             model::ReplayProtection mode);
 
+// Held stock (docs/placement.md, "Held stock"): what to change; nullopt = unchanged.
+struct HeldStockChange {
+  std::optional<int> reservation_days;
+  std::optional<int> oos_warn_days;
+};
+// InvalidArgument (naming the flag) unless each given value is in 0..model::kMaxHeldStockDays.
+Status CheckHeldStockChange(const HeldStockChange& change);
+// Applies `change` (CheckHeldStockChange first: a refused value changes nothing); returns the
+// merchant as stored. NotFound for an unknown merchant.
+Result<model::Merchant> SetHeldStock(store::Database& db, const std::string& merchant_public_id,
+                                     const HeldStockChange& change);
+
 // Returns the user with its secret (generated when absent). NotFound for an unknown merchant;
 // AlreadyExists for a taken username.
 Result<model::ApiUser> CreateApiUser(store::Database& db, const std::string& merchant_public_id,

@@ -89,7 +89,7 @@ Result<http::Response> DemandHandler::Serve(const http::Request& request,
   RESTOCK_ASSIGN_OR_RETURN(CivilDate today, zones_.LocalDate(merchant, clock_.NowMicros()));
   RESTOCK_ASSIGN_OR_RETURN(
       placement::Demand demand,
-      placement::ComputeDemand(db_, principal.merchant_id, params->front(), today, days));
+      placement::ComputeDemand(db_, merchant, params->front(), today, days));
   boost::json::array per_day;
   for (const auto& d : demand.days) {
     boost::json::object day{{"date", FormatDate(d.date)}, {"units", d.units}};
@@ -99,6 +99,7 @@ Result<http::Response> DemandHandler::Serve(const http::Request& request,
   boost::json::object body;
   body["product_id"] = demand.product_id;
   body["inventory"] = demand.inventory ? boost::json::value(*demand.inventory) : nullptr;
+  json::AddHeldStock(body, demand.held);
   body["total_units"] = demand.total_units;
   body["first_short_day"] =
       demand.first_short_day ? boost::json::value(FormatDate(*demand.first_short_day)) : nullptr;

@@ -156,8 +156,8 @@ Result<http::Response> ProductsHandler::Serve(const http::Request& request,
   RESTOCK_ASSIGN_OR_RETURN(store::ProductPage page,
                            ParseProductCursor(request.QueryParam("cursor")));
   page.limit = page_size + 1;  // one more tells whether another page exists
-  RESTOCK_ASSIGN_OR_RETURN(std::vector<model::Product> products,
-                           catalog::ListProducts(db_, principal.merchant_id, filter, page));
+  RESTOCK_ASSIGN_OR_RETURN(std::vector<catalog::ProductView> products,
+                           catalog::ListProducts(db_, principal.merchant_id, filter, page, today_));
   bool backward = page.before.has_value();
   bool more = products.size() > page_size;
   if (more) {
@@ -169,9 +169,10 @@ Result<http::Response> ProductsHandler::Serve(const http::Request& request,
     }
   }
   boost::json::array results;
-  for (const auto& p : products) results.push_back(json::ProductToJson(p));
-  std::string previous = products.empty() ? "" : ProductCursor('b', products.front().product_id);
-  std::string next = products.empty() ? "" : ProductCursor('a', products.back().product_id);
+  for (const auto& p : products) results.push_back(json::ProductToJson(p.product, p.held));
+  std::string previous =
+      products.empty() ? "" : ProductCursor('b', products.front().product.product_id);
+  std::string next = products.empty() ? "" : ProductCursor('a', products.back().product.product_id);
   return JsonResponse(PageBody(request, std::move(results), more, backward, !page.after.empty(),
                                page_size, previous, next, {"live", "discontinued", "search"}));
 }
@@ -179,9 +180,9 @@ Result<http::Response> ProductsHandler::Serve(const http::Request& request,
 Result<http::Response> ProductHandler::Serve(const http::Request& request,
                                              const auth::Principal& principal) {
   RESTOCK_ASSIGN_OR_RETURN(std::string id, PathProductId("/products/{id}/", request));
-  RESTOCK_ASSIGN_OR_RETURN(model::Product product,
-                           catalog::GetProduct(db_, principal.merchant_id, id));
-  return JsonResponse(json::ProductToJson(product));
+  RESTOCK_ASSIGN_OR_RETURN(catalog::ProductView view,
+                           catalog::GetProduct(db_, principal.merchant_id, id, today_));
+  return JsonResponse(json::ProductToJson(view.product, view.held));
 }
 
 void ProductHandler::ServeAsync(std::shared_ptr<const http::Request> request,
@@ -232,9 +233,10 @@ void ProductHandler::ServeAsync(std::shared_ptr<const http::Request> request,
                            default:
                              break;
                          }
-                         Result<model::Product> product = catalog::GetProduct(db_, merchant, id);
-                         if (!product.ok()) return respond(ToResponse(*request, product.status()));
-                         respond(JsonResponse(json::ProductToJson(*product)));
+                         Result<catalog::ProductView> view =
+                             catalog::GetProduct(db_, merchant, id, today_);
+                         if (!view.ok()) return respond(ToResponse(*request, view.status()));
+                         respond(JsonResponse(json::ProductToJson(view->product, view->held)));
                        });
                      });
 }

@@ -9,19 +9,22 @@
 #pragma once
 
 #include "api/merchant_endpoint.h"
+#include "catalog/held_stock.h"
 #include "catalog/stock_update.h"
 #include "store/database.h"
 
 namespace restock::api {
 
 // GET /products/?live=B&discontinued=B&search=S&page_size=N&cursor=C
-// -> {"next": URL|null, "previous": URL|null, "results": [product, …]} in product_id order.
+// -> {"next": URL|null, "previous": URL|null, "results": [product, …]} in product_id order,
+// each product with its held stock ("committed", "sellable": catalog/held_stock.h).
 // B is true/false (or 1/0); S matches product_id, sku or name (ASCII case ignored);
 // page_size 1..100 (default 10). Invalid values are 400.
 class ProductsHandler final : public MerchantEndpoint {
  public:
-  ProductsHandler(const auth::Authenticator& a, Executor w, store::Database& db)
-      : MerchantEndpoint(a, std::move(w)), db_(db) {}
+  ProductsHandler(const auth::Authenticator& a, Executor w, store::Database& db,
+                  catalog::MerchantToday today)
+      : MerchantEndpoint(a, std::move(w)), db_(db), today_(std::move(today)) {}
 
  protected:
   std::string_view Action(const http::Request&) const override { return "list products"; }
@@ -30,9 +33,10 @@ class ProductsHandler final : public MerchantEndpoint {
 
  private:
   store::Database& db_;
+  catalog::MerchantToday today_;
 };
 
-// GET /products/{id}/ -> the product. PATCH /products/{id}/ with a JSON object of updatable
+// GET /products/{id}/ -> the product, with its held stock. PATCH /products/{id}/ with a JSON object of updatable
 // fields (README.md, API; `product_id` may be omitted, else must equal the id in the path) -> 200
 // with the product as updated; 400 {"detail","errors":{field:[…]}}; 404; 409
 // {"detail","current":{"inventory":N|null}} when its `if_inventory` or `inventory_adjust` does
@@ -42,8 +46,8 @@ class ProductsHandler final : public MerchantEndpoint {
 class ProductHandler final : public MerchantEndpoint {
  public:
   ProductHandler(const auth::Authenticator& a, Executor w, store::Database& db,
-                 catalog::StockService& stock)
-      : MerchantEndpoint(a, std::move(w)), db_(db), stock_(stock) {}
+                 catalog::StockService& stock, catalog::MerchantToday today)
+      : MerchantEndpoint(a, std::move(w)), db_(db), stock_(stock), today_(std::move(today)) {}
 
  protected:
   std::string_view Action(const http::Request& request) const override {
@@ -57,6 +61,7 @@ class ProductHandler final : public MerchantEndpoint {
  private:
   store::Database& db_;
   catalog::StockService& stock_;
+  catalog::MerchantToday today_;
 };
 
 // GET /products/{id}/stock-history/?page_size=N&cursor=C -> {"next","previous","results":

@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "store/postgres/pg_database.h"
+#include "placement/local_time.h"
 #include "store/sqlite/sqlite_database.h"
 #include "webhooks/outbox_database.h"
 
@@ -50,6 +51,12 @@ Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
   auto outbox = std::make_unique<webhooks::OutboxDatabase>(
       std::move(db), settings.clock ? *settings.clock : system_clock);
   if (settings.on_webhooks_enqueued) outbox->SetEnqueueObserver(settings.on_webhooks_enqueued);
+  // The merchants' days for the held stock of product events; the lambda owns the cache.
+  auto zones = std::make_shared<placement::ZoneCache>();
+  const Clock& clock = settings.clock ? *settings.clock : system_clock;
+  outbox->SetMerchantToday([zones, &clock](const model::Merchant& merchant) {
+    return zones->LocalDate(merchant, clock.NowMicros());
+  });
   return std::unique_ptr<store::Database>(std::move(outbox));
 }
 

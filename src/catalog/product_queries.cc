@@ -6,27 +6,56 @@
 
 namespace restock::catalog {
 
-Result<model::Product> GetProduct(store::Database& db, model::MerchantId merchant,
-                                  std::string_view product_id) {
-  std::optional<model::Product> product;
-  RESTOCK_RETURN_IF_ERROR(db.RunReadOnly([&](store::Transaction& tx) -> Status {
-    RESTOCK_ASSIGN_OR_RETURN(product, tx.products().Find(merchant, product_id));
-    return Status::Ok();
-  }));
-  if (!product) return NotFoundError("Not found.");
-  return std::move(*product);
+namespace {
+
+// `products` with their held stock, read in `tx`.
+Result<std::vector<ProductView>> WithHeldStock(store::Transaction& tx, model::MerchantId merchant,
+                                               std::vector<model::Product> products,
+                                               const MerchantToday& today) {
+  std::vector<StockLevel> levels;
+  levels.reserve(products.size());
+  for (const model::Product& p : products) levels.push_back({p.product_id, p.inventory});
+  RESTOCK_ASSIGN_OR_RETURN(std::vector<HeldStock> held,
+                           ReadHeldStock(tx, merchant, levels, today));
+  std::vector<ProductView> views;
+  views.reserve(products.size());
+  for (std::size_t k = 0; k < products.size(); ++k) {
+    views.push_back(ProductView{std::move(products[k]), held[k]});
+  }
+  return views;
 }
 
-Result<std::vector<model::Product>> ListProducts(store::Database& db, model::MerchantId merchant,
-                                                 const store::ProductFilter& filter,
-                                                 const store::ProductPage& page) {
-  std::vector<model::Product> products;
+}  // namespace
+
+Result<ProductView> GetProduct(store::Database& db, model::MerchantId merchant,
+                               std::string_view product_id, const MerchantToday& today) {
+  std::vector<ProductView> views;
   RESTOCK_RETURN_IF_ERROR(db.RunReadOnly([&](store::Transaction& tx) -> Status {
-    RESTOCK_ASSIGN_OR_RETURN(products, tx.products().List(merchant, filter, page));
+    RESTOCK_ASSIGN_OR_RETURN(std::optional<model::Product> product,
+                             tx.products().Find(merchant, product_id));
+    if (!product) return Status::Ok();
+    std::vector<model::Product> one;
+    one.push_back(std::move(*product));
+    RESTOCK_ASSIGN_OR_RETURN(views, WithHeldStock(tx, merchant, std::move(one), today));
     return Status::Ok();
   }));
-  if (page.before) std::reverse(products.begin(), products.end());
-  return products;
+  if (views.empty()) return NotFoundError("Not found.");
+  return std::move(views.front());
+}
+
+Result<std::vector<ProductView>> ListProducts(store::Database& db, model::MerchantId merchant,
+                                              const store::ProductFilter& filter,
+                                              const store::ProductPage& page,
+                                              const MerchantToday& today) {
+  std::vector<ProductView> views;
+  RESTOCK_RETURN_IF_ERROR(db.RunReadOnly([&](store::Transaction& tx) -> Status {
+    RESTOCK_ASSIGN_OR_RETURN(std::vector<model::Product> products,
+                             tx.products().List(merchant, filter, page));
+    RESTOCK_ASSIGN_OR_RETURN(views, WithHeldStock(tx, merchant, std::move(products), today));
+    return Status::Ok();
+  }));
+  if (page.before) std::reverse(views.begin(), views.end());
+  return views;
 }
 
 Result<std::vector<model::StockEvent>> StockHistory(store::Database& db, model::MerchantId merchant,

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog/held_stock.h"
 #include "core/result.h"
 #include "model/ids.h"
 #include "model/product.h"
@@ -14,15 +15,17 @@
 
 namespace restock::catalog {
 
-// The merchant's product. NotFound when the merchant has none with that id.
-Result<model::Product> GetProduct(store::Database& db, model::MerchantId merchant,
-                                  std::string_view product_id);
+// The merchant's product with its held stock (ReadHeldStock, in the same snapshot). NotFound
+// when the merchant has none with that id.
+Result<ProductView> GetProduct(store::Database& db, model::MerchantId merchant,
+                               std::string_view product_id, const MerchantToday& today);
 
-// One page of the merchant's products (store::ProductRepo::List); backward pages are
-// returned in ascending product_id order like forward ones.
-Result<std::vector<model::Product>> ListProducts(store::Database& db, model::MerchantId merchant,
-                                                 const store::ProductFilter& filter,
-                                                 const store::ProductPage& page);
+// One page of the merchant's products (store::ProductRepo::List) with their held stock;
+// backward pages are returned in ascending product_id order like forward ones.
+Result<std::vector<ProductView>> ListProducts(store::Database& db, model::MerchantId merchant,
+                                              const store::ProductFilter& filter,
+                                              const store::ProductPage& page,
+                                              const MerchantToday& today);
 
 // One page of the product's stock events, newest first in either direction. NotFound when
 // the merchant has no such product (its history would otherwise be readable after a delete

@@ -69,6 +69,11 @@ class AccountCommands : public DatabaseCommandGroup {
     u->add_option("--placement-timeout-ms", t.timeout_ms, "per request (default 30000)");
     u->add_option("--placement-max-retries", t.max_retries,
                   "runs that retry a 999 or 140 answer (default 3)");
+    u->add_option("--reservation-days", update_.held.reservation_days,
+                  "unsent orders due up to N days after today hold stock (default 0; "
+                  "docs/placement.md)");
+    u->add_option("--oos-warn-days", update_.held.oos_warn_days,
+                  "order.oos_predicted looks N days ahead (default 3; 0 = never)");
     AddSetting(u, "--allow-private-targets", update_.allowed_targets,
                "CIDRs (comma-separated) the URL may name although loopback, link-local or "
                "private");

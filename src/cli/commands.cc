@@ -11,11 +11,13 @@
 
 #include "auth/replay_protection.h"
 #include "auth/signature.h"
+#include "catalog/product_queries.h"
 #include "catalog/stock_update.h"
 #include "catalog/validation.h"
 #include "cli/progress_bar.h"
 #include "feed/import.h"
 #include "json/model_json.h"
+#include "placement/local_time.h"
 
 namespace restock::cli {
 namespace {
@@ -48,15 +50,16 @@ std::optional<int> ParseClockTime(const std::string& text) {
   return h * 60 + m;
 }
 
-Result<model::Product> LoadProduct(store::Database& db, model::MerchantId merchant,
-                                   const std::string& product_id) {
-  std::optional<model::Product> product;
-  RESTOCK_RETURN_IF_ERROR(db.RunReadOnly([&](store::Transaction& tx) -> Status {
-    RESTOCK_ASSIGN_OR_RETURN(product, tx.products().Find(merchant, product_id));
-    return Status::Ok();
-  }));
-  if (!product) return NotFoundError("no product '" + product_id + "' for this merchant");
-  return *product;
+// The product with its held stock, as GET /products/{id}/ renders it.
+Result<catalog::ProductView> LoadProduct(Context& ctx, model::MerchantId merchant,
+                                         const std::string& product_id) {
+  placement::ZoneCache zones;
+  Result<catalog::ProductView> view =
+      catalog::GetProduct(ctx.db, merchant, product_id, zones.Today(ctx.clock));
+  if (view.status().code() == StatusCode::kNotFound) {
+    return NotFoundError("no product '" + product_id + "' for this merchant");
+  }
+  return view;
 }
 
 }  // namespace
@@ -136,15 +139,16 @@ Status ProductAdd(Context& ctx, const ProductAddArgs& args) {
   catalog::StockService stock(ctx.db, ctx.clock);
   RESTOCK_RETURN_IF_ERROR(
       stock.Upsert(merchant.id, std::span(&*v.patch, 1), model::StockSource::kCli).status());
-  RESTOCK_ASSIGN_OR_RETURN(model::Product product, LoadProduct(ctx.db, merchant.id, args.product_id));
-  Print(ctx, json::ProductToJson(product));
+  RESTOCK_ASSIGN_OR_RETURN(catalog::ProductView view,
+                           LoadProduct(ctx, merchant.id, args.product_id));
+  Print(ctx, json::ProductToJson(view.product, view.held));
   return Status::Ok();
 }
 
 Status ProductGet(Context& ctx, const std::string& merchant, const std::string& product_id) {
   RESTOCK_ASSIGN_OR_RETURN(model::Merchant m, accounts::FindMerchant(ctx.db, merchant));
-  RESTOCK_ASSIGN_OR_RETURN(model::Product product, LoadProduct(ctx.db, m.id, product_id));
-  Print(ctx, json::ProductToJson(product));
+  RESTOCK_ASSIGN_OR_RETURN(catalog::ProductView view, LoadProduct(ctx, m.id, product_id));
+  Print(ctx, json::ProductToJson(view.product, view.held));
   return Status::Ok();
 }
 

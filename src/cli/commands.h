@@ -107,10 +107,12 @@ struct MerchantUpdateArgs {
   std::optional<std::string> replay_protection;  // strict|off
   handoff::TargetChange target;                  // --placement-* (docs/handoff.md)
   std::string allowed_targets;  // CIDRs a --placement-url may name although private
+  accounts::HeldStockChange held;  // --reservation-days, --oos-warn-days
 };
 // `merchant update`: changes what the flags give (at least one; InvalidArgument otherwise,
 // and for a refused value, with nothing changed) and prints {"public_id",
-// "replay_protection","placement_target"} (cli/handoff_commands.cc).
+// "replay_protection","placement_target","reservation_days","oos_warn_days"}
+// (cli/handoff_commands.cc).
 Status MerchantUpdate(Context& ctx, const MerchantUpdateArgs& args);
 
 // `sign`'s flags.

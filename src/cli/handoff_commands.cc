@@ -27,9 +27,13 @@ Status MerchantUpdate(Context& ctx, const MerchantUpdateArgs& args) {
     mode = model::ParseReplayProtection(*args.replay_protection);
     if (!mode) return InvalidArgumentError("--replay-protection must be strict or off");
   }
-  if (!mode && args.target.empty()) {
-    return InvalidArgumentError("nothing to change: give --replay-protection or --placement-*");
+  const bool held = args.held.reservation_days || args.held.oos_warn_days;
+  if (!mode && args.target.empty() && !held) {
+    return InvalidArgumentError(
+        "nothing to change: give --replay-protection, --placement-*, --reservation-days or "
+        "--oos-warn-days");
   }
+  RESTOCK_RETURN_IF_ERROR(accounts::CheckHeldStockChange(args.held));
   RESTOCK_ASSIGN_OR_RETURN(auto allowed, core::ParseCidrList(args.allowed_targets));
   RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant, accounts::FindMerchant(ctx.db, args.merchant));
   // The target first: its values are the ones that may be refused, and then nothing changed.
@@ -46,10 +50,15 @@ Status MerchantUpdate(Context& ctx, const MerchantUpdateArgs& args) {
   if (mode) {
     RESTOCK_ASSIGN_OR_RETURN(merchant, accounts::SetReplayProtection(ctx.db, args.merchant, *mode));
   }
+  if (held) {
+    RESTOCK_ASSIGN_OR_RETURN(merchant, accounts::SetHeldStock(ctx.db, args.merchant, args.held));
+  }
   Print(ctx, boost::json::object{
                  {"public_id", merchant.public_id},
                  {"replay_protection", model::ReplayProtectionName(merchant.replay_protection)},
-                 {"placement_target", json::PlacementTargetToJson(target)}});
+                 {"placement_target", json::PlacementTargetToJson(target)},
+                 {"reservation_days", merchant.reservation_days},
+                 {"oos_warn_days", merchant.oos_warn_days}});
   return Status::Ok();
 }
 

@@ -160,7 +160,8 @@ Status PlaceOrders(Context& ctx, const std::optional<std::string>& merchant,
                                      {"skipped_cycles", total.skipped_cycles},
                                      {"schedules_ended", total.schedules_ended},
                                      {"oversold_units", total.oversold_units},
-                                     {"unreadable_orders", total.unreadable_orders}})
+                                     {"unreadable_orders", total.unreadable_orders},
+                                     {"oos_predicted", total.oos_predicted}})
           << '\n';
   return Status::Ok();
 }

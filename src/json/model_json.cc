@@ -19,7 +19,12 @@ boost::json::object StockStateToJson(const model::StockState& s) {
 
 }  // namespace
 
-boost::json::object ProductToJson(const model::Product& p) {
+void AddHeldStock(boost::json::object& out, const catalog::HeldStock& held) {
+  out["committed"] = OptionalInt(held.committed);
+  out["sellable"] = OptionalInt(held.sellable);
+}
+
+boost::json::object ProductToJson(const model::Product& p, const catalog::HeldStock& held) {
   boost::json::object o;
   o["product_id"] = p.product_id;
   o["sku"] = p.sku;
@@ -36,6 +41,7 @@ boost::json::object ProductToJson(const model::Product& p) {
   o["detail_url"] = p.detail_url;
   o["inventory"] = OptionalInt(p.inventory);
   o["low_stock_threshold"] = OptionalInt(p.low_stock_threshold);
+  AddHeldStock(o, held);
   o["created"] = FormatIsoUtc(p.created);
   o["last_update"] = FormatIsoUtc(p.last_update);
   return o;

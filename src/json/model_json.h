@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "catalog/held_stock.h"
 #include "catalog/raw_element.h"
 #include "catalog/validation.h"
 #include "model/order.h"
@@ -17,8 +18,12 @@ namespace restock::json {
 
 // {"product_id","sku","name","price" ("12.99" or null),"live","discontinued",
 //  "autoship_enabled","image_url","detail_url","inventory","low_stock_threshold",
-//  "created","last_update"} with ISO-8601 UTC times.
-boost::json::object ProductToJson(const model::Product& product);
+//  "committed","sellable","created","last_update"} with ISO-8601 UTC times; "committed" and
+//  "sellable" are `held`'s (null when untracked).
+boost::json::object ProductToJson(const model::Product& product, const catalog::HeldStock& held);
+
+// Sets out["committed"] and out["sellable"] (a number, or null when untracked).
+void AddHeldStock(boost::json::object& out, const catalog::HeldStock& held);
 
 // {"id","product_id","source","created","previous":{live,discontinued,inventory},
 //  "current":{…}}.

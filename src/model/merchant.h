@@ -44,7 +44,15 @@ struct Merchant {
   // previous_hash_key_expires (docs/security.md, "Rotating credentials"); empty when none.
   std::string previous_hash_key;
   UnixMicros previous_hash_key_expires = 0;
+  // Held stock (docs/placement.md, "Held stock"): unsent orders due up to this many days
+  // after the merchant's today count as committed; order.oos_predicted looks this many days
+  // ahead (0: never).
+  int reservation_days = 0;
+  int oos_warn_days = 3;
 };
+
+// The largest reservation_days and oos_warn_days a merchant may set.
+inline constexpr int kMaxHeldStockDays = 366;
 
 // An API user (HMAC API-user scope). `secret` is the HMAC key: never logged.
 struct ApiUser {

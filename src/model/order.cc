@@ -12,7 +12,7 @@ constexpr EnumNames<OrderStatus, 6> kStatusNames{{{OrderStatus::kUnsent, "unsent
                                                   {OrderStatus::kRejected, "rejected"},
                                                   {OrderStatus::kPending, "pending"}}};
 
-constexpr EnumNames<OrderEventType, 8> kEventNames{
+constexpr EnumNames<OrderEventType, 9> kEventNames{
     {{OrderEventType::kPlaced, "order.placed"},
      {OrderEventType::kOutOfStock, "order.out_of_stock"},
      {OrderEventType::kOosNotice, "order.oos_notice"},
@@ -20,7 +20,8 @@ constexpr EnumNames<OrderEventType, 8> kEventNames{
      {OrderEventType::kCycleSkipped, "subscription.cycle_skipped"},
      {OrderEventType::kItemSkipped, "order.item_skipped"},
      {OrderEventType::kOversold, "order.oversold"},
-     {OrderEventType::kRejected, "order.rejected"}}};
+     {OrderEventType::kRejected, "order.rejected"},
+     {OrderEventType::kOosPredicted, "order.oos_predicted"}}};
 
 }  // namespace
 

@@ -62,10 +62,15 @@ enum class OrderEventType {
   kItemSkipped,   // policy `skip` dropped an item that could not ship this cycle
   kOversold,      // policy `place_anyway` placed more units than the inventory held
   kRejected,      // the merchant's platform refused the order (docs/handoff.md)
+  // The projected inventory cannot cover the order, due within the merchant's warning days
+  // (docs/placement.md, "Held stock"); once per order. product_id / quantity: the first item
+  // short and the units missing.
+  kOosPredicted,
 };
 
 // "order.placed", "order.out_of_stock", "order.oos_notice", "order.cancelled",
-// "subscription.cycle_skipped", "order.item_skipped", "order.oversold", "order.rejected".
+// "subscription.cycle_skipped", "order.item_skipped", "order.oversold", "order.rejected",
+// "order.oos_predicted".
 std::string_view OrderEventTypeName(OrderEventType t);
 std::optional<OrderEventType> ParseOrderEventType(std::string_view name);
 
@@ -81,7 +86,7 @@ struct OrderEvent {
   // The item concerned (cycle skipped, item skipped, oversold); 0 / empty otherwise.
   std::int64_t subscription_id = 0;
   std::string product_id = {};
-  // Units: of the skipped cycle or item, or oversold.
+  // Units: of the skipped cycle or item, oversold, or missing (oos predicted).
   std::int64_t quantity = 0;
   // For a skipped cycle: its scheduled date.
   std::optional<CivilDate> cycle_date = {};

@@ -10,7 +10,7 @@ constexpr std::array kEventTypes = {
     WebhookEventType::kStockChanged,   WebhookEventType::kLowStock,
     WebhookEventType::kOrderPlaced,    WebhookEventType::kOrderOutOfStock,
     WebhookEventType::kOrderOosNotice, WebhookEventType::kOrderCancelled,
-    WebhookEventType::kOrderRejected,
+    WebhookEventType::kOrderRejected,  WebhookEventType::kOrderOosPredicted,
 };
 
 }  // namespace
@@ -33,6 +33,8 @@ std::string_view WebhookEventTypeName(WebhookEventType t) {
       return "order.cancelled";
     case WebhookEventType::kOrderRejected:
       return "order.rejected";
+    case WebhookEventType::kOrderOosPredicted:
+      return "order.oos_predicted";
   }
   return "product.stock_changed";
 }

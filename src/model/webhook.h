@@ -22,6 +22,7 @@ enum class WebhookEventType {
   kOrderOosNotice,   // order.oos_notice
   kOrderCancelled,   // order.cancelled
   kOrderRejected,    // order.rejected (docs/handoff.md)
+  kOrderOosPredicted,  // order.oos_predicted (docs/placement.md, "Held stock")
 };
 
 // Every event type, in the order above.

@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "catalog/held_stock.h"
 #include "core/result.h"
 #include "core/time_format.h"
 #include "model/ids.h"
+#include "model/merchant.h"
 #include "store/database.h"
 
 namespace restock::placement {
@@ -24,6 +26,8 @@ struct DemandDay {
 struct Demand {
   std::string product_id;
   std::optional<std::int64_t> inventory;
+  // Committed and sellable units today (catalog/held_stock.h; null when untracked).
+  catalog::HeldStock held;
   // Every day from `today` for `days` days. Overdue units (out-of-stock orders and unsent
   // orders dated before today) count on today.
   std::vector<DemandDay> days;
@@ -33,8 +37,10 @@ struct Demand {
 
 inline constexpr int kMaxDemandDays = 366;
 
-// NotFound for an unknown product; InvalidArgument unless 1 <= days <= kMaxDemandDays.
-Result<Demand> ComputeDemand(store::Database& db, model::MerchantId merchant,
+// The demand for `merchant`'s product from its local day `today`, with the held stock of its
+// reservation window. NotFound for an unknown product; InvalidArgument unless
+// 1 <= days <= kMaxDemandDays.
+Result<Demand> ComputeDemand(store::Database& db, const model::Merchant& merchant,
                              const std::string& product_id, CivilDate today, int days);
 
 }  // namespace restock::placement

@@ -16,4 +16,10 @@ Result<CivilDate> ZoneCache::LocalDate(const model::Merchant& merchant, UnixMicr
   return zone.LocalDate(t);
 }
 
+catalog::MerchantToday ZoneCache::Today(const Clock& clock) {
+  return [this, &clock](const model::Merchant& merchant) {
+    return LocalDate(merchant, clock.NowMicros());
+  };
+}
+
 }  // namespace restock::placement

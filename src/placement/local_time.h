@@ -5,6 +5,8 @@
 #include <mutex>
 #include <string>
 
+#include "catalog/held_stock.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "core/time_format.h"
 #include "core/timezone.h"
@@ -20,6 +22,9 @@ class ZoneCache {
 
   // The merchant's local calendar day at `t`.
   Result<CivilDate> LocalDate(const model::Merchant& merchant, UnixMicros t);
+
+  // LocalDate at `clock`'s time whenever called. The cache and the clock must outlive it.
+  catalog::MerchantToday Today(const Clock& clock);
 
  private:
   std::mutex mu_;

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "model/subscription.h"
+#include "placement/oos_prediction.h"
 #include "placement/order_processor.h"
 
 namespace restock::placement {
@@ -163,12 +164,24 @@ Result<PlacementSummary> PlacementService::Run(const model::Merchant& merchant, 
     return Status::Ok();
   }));
   if (made_due.handoffs_due > 0 && observer_) observer_(made_due);
-  return RunChunks(
-      merchant, date,
-      [&](store::Transaction& tx, std::int64_t after_id) {
-        return tx.orders().ListForPlacement(merchant.id, date, after_id, limit);
-      },
-      progress);
+  RESTOCK_ASSIGN_OR_RETURN(
+      PlacementSummary summary,
+      RunChunks(
+          merchant, date,
+          [&](store::Transaction& tx, std::int64_t after_id) {
+            return tx.orders().ListForPlacement(merchant.id, date, after_id, limit);
+          },
+          progress));
+  // After the day's decisions: what they placed no longer holds stock. A warning that cannot
+  // be written does not undo the run: logged, and the next run writes it.
+  Result<std::size_t> predicted = PredictOutOfStock(db_, merchant, date, clock_.NowMicros());
+  if (predicted.ok()) {
+    summary.oos_predicted = *predicted;
+  } else {
+    spdlog::error("placement for {} on {}: order.oos_predicted not written: {}",
+                  merchant.public_id, FormatDate(date), predicted.status().message());
+  }
+  return summary;
 }
 
 Result<PlacementSummary> PlacementService::RetryWaiting(const model::Merchant& merchant,

@@ -37,7 +37,9 @@ class PlacementService {
   // stock updates interleave with a long run and memory stays bounded. Blocks until done.
   // Safe to re-run for the same day or after a crash: placed orders are never placed again.
   // First makes the merchant's hand-offs waiting for a run due (docs/handoff.md).
-  // `progress` (optional) is called after each chunk.
+  // `progress` (optional) is called after each chunk. Then writes the order.oos_predicted
+  // events the run's day calls for (placement/oos_prediction.h); a failure there is logged,
+  // not returned (the run's decisions are committed).
   Result<PlacementSummary> Run(const model::Merchant& merchant, CivilDate date,
                                const Progress& progress = nullptr);
 

@@ -69,6 +69,8 @@ struct PlacementSummary {
   std::size_t unreadable_orders = 0;
   // Hand-off requests waiting for a run that the run made due (PlacementService::Run).
   std::size_t handoffs_due = 0;
+  // order.oos_predicted events written after the run (placement/oos_prediction.h).
+  std::size_t oos_predicted = 0;
   // Orders created by splits in this call; a run skips them when it meets them again.
   std::vector<std::int64_t> split_order_ids;
 
@@ -87,6 +89,7 @@ struct PlacementSummary {
     oversold_units += o.oversold_units;
     unreadable_orders += o.unreadable_orders;
     handoffs_due += o.handoffs_due;
+    oos_predicted += o.oos_predicted;
     split_order_ids.insert(split_order_ids.end(), o.split_order_ids.begin(),
                            o.split_order_ids.end());
     return *this;

@@ -46,10 +46,16 @@ class MerchantRepo {
   virtual Status AddApiKey(const model::ApiKey& key) = 0;
   // Looks a key up by the hex SHA-256 of its value.
   virtual Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) = 0;
+  // Returns nullopt when no merchant has that id.
+  virtual Result<std::optional<model::Merchant>> FindById(model::MerchantId id) = 0;
   // Every merchant, by id (for the placement scheduler).
   virtual Result<std::vector<model::Merchant>> ListAll() = 0;
   // Sets the merchant's replay protection mode. NotFound when no merchant has that id.
   virtual Status SetReplayProtection(model::MerchantId merchant, model::ReplayProtection mode) = 0;
+  // Sets the merchant's reservation_days and oos_warn_days (model::Merchant). NotFound when no
+  // merchant has that id. REQUIRES: both in 0..model::kMaxHeldStockDays.
+  virtual Status SetHeldStock(model::MerchantId merchant, int reservation_days,
+                              int oos_warn_days) = 0;
 
   // Credentials over their lifetime (docs/security.md, "Rotating credentials").
   // Makes `hash_key` the merchant's hash key; the key it replaces is kept as the previous

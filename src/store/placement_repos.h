@@ -146,6 +146,24 @@ class OrderRepo {
   // their own place date.
   virtual Result<std::vector<std::pair<CivilDate, std::int64_t>>> UnitsDue(
       model::MerchantId merchant, std::string_view product_id, CivilDate from, CivilDate to) = 0;
+
+  // Held stock (docs/placement.md, "Held stock").
+  // Units of each of `product_ids` in the merchant's unsent orders due on or before
+  // `through` and in its out_of_stock orders (any date), aligned with `product_ids` (0 where
+  // none). Ids may repeat. Driven by each product's items, as UnitsDue.
+  virtual Result<std::vector<std::int64_t>> CommittedUnits(
+      model::MerchantId merchant, std::span<const std::string_view> product_ids,
+      CivilDate through) = 0;
+  // The merchant's out_of_stock orders and its unsent orders due on or before `through`,
+  // with items, by id; those already marked by MarkOosPredicted included. An order whose
+  // stored values cannot be read (see UnreadableOrder) is left out.
+  virtual Result<std::vector<model::Order>> ListHeld(model::MerchantId merchant,
+                                                     CivilDate through) = 0;
+  // Marks the unsent order as having had its order.oos_predicted event. True when this call
+  // marked it; false when it was marked already (by an earlier unit of work, on any node: a
+  // concurrent marker waits for the other's commit and then returns false), is no longer
+  // unsent or is not the merchant's.
+  virtual Result<bool> MarkOosPredicted(model::MerchantId merchant, std::int64_t order_id) = 0;
 };
 
 class OrderEventRepo {

@@ -43,6 +43,8 @@ std::optional<model::WebhookEventType> OrderEventType(model::OrderEventType type
       return model::WebhookEventType::kOrderCancelled;
     case model::OrderEventType::kRejected:
       return model::WebhookEventType::kOrderRejected;
+    case model::OrderEventType::kOosPredicted:
+      return model::WebhookEventType::kOrderOosPredicted;
     case model::OrderEventType::kCycleSkipped:
     case model::OrderEventType::kItemSkipped:
     case model::OrderEventType::kOversold:
@@ -64,7 +66,8 @@ std::string Number(const UnnumberedEvent& event, std::int64_t sequence) {
 }
 
 UnnumberedEvent StockEventBody(std::string id, model::WebhookEventType type,
-                               const model::StockEvent& e, const model::Product* product) {
+                               const model::StockEvent& e, const model::Product* product,
+                               const catalog::HeldStock& held) {
   boost::json::object data;
   data["product_id"] = e.product_id;
   data["sku"] = product ? product->sku : std::string();
@@ -77,6 +80,7 @@ UnnumberedEvent StockEventBody(std::string id, model::WebhookEventType type,
   data["previous_inventory"] = OptionalInt(e.previous.inventory);
   data["low_stock_threshold"] =
       OptionalInt(product ? product->low_stock_threshold : std::optional<std::int64_t>());
+  json::AddHeldStock(data, held);
   data["source"] = std::string(model::StockSourceName(e.source));
   data["changed"] = FormatIsoUtcMillis(e.created);
   return UnnumberedEvent{std::move(id), type, e.created, std::move(data)};
@@ -88,6 +92,10 @@ UnnumberedEvent OrderEventBody(std::string id, const model::OrderEvent& e,
   data["order"] = json::OrderToJson(order);
   data["date"] = FormatDate(e.date);
   if (e.type == model::OrderEventType::kOosNotice) data["day_in_flow"] = e.day_in_flow;
+  if (e.type == model::OrderEventType::kOosPredicted) {
+    data["product_id"] = e.product_id;
+    data["shortfall"] = e.quantity;
+  }
   return UnnumberedEvent{std::move(id),
                          OrderEventType(e.type).value_or(model::WebhookEventType::kOrderPlaced),
                          e.created, std::move(data)};

@@ -10,6 +10,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "catalog/held_stock.h"
 #include "core/clock.h"
 #include "model/order.h"
 #include "model/product.h"
@@ -50,13 +51,16 @@ std::string Number(const UnnumberedEvent& event, std::int64_t sequence);
 
 // The body of a product event. data: {"product_id","sku","name","live","previous_live",
 // "discontinued","previous_discontinued","inventory","previous_inventory",
-// "low_stock_threshold","source","changed"}. `product` is the product after the change, when
-// known (sku and name are "" otherwise).
+// "low_stock_threshold","committed","sellable","source","changed"}. `product` is the product
+// after the change, when known (sku and name are "" otherwise); `held` its held stock against
+// the event's inventory (catalog/held_stock.h).
 UnnumberedEvent StockEventBody(std::string id, model::WebhookEventType type,
-                               const model::StockEvent& event, const model::Product* product);
+                               const model::StockEvent& event, const model::Product* product,
+                               const catalog::HeldStock& held);
 
 // The body of an order event. data: {"order": the order as `orders list` prints it,
-// "date": the placement day, "day_in_flow": for order.oos_notice}. `order` is the order
+// "date": the placement day, "day_in_flow": for order.oos_notice, "product_id" and
+// "shortfall": for order.oos_predicted}. `order` is the order
 // after the change. REQUIRES: OrderEventType(event.type) is set.
 UnnumberedEvent OrderEventBody(std::string id, const model::OrderEvent& event,
                                const model::Order& order);

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/timezone.h"
 #include "webhooks/outbox_writer.h"
 
 namespace restock::webhooks {
@@ -72,9 +73,10 @@ class OutboxOrderEventRepo final : public store::OrderEventRepo {
 // decorated.
 class OutboxTransaction final : public store::Transaction {
  public:
-  OutboxTransaction(store::Transaction& inner, UnixMicros now)
+  OutboxTransaction(store::Transaction& inner, UnixMicros now,
+                    const catalog::MerchantToday& today)
       : inner_(inner),
-        writer_(inner, now),
+        writer_(inner, now, today),
         stock_events_(inner.stock_events(), appended_),
         order_events_(inner.order_events(), appended_) {}
 
@@ -125,10 +127,20 @@ class OutboxTransaction final : public store::Transaction {
 
 }  // namespace
 
+catalog::MerchantToday OutboxDatabase::Today() const {
+  return [this](const model::Merchant& merchant) -> Result<CivilDate> {
+    const TimeZone utc = TimeZone::Utc();
+    if (!today_) return utc.LocalDate(clock_.NowMicros());
+    Result<CivilDate> day = today_(merchant);
+    return day.ok() ? *day : utc.LocalDate(clock_.NowMicros());
+  };
+}
+
 Status OutboxDatabase::RunInTransaction(const store::Work& work, const store::WorkLocks& locks) {
+  const catalog::MerchantToday today = Today();
   bool enqueued = false;
   Status status = inner_->RunInTransaction([&](store::Transaction& tx) -> Status {
-    OutboxTransaction outbox(tx, clock_.NowMicros());
+    OutboxTransaction outbox(tx, clock_.NowMicros(), today);
     Status s = work(outbox);
     if (s.ok()) s = outbox.Finish();
     enqueued = outbox.enqueued() > 0;  // the last run is the one that committed
@@ -142,8 +154,8 @@ void OutboxDatabase::Submit(store::Work work, store::WorkDone done, store::WorkL
   // A work may run more than once; the flag tells whether the run that committed wrote rows.
   auto enqueued = std::make_shared<std::atomic<bool>>(false);
   inner_->Submit(
-      [this, work = std::move(work), enqueued](store::Transaction& tx) -> Status {
-        OutboxTransaction outbox(tx, clock_.NowMicros());
+      [this, work = std::move(work), enqueued, today = Today()](store::Transaction& tx) -> Status {
+        OutboxTransaction outbox(tx, clock_.NowMicros(), today);
         Status s = work(outbox);
         if (s.ok()) s = outbox.Finish();
         enqueued->store(outbox.enqueued() > 0);

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 
+#include "catalog/held_stock.h"
 #include "core/clock.h"
 #include "store/database.h"
 
@@ -27,6 +28,10 @@ class OutboxDatabase final : public store::Database {
   // `observer` runs after each commit that wrote outbox rows (on the committing thread; it
   // must return quickly), e.g. to wake the dispatcher. REQUIRES: called before any work.
   void SetEnqueueObserver(std::function<void()> observer) { observer_ = std::move(observer); }
+  // The merchants' local days, for the held stock product.stock_changed carries. Without it
+  // (or when it fails: a product event must not fail the stock update) the UTC day is used.
+  // REQUIRES: called before any work.
+  void SetMerchantToday(catalog::MerchantToday today) { today_ = std::move(today); }
 
   Status Migrate() override { return inner_->Migrate(); }
   Status AfterBulkLoad() override { return inner_->AfterBulkLoad(); }
@@ -52,9 +57,13 @@ class OutboxDatabase final : public store::Database {
   void Shutdown() override { inner_->Shutdown(); }
 
  private:
+  // today_, or the UTC day where it is unset or fails.
+  catalog::MerchantToday Today() const;
+
   std::unique_ptr<store::Database> inner_;
   const Clock& clock_;
   std::function<void()> observer_;
+  catalog::MerchantToday today_;
 };
 
 }  // namespace restock::webhooks

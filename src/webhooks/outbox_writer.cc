@@ -72,13 +72,20 @@ Status OutboxWriter::OnStockEvents(std::span<const model::StockEvent> events) {
     ids.reserve(run.size());
     for (const auto& e : run) ids.push_back(e.product_id);
     RESTOCK_ASSIGN_OR_RETURN(auto products, tx_.products().FindMany(merchant, ids));
+    std::vector<catalog::HeldStock> held(run.size());
+    if (AnySubscribed(*endpoints, model::WebhookEventType::kStockChanged)) {
+      std::vector<catalog::StockLevel> levels;
+      levels.reserve(run.size());
+      for (const auto& e : run) levels.push_back({e.product_id, e.current.inventory});
+      RESTOCK_ASSIGN_OR_RETURN(held, catalog::ReadHeldStock(tx_, merchant, levels, today_));
+    }
     for (std::size_t i = 0; i < run.size(); ++i) {
       const model::Product* product = products[i] ? &*products[i] : nullptr;
       std::optional<std::int64_t> threshold =
           product ? product->low_stock_threshold : std::optional<std::int64_t>();
       for (model::WebhookEventType type : StockEventTypes(run[i], threshold)) {
         if (!AnySubscribed(*endpoints, type)) continue;
-        Add(merchant, *endpoints, StockEventBody(NewEventId(), type, run[i], product));
+        Add(merchant, *endpoints, StockEventBody(NewEventId(), type, run[i], product, held[i]));
       }
     }
   }

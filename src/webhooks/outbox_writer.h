@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "catalog/held_stock.h"
 #include "core/clock.h"
 #include "model/order.h"
 #include "model/stock_event.h"
@@ -19,10 +20,13 @@ namespace restock::webhooks {
 
 class OutboxWriter {
  public:
-  // `tx` is the unit of work's own (undecorated) transaction.
-  OutboxWriter(store::Transaction& tx, UnixMicros now) : tx_(tx), now_(now) {}
+  // `tx` is the unit of work's own (undecorated) transaction; `today` gives the merchants'
+  // local days for the held stock of product events (borrowed: it must outlive the writer).
+  OutboxWriter(store::Transaction& tx, UnixMicros now, const catalog::MerchantToday& today)
+      : tx_(tx), now_(now), today_(today) {}
 
-  // Renders product.stock_changed (and product.low_stock on a crossing) for `events`.
+  // Renders product.stock_changed (and product.low_stock on a crossing) for `events`; the
+  // stock_changed bodies carry the held stock as the unit of work sees it.
   // REQUIRES: the products are already saved in their new state (their threshold is read).
   Status OnStockEvents(std::span<const model::StockEvent> events);
   // Renders the order.* event of each of `events`, with the order as saved.
@@ -54,6 +58,7 @@ class OutboxWriter {
 
   store::Transaction& tx_;
   UnixMicros now_;
+  const catalog::MerchantToday& today_;
   std::map<model::MerchantId, std::vector<model::WebhookEndpoint>> endpoints_;
   std::map<model::MerchantId, MerchantEvents> pending_;
   std::size_t enqueued_ = 0;

@@ -222,7 +222,11 @@ TEST_F(StockUpdateTest, HistoryIsNewestFirstAndNotFoundForUnknownProducts) {
   EXPECT_EQ(StockHistory(db_, kMerchant, "nope", {}).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(StockHistory(db_, kOtherMerchant, "coffee", {}).status().code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(GetProduct(db_, kOtherMerchant, "coffee").status().code(), StatusCode::kNotFound);
+  const MerchantToday today = [](const model::Merchant&) -> Result<CivilDate> {
+    return CivilDate{2026, 12, 1};
+  };
+  EXPECT_EQ(GetProduct(db_, kOtherMerchant, "coffee", today).status().code(),
+            StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -51,7 +51,8 @@ ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 # The keys `restock product get` prints (SPEC §1 plus the documented extras).
 PRODUCT_KEYS = {
     "product_id", "sku", "name", "price", "live", "discontinued", "autoship_enabled",
-    "image_url", "detail_url", "inventory", "low_stock_threshold", "created", "last_update",
+    "image_url", "detail_url", "inventory", "low_stock_threshold", "committed", "sellable",
+    "created", "last_update",
 }
 
 

@@ -49,7 +49,8 @@ def test_every_documented_operation_is_served(restock):
 CONTRACT = Contract()
 PRODUCT = {"product_id": "P1", "sku": "", "name": "n", "price": "1.00", "live": True,
            "discontinued": False, "autoship_enabled": True, "image_url": "", "detail_url": "",
-           "inventory": None, "low_stock_threshold": None, "created": "2026-12-06T23:00:00Z",
+           "inventory": None, "low_stock_threshold": None, "committed": None, "sellable": None,
+           "created": "2026-12-06T23:00:00Z",
            "last_update": "2026-12-06T23:00:00Z"}
 JSON_HEADERS = {"Content-Type": "application/json"}
 

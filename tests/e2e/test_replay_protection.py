@@ -32,7 +32,7 @@ def strict(restock):
     out = restock.cli.ok("merchant", "update", "--public-id", restock.a.public_id,
                          "--replay-protection", "strict")
     assert out == {"public_id": restock.a.public_id, "replay_protection": "strict",
-                   "placement_target": None}, out
+                   "placement_target": None, "reservation_days": 0, "oos_warn_days": 3}, out
     return restock
 
 

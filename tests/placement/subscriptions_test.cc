@@ -15,6 +15,12 @@ using model::OrderStatus;
 
 CivilDate D(const char* text) { return *ParseDate(text); }
 
+model::Merchant Merchant1() {
+  model::Merchant m;
+  m.id = 1;
+  return m;
+}
+
 SubscriptionChange Cancel() {
   SubscriptionChange c;
   c.cancel = true;
@@ -185,7 +191,7 @@ TEST_F(SubscriptionsTest, DemandFindsTheFirstShortDay) {
   Create("c1", "coffee", D("2026-12-01"), 4);
   Create("c2", "coffee", D("2026-12-03"), 5);
   Create("c3", "coffee", D("2026-12-05"), 3);
-  auto demand = ComputeDemand(db_, 1, "coffee", D("2026-12-01"), 7);
+  auto demand = ComputeDemand(db_, Merchant1(), "coffee", D("2026-12-01"), 7);
   ASSERT_TRUE(demand.ok());
   ASSERT_EQ(demand->days.size(), 7u);
   EXPECT_EQ(demand->days[0].units, 4);
@@ -194,15 +200,15 @@ TEST_F(SubscriptionsTest, DemandFindsTheFirstShortDay) {
   EXPECT_EQ(demand->days[4].remaining, -2);
   EXPECT_EQ(demand->first_short_day, D("2026-12-05"));
   EXPECT_EQ(demand->total_units, 12);
-  EXPECT_EQ(ComputeDemand(db_, 1, "coffee", D("2026-12-01"), 0).status().code(),
+  EXPECT_EQ(ComputeDemand(db_, Merchant1(), "coffee", D("2026-12-01"), 0).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(ComputeDemand(db_, 1, "nope", D("2026-12-01"), 7).status().code(),
+  EXPECT_EQ(ComputeDemand(db_, Merchant1(), "nope", D("2026-12-01"), 7).status().code(),
             StatusCode::kNotFound);
 }
 
 TEST_F(SubscriptionsTest, DemandOfUntrackedProductHasNoShortDay) {
   Create("c1", "tea", D("2026-11-20"), 2);  // overdue: counts on today
-  auto demand = ComputeDemand(db_, 1, "tea", D("2026-12-01"), 3);
+  auto demand = ComputeDemand(db_, Merchant1(), "tea", D("2026-12-01"), 3);
   ASSERT_TRUE(demand.ok());
   EXPECT_EQ(demand->days[0].units, 2);
   EXPECT_FALSE(demand->days[0].remaining.has_value());

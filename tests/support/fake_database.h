@@ -40,6 +40,7 @@ struct FakeState {
   std::int64_t next_id = 1;  // subscriptions and orders
   // Orders placement reads report as unreadable (as a stored date no parser accepts would).
   std::set<std::int64_t> unreadable_orders;
+  std::set<std::int64_t> oos_predicted;  // orders marked by MarkOosPredicted
   FakeWebhookState webhooks;
   FakeHandoffState handoff;
 };
@@ -186,6 +187,30 @@ class FakeOrderRepo final : public store::OrderRepo {
     }
     return std::vector<std::pair<CivilDate, std::int64_t>>(units.begin(), units.end());
   }
+  Result<std::vector<std::int64_t>> CommittedUnits(model::MerchantId m,
+                                                   std::span<const std::string_view> products,
+                                                   CivilDate through) override {
+    std::vector<std::int64_t> units(products.size(), 0);
+    for (const model::Order& o : Held(m, through)) {
+      for (const auto& item : o.items) {
+        for (std::size_t k = 0; k < products.size(); ++k) {
+          if (item.product_id == products[k]) units[k] += item.quantity;
+        }
+      }
+    }
+    return units;
+  }
+  Result<std::vector<model::Order>> ListHeld(model::MerchantId m, CivilDate through) override {
+    return Held(m, through);
+  }
+  Result<bool> MarkOosPredicted(model::MerchantId m, std::int64_t order_id) override {
+    auto it = s_.orders.find(order_id);
+    if (it == s_.orders.end() || it->second.merchant_id != m ||
+        it->second.status != model::OrderStatus::kUnsent) {
+      return false;
+    }
+    return s_.oos_predicted.insert(order_id).second;
+  }
 
  private:
   store::PlacementPage Page(std::vector<model::Order> orders) {
@@ -198,6 +223,13 @@ class FakeOrderRepo final : public store::OrderRepo {
       }
     }
     return page;
+  }
+
+  std::vector<model::Order> Held(model::MerchantId m, CivilDate through) {
+    return Select(m, 0, SIZE_MAX, [&](const model::Order& o) {
+      return o.status == model::OrderStatus::kOutOfStock ||
+             (o.status == model::OrderStatus::kUnsent && o.place_date <= through);
+    });
   }
 
   template <typename Pred>
@@ -279,6 +311,22 @@ class FakeTransaction final : public store::Transaction,
   }
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view hex) override {
     return Lookup(s_.api_keys, std::string(hex));
+  }
+  Result<std::optional<model::Merchant>> FindById(model::MerchantId id) override {
+    for (const auto& [public_id, m] : s_.merchants) {
+      if (m.id == id) return std::optional<model::Merchant>(m);
+    }
+    return std::optional<model::Merchant>();
+  }
+  Status SetHeldStock(model::MerchantId m, int reservation_days, int oos_warn_days) override {
+    for (auto& [public_id, merchant] : s_.merchants) {
+      if (merchant.id == m) {
+        merchant.reservation_days = reservation_days;
+        merchant.oos_warn_days = oos_warn_days;
+        return Status::Ok();
+      }
+    }
+    return NotFoundError("no such merchant");
   }
   Result<std::vector<model::Merchant>> ListAll() override {
     std::vector<model::Merchant> out;

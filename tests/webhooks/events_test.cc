@@ -46,8 +46,8 @@ TEST(EventsTest, StockBodyHasTheEnvelopeAndTheSpecFields) {
   p.sku = "S-1";
   p.name = "Caf\xC3\xA9 \"x\"";
   p.low_stock_threshold = 2;
-  auto v =
-      boost::json::parse(Number(StockEventBody("evt_1", WebhookEventType::kStockChanged, e, &p), 17));
+  auto v = boost::json::parse(
+      Number(StockEventBody("evt_1", WebhookEventType::kStockChanged, e, &p, {4, 0}), 17));
   const auto& o = v.as_object();
   EXPECT_EQ(o.size(), 5u);
   EXPECT_EQ(o.at("id").as_string(), "evt_1");
@@ -63,6 +63,8 @@ TEST(EventsTest, StockBodyHasTheEnvelopeAndTheSpecFields) {
   EXPECT_EQ(d.at("inventory").as_int64(), 0);
   EXPECT_EQ(d.at("previous_inventory").as_int64(), 3);
   EXPECT_EQ(d.at("low_stock_threshold").as_int64(), 2);
+  EXPECT_EQ(d.at("committed").as_int64(), 4);
+  EXPECT_EQ(d.at("sellable").as_int64(), 0);
   EXPECT_EQ(d.at("source").as_string(), "placement");
   EXPECT_EQ(d.at("changed").as_string(), "2023-11-14T22:13:20.012Z");
 }

@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 
 #include "catalog/stock_update.h"
+#include "core/timezone.h"
 #include "support/fake_clock.h"
 #include "support/fake_database.h"
 #include "webhooks/outbox_database.h"
@@ -27,6 +28,12 @@ class OutboxTest : public ::testing::Test {
     p.low_stock_threshold = 3;
     fake_->state().products[{1, "P1"}] = p;
     fake_->state().products[{2, "P1"}] = p;
+    for (model::MerchantId id : {1, 2}) {
+      model::Merchant m;
+      m.id = id;
+      m.public_id = "m" + std::to_string(id);
+      fake_->state().merchants[m.public_id] = m;
+    }
   }
 
   std::int64_t AddEndpoint(model::MerchantId m, std::vector<WebhookEventType> events,
@@ -167,6 +174,44 @@ TEST_F(OutboxTest, AStockEventRendersTheProductAsTheWorkSavedIt) {
   auto body = boost::json::parse(rows[0].body);
   EXPECT_EQ(body.at("data").at("name").as_string(), "Renamed");
   EXPECT_EQ(body.at("data").at("low_stock_threshold").as_int64(), 6);
+}
+
+TEST_F(OutboxTest, AStockChangedEventCarriesTheHeldStockOfTheMerchantsToday) {
+  AddEndpoint(1, {WebhookEventType::kStockChanged});
+  // Merchant 1 (UTC: no day function set) has 4 units due today and 9 due in a week;
+  // merchant 2 has 50 due today, never counted for merchant 1.
+  const CivilDate today = TimeZone::Utc().LocalDate(clock_.NowMicros());
+  auto order = [&](model::MerchantId m, std::int64_t id, int in_days, std::int64_t units) {
+    model::Order o;
+    o.id = id;
+    o.merchant_id = m;
+    o.place_date = CivilFromDays(DaysFromCivil(today) + in_days);
+    o.items.push_back({id, "P1", units});
+    fake_->state().orders[id] = o;
+  };
+  order(1, 100, 0, 4);
+  order(1, 101, 7, 9);
+  order(2, 102, 0, 50);
+  model::ProductPatch patch;
+  patch.product_id = "P1";
+  patch.inventory_adjust = 2;
+  ASSERT_TRUE(Update(1, patch).ok());
+  auto rows = Outbox();
+  ASSERT_EQ(rows.size(), 1u);
+  auto data = boost::json::parse(rows[0].body).at("data");
+  EXPECT_EQ(data.at("inventory").as_int64(), 12);
+  EXPECT_EQ(data.at("committed").as_int64(), 4);
+  EXPECT_EQ(data.at("sellable").as_int64(), 8);
+
+  // A day function that fails falls back to UTC: the update is not refused for it.
+  db_->SetMerchantToday([](const model::Merchant&) -> Result<CivilDate> {
+    return InvalidArgumentError("unknown time zone");
+  });
+  patch.inventory_adjust = -10;
+  ASSERT_TRUE(Update(1, patch).ok());
+  data = boost::json::parse(Outbox().back().body).at("data");
+  EXPECT_EQ(data.at("committed").as_int64(), 4);
+  EXPECT_EQ(data.at("sellable").as_int64(), 0);
 }
 
 TEST_F(OutboxTest, DeliveriesFollowTheOrderTheEventsWereAppendedIn) {

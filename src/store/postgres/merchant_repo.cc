@@ -11,14 +11,22 @@ constexpr std::string_view kInsertMerchant =
     "placement_minute, replay_protection) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 constexpr std::string_view kSelectMerchant =
     "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
-    "replay_protection, previous_hash_key, previous_hash_key_expires FROM merchants "
+    "replay_protection, previous_hash_key, previous_hash_key_expires, reservation_days, "
+    "oos_warn_days FROM merchants "
     "WHERE public_id = $1";
+constexpr std::string_view kSelectMerchantById =
+    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
+    "replay_protection, previous_hash_key, previous_hash_key_expires, reservation_days, "
+    "oos_warn_days FROM merchants WHERE id = $1";
 constexpr std::string_view kSelectAllMerchants =
     "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
-    "replay_protection, previous_hash_key, previous_hash_key_expires FROM merchants "
+    "replay_protection, previous_hash_key, previous_hash_key_expires, reservation_days, "
+    "oos_warn_days FROM merchants "
     "ORDER BY id";
 constexpr std::string_view kUpdateReplayProtection =
     "UPDATE merchants SET replay_protection = $2 WHERE id = $1";
+constexpr std::string_view kUpdateHeldStock =
+    "UPDATE merchants SET reservation_days = $2, oos_warn_days = $3 WHERE id = $1";
 constexpr std::string_view kInsertApiUser =
     "INSERT INTO api_users (merchant_id, username, secret, created) VALUES ($1, $2, $3, $4)";
 constexpr std::string_view kSelectApiUser =
@@ -63,7 +71,16 @@ Result<model::Merchant> ReadMerchant(const Rows& rows, int r) {
   m.replay_protection = *replay;
   m.previous_hash_key = rows.Text(r, 9);
   m.previous_hash_key_expires = rows.Int(r, 10);
+  m.reservation_days = static_cast<int>(rows.Int(r, 11));
+  m.oos_warn_days = static_cast<int>(rows.Int(r, 12));
   return m;
+}
+
+// The merchant of a statement selecting at most one; nullopt when it has no row.
+Result<std::optional<model::Merchant>> ReadOptionalMerchant(const Rows& rows) {
+  if (rows.size() == 0) return std::optional<model::Merchant>();
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant m, ReadMerchant(rows, 0));
+  return std::optional<model::Merchant>(std::move(m));
 }
 
 // Reads the columns of kSelectApiUser / kListApiUsers.
@@ -113,9 +130,12 @@ Result<model::Merchant> PgMerchantRepo::Create(const model::Merchant& merchant) 
 
 Result<std::optional<model::Merchant>> PgMerchantRepo::FindByPublicId(std::string_view public_id) {
   RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.conn.Query(kSelectMerchant, Params().Text(public_id)));
-  if (rows.size() == 0) return std::optional<model::Merchant>();
-  RESTOCK_ASSIGN_OR_RETURN(model::Merchant m, ReadMerchant(rows, 0));
-  return std::optional<model::Merchant>(std::move(m));
+  return ReadOptionalMerchant(rows);
+}
+
+Result<std::optional<model::Merchant>> PgMerchantRepo::FindById(model::MerchantId id) {
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows, cx_.conn.Query(kSelectMerchantById, Params().Int(id)));
+  return ReadOptionalMerchant(rows);
 }
 
 Result<std::vector<model::Merchant>> PgMerchantRepo::ListAll() {
@@ -134,6 +154,15 @@ Status PgMerchantRepo::SetReplayProtection(model::MerchantId merchant,
   RESTOCK_ASSIGN_OR_RETURN(
       Rows rows, cx_.conn.Query(kUpdateReplayProtection,
                                 Params().Int(merchant).Text(model::ReplayProtectionName(mode))));
+  if (rows.affected() == 0) return NotFoundError("no such merchant");
+  return Status::Ok();
+}
+
+Status PgMerchantRepo::SetHeldStock(model::MerchantId merchant, int reservation_days,
+                                    int oos_warn_days) {
+  RESTOCK_ASSIGN_OR_RETURN(
+      Rows rows, cx_.conn.Query(kUpdateHeldStock,
+                                Params().Int(merchant).Int(reservation_days).Int(oos_warn_days)));
   if (rows.affected() == 0) return NotFoundError("no such merchant");
   return Status::Ok();
 }

@@ -1,6 +1,7 @@
 #include <array>
 #include <limits>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -74,6 +75,22 @@ constexpr std::string_view kSelectUnitsDue =
     "ON o.merchant_id = i.merchant_id AND o.id = i.order_id WHERE i.merchant_id = $1 "
     "AND i.product_id = $2 AND o.status IN ('unsent', 'out_of_stock') "
     "AND o.place_date BETWEEN $3 AND $4 GROUP BY o.place_date ORDER BY o.place_date";
+
+// Held stock: driven by the products' items as kSelectUnitsDue; one statement for the set.
+constexpr std::string_view kSelectCommitted =
+    "SELECT i.product_id, SUM(i.quantity) FROM order_items AS i JOIN orders AS o "
+    "ON o.merchant_id = i.merchant_id AND o.id = i.order_id WHERE i.merchant_id = $1 "
+    "AND i.product_id = ANY($2::text[]) AND o.status IN ('unsent', 'out_of_stock') "
+    "AND (o.place_date <= $3 OR o.status = 'out_of_stock') GROUP BY i.product_id";
+constexpr std::string_view kSelectHeld = RESTOCK_ORDER_SELECT
+    "WHERE merchant_id = $1 AND status IN ('unsent', 'out_of_stock') "
+    "AND (place_date <= $2 OR status = 'out_of_stock')" RESTOCK_ORDER_JOIN
+    "ORDER BY o.id, i.subscription_id";
+// Under READ COMMITTED a second node's update waits for the first's commit, then finds the
+// row marked and changes nothing.
+constexpr std::string_view kMarkOosPredicted =
+    "UPDATE orders SET oos_predicted = true WHERE merchant_id = $1 AND id = $2 "
+    "AND status = 'unsent' AND NOT oos_predicted";
 
 // List: the filter decides which parameters exist, so each shape numbers its own.
 std::string ListSql(const OrderFilter& filter, bool backwards, Params& params,
@@ -305,6 +322,37 @@ Result<std::vector<std::pair<CivilDate, std::int64_t>>> PgOrderRepo::UnitsDue(
     units.emplace_back(date, rows.Int(r, 1));
   }
   return units;
+}
+
+Result<std::vector<std::int64_t>> PgOrderRepo::CommittedUnits(
+    model::MerchantId merchant, std::span<const std::string_view> product_ids, CivilDate through) {
+  std::vector<std::int64_t> units(product_ids.size(), 0);
+  if (product_ids.empty()) return units;
+  ArrayLiteral ids;
+  for (std::string_view id : product_ids) ids.Text(id);
+  RESTOCK_ASSIGN_OR_RETURN(
+      Rows rows,
+      cx_.conn.Query(kSelectCommitted, Params().Int(merchant).Text(ids.str()).Date(through)));
+  std::unordered_map<std::string_view, std::int64_t> by_id;
+  for (int r = 0; r < rows.size(); ++r) by_id[rows.Text(r, 0)] = rows.Int(r, 1);
+  for (std::size_t k = 0; k < product_ids.size(); ++k) {
+    if (auto it = by_id.find(product_ids[k]); it != by_id.end()) units[k] = it->second;
+  }
+  return units;
+}
+
+Result<std::vector<model::Order>> PgOrderRepo::ListHeld(model::MerchantId merchant,
+                                                        CivilDate through) {
+  RESTOCK_ASSIGN_OR_RETURN(Rows rows,
+                           cx_.conn.Query(kSelectHeld, Params().Int(merchant).Date(through)));
+  std::vector<UnreadableOrder> unreadable;  // left out: they cannot be projected
+  return ReadOrders(rows, merchant, &unreadable);
+}
+
+Result<bool> PgOrderRepo::MarkOosPredicted(model::MerchantId merchant, std::int64_t order_id) {
+  RESTOCK_ASSIGN_OR_RETURN(
+      Rows rows, cx_.conn.Query(kMarkOosPredicted, Params().Int(merchant).Int(order_id)));
+  return rows.affected() > 0;
 }
 
 }  // namespace restock::store::postgres

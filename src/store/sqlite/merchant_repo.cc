@@ -11,14 +11,22 @@ constexpr std::string_view kInsertMerchant =
     "placement_minute, replay_protection) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 constexpr std::string_view kSelectMerchant =
     "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
-    "replay_protection, previous_hash_key, previous_hash_key_expires FROM merchants "
+    "replay_protection, previous_hash_key, previous_hash_key_expires, reservation_days, "
+    "oos_warn_days FROM merchants "
     "WHERE public_id = ?1";
+constexpr std::string_view kSelectMerchantById =
+    "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
+    "replay_protection, previous_hash_key, previous_hash_key_expires, reservation_days, "
+    "oos_warn_days FROM merchants WHERE id = ?1";
 constexpr std::string_view kSelectAllMerchants =
     "SELECT id, public_id, name, hash_key, timezone, oos_policy, created, placement_minute, "
-    "replay_protection, previous_hash_key, previous_hash_key_expires FROM merchants "
+    "replay_protection, previous_hash_key, previous_hash_key_expires, reservation_days, "
+    "oos_warn_days FROM merchants "
     "ORDER BY id";
 constexpr std::string_view kUpdateReplayProtection =
     "UPDATE merchants SET replay_protection = ?2 WHERE id = ?1";
+constexpr std::string_view kUpdateHeldStock =
+    "UPDATE merchants SET reservation_days = ?2, oos_warn_days = ?3 WHERE id = ?1";
 constexpr std::string_view kInsertApiUser =
     "INSERT INTO api_users (merchant_id, username, secret, created) VALUES (?1, ?2, ?3, ?4)";
 constexpr std::string_view kSelectApiUser =
@@ -64,7 +72,17 @@ Result<model::Merchant> ReadMerchant(const Statement& stmt) {
   merchant.replay_protection = *replay;
   merchant.previous_hash_key = stmt.ColumnText(9);
   merchant.previous_hash_key_expires = stmt.ColumnInt64(10);
+  merchant.reservation_days = static_cast<int>(stmt.ColumnInt64(11));
+  merchant.oos_warn_days = static_cast<int>(stmt.ColumnInt64(12));
   return merchant;
+}
+
+// Steps a statement selecting at most one merchant; nullopt when it has no row.
+Result<std::optional<model::Merchant>> ReadOptionalMerchant(Statement& stmt) {
+  RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+  if (!has_row) return std::optional<model::Merchant>();
+  RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant, ReadMerchant(stmt));
+  return std::optional<model::Merchant>(std::move(merchant));
 }
 
 // Reads the columns of kSelectApiUser / kListApiUsers.
@@ -120,10 +138,13 @@ Result<std::optional<model::Merchant>> SqliteMerchantRepo::FindByPublicId(
     std::string_view public_id) {
   RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectMerchant));
   stmt.BindText(1, public_id);
-  RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-  if (!has_row) return std::optional<model::Merchant>();
-  RESTOCK_ASSIGN_OR_RETURN(model::Merchant merchant, ReadMerchant(stmt));
-  return std::optional<model::Merchant>(std::move(merchant));
+  return ReadOptionalMerchant(stmt);
+}
+
+Result<std::optional<model::Merchant>> SqliteMerchantRepo::FindById(model::MerchantId id) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectMerchantById));
+  stmt.BindInt64(1, id);
+  return ReadOptionalMerchant(stmt);
 }
 
 Result<std::vector<model::Merchant>> SqliteMerchantRepo::ListAll() {
@@ -146,6 +167,15 @@ Status SqliteMerchantRepo::SetReplayProtection(model::MerchantId merchant,
   RESTOCK_RETURN_IF_ERROR(stmt.Run());
   if (conn_.Changes() == 0) return NotFoundError("no such merchant");
   return Status::Ok();
+}
+
+Status SqliteMerchantRepo::SetHeldStock(model::MerchantId merchant, int reservation_days,
+                                        int oos_warn_days) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kUpdateHeldStock));
+  stmt.BindInt64(1, merchant);
+  stmt.BindInt64(2, reservation_days);
+  stmt.BindInt64(3, oos_warn_days);
+  return RunChangingOne(conn_, stmt, "no such merchant");
 }
 
 Status SqliteMerchantRepo::AddApiUser(const model::ApiUser& user) {

@@ -357,6 +357,15 @@ CREATE UNIQUE INDEX handoff_outbox_by_order ON handoff_outbox (merchant_id, orde
 CREATE INDEX handoff_outbox_due ON handoff_outbox (merchant_id, next_attempt_at, id)
   WHERE status = 'pending';
 )sql"},
+    // Held stock (docs/placement.md, "Held stock"): each merchant's reservation window and
+    // how many days ahead order.oos_predicted looks, and on each order whether its
+    // order.oos_predicted event was written (set in the transaction that writes the event,
+    // so the event is written once per order).
+    Migration{17, R"sql(
+ALTER TABLE merchants ADD COLUMN reservation_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE merchants ADD COLUMN oos_warn_days INTEGER NOT NULL DEFAULT 3;
+ALTER TABLE orders ADD COLUMN oos_predicted INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 static_assert(VersionsAreIncreasing(kMigrations),

@@ -77,6 +77,23 @@ constexpr std::string_view kSelectUnitsDue =
     "AND o.merchant_id = ?1 AND o.status IN ('unsent', 'out_of_stock') "
     "AND o.place_date BETWEEN ?3 AND ?4 GROUP BY o.place_date ORDER BY o.place_date";
 
+// Held stock: driven by the product's items as kSelectUnitsDue.
+constexpr std::string_view kSelectCommitted =
+    "SELECT SUM(i.quantity) FROM order_items AS i "
+    "INDEXED BY order_items_by_product CROSS JOIN orders AS o "
+    "ON o.id = i.order_id WHERE i.merchant_id = ?1 AND i.product_id = ?2 "
+    "AND o.merchant_id = ?1 AND o.status IN ('unsent', 'out_of_stock') "
+    "AND (o.place_date <= ?3 OR o.status = 'out_of_stock')";
+// orders_due holds exactly the unsent and out-of-stock orders (see kSelectForPlacement).
+constexpr std::string_view kSelectHeld = RESTOCK_ORDER_PAGE_SELECT_FROM
+    "orders AS o INDEXED BY orders_due LEFT JOIN order_items AS i "
+    "ON i.merchant_id = o.merchant_id AND i.order_id = o.id WHERE o.merchant_id = ?1 "
+    "AND o.status IN ('unsent', 'out_of_stock') "
+    "AND (o.place_date <= ?2 OR o.status = 'out_of_stock') ORDER BY o.id, i.subscription_id";
+constexpr std::string_view kMarkOosPredicted =
+    "UPDATE orders SET oos_predicted = 1 WHERE merchant_id = ?1 AND id = ?2 "
+    "AND status = 'unsent' AND oos_predicted = 0";
+
 // FindUnsentMany: kSelectUnsent for many keys, each row with its position in the request.
 const MultiRowSql& UnsentRows() {
   static const MultiRowSql sql(
@@ -365,6 +382,40 @@ Result<std::vector<std::pair<CivilDate, std::int64_t>>> SqliteOrderRepo::UnitsDu
     units.emplace_back(date, stmt.ColumnInt64(1));
   }
   return units;
+}
+
+Result<std::vector<std::int64_t>> SqliteOrderRepo::CommittedUnits(
+    model::MerchantId merchant, std::span<const std::string_view> product_ids, CivilDate through) {
+  std::vector<std::int64_t> units;
+  units.reserve(product_ids.size());
+  for (std::string_view product_id : product_ids) {
+    // In-process: a cached statement per product costs less than building one for the set.
+    RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectCommitted));
+    stmt.BindInt64(1, merchant);
+    stmt.BindText(2, product_id);
+    BindDate(stmt, 3, through);
+    RESTOCK_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    units.push_back(has_row ? stmt.ColumnOptionalInt64(0).value_or(0) : 0);
+  }
+  return units;
+}
+
+Result<std::vector<model::Order>> SqliteOrderRepo::ListHeld(model::MerchantId merchant,
+                                                            CivilDate through) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSelectHeld));
+  stmt.BindInt64(1, merchant);
+  BindDate(stmt, 2, through);
+  std::vector<UnreadableOrder> unreadable;  // left out: they cannot be projected
+  return ReadOrders(stmt, merchant, &unreadable);
+}
+
+Result<bool> SqliteOrderRepo::MarkOosPredicted(model::MerchantId merchant,
+                                               std::int64_t order_id) {
+  RESTOCK_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kMarkOosPredicted));
+  stmt.BindInt64(1, merchant);
+  stmt.BindInt64(2, order_id);
+  RESTOCK_RETURN_IF_ERROR(stmt.Run());
+  return conn_.Changes() > 0;
 }
 
 }  // namespace restock::store::sqlite

@@ -36,8 +36,10 @@ class SqliteMerchantRepo final : public MerchantRepo {
                                                     std::string_view username) override;
   Status AddApiKey(const model::ApiKey& key) override;
   Result<std::optional<model::ApiKey>> FindApiKey(std::string_view key_sha256_hex) override;
+  Result<std::optional<model::Merchant>> FindById(model::MerchantId id) override;
   Result<std::vector<model::Merchant>> ListAll() override;
   Status SetReplayProtection(model::MerchantId merchant, model::ReplayProtection mode) override;
+  Status SetHeldStock(model::MerchantId merchant, int reservation_days, int oos_warn_days) override;
   Status RotateHashKey(model::MerchantId merchant, std::string_view hash_key,
                        UnixMicros previous_expires) override;
   Result<std::vector<model::ApiUser>> ListApiUsers(model::MerchantId merchant) override;
@@ -190,6 +192,12 @@ class SqliteOrderRepo final : public OrderRepo {
                                                                    std::string_view product_id,
                                                                    CivilDate from,
                                                                    CivilDate to) override;
+  Result<std::vector<std::int64_t>> CommittedUnits(model::MerchantId merchant,
+                                                   std::span<const std::string_view> product_ids,
+                                                   CivilDate through) override;
+  Result<std::vector<model::Order>> ListHeld(model::MerchantId merchant,
+                                             CivilDate through) override;
+  Result<bool> MarkOosPredicted(model::MerchantId merchant, std::int64_t order_id) override;
 
  private:
   // Runs kInsertItem or kAddItem for `item`.
