@@ -221,7 +221,7 @@ void Sender::Run::SubmitRecord(Item& item, const Answer& answer, bool sent) {
   store::WorkLocks locks{.merchant = merchant_.id, .orders = true, .products = {}};
   std::string code = sent ? MetricCode(answer) : std::string();
   s_.db_.Submit(
-      [this, context, recorded, request = item.request, token = item.token,
+      [context, recorded, request = item.request, token = item.token,
        answer](store::Transaction& tx) -> Status {
         RESTOCK_ASSIGN_OR_RETURN(*recorded, RecordAnswer(tx, context, request, token, answer));
         return Status::Ok();
